@@ -1,0 +1,73 @@
+/**
+ * The contract every `vlab` subcommand implements. A feature adds a module in
+ * src/cli/commands/<feature>.ts exporting `commands: CliCommand[]`, and the module
+ * is listed in src/cli/commands/index.ts.
+ *
+ * Exit codes are the same everywhere: 0 ok, 1 findings or failure, 2 usage error.
+ * With `--json` a command writes exactly one JSON document to stdout (also on failure:
+ * `{ "error": { "code", "message" } }`), nothing else.
+ */
+import type { ParseArgsConfig } from 'node:util';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string };
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export interface CliInvocation {
+  /** Positional arguments after the command words. */
+  readonly positionals: string[];
+  /** Parsed options (as node:util parseArgs returns them). */
+  readonly values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  readonly json: boolean;
+  readonly io: CliIO;
+}
+
+export interface CliCommand {
+  /** Command words, e.g. ['vmx', 'lint']. */
+  readonly path: readonly string[];
+  readonly summary: string;
+  /** Argument synopsis shown after the command words, e.g. 'FILE… [--json]'. */
+  readonly synopsis: string;
+  readonly options?: Record<string, OptionSpec>;
+  /** Minimum and maximum number of positionals (max undefined = unbounded). */
+  readonly positionals?: { min: number; max?: number };
+  run(inv: CliInvocation): Promise<number>;
+}
+
+/** Thrown for bad arguments; the dispatcher prints the message and the usage, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Thrown for an expected failure (file missing, VM running, bad certificate…); the dispatcher
+ * prints `vlab: <message>` (or the JSON error), exit 1. `code` is a short stable identifier.
+ */
+export class CliFailure extends Error {
+  constructor(message: string, readonly code = 'failed') {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
+/** Writes the command's result: JSON when asked, else the human text. */
+export function emit(inv: CliInvocation, data: unknown, human: string | (() => string)): void {
+  if (inv.json) {
+    inv.io.stdout(JSON.stringify(data, null, 2) + '\n');
+  } else {
+    const text = typeof human === 'function' ? human() : human;
+    if (text) inv.io.stdout(text.endsWith('\n') ? text : text + '\n');
+  }
+}

@@ -1,0 +1,4 @@
+import type { CliCommand } from '../command';
+
+/** Every feature's commands, in help order. Feature modules register here. */
+export const allCommands: CliCommand[] = [];
