@@ -1,0 +1,87 @@
+/**
+ * Certificates for the lab: self-signed RSA certificates like the weak defaults
+ * vCenter/ESXi and vcsim ship (vcsim's built-in one is RSA-1024, O=Acme Co).
+ * Keys come from Node's native crypto (fast); node-forge only builds the X.509.
+ */
+import * as crypto from 'node:crypto';
+import * as tls from 'node:tls';
+import forge from 'node-forge';
+
+export interface LabCert {
+  certPem: string;
+  keyPem: string;
+  thumbprintSha256: string;
+  thumbprintSha1: string;
+}
+
+export interface LabCertOptions {
+  commonName?: string;
+  bits?: number;
+  /** DNS names and IP addresses for subjectAltName. */
+  altNames?: string[];
+  days?: number;
+}
+
+/** Colon-separated upper-case hex, as vSphere shows thumbprints. */
+export function colonHex(buf: Buffer): string {
+  return buf.toString('hex').toUpperCase().match(/../g)!.join(':');
+}
+
+export function thumbprintsOfDer(der: Buffer): { sha256: string; sha1: string } {
+  return {
+    sha256: colonHex(crypto.createHash('sha256').update(der).digest()),
+    sha1: colonHex(crypto.createHash('sha1').update(der).digest()),
+  };
+}
+
+export function thumbprintsOfPem(pem: string): { sha256: string; sha1: string } {
+  return thumbprintsOfDer(new crypto.X509Certificate(pem).raw);
+}
+
+export function makeSelfSignedCert(opts: LabCertOptions = {}): LabCert {
+  const cn = opts.commonName ?? 'localhost.localdomain';
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: opts.bits ?? 1024 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pubPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(pubPem);
+  cert.serialNumber = '01' + crypto.randomBytes(8).toString('hex');
+  const now = new Date();
+  cert.validity.notBefore = new Date(now.getTime() - 60_000);
+  cert.validity.notAfter = new Date(now.getTime() + (opts.days ?? 365) * 86_400_000);
+  const attrs = [{ name: 'commonName', value: cn }, { name: 'organizationName', value: 'vSphere Lab' }];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  const alt = opts.altNames ?? [cn, '127.0.0.1'];
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: alt.map((n) => (/^\d+\.\d+\.\d+\.\d+$/.test(n) ? { type: 7, ip: n } : { type: 2, value: n })),
+    },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
+  const certPem = forge.pki.certificateToPem(cert);
+  const tp = thumbprintsOfPem(certPem);
+  return { certPem, keyPem, thumbprintSha256: tp.sha256, thumbprintSha1: tp.sha1 };
+}
+
+/** The certificate a TLS endpoint serves right now, measured over a real handshake. */
+export function servedThumbprints(host: string, port: number, timeoutMs = 5000): Promise<{ sha256: string; sha1: string; der: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const sock = tls.connect({ host, port, rejectUnauthorized: false, timeout: timeoutMs });
+    sock.once('secureConnect', () => {
+      const der = sock.getPeerCertificate().raw;
+      sock.destroy();
+      resolve({ ...thumbprintsOfDer(der), der });
+    });
+    sock.once('timeout', () => {
+      sock.destroy();
+      reject(new Error(`TLS handshake with ${host}:${port} timed out`));
+    });
+    sock.once('error', reject);
+  });
+}
