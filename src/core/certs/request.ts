@@ -154,7 +154,7 @@ export function requestForKey(key: KeyObject | string, options: CsrOptions): Gen
 
   // Sign with the native key: forge would need the private key in its own (slow) form.
   // getCertificationRequestInfo exists in forge 1.x but is missing from its typings.
-  const pki = forge.pki as unknown as { getCertificationRequestInfo(c: forge.pki.CertificateRequest): forge.asn1.Asn1 };
+  const pki = forge.pki as unknown as { getCertificationRequestInfo(c: forge.pki.Certificate | object): forge.asn1.Asn1 };
   const cri = pki.getCertificationRequestInfo(csr);
   const tbs = Buffer.from(forge.asn1.toDer(cri).getBytes(), 'binary');
   const signature = sign(hash, tbs, priv);
