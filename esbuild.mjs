@@ -1,0 +1,116 @@
+// Bundles the extension (node/cjs), the `vlab` CLI (node/cjs), the webviews (browser/esm)
+// and, with --tests, the integration tests that run inside the VS Code extension host.
+//   node esbuild.mjs [--production] [--watch] [--tests]
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** Native add-ons that ssh2 loads optionally (it falls back to pure JS without them). */
+const nodeExternals = ['vscode', 'cpu-features', '*.node'];
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+/** One bundle per folder in src/webview that has a main.ts. */
+function webviewEntries() {
+  const dir = 'src/webview';
+  if (!existsSync(dir)) return {};
+  const out = {};
+  for (const name of readdirSync(dir)) {
+    const main = join(dir, name, 'main.ts');
+    if (statSync(join(dir, name)).isDirectory() && existsSync(main)) out[`webview/${name}`] = main;
+  }
+  return out;
+}
+
+/** Problem matcher friendly output for --watch (VS Code's esbuild-problem-matchers). */
+const watchReporter = {
+  name: 'watch-reporter',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const configs = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternals,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+const webviews = webviewEntries();
+if (Object.keys(webviews).length) {
+  configs.push({
+    ...common,
+    entryPoints: webviews,
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    loader: { '.css': 'text', '.svg': 'text' },
+  });
+}
+
+if (tests) {
+  // Integration tests: bundled per file so mocha sees one module per suite.
+  const files = [];
+  const walk = (d) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.ts')) files.push(p);
+    }
+  };
+  walk('test/integration');
+  configs.push({
+    ...common,
+    minify: false,
+    sourcemap: 'inline',
+    entryPoints: files,
+    outbase: 'test/integration',
+    outdir: 'out/integration',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: [...nodeExternals, 'mocha'],
+  });
+}
+
+if (watch) {
+  const contexts = await Promise.all(configs.map((c) => esbuild.context({ ...c, plugins: [watchReporter] })));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the production bundles and packs dist/vsphere-lab-<version>.vsix; prints its size
+# and checks that no sources, tests or source maps went in.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(node -p 'require("./package.json").version')
+vsix="dist/vsphere-lab-$version.vsix"
+rm -rf dist
+node esbuild.mjs --production
+npx vsce package --no-dependencies --allow-missing-repository -o "$vsix" >/tmp/vsce.$$ 2>&1 || { cat /tmp/vsce.$$; rm -f /tmp/vsce.$$; exit 1; }
+rm -f /tmp/vsce.$$
+bad=$(unzip -Z1 "$vsix" | grep -E '^extension/(src|test|bench|scripts)/|\.map$|\.ts$' || true)
+if [ -n "$bad" ]; then echo "package: these files must not ship:"; echo "$bad"; exit 1; fi
+size=$(stat -c %s "$vsix")
+files=$(unzip -Z1 "$vsix" | wc -l)
+printf 'package: %s  %s KiB, %s files (extension.js %s KiB, cli.js %s KiB)\n' "$vsix" "$((size / 1024))" "$files" \
+  "$(( $(stat -c %s dist/extension.js) / 1024 ))" "$(( $(stat -c %s dist/cli.js) / 1024 ))"

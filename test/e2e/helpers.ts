@@ -1,0 +1,55 @@
+/** Shared e2e set-up: the packaged .vsix installed into a fresh code-server, and Chromium on it. */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CodeServer, installVsix, launchBrowser, openWorkbench, REPO, startCodeServer } from '../rig/codeServer';
+
+export const RESULTS = join(REPO, 'test-results');
+
+export function packagedVsix(): string {
+  const dist = join(REPO, 'dist');
+  const vsix = readdirSync(dist).filter((f) => /^vsphere-lab-.*\.vsix$/.test(f));
+  if (vsix.length !== 1) throw new Error(`expected one packaged .vsix in dist/ (run 'npm run package'), found ${vsix.length}`);
+  return join(dist, vsix[0]);
+}
+
+export interface Workbench {
+  page: Page;
+  server: CodeServer;
+  close(): Promise<void>;
+  screenshot(name: string): Promise<string>;
+}
+
+export async function openPackagedWorkbench(workspace: string, settings?: Record<string, unknown>): Promise<Workbench> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'vlab-e2e-'));
+  const extensionsDir = join(userDataDir, 'extensions');
+  await installVsix(packagedVsix(), extensionsDir, userDataDir);
+  const server = await startCodeServer({ workspace, userDataDir, extensionsDir, settings });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openWorkbench(page, `${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    mkdirSync(RESULTS, { recursive: true });
+    const b = browser;
+    return {
+      page, server,
+      async screenshot(name: string) {
+        const file = join(RESULTS, `${name}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      async close() {
+        await b.close().catch(() => undefined);
+        await server.stop();
+        rmSync(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await browser?.close().catch(() => undefined);
+    await server.stop();
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs the integration tests inside a real VS Code extension host through
+ * @vscode/test-electron's runTests(), pointed at our code-server launcher (no desktop
+ * VS Code can be downloaded here). Prints `INTEGRATION passed=N failed=N`.
+ */
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runTests } from '@vscode/test-electron';
+
+const REPO = resolve(__dirname, '..', '..');
+
+async function main(): Promise<number> {
+  const scratch = mkdtempSync(join(tmpdir(), 'vlab-int-'));
+  const results = join(scratch, 'results.json');
+  let code: number;
+  try {
+    code = await runTests({
+      vscodeExecutablePath: join(REPO, 'test', 'rig', 'launcher.sh'),
+      extensionDevelopmentPath: REPO,
+      extensionTestsPath: join(REPO, 'out', 'integration', 'index.js'),
+      launchArgs: [join(REPO, 'test', 'fixtures', 'workspace')],
+      extensionTestsEnv: { VLAB_TEST_RESULTS: results },
+    });
+  } catch (e) {
+    code = typeof e === 'number' ? e : 1;
+    if (typeof e !== 'number') console.error(e);
+  }
+  let passed = 0;
+  let failed = code === 0 ? 0 : 1;
+  if (existsSync(results)) {
+    const r = JSON.parse(readFileSync(results, 'utf8')) as { passed: number; failed: number; failures: { title: string; error: string }[] };
+    passed = r.passed;
+    failed = r.failed;
+    for (const f of r.failures) console.error(`FAILED: ${f.title}\n${f.error}\n`);
+  } else {
+    console.error('the extension host wrote no results (it did not start, or crashed)');
+  }
+  rmSync(scratch, { recursive: true, force: true });
+  console.log(`INTEGRATION passed=${passed} failed=${failed}`);
+  return failed > 0 || code !== 0 ? 1 : 0;
+}
+
+main().then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });
