@@ -1,0 +1,403 @@
+/**
+ * vSphere Web Services client: SOAP over HTTPS with one keep-alive agent per connection, session
+ * cookie in memory only, keep-alive calls, one transparent re-login when the session expired.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { asString, asObject, type MoRef, type VimObject, type VimValue } from './decode';
+import {
+  CancelledError, ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, TimeoutError,
+  UntrustedCertificateError, VsphereError,
+} from './errors';
+import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
+import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
+import { parseXml, parseXmlFast, type XNode } from './xml';
+
+export const SESSION_COOKIE = 'vmware_soap_session';
+
+export interface ServiceContent {
+  rootFolder: MoRef;
+  propertyCollector: MoRef;
+  viewManager?: MoRef;
+  sessionManager?: MoRef;
+  perfManager?: MoRef;
+  fileManager?: MoRef;
+  virtualDiskManager?: MoRef;
+  searchIndex?: MoRef;
+  taskManager?: MoRef;
+  about: {
+    name: string; fullName: string; vendor: string; version: string; build: string;
+    apiType: string; apiVersion: string; instanceUuid?: string; osType?: string;
+  };
+  raw: VimObject;
+}
+
+export interface ConnectOptions {
+  /** `https://host[:port][/sdk]` or `host[:port]`. */
+  url: string;
+  username: string;
+  password: string;
+  trust?: TrustPolicy;
+  /** Per request timeout (default 60 s). */
+  timeoutMs?: number;
+  /** Interval of the keep-alive call (default 10 min; 0 disables). */
+  keepAliveMs?: number;
+  signal?: AbortSignal;
+  userAgent?: string;
+  /** Called with diagnostics (never with secrets). */
+  log?: (message: string) => void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Parse the response with the specialised scanner (large property results). */
+  fast?: boolean;
+  /** Do not re-login on NotAuthenticated (the caller retries as a whole). */
+  noRelogin?: boolean;
+}
+
+export interface SdkEndpoint {
+  host: string;
+  port: number;
+  path: string;
+  /** `host:port` for messages. */
+  display: string;
+}
+
+export function parseSdkUrl(input: string): SdkEndpoint {
+  let s = input.trim();
+  if (!/^[a-z]+:\/\//i.test(s)) s = `https://${s}`;
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    throw new VsphereError('badUrl', `"${input}" is not a valid address. Use https://host[:port]/sdk or host[:port].`);
+  }
+  if (u.protocol !== 'https:') throw new VsphereError('badUrl', `"${input}" must use https (vSphere requires TLS).`);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const port = u.port ? Number(u.port) : 443;
+  const path = u.pathname && u.pathname !== '/' ? u.pathname.replace(/\/$/, '') : '/sdk';
+  return { host, port, path, display: `${u.hostname}${port === 443 ? '' : `:${port}`}` };
+}
+
+function isIp(host: string): boolean {
+  return /^[0-9.]+$/.test(host) || host.includes(':');
+}
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export class VimClient {
+  readonly endpoint: SdkEndpoint;
+  readonly agent: https.Agent;
+  serviceContent!: ServiceContent;
+  /** Namespace version used in SOAPAction (from about.apiVersion). */
+  apiVersion = '6.0';
+  private cookie: string | undefined;
+  private readonly username: string;
+  private password: string;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  private readonly trust: TrustPolicy;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private loginGeneration = 0;
+  private relogin: Promise<void> | undefined;
+  private closed = false;
+  private readonly log: (m: string) => void;
+  userSession: VimObject | undefined;
+
+  private constructor(opts: ConnectOptions) {
+    this.endpoint = parseSdkUrl(opts.url);
+    this.trust = opts.trust ?? { mode: 'system' };
+    this.agent = createAgent(this.trust);
+    this.username = opts.username;
+    this.password = opts.password;
+    this.timeoutMs = opts.timeoutMs ?? 60000;
+    this.userAgent = opts.userAgent ?? 'vsphere-lab';
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** Connects: RetrieveServiceContent, Login, and starts the keep-alive. */
+  static async connect(opts: ConnectOptions): Promise<VimClient> {
+    const c = new VimClient(opts);
+    try {
+      await c.retrieveServiceContent({ signal: opts.signal });
+      await c.login({ signal: opts.signal });
+    } catch (e) {
+      c.agent.destroy();
+      throw e;
+    }
+    c.startKeepAlive(opts.keepAliveMs ?? 600000);
+    return c;
+  }
+
+  /** Creates a client without logging in (RetrieveServiceContent only). */
+  static async open(opts: ConnectOptions): Promise<VimClient> {
+    const c = new VimClient(opts);
+    try {
+      await c.retrieveServiceContent({ signal: opts.signal });
+    } catch (e) {
+      c.agent.destroy();
+      throw e;
+    }
+    return c;
+  }
+
+  get serviceInstance(): MoRef {
+    return { type: 'ServiceInstance', value: 'ServiceInstance' };
+  }
+
+  get hasSession(): boolean {
+    return this.cookie !== undefined;
+  }
+
+  /** The session cookie header value, for HTTP calls outside SOAP (datastore files). */
+  cookieHeader(): string | undefined {
+    return this.cookie !== undefined ? `${SESSION_COOKIE}=${this.cookie}` : undefined;
+  }
+
+  async retrieveServiceContent(opts: CallOptions = {}): Promise<ServiceContent> {
+    const v = await this.invoke('RetrieveServiceContent', this.serviceInstance, [], 'ServiceContent', { ...opts, noRelogin: true });
+    const o = asObject(v);
+    const about = asObject(o?.about);
+    if (!o || !about || !o.rootFolder || !o.propertyCollector) {
+      throw new ProtocolError(this.endpoint.display, 'RetrieveServiceContent', 'no ServiceContent');
+    }
+    const s = (k: string): string => asString(about[k]) ?? '';
+    const ref = (k: string): MoRef | undefined => (o[k] && typeof o[k] === 'object' && 'value' in (o[k] as object) ? (o[k] as MoRef) : undefined);
+    this.serviceContent = {
+      rootFolder: o.rootFolder as MoRef,
+      propertyCollector: o.propertyCollector as MoRef,
+      viewManager: ref('viewManager'),
+      sessionManager: ref('sessionManager'),
+      perfManager: ref('perfManager'),
+      fileManager: ref('fileManager'),
+      virtualDiskManager: ref('virtualDiskManager'),
+      searchIndex: ref('searchIndex'),
+      taskManager: ref('taskManager'),
+      about: {
+        name: s('name'), fullName: s('fullName'), vendor: s('vendor'), version: s('version'), build: s('build'),
+        apiType: s('apiType'), apiVersion: s('apiVersion'), instanceUuid: asString(about.instanceUuid), osType: asString(about.osType),
+      },
+      raw: o,
+    };
+    if (/^\d+\.\d+/.test(this.serviceContent.about.apiVersion)) this.apiVersion = this.serviceContent.about.apiVersion;
+    return this.serviceContent;
+  }
+
+  private sessionManager(): MoRef {
+    const sm = this.serviceContent?.sessionManager;
+    if (!sm) throw new VsphereError('noSessionManager', `${this.endpoint.display} has no SessionManager; it is not a vCenter or ESXi SDK endpoint.`);
+    return sm;
+  }
+
+  async login(opts: CallOptions = {}): Promise<VimObject> {
+    const v = await this.invoke('Login', this.sessionManager(), [['userName', this.username], ['password', this.password]], 'UserSession', { ...opts, noRelogin: true });
+    this.loginGeneration++;
+    this.userSession = asObject(v);
+    this.log(`logged in to ${this.endpoint.display} as ${this.username}`);
+    return this.userSession ?? {};
+  }
+
+  /** Replaces the password used for re-login (e.g. after the user updated it). */
+  setPassword(password: string): void {
+    this.password = password;
+  }
+
+  /** Logs out (best effort), stops the keep-alive and closes sockets. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    try {
+      if (this.cookie !== undefined && this.serviceContent?.sessionManager) {
+        await this.invoke('Logout', this.serviceContent.sessionManager, [], undefined, { noRelogin: true, timeoutMs: 5000 });
+      }
+    } catch (e) {
+      this.log(`logout: ${(e as Error).message}`);
+    } finally {
+      this.cookie = undefined;
+      this.agent.destroy();
+    }
+  }
+
+  private startKeepAlive(ms: number): void {
+    if (!ms) return;
+    this.keepAliveTimer = setInterval(() => {
+      this.currentTime().catch((e: Error) => this.log(`keep-alive: ${e.message}`));
+    }, ms);
+    this.keepAliveTimer.unref();
+  }
+
+  async currentTime(opts: CallOptions = {}): Promise<string> {
+    return asString(await this.invoke('CurrentTime', this.serviceInstance, [], 'dateTime', opts)) ?? '';
+  }
+
+  /**
+   * Runs `op`; if it fails with NotAuthenticated (a fault, or a missingSet turned into the same error)
+   * and a session existed, logs in once more and runs it again.
+   */
+  async withRelogin<T>(op: () => Promise<T>): Promise<T> {
+    const gen = this.loginGeneration;
+    try {
+      return await op();
+    } catch (e) {
+      if (!(e instanceof NotAuthenticatedError) || this.closed || gen === 0) throw e;
+      if (gen === this.loginGeneration) await this.reloginOnce();
+      return op();
+    }
+  }
+
+  private async reloginOnce(): Promise<void> {
+    if (!this.relogin) {
+      this.log(`session on ${this.endpoint.display} expired; logging in again`);
+      this.cookie = undefined;
+      this.relogin = this.login().then(() => undefined).finally(() => { this.relogin = undefined; });
+    }
+    return this.relogin;
+  }
+
+  /** Invokes a vim25 method and decodes its return value with `returnType`. */
+  async invoke(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]> = [], returnType?: string, opts: CallOptions = {}): Promise<VimValue | undefined> {
+    const node = await this.invokeRaw(method, thisRef, args, opts);
+    return readReturn(node, returnType);
+  }
+
+  /** Invokes a method and returns the response element (for specialised readers). */
+  async invokeRaw(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]> = [], opts: CallOptions = {}): Promise<XNode> {
+    const once = (): Promise<XNode> => this.invokeOnce(method, thisRef, args, opts);
+    return opts.noRelogin ? once() : this.withRelogin(once);
+  }
+
+  private async invokeOnce(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions): Promise<XNode> {
+    if (this.closed) throw new VsphereError('closed', `The connection to ${this.endpoint.display} is closed. Connect again.`);
+    const what = `${method} on ${thisRef.type}:${thisRef.value}`;
+    const body = Buffer.from(buildEnvelope(method, thisRef, args), 'utf8');
+    const res = await this.request({
+      method: 'POST',
+      path: this.endpoint.path,
+      headers: {
+        'content-type': 'text/xml; charset=utf-8',
+        soapaction: `"urn:vim25/${this.apiVersion}"`,
+        'content-length': String(body.length),
+      },
+      body,
+      what: method,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+    });
+    const ct = String(res.headers['content-type'] ?? '');
+    if (res.status !== 200 && res.status !== 500) {
+      throw new ProtocolError(this.endpoint.display, method, `HTTP ${res.status}`);
+    }
+    if (!/xml/i.test(ct) && res.body.length && res.body[0] !== 0x3c) {
+      throw new ProtocolError(this.endpoint.display, method, `content type ${ct || 'none'}`);
+    }
+    let root: XNode;
+    try {
+      const text = res.body.toString('utf8');
+      root = opts.fast ? parseXmlFast(text) : parseXml(text);
+    } catch (e) {
+      throw new ProtocolError(this.endpoint.display, method, (e as Error).message);
+    }
+    let r;
+    try {
+      r = readEnvelope(root);
+    } catch (e) {
+      throw new ProtocolError(this.endpoint.display, method, (e as Error).message);
+    }
+    if (!r.ok) throw faultToError(r.fault.faultType, r.fault.message, r.fault.detail, what, this.endpoint.display);
+    return r.response;
+  }
+
+  /** One HTTP exchange on the connection's agent, with cookie handling, timeout and cancellation. */
+  request(req: {
+    method: string; path: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; what: string;
+    signal?: AbortSignal; timeoutMs?: number;
+  }): Promise<RawResponse> {
+    return new Promise<RawResponse>((resolve, reject) => {
+      const r = this.startRequest(req, (err, res) => {
+        if (err || !res) { reject(err); return; }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', (e) => reject(this.mapError(e, req.what, req.timeoutMs)));
+      });
+      r.end(req.body);
+    });
+  }
+
+  /**
+   * Starts a request and calls `onResponse` once with the response (whose body the caller consumes)
+   * or a mapped error. Used by datastore file streaming.
+   */
+  startRequest(
+    req: { method: string; path: string; headers?: http.OutgoingHttpHeaders; what: string; signal?: AbortSignal; timeoutMs?: number },
+    onResponse: (err: Error | null, res?: http.IncomingMessage) => void,
+  ): http.ClientRequest {
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const headers: http.OutgoingHttpHeaders = { 'user-agent': this.userAgent, ...req.headers };
+    if (this.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${this.cookie}`;
+    let done = false;
+    const finish = (err: Error | null, res?: http.IncomingMessage): void => {
+      if (done) return;
+      done = true;
+      onResponse(err, res);
+    };
+    const r = https.request({
+      host: this.endpoint.host,
+      port: this.endpoint.port,
+      servername: isIp(this.endpoint.host) ? undefined : this.endpoint.host,
+      method: req.method,
+      path: req.path,
+      headers,
+      agent: this.agent,
+      signal: req.signal,
+    }, (res) => {
+      this.takeCookie(res.headers['set-cookie']);
+      finish(null, res);
+      res.on('error', () => undefined);
+    });
+    r.setTimeout(timeoutMs, () => {
+      r.destroy(new TimeoutError(this.endpoint.display, req.what, timeoutMs));
+    });
+    r.on('error', (e) => {
+      this.mapErrorAsync(e, req.what, timeoutMs).then((m) => finish(m), (m: Error) => finish(m));
+    });
+    return r;
+  }
+
+  private takeCookie(setCookie: string[] | undefined): void {
+    for (const c of setCookie ?? []) {
+      const m = new RegExp(`^\\s*${SESSION_COOKIE}=([^;]*)`).exec(c);
+      if (m) this.cookie = m[1];
+    }
+  }
+
+  private mapError(e: unknown, what: string, timeoutMs?: number): Error {
+    if (e instanceof VsphereError) return e;
+    const err = e as NodeJS.ErrnoException;
+    if (err?.name === 'AbortError' || err?.code === 'ABORT_ERR') return new CancelledError(`${what} on ${this.endpoint.display}`);
+    if (err?.code === 'ETIMEDOUT') return new TimeoutError(this.endpoint.display, what, timeoutMs ?? this.timeoutMs);
+    return new ConnectionError(this.endpoint.display, err?.code ?? err?.message ?? 'unknown', e);
+  }
+
+  /** Like mapError, and for untrusted certificates fetches the certificate to describe it. */
+  private async mapErrorAsync(e: unknown, what: string, timeoutMs: number): Promise<Error> {
+    const code = isUntrustedCertificateError(e);
+    if (code) {
+      let desc;
+      try {
+        desc = await fetchPeerCertificate({ host: this.endpoint.host, port: this.endpoint.port, servername: isIp(this.endpoint.host) ? undefined : this.endpoint.host }, { timeoutMs: 10000 });
+      } catch {
+        desc = undefined;
+      }
+      return new UntrustedCertificateError(this.endpoint.display, untrustedReason(code), desc);
+    }
+    return this.mapError(e, what, timeoutMs);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * PropertyCollector: RetrievePropertiesEx with paging (token + ContinueRetrievePropertiesEx), through
+ * a ContainerView for inventory-wide queries. Large results are read with the specialised scanner.
+ */
+import type { VimClient, CallOptions } from './client';
+import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
+import { NotAuthenticatedError, VsphereError } from './errors';
+import type { SoapObject, SoapValue } from './soap';
+import type { XNode } from './xml';
+
+export interface MissingProperty {
+  path: string;
+  faultType: string;
+  message: string;
+}
+
+export interface ObjectContent {
+  obj: MoRef;
+  props: Record<string, VimValue>;
+  missing: MissingProperty[];
+}
+
+export interface PropertySpec {
+  type: string;
+  paths?: readonly string[];
+  all?: boolean;
+}
+
+export interface RetrieveOptions extends CallOptions {
+  /** Page size hint (RetrieveOptions.maxObjects); the server may page anyway. */
+  maxObjects?: number;
+  /** Called after each page with the number of objects so far. */
+  onPage?: (count: number) => void;
+}
+
+/** Reads a RetrieveResult element into object contents and the continuation token. */
+export function readRetrieveResult(returnval: XNode | undefined): { token?: string; objects: ObjectContent[] } {
+  const objects: ObjectContent[] = [];
+  let token: string | undefined;
+  if (!returnval) return { objects };
+  for (const c of returnval.children) {
+    if (c.name === 'token') { token = c.text; continue; }
+    if (c.name !== 'objects') continue;
+    let obj: MoRef | undefined;
+    const props: Record<string, VimValue> = {};
+    const missing: MissingProperty[] = [];
+    for (const f of c.children) {
+      if (f.name === 'obj') {
+        obj = { type: f.attrs?.type ?? '', value: f.text };
+      } else if (f.name === 'propSet') {
+        let name = '';
+        let val: XNode | undefined;
+        for (const p of f.children) {
+          if (p.name === 'name') name = p.text;
+          else if (p.name === 'val') val = p;
+        }
+        if (val) props[name] = decodeNode(val, 'anyType');
+      } else if (f.name === 'missingSet') {
+        let path = '';
+        let faultType = '';
+        let message = '';
+        for (const p of f.children) {
+          if (p.name === 'path') path = p.text;
+          else if (p.name === 'fault') {
+            const lf = decodeNode(p, 'LocalizedMethodFault') as VimObject;
+            const fault = lf.fault as VimObject | undefined;
+            faultType = (fault && typeof fault === 'object' ? fault._type : undefined) ?? '';
+            message = typeof lf.localizedMessage === 'string' ? lf.localizedMessage : '';
+          }
+        }
+        missing.push({ path, faultType, message });
+      }
+    }
+    if (obj) objects.push({ obj, props, missing });
+  }
+  return { token, objects };
+}
+
+function firstReturnval(response: XNode): XNode | undefined {
+  for (const c of response.children) if (c.name === 'returnval') return c;
+  return undefined;
+}
+
+function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
+  for (const o of objects) {
+    for (const m of o.missing) {
+      if (m.faultType === 'NotAuthenticated') {
+        throw new NotAuthenticatedError(what, m.message, { _type: 'NotAuthenticated', object: o.obj });
+      }
+    }
+  }
+}
+
+/**
+ * RetrievePropertiesEx with all pages. On failure or cancellation in the middle, the outstanding
+ * token is released with CancelRetrievePropertiesEx. Does not re-login by itself (callers wrap the
+ * whole operation in `withRelogin`, since views and tokens belong to the session).
+ */
+export async function retrievePropertiesEx(client: VimClient, specSet: SoapObject[], opts: RetrieveOptions = {}): Promise<ObjectContent[]> {
+  const pc = client.serviceContent.propertyCollector;
+  const call: CallOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs, fast: true, noRelogin: true };
+  const options: SoapObject = opts.maxObjects ? { maxObjects: opts.maxObjects } : {};
+  const first = await client.invokeRaw('RetrievePropertiesEx', pc, [['specSet', specSet], ['options', options]], call);
+  let page = readRetrieveResult(firstReturnval(first));
+  const all: ObjectContent[] = page.objects;
+  throwIfNotAuthenticated(page.objects, 'RetrievePropertiesEx');
+  opts.onPage?.(all.length);
+  let token = page.token;
+  try {
+    while (token) {
+      const next = await client.invokeRaw('ContinueRetrievePropertiesEx', pc, [['token', token]], call);
+      page = readRetrieveResult(firstReturnval(next));
+      throwIfNotAuthenticated(page.objects, 'ContinueRetrievePropertiesEx');
+      for (const o of page.objects) all.push(o);
+      opts.onPage?.(all.length);
+      token = page.token;
+    }
+  } catch (e) {
+    if (token) {
+      await client.invokeRaw('CancelRetrievePropertiesEx', pc, [['token', token]], { noRelogin: true, timeoutMs: 5000 }).catch(() => undefined);
+    }
+    throw e;
+  }
+  return all;
+}
+
+function propSpec(s: PropertySpec): SoapObject {
+  return { type: s.type, all: s.all ?? (s.paths === undefined ? true : undefined), pathSet: s.paths ? [...s.paths] : undefined };
+}
+
+export async function createContainerView(client: VimClient, types: readonly string[], root?: MoRef, recursive = true, opts: CallOptions = {}): Promise<MoRef> {
+  const vm = client.serviceContent.viewManager;
+  if (!vm) throw new VsphereError('noViewManager', `${client.endpoint.display} has no ViewManager (ESXi before 4.0?); inventory views are not available.`);
+  const v = await client.invoke('CreateContainerView', vm, [
+    ['container', root ?? client.serviceContent.rootFolder], ['type', [...types]], ['recursive', recursive],
+  ], 'ManagedObjectReference', { ...opts, noRelogin: true });
+  return v as MoRef;
+}
+
+export async function destroyView(client: VimClient, view: MoRef): Promise<void> {
+  await client.invoke('DestroyView', view, [], undefined, { noRelogin: true, timeoutMs: 10000 });
+}
+
+/**
+ * Retrieves properties of every object of the given types under `root` (default: the root folder)
+ * through a ContainerView, then destroys the view. Re-logs in once if the session expired.
+ */
+export async function retrieveMany(client: VimClient, specs: readonly PropertySpec[], root?: MoRef, opts: RetrieveOptions = {}): Promise<ObjectContent[]> {
+  return client.withRelogin(async () => {
+    const view = await createContainerView(client, specs.map((s) => s.type), root, true, opts);
+    try {
+      const specSet: SoapObject = {
+        propSet: specs.map(propSpec),
+        objectSet: {
+          obj: view,
+          skip: true,
+          selectSet: { _type: 'TraversalSpec', name: 'view', type: 'ContainerView', path: 'view', skip: false },
+        },
+      };
+      return await retrievePropertiesEx(client, [specSet], opts);
+    } finally {
+      await destroyView(client, view).catch(() => undefined);
+    }
+  });
+}
+
+/** `retrieve('VirtualMachine', ['name', 'runtime.powerState'])` under the root folder or `root`. */
+export function retrieve(client: VimClient, type: string, paths: readonly string[], root?: MoRef, opts: RetrieveOptions = {}): Promise<ObjectContent[]> {
+  return retrieveMany(client, [{ type, paths }], root, opts);
+}
+
+/** Properties of one object (no traversal). Missing properties are absent from `props`. */
+export async function retrieveObject(client: VimClient, obj: MoRef, paths: readonly string[], opts: RetrieveOptions = {}): Promise<ObjectContent> {
+  const res = await client.withRelogin(() => retrievePropertiesEx(client, [{
+    propSet: { type: obj.type, pathSet: [...paths] },
+    objectSet: { obj, skip: false },
+  }], opts));
+  const found = res.find((o) => o.obj.value === obj.value) ?? res[0];
+  if (!found) throw new VsphereError('objectNotFound', `${obj.type}:${obj.value} was not found on ${client.endpoint.display}. Refresh the inventory.`);
+  return found;
+}
+
+/** One property of one object. */
+export async function retrieveProperty(client: VimClient, obj: MoRef, path: string, opts: RetrieveOptions = {}): Promise<VimValue | undefined> {
+  return (await retrieveObject(client, obj, [path], opts)).props[path];
+}
+
+export type { SoapValue };
