@@ -1,0 +1,101 @@
+/**
+ * The "demo lab": a mid-size vcsim (2 clusters × 4 hosts, 40 VMs per cluster = 10 per host on
+ * average, since vcsim's -vm counts per resource pool; plus 1 standalone host with its own 40)
+ * and an ESXi simulator paired with its own `vcsim -esx`. Used by `npm run lab` and the demo.
+ */
+import * as fs from 'node:fs';
+import { startEsxi, type Esxi } from './esxi';
+import { startVcsim, type Vcsim } from './vcsim';
+
+export interface DemoLabFacts {
+  vcenter: { url: string; sdkUrl: string; username: string; password: string; thumbprintSha256: string; thumbprintSha1: string; pid: number; vms: number };
+  esxiApi: { url: string; sdkUrl: string; username: string; password: string; thumbprintSha256: string; thumbprintSha1: string; pid: number; vms: number };
+  esxiSsh: { host: string; port: number; username: string; password: string; hostKeySha256: string; hostKey: string; root: string };
+  startupMs: { vcenter: number; esxiApi: number; esxiSsh: number };
+}
+
+export interface DemoLab {
+  vcenter: Vcsim;
+  esxiApi: Vcsim;
+  esxi: Esxi;
+  facts(): DemoLabFacts;
+  stop(): Promise<void>;
+}
+
+export interface DemoLabOptions {
+  vcenterUser?: string;
+  vcenterPassword?: string;
+  esxiPassword?: string;
+}
+
+export async function startDemoLab(opts: DemoLabOptions = {}): Promise<DemoLab> {
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    let t = Date.now();
+    const vcenter = await startVcsim({
+      dc: 1,
+      cluster: 2,
+      host: 4,
+      vm: 40,
+      standaloneHost: 1,
+      ds: 2,
+      username: opts.vcenterUser ?? 'administrator@vsphere.local',
+      password: opts.vcenterPassword ?? 'VMware1!',
+    });
+    started.push(vcenter);
+    const vcMs = Date.now() - t;
+    t = Date.now();
+    const esxiPassword = opts.esxiPassword ?? 'VMware1!';
+    const esxiApi = await startVcsim({ esx: true, vm: 4, username: 'root', password: esxiPassword });
+    started.push(esxiApi);
+    const apiMs = Date.now() - t;
+    t = Date.now();
+    const esxi = await startEsxi({ vcsim: esxiApi, username: 'root', password: esxiPassword });
+    started.push(esxi);
+    const sshMs = Date.now() - t;
+    const [vcVms, esxVms] = [(await vcenter.listVms()).length, (await esxiApi.listVms()).length];
+
+    return {
+      vcenter,
+      esxiApi,
+      esxi,
+      facts: () => ({
+        vcenter: {
+          url: vcenter.url,
+          sdkUrl: vcenter.sdkUrl,
+          username: vcenter.username,
+          password: vcenter.password,
+          thumbprintSha256: vcenter.thumbprintSha256,
+          thumbprintSha1: vcenter.thumbprintSha1,
+          pid: vcenter.pid,
+          vms: vcVms,
+        },
+        esxiApi: {
+          url: esxiApi.url,
+          sdkUrl: esxiApi.sdkUrl,
+          username: esxiApi.username,
+          password: esxiApi.password,
+          thumbprintSha256: esxiApi.thumbprintSha256,
+          thumbprintSha1: esxiApi.thumbprintSha1,
+          pid: esxiApi.pid,
+          vms: esxVms,
+        },
+        esxiSsh: { host: esxi.host, port: esxi.port, username: esxi.username, password: esxi.password, hostKeySha256: esxi.hostKeySha256, hostKey: esxi.hostKey, root: esxi.root },
+        startupMs: { vcenter: vcMs, esxiApi: apiMs, esxiSsh: sshMs },
+      }),
+      async stop() {
+        await esxi.stop();
+        await Promise.all([esxiApi.stop(), vcenter.stop()]);
+      },
+    };
+  } catch (e) {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+export function writeFactsFile(file: string, facts: DemoLabFacts): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(facts, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,6 @@
+/** The lab: real protocol peers for tests, benchmarks and the demo. */
+export * from './certs';
+export * from './vcsim';
+export * from './esxi';
+export * from './sshd';
+export * from './demo';
