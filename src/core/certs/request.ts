@@ -233,10 +233,12 @@ export function describeRequest(pem: string): CsrInfo {
   const hash = /^(sha\d+|md5)WithRSAEncryption$/.exec(algName)?.[1];
   const spki = forge.asn1.toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey)).getBytes();
   const pub = createPublicKey({ key: Buffer.from(spki, 'binary'), format: 'der', type: 'spki' });
-  let signatureValid = false;
+  let signatureValid: boolean;
   try {
     signatureValid = hash !== undefined && verify(hash, criDer, pub, Buffer.from((sigNode.value as string).slice(1), 'binary'));
-  } catch { signatureValid = false; }
+  } catch {
+    signatureValid = false;
+  }
   return {
     subject,
     ...(cn !== undefined ? { commonName: cn } : {}),
