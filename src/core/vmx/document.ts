@@ -243,7 +243,7 @@ function splitText(text: string, raw: undefined | ((start: number, end: number) 
     let next: number;
     if (nextCr < nl) {
       end = nextCr;
-      if (nextCr + 1 === nl) {
+      if (nl < n && nextCr + 1 === nl) {
         eol = '\r\n';
         next = nl + 1;
       } else {
@@ -312,7 +312,17 @@ export class VmxDocument {
   private bom_: boolean;
   private index_: Map<string, number[]> | undefined;
 
-  private constructor(lines: VmxLine[], codec: VmxCodec, bom: boolean) {
+  private constructor(
+    lines: VmxLine[],
+    codec: VmxCodec,
+    bom: boolean,
+    /**
+     * 'bytes' (from `parse`): values are checked against the file's encoding on every change.
+     * 'text' (from `fromText`): the text belongs to an editor, which does its own encoding on save,
+     * so values are not checked.
+     */
+    readonly source: 'bytes' | 'text',
+  ) {
     this.lines_ = lines;
     this.codec_ = codec;
     this.bom_ = bom;
@@ -334,7 +344,7 @@ export class VmxDocument {
       const text = decodeLossless(codec, body);
       lines = text !== undefined ? splitText(text, undefined) : splitBytes(body, codec);
     }
-    return new VmxDocument(lines, codec, bom);
+    return new VmxDocument(lines, codec, bom, 'bytes');
   }
 
   /**
@@ -345,12 +355,12 @@ export class VmxDocument {
     const bom = text.charCodeAt(0) === 0xfeff;
     const body = bom ? text.slice(1) : text;
     const declared = findDeclaredEncoding(body);
-    return new VmxDocument(splitText(body, undefined), codecFor(declared), bom);
+    return new VmxDocument(splitText(body, undefined), codecFor(declared), bom, 'text');
   }
 
   /** A copy sharing nothing mutable with this one. */
   clone(): VmxDocument {
-    return new VmxDocument(this.lines_.slice(), this.codec_, this.bom_);
+    return new VmxDocument(this.lines_.slice(), this.codec_, this.bom_, this.source);
   }
 
   get lineCount(): number {
@@ -497,7 +507,7 @@ export class VmxDocument {
   }
 
   private checkEncodable(text: string, what: string): void {
-    if (!this.codec_.canEncode(text)) {
+    if (this.source === 'bytes' && !this.codec_.canEncode(text)) {
       throw new VmxEncodingError(`${what} cannot be written in this file's encoding (${this.codec_.declared ?? this.codec_.name})`);
     }
   }
@@ -593,7 +603,7 @@ export class VmxDocument {
     if (key.toLowerCase() === ENCODING_KEY) {
       nextCodec = codecFor(value);
       const all = this.lines_.filter((l) => !l.raw).map((l) => l.text).join('\n');
-      if (!nextCodec.canEncode(all)) throw new VmxEncodingError(`the file's text cannot be written in ${value}`);
+      if (this.source === 'bytes' && !nextCodec.canEncode(all)) throw new VmxEncodingError(`the file's text cannot be written in ${value}`);
     }
     if (at.length === 1) {
       this.setLineValue(at[0], value);
