@@ -102,7 +102,8 @@ function valueFix(i: number, l: VmxLine, value: string, title: string): VmxFix {
 function quoteFix(i: number, l: VmxLine, rawValue: string, title = 'Quote the value'): VmxFix {
   // rawValue is kept as written (its escapes stay valid); only `"` inside must become |22
   const inner = rawValue.replace(/"/g, '|22');
-  const text = l.text.slice(0, l.valueStart) + `"${inner}"` + l.text.slice(l.valueEnd);
+  const space = l.valueStart === l.eqColumn + 1 ? ' ' : '';
+  const text = l.text.slice(0, l.valueStart) + `${space}"${inner}"` + l.text.slice(l.valueEnd);
   return replaceLineFix(i, l, text, title);
 }
 

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { VmxDocument } from '../../../src/core/vmx/document';
+import { applyTextEdits } from '../../../src/core/vmx/edit';
+import { lintVmx, hasErrors, type CatalogLookup, type VmxDiagnostic } from '../../../src/core/vmx/lint';
+import type { VmxCatalogEntry } from '../../../src/core/vmx/catalog-types';
+import { lookupKey } from '../../../src/core/vmx/catalog';
+import { fixture } from './helpers';
+
+/** A tiny catalog for the rules: patterns with {n}/{m} like the real one. */
+const ENTRIES: VmxCatalogEntry[] = [
+  { key: 'memsize', description: 'memory MB', type: 'int', min: 4, max: 1048576, source: 'test' },
+  { key: 'numvcpus', description: 'vCPUs', type: 'int', min: 1, max: 128, source: 'test' },
+  { key: 'virtualHW.version', description: 'hw', type: 'int', source: 'test' },
+  { key: 'config.version', description: 'cfg', type: 'int', source: 'test' },
+  { key: 'guestOS', description: 'guest', type: 'string', source: 'test' },
+  { key: 'displayName', description: 'name', type: 'string', source: 'test' },
+  { key: 'ctkEnabled', description: 'cbt', type: 'bool', source: 'test' },
+  { key: 'usb.present', description: 'usb', type: 'bool', source: 'test' },
+  { key: 'floppy{n}.present', description: 'floppy', type: 'bool', source: 'test' },
+  { key: 'scsi{n}:{m}.ctkEnabled', description: 'cbt disk', type: 'bool', source: 'test' },
+  {
+    key: 'ethernet{n}.virtualDev', description: 'nic', type: 'enum', closed: true, source: 'test',
+    values: [{ value: 'e1000', description: '' }, { value: 'vmxnet3', description: '' }, { value: 'vlance', description: '' }],
+  },
+];
+
+const small: CatalogLookup = (key) => {
+  const k = key.toLowerCase();
+  for (const entry of ENTRIES) {
+    const re = new RegExp('^' + entry.key.toLowerCase().replace(/[.]/g, '\\.').replace(/\{n\}|\{m\}/g, '(\\d+)') + '$');
+    if (re.test(k)) return { entry, captures: {} };
+  }
+  return undefined;
+};
+
+const parse = (s: string) => VmxDocument.fromText(s);
+const codesAt = (ds: VmxDiagnostic[], line: number) => ds.filter((d) => d.line === line).map((d) => d.code).sort();
+
+describe('vmx lint', () => {
+  it('finds the problems in garbage.vmx, each on its line', () => {
+    const d = VmxDocument.parse(fixture('garbage.vmx'));
+    const ds = lintVmx(d, small);
+    const byKey = (k: string) => d.lines.findIndex((l) => l.text.startsWith(k));
+    assert.deepEqual(codesAt(ds, byKey('this line')), ['missing-equals']);
+    assert.deepEqual(codesAt(ds, byKey('memsize "256"')), ['missing-equals']);
+    assert.deepEqual(codesAt(ds, byKey('= "orphan')), ['missing-key']);
+    assert.deepEqual(codesAt(ds, byKey('guestOS')), ['unterminated-quote']);
+    assert.deepEqual(codesAt(ds, byKey('displayName')), ['trailing-text']);
+    assert.deepEqual(codesAt(ds, byKey('numvcpus')), ['trailing-text']);
+    assert.deepEqual(codesAt(ds, byKey('ctkEnabled')), ['ctk-needs-hw7']);
+    assert.deepEqual(codesAt(ds, byKey('scsi0:0.ctkEnabled')), ['ctk-needs-hw7']);
+    assert.deepEqual(codesAt(ds, byKey('broken')), ['undecodable-line', 'unknown-key']);
+    assert.deepEqual(codesAt(ds, byKey('nul')), ['nul-character']);
+    assert.deepEqual(codesAt(ds, byKey('floppy0.present')), ['nonstandard-boolean']);
+    assert.deepEqual(codesAt(ds, byKey('usb.present')), ['invalid-boolean']);
+    assert.deepEqual(codesAt(ds, byKey('memsize = "lots"')), ['invalid-int']);
+    assert.deepEqual(codesAt(ds, byKey('ethernet0.virtualDev')), ['invalid-enum']);
+    assert.deepEqual(codesAt(ds, byKey('lone')), ['unknown-key']);
+    assert.ok(hasErrors(ds));
+  });
+
+  it('reports each later duplicate (case-insensitive) as an error, pointing at the first', () => {
+    const d = VmxDocument.parse(fixture('dup-case.vmx'));
+    const dups = lintVmx(d).filter((x) => x.code === 'duplicate-key');
+    assert.deepEqual(dups.map((x) => [x.line, x.severity, x.related?.[0].line]), [[8, 'error', 3], [9, 'error', 5], [10, 'error', 6]]);
+    assert.equal(dups[0].column, 0);
+    assert.equal(dups[0].endColumn, 'memSize'.length);
+  });
+
+  it('finds every duplicate key (property)', () => {
+    const keys = ['memsize', 'MEMSIZE', 'MemSize', 'ide0:0.present', 'IDE0:0.Present', 'guestOS', 'uuid.bios'];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...keys), fc.constantFrom('\n', '\r\n'), fc.boolean()), { maxLength: 30 }), (rows) => {
+        const text = rows.map(([k, eol, comment]) => (comment ? `# ${k}${eol}` : `${k} = "1"${eol}`)).join('');
+        const counts = new Map<string, number>();
+        for (const [k, , comment] of rows) if (!comment) counts.set(k.toLowerCase(), (counts.get(k.toLowerCase()) ?? 0) + 1);
+        const expected = [...counts.values()].reduce((a, n) => a + n - 1, 0);
+        const d = parse(text);
+        const dups = lintVmx(d).filter((x) => x.code === 'duplicate-key');
+        assert.equal(dups.length, expected);
+        // applying every fix leaves one line per key
+        const fixed = parse(applyTextEdits(text, dups.flatMap((x) => x.fix?.edits ?? [])));
+        assert.equal(fixed.duplicates().length, 0);
+        assert.equal(fixed.entries().length, counts.size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  const fixCases: { name: string; input: string; code: string; expected: string }[] = [
+    { name: 'duplicate: later line removed', input: 'a = "1"\nA = "2"\nb = "3"\n', code: 'duplicate-key', expected: 'a = "1"\nb = "3"\n' },
+    { name: 'duplicate on the last line without newline', input: 'a = "1"\r\nA = "2"', code: 'duplicate-key', expected: 'a = "1"' },
+    { name: 'unquoted value gets quotes', input: 'memsize = 512\n', code: 'unquoted-value', expected: 'memsize = "512"\n' },
+    { name: 'empty unquoted value', input: 'memsize =\n', code: 'unquoted-value', expected: 'memsize = ""\n' },
+    { name: 'unterminated quote closed', input: 'guestOS = "winxppro  \n', code: 'unterminated-quote', expected: 'guestOS = "winxppro"  \n' },
+    { name: 'unquoted value with spaces quoted whole', input: 'displayName = My VM   # c\n', code: 'trailing-text', expected: 'displayName = "My VM"   # c\n' },
+    { name: 'missing = inserted', input: 'memsize "256"\n', code: 'missing-equals', expected: 'memsize = "256"\n' },
+    { name: 'missing = with bare value', input: 'displayName my "vm"\n', code: 'missing-equals', expected: 'displayName = "my |22vm|22"\n' },
+    { name: 'yes → TRUE', input: 'usb.present = "yes"\n', code: 'nonstandard-boolean', expected: 'usb.present = "TRUE"\n' },
+    { name: '0 → FALSE keeps style', input: 'floppy0.present\t=\t"0" # off\n', code: 'nonstandard-boolean', expected: 'floppy0.present\t=\t"FALSE" # off\n' },
+  ];
+  for (const c of fixCases) {
+    it(`fix: ${c.name}`, () => {
+      const ds = lintVmx(parse(c.input), small).filter((d) => d.code === c.code);
+      assert.equal(ds.length, 1, JSON.stringify(ds));
+      const fix = ds[0].fix;
+      assert.ok(fix, 'has a fix');
+      assert.equal(applyTextEdits(c.input, fix.edits), c.expected);
+      // and the finding is gone afterwards
+      assert.equal(lintVmx(parse(c.expected), small).filter((d) => d.code === c.code).length, 0);
+    });
+  }
+
+  it('accepts true/false in any case and says nothing about them', () => {
+    const ds = lintVmx(parse('usb.present = "TRUE"\nfloppy0.present = "false"\nctkEnabled = "True"\n'), small);
+    assert.deepEqual(ds, []);
+  });
+
+  it('warns about int ranges, not about closed-enum values in another letter case', () => {
+    const ds = lintVmx(parse('memsize = "2"\nethernet0.virtualDev = "VMXNET3"\nnumvcpus = "-1"\n'), small);
+    assert.deepEqual(ds.map((d) => [d.line, d.code, d.severity]), [[0, 'int-out-of-range', 'warning'], [2, 'int-out-of-range', 'warning']]);
+  });
+
+  it('ctkEnabled is a contradiction only below hardware version 7', () => {
+    const base = 'ctkEnabled = "TRUE"\nscsi0:0.ctkEnabled = "TRUE"\nscsi0:1.ctkEnabled = "FALSE"\n';
+    const low = lintVmx(parse('virtualHW.version = "4"\n' + base), small).filter((d) => d.code === 'ctk-needs-hw7');
+    assert.deepEqual(low.map((d) => [d.line, d.severity]), [[1, 'warning'], [2, 'warning']]);
+    assert.equal(low[0].related?.[0].line, 0);
+    assert.equal(lintVmx(parse('virtualHW.version = "7"\n' + base), small).filter((d) => d.code === 'ctk-needs-hw7').length, 0);
+    assert.equal(lintVmx(parse(base), small).filter((d) => d.code === 'ctk-needs-hw7').length, 0);
+  });
+
+  it('gives unknown-key hints only with a catalog, never for guestinfo.*', () => {
+    const src = 'foo.bar = "1"\nguestinfo.myapp = "x"\n';
+    assert.deepEqual(lintVmx(parse(src)), []);
+    assert.deepEqual(lintVmx(parse(src), small).map((d) => [d.line, d.code, d.severity]), [[0, 'unknown-key', 'hint']]);
+    assert.deepEqual(lintVmx(parse(src), small, { unknownKeys: false }), []);
+  });
+
+  it('flags an encoding it cannot honour', () => {
+    const ds = lintVmx(VmxDocument.parse(Buffer.from('.encoding = "klingon-8"\nmemsize = "4"\n')), small);
+    assert.deepEqual(ds.map((d) => d.code), ['unknown-encoding']);
+  });
+
+  it('positions are UTF-16 columns in the decoded text', () => {
+    const src = 'displayName = "Serveur de démo 𝄞"\r\nusb.present = "oui"\r\nmemsize = "𝄞"';
+    const ds = lintVmx(parse(src), small);
+    assert.deepEqual(ds.map((x) => [x.line, x.column, x.endColumn]), [[1, 15, 18], [2, 11, 13]]);
+  });
+
+  describe('with the real catalog (src/core/vmx/catalog.ts)', () => {
+    for (const name of ['ws71-plop.vmx', 'esx41-w2k8r2.vmx', 'fusion-win7.vmx', 'ws-windows-crlf.vmx', 'cp1252-annotation.vmx', 'bom-utf8.vmx']) {
+      it(`${name}: no errors or warnings`, () => {
+        const ds = lintVmx(VmxDocument.parse(fixture(name)), lookupKey).filter((d) => d.severity === 'error' || d.severity === 'warning');
+        assert.deepEqual(ds.map((d) => `${d.line + 1}:${d.code}:${d.message}`), []);
+      });
+    }
+
+    it('dup-case.vmx and garbage.vmx have errors', () => {
+      assert.ok(hasErrors(lintVmx(VmxDocument.parse(fixture('dup-case.vmx')), lookupKey)));
+      const g = lintVmx(VmxDocument.parse(fixture('garbage.vmx')), lookupKey);
+      assert.ok(g.some((d) => d.code === 'invalid-enum' || d.code === 'invalid-boolean'));
+    });
+  });
+});
