@@ -1,7 +1,7 @@
 /** Small clients for the lab tests: hand-written SOAP over https, ssh2 exec/SFTP. */
 import * as https from 'node:https';
 import { XMLParser } from 'fast-xml-parser';
-import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { Client, type ConnectConfig, type KeyboardInteractiveAuthMethod, type SFTPWrapper } from 'ssh2';
 
 export interface SoapReply {
   status: number;
@@ -117,4 +117,9 @@ export function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** An auth handler that answers every keyboard-interactive prompt with `answer`. */
+export function keyboardOnly(username: string, answer: string): KeyboardInteractiveAuthMethod[] {
+  return [{ type: 'keyboard-interactive', username, prompt: (_n, _i, _l, prompts, finish) => finish(prompts.map(() => answer)) }];
 }
