@@ -11,6 +11,7 @@
  * vSphere Web Services API reference for the property names (VirtualMachineConfigInfo,
  * VirtualMachineRuntimeInfo, GuestInfo, VirtualDisk backings).
  */
+import type { VmxDocument } from '../vmx/document';
 
 /** Where a fact came from. */
 export type Evidence =
@@ -97,6 +98,11 @@ export type FactName =
 /** Facts the config cannot tell; the caller may know them (inventory, user input). */
 export interface FactHints {
   createdOnVersion?: string;
+  /**
+   * Disk descriptors by the file name the .vmx gives (`scsi0:1.fileName`): the small text .vmdk
+   * next to the .vmx. Used to tell raw device mappings and their compatibility mode.
+   */
+  descriptors?: Record<string, { file: string; text: string }>;
   name?: string;
   powerState?: PowerState;
 }
@@ -325,12 +331,45 @@ export function factsFromVmxEntries(entries: readonly VmxEntry[], file: string, 
     } else if (fileName && /-rdm\.vmdk$/i.test(fileName.value)) {
       disk.rdm = 'virtual';
     }
+    const desc = fileName ? hints?.descriptors?.[fileName.value] : undefined;
+    if (desc) {
+      const r = rdmFromDescriptor(desc.text);
+      if (r) {
+        disk.rdm = r.compatibility;
+        disk.evidence.push({ kind: 'vmx', file: desc.file, line: r.line, key: 'createType', value: r.createType });
+      }
+    }
     const dctk = dev.keys.get('ctkenabled');
     if (dctk) { disk.ctkEnabled = parseVmxBool(dctk.value); disk.evidence.push(ev(dctk)); }
     f.disks.push(disk);
   }
   applyHints(f, hints);
   return f;
+}
+
+/**
+ * Builds facts from the lossless .vmx document (src/core/vmx/document.ts). Its entries are
+ * 0-based; evidence here is 1-based like every other line number we show.
+ */
+export function factsFromVmxDocument(doc: Pick<VmxDocument, 'entries'>, file: string, hints?: FactHints): VmFacts {
+  return factsFromVmxEntries(doc.entries().map((e) => ({ key: e.key, value: e.value, line: e.line + 1 })), file, hints);
+}
+
+/**
+ * Reads `createType` from a disk descriptor: `vmfsPassthroughRawDeviceMap` is a physical-mode RDM,
+ * `vmfsRawDeviceMap` a virtual-mode one (VMware Virtual Disk Format 1.1 specification).
+ */
+export function rdmFromDescriptor(text: string): { compatibility: RdmCompatibility; createType: string; line: number } | undefined {
+  if (text.length > 65536) return undefined;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*createType\s*=\s*"([^"]*)"/i.exec(lines[i]);
+    if (!m) continue;
+    if (/passthroughrawdevicemap/i.test(m[1])) return { compatibility: 'physical', createType: m[1], line: i + 1 };
+    if (/rawdevicemap/i.test(m[1])) return { compatibility: 'virtual', createType: m[1], line: i + 1 };
+    return undefined;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -394,6 +394,9 @@ export class LogAnalyzer {
   private file = '';
   private lineNo = 0;
   private cur?: LogFileSummary;
+  private fullBuf?: Buffer;
+  private fullPos = 0;
+  private fullEnd = 0;
 
   constructor(opts: LogAnalysisOptions = {}) {
     this.tc = new TimeContext(opts.utcOffsetMinutes ?? 0, opts.referenceTime ?? Date.now());
@@ -452,6 +455,7 @@ export class LogAnalyzer {
     this.file = file;
     this.lineNo = 0;
     this.cur = { file, kind: fileKind(file), lines: 0, bytes: 0 };
+    this.fullBuf = undefined;
     this.files.push(this.cur);
     this.tc.beginFile(reference);
   }
@@ -467,6 +471,10 @@ export class LogAnalyzer {
       if (next[k] < hit) hit = next[k];
     }
     const lines = this.lines;
+    // The last full-dated line that was not parsed (syslog lines need a recent one for their year).
+    let fullBuf = this.fullBuf;
+    let fullPos = this.fullPos;
+    let fullEnd = this.fullEnd;
     let pos = start;
     const firstLine = this.lineNo;
     let n = firstLine;
@@ -486,6 +494,10 @@ export class LogAnalyzer {
       if (hit < nl) {
         let e = nl;
         if (e > pos && b[e - 1] === 13) e--;
+        if (shape === 'syslog' && fullBuf !== undefined) {
+          this.anchor(fullBuf.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48)));
+          fullBuf = undefined;
+        }
         const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
         lines[rec.shape]++;
         if (rec.shape === 'raw') this.sampleRaw(rec);
@@ -500,6 +512,7 @@ export class LogAnalyzer {
         }
       } else {
         lines[shape]++;
+        if (shape === 'appliance' || shape === 'vcbapi') { fullBuf = b; fullPos = pos; fullEnd = nl; }
         if (shape === 'raw' && this.rawSample.length < this.opts.maxRawSample) {
           let e = nl;
           if (e > pos && b[e - 1] === 13) e--;
@@ -508,9 +521,17 @@ export class LogAnalyzer {
       }
       pos = nl + 1;
     }
+    this.fullBuf = fullBuf;
+    this.fullPos = fullPos;
+    this.fullEnd = fullEnd;
     lines.total += n - firstLine;
     this.cur!.lines += n - firstLine;
     this.lineNo = n;
+  }
+
+  /** Feeds the time context the timestamp of a full-dated line that was otherwise skipped. */
+  private anchor(head: string): void {
+    parseLogLine(head, this.file, 0, this.tc); // records the time in the context as a side effect
   }
 
   private sampleRaw(r: LogRecord): void {

@@ -230,7 +230,7 @@ const ruleCbt: ConfigRule = (f) => {
   if (f.ctkEnabled !== true) {
     const explicit = f.ctkEnabled === false;
     const fixes: Fix[] = [{ kind: 'setConfig', key: 'ctkEnabled', value: 'TRUE', requiresPoweredOff: false, note: 'Takes effect after a stun/unstun: a snapshot create/delete or a power cycle.' }];
-    for (const d of f.disks) if (d.ctkEnabled !== true) fixes.push({ kind: 'setConfig', key: `${d.id}.ctkEnabled`, value: 'TRUE', requiresPoweredOff: false });
+    for (const d of f.disks) if (d.ctkEnabled !== true && d.rdm !== 'physical') fixes.push({ kind: 'setConfig', key: `${d.id}.ctkEnabled`, value: 'TRUE', requiresPoweredOff: false });
     out.push({
       id: 'vdr.cbt-off',
       severity: explicit ? 'warning' : 'info',
@@ -245,7 +245,8 @@ const ruleCbt: ConfigRule = (f) => {
       fix: fixes,
     });
   } else {
-    const off = f.disks.filter((d) => d.ctkEnabled !== true && !(d.mode ?? '').startsWith('independent'));
+    // Independent disks are not in snapshots and physical RDMs have no CBT: other rules cover them.
+    const off = f.disks.filter((d) => d.ctkEnabled !== true && !(d.mode ?? '').startsWith('independent') && d.rdm !== 'physical');
     if (off.length) {
       out.push({
         id: 'vdr.cbt-disk-off',
@@ -268,7 +269,7 @@ const ruleIndependent: ConfigRule = (f) => {
   return [{
     id: 'vdr.independent-disk',
     severity: 'warning',
-    title: `${ind.length === 1 ? 'A disk is' : `${ind.length} disks are`} independent and are not backed up`,
+    title: ind.length === 1 ? 'A disk is independent and is not backed up' : `${ind.length} disks are independent and are not backed up`,
     explanation:
       `${diskList(ind)} ${ind.length === 1 ? 'is' : 'are'} in independent mode. Snapshots leave independent disks out, ` +
       'and Data Recovery backs up from a snapshot, so their data is silently missing from every restore point.',
