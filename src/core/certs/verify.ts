@@ -136,10 +136,10 @@ function buildPath(leaf: LoadedCertificate, pool: readonly LoadedCertificate[]):
     }
     const sameName = pool.filter((c) => c.subjectDer.equals(cur.issuerDer) && !path.includes(c));
     if (sameName.length === 0) {
-      const roots = pool.filter((c) => c.info.isSelfSigned);
-      const hint = roots.length
-        ? ` The chain you supplied leads to ${roots.map((r) => describeCertShort(r.info)).join(', ')} instead: it is the chain of a different CA.`
-        : pool.length === 0 ? ' No CA certificates were supplied.' : '';
+      const missing = `"${cur.info.issuer.commonName ?? cur.info.issuer.text}"`;
+      const hint = pool.length
+        ? ` The chain you supplied holds only ${pool.map((r) => describeCertShort(r.info)).join(', ')}: either the CA certificate ${missing} is missing from it, or it is the chain of a different CA.`
+        : ' No CA certificates were supplied.';
       problems.push(`${label(idx, cur)} was issued by "${cur.info.issuer.text}", but no certificate with that subject is in the chain, so it cannot be traced to a root.${hint} Add that CA's certificate (the .p7b chain download from the CA contains it).`);
       break;
     }
