@@ -102,6 +102,7 @@ describe('vmx document: properties', () => {
         const rest = copy.lines.map((l) => l.text);
         assert.deepEqual(rest.filter((t) => others.includes(t)).length, rest.length);
         assert.equal(copy.get(key), undefined);
+        return true;
       }),
       { numRuns: 500 },
     );

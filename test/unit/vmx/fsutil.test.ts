@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, chmodSync, statSync, rmSync, symlinkSync, lstatSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { findVmLocks, isVmRunning, writeFileAtomic, WriteRefusedError } from '../../../src/core/vmx/fsutil';
+
+describe('vmx fsutil', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'vlab-fs-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('isVmRunning: any *.lck file or directory beside the .vmx', async () => {
+    const vmx = path.join(dir, 'VM.vmx');
+    writeFileSync(vmx, 'a = "1"\n');
+    assert.equal(await isVmRunning(vmx), false);
+    mkdirSync(path.join(dir, 'VM.vmx.lck'));
+    assert.equal(await isVmRunning(vmx), true);
+    rmSync(path.join(dir, 'VM.vmx.lck'), { recursive: true });
+    writeFileSync(path.join(dir, 'VM-flat.vmdk.lck'), '');
+    assert.deepEqual(await findVmLocks(vmx), [path.join(dir, 'VM-flat.vmdk.lck')]);
+    assert.equal(await isVmRunning(path.join(dir, 'missing-dir', 'x.vmx')), false);
+  });
+
+  it('writeFileAtomic replaces content, keeps the mode, leaves no temp file', async () => {
+    const f = path.join(dir, 'VM.vmx');
+    writeFileSync(f, 'old');
+    chmodSync(f, 0o600);
+    const r = await writeFileAtomic(f, Buffer.from('new'), { backup: true });
+    assert.equal(readFileSync(f, 'utf8'), 'new');
+    assert.equal(statSync(f).mode & 0o777, 0o600);
+    assert.equal(r.backup, f + '.bak');
+    assert.equal(readFileSync(f + '.bak', 'utf8'), 'old');
+    assert.deepEqual(readdirSync(dir).sort(), ['VM.vmx', 'VM.vmx.bak']);
+  });
+
+  it('creates a new file; backup to a chosen path', async () => {
+    const f = path.join(dir, 'new.vmx');
+    const r = await writeFileAtomic(f, Buffer.from('x'), { backup: path.join(dir, 'b') });
+    assert.equal(r.backup, undefined); // nothing to back up
+    assert.equal(readFileSync(f, 'utf8'), 'x');
+    await writeFileAtomic(f, Buffer.from('y'), { backup: path.join(dir, 'b') });
+    assert.equal(readFileSync(path.join(dir, 'b'), 'utf8'), 'x');
+  });
+
+  it('follows a symbolic link and keeps the link', async () => {
+    const real = path.join(dir, 'real.vmx');
+    const link = path.join(dir, 'link.vmx');
+    writeFileSync(real, 'a');
+    symlinkSync(real, link);
+    await writeFileAtomic(link, Buffer.from('b'));
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readFileSync(real, 'utf8'), 'b');
+  });
+
+  it('refuses read-only files and directories, untouched', async () => {
+    const f = path.join(dir, 'ro.vmx');
+    writeFileSync(f, 'keep');
+    chmodSync(f, 0o444);
+    await assert.rejects(writeFileAtomic(f, Buffer.from('x')), (e: unknown) => e instanceof WriteRefusedError && e.code === 'read-only' && /read-only/.test(e.message));
+    assert.equal(readFileSync(f, 'utf8'), 'keep');
+    await assert.rejects(writeFileAtomic(dir, Buffer.from('x')), (e: unknown) => e instanceof WriteRefusedError && e.code === 'not-a-file');
+    assert.deepEqual(readdirSync(dir), ['ro.vmx']);
+  });
+});
