@@ -1,11 +1,21 @@
 import * as vscode from 'vscode';
-import { disposeLog, log } from './log';
-import { InventoryProvider } from './tree/inventoryProvider';
+import { ConnectionStore } from './inventory/connections';
+import { registerInventoryCommands } from './inventory/commands';
+import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
+import { InventoryProvider, Node } from './inventory/provider';
+import { RefreshManager } from './inventory/refresh';
+import { SessionManager } from './inventory/sessions';
+import { registerVmxLanguage } from './language';
+import { disposeLog, log, recentLogLines } from './log';
 
 /** What activate() returns; the integration tests read it. */
 export interface VsphereLabApi {
   /** Milliseconds activate() took, measured inside the extension host. */
   readonly activationMs: number;
+  /** For tests: the inventory's sessions and tree provider. */
+  readonly inventory: { sessions: SessionManager; provider: InventoryProvider; store: ConnectionStore; view: vscode.TreeView<Node> };
+  /** For tests: the last log lines. */
+  readonly recentLogLines: () => readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): VsphereLabApi {
@@ -13,16 +23,22 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   const output = log();
   context.subscriptions.push(output);
 
-  const inventory = new InventoryProvider();
+  const store = new ConnectionStore(context.globalState, context.secrets);
+  const sessions = new SessionManager(store);
+  const provider = new InventoryProvider(store, sessions);
+  const view = vscode.window.createTreeView('vsphereLab.inventory', { treeDataProvider: provider, showCollapseAll: true });
   context.subscriptions.push(
-    inventory,
-    vscode.window.createTreeView('vsphereLab.inventory', { treeDataProvider: inventory, showCollapseAll: true }),
+    store, sessions, provider, view,
+    new RefreshManager(view, store, sessions, provider),
+    vscode.workspace.registerFileSystemProvider(DATASTORE_SCHEME, new DatastoreFileSystem(store, sessions), { isCaseSensitive: true }),
     vscode.commands.registerCommand('vsphereLab.showLog', () => output.show()),
   );
+  registerVmxLanguage(context);
+  registerInventoryCommands(context, store, sessions, provider, view);
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs };
+  return { activationMs, inventory: { sessions, provider, store, view }, recentLogLines };
 }
 
 export function deactivate(): void {

@@ -13,7 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeSelfSignedCert, servedThumbprints, thumbprintsOfPem } from './certs';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** The repository; VLAB_REPO_ROOT overrides it where this code runs bundled (integration tests). */
+export const REPO_ROOT = process.env.VLAB_REPO_ROOT ?? path.resolve(__dirname, '..', '..');
 export const VCSIM_BIN = path.join(REPO_ROOT, 'test', 'lab', 'bin', 'vcsim');
 
 export interface VcsimOptions {

@@ -1,0 +1,267 @@
+import * as vscode from 'vscode';
+import { describeVm, InventoryItem, InventoryTree, powerStateOf } from '../../core/inventory/tree';
+import { ConnectionStore, hostOf } from './connections';
+import { ConnectionProblem, Problem, SessionManager } from './sessions';
+
+/** Tree elements are small handles; getTreeItem renders them from the current state. */
+export type Node =
+  | { readonly type: 'connection'; readonly conn: string }
+  | { readonly type: 'item'; readonly conn: string; readonly key: string }
+  | { readonly type: 'message'; readonly conn: string; readonly parentKey: string; readonly problem?: Problem; readonly text: string; readonly icon: string };
+
+const ICON_BY_KIND: Record<InventoryItem['kind'], string> = {
+  datacenter: 'organization', folder: 'folder', vmRoot: 'folder-library', cluster: 'layers', host: 'server', vm: 'vm',
+};
+
+export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, Node>();
+  /** Nodes with work in flight (power operations): node id → transient description. */
+  private readonly busy = new Map<string, string>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly store: ConnectionStore, private readonly sessions: SessionManager) {
+    this.disposables.push(
+      store.onDidChange(() => this.changed.fire(undefined)),
+      sessions.onDidChange((id) => this.changed.fire(this.connectionNode(id))),
+    );
+  }
+
+  connectionNode(conn: string): Node {
+    return this.intern(`${conn}`, () => ({ type: 'connection', conn }));
+  }
+
+  itemNode(conn: string, key: string): Node {
+    return this.intern(`${conn}/${key}`, () => ({ type: 'item', conn, key }));
+  }
+
+  private intern(id: string, make: () => Node): Node {
+    let n = this.nodes.get(id);
+    if (!n) this.nodes.set(id, (n = make()));
+    return n;
+  }
+
+  static idOf(n: Node): string {
+    switch (n.type) {
+      case 'connection': return n.conn;
+      case 'item': return `${n.conn}/${n.key}`;
+      case 'message': return `${n.conn}/${n.parentKey}#message`;
+    }
+  }
+
+  /** The inventory item a node stands for, from the current snapshot. */
+  item(n: Node): InventoryItem | undefined {
+    return n.type === 'item' ? this.sessions.snapshot(n.conn)?.tree.get(n.key) : undefined;
+  }
+
+  setBusy(n: Node, text: string | undefined): void {
+    const id = InventoryProvider.idOf(n);
+    if (text === undefined) this.busy.delete(id);
+    else this.busy.set(id, text);
+    this.changed.fire(n);
+  }
+
+  refresh(n?: Node): void {
+    this.changed.fire(n);
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    switch (n.type) {
+      case 'connection': return this.connectionItem(n.conn);
+      case 'message': return this.messageItem(n);
+      case 'item': {
+        const it = this.item(n);
+        if (!it) {
+          const gone = new vscode.TreeItem(vscode.l10n.t('(no longer in the inventory)'));
+          gone.id = InventoryProvider.idOf(n);
+          return gone;
+        }
+        return this.inventoryItem(n, it);
+      }
+    }
+  }
+
+  private connectionItem(id: string): vscode.TreeItem {
+    const conn = this.store.get(id);
+    const t = new vscode.TreeItem(conn?.label ?? hostOf(conn?.url ?? id), vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = id;
+    const state = this.sessions.state(id);
+    const snap = this.sessions.snapshot(id);
+    let status: string;
+    switch (state.status) {
+      case 'connecting':
+        t.iconPath = new vscode.ThemeIcon('loading~spin');
+        t.description = vscode.l10n.t('connecting…');
+        status = 'connecting';
+        break;
+      case 'connected':
+        t.iconPath = new vscode.ThemeIcon('server-environment', new vscode.ThemeColor('testing.iconPassed'));
+        t.description = snap
+          ? vscode.l10n.t('{0} hosts · {1} VMs', String(snap.tree.counts().hosts), String(snap.tree.counts().vms))
+          : state.product;
+        status = 'connected';
+        break;
+      case 'error':
+        t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+        t.description = problemTitle(state.problem);
+        status = 'error';
+        break;
+      default:
+        t.iconPath = new vscode.ThemeIcon('debug-disconnect');
+        t.description = vscode.l10n.t('not connected');
+        status = 'disconnected';
+    }
+    t.contextValue = `connection;${status}`;
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${escapeMd(conn?.label ?? hostOf(conn?.url ?? ''))}**\n\n`);
+    md.appendMarkdown(`${escapeMd(conn?.url ?? '')} · ${escapeMd(conn?.username ?? '')}\n\n`);
+    if (state.status === 'connected') md.appendMarkdown(`${escapeMd(state.product)}\n\n`);
+    if (state.status === 'error') md.appendMarkdown(`$(error) ${escapeMd(state.problem.message)}\n\n`);
+    if (conn?.thumbprintSha256) md.appendMarkdown(`${vscode.l10n.t('Pinned certificate (SHA-256)')}: \`${conn.thumbprintSha256}\``);
+    md.supportThemeIcons = true;
+    t.tooltip = md;
+    return t;
+  }
+
+  private messageItem(n: Extract<Node, { type: 'message' }>): vscode.TreeItem {
+    const t = new vscode.TreeItem(n.text);
+    t.id = InventoryProvider.idOf(n);
+    t.iconPath = new vscode.ThemeIcon(n.icon, n.problem ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
+    if (n.problem) {
+      const fix = fixFor(n.problem, n.conn);
+      t.command = fix;
+      t.tooltip = `${n.problem.message}\n\n${fix.tooltip ?? ''}`;
+      t.contextValue = `problem;${n.problem.kind}`;
+    } else {
+      t.contextValue = 'message';
+    }
+    return t;
+  }
+
+  private inventoryItem(n: Node & { type: 'item' }, it: InventoryItem): vscode.TreeItem {
+    const id = InventoryProvider.idOf(n);
+    const collapsible = it.kind === 'vm' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed;
+    const t = new vscode.TreeItem(it.name, collapsible);
+    t.id = id;
+    t.iconPath = new vscode.ThemeIcon(ICON_BY_KIND[it.kind]);
+    t.contextValue = it.kind;
+    switch (it.kind) {
+      case 'cluster':
+        t.description = vscode.l10n.t('{0} hosts', String(it.hostCount));
+        break;
+      case 'host': {
+        const h = it.info;
+        const ok = h.connectionState === undefined || h.connectionState === 'connected';
+        t.iconPath = new vscode.ThemeIcon('server', ok ? undefined : new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        const mem = h.memoryBytes ? `${Math.round(h.memoryBytes / 2 ** 30)} GB` : '';
+        t.description = [vscode.l10n.t('{0} VMs', String(it.vmCount)), mem, ok ? '' : h.connectionState].filter(Boolean).join(' · ');
+        t.contextValue = `host;${h.connectionState ?? 'connected'}${it.standalone ? ';standalone' : ''}`;
+        t.tooltip = new vscode.MarkdownString([
+          `**${escapeMd(h.name)}**`, '',
+          `${vscode.l10n.t('State')}: ${h.connectionState ?? '?'} / ${h.powerState ?? '?'}`,
+          h.cpuModel ? `${vscode.l10n.t('CPU')}: ${escapeMd(h.cpuModel)} (${h.cpuCores ?? '?'} cores, ${h.cpuThreads ?? '?'} threads)` : '',
+          mem ? `${vscode.l10n.t('Memory')}: ${mem}` : '',
+          h.vendor ? `${escapeMd(h.vendor)} ${escapeMd(h.model ?? '')}` : '',
+        ].filter((l) => l !== undefined).join('\n\n'));
+        break;
+      }
+      case 'vm': {
+        const vm = it.info;
+        const power = powerStateOf(vm);
+        const busy = this.busy.get(id);
+        if (busy) t.iconPath = new vscode.ThemeIcon('loading~spin');
+        else if (power === 'poweredOn') t.iconPath = new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'));
+        else if (power === 'suspended') t.iconPath = new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        else t.iconPath = new vscode.ThemeIcon('vm-outline');
+        t.description = busy ?? describeVm(vm);
+        t.contextValue = `vm;${vm.template ? 'template' : power}${vm.vmPathName ? ';vmx' : ''}`;
+        t.tooltip = new vscode.MarkdownString([
+          `**${escapeMd(vm.name)}**${vm.template ? ` (${vscode.l10n.t('template')})` : ''}`, '',
+          `${vscode.l10n.t('Power')}: ${power}`,
+          vm.guestFullName || vm.guestId ? `${vscode.l10n.t('Guest OS')}: ${escapeMd(vm.guestFullName ?? vm.guestId ?? '')}` : '',
+          `${vscode.l10n.t('vCPUs')}: ${vm.numCpu ?? '?'} · ${vscode.l10n.t('Memory')}: ${vm.memoryMB ?? '?'} MB`,
+          vm.hwVersion ? `${vscode.l10n.t('Hardware version')}: ${vm.hwVersion}` : '',
+          vm.vmPathName ? `\`${escapeMd(vm.vmPathName)}\`` : '',
+        ].filter(Boolean).join('\n\n'));
+        break;
+      }
+      default:
+        break;
+    }
+    return t;
+  }
+
+  async getChildren(n?: Node): Promise<Node[]> {
+    if (!n) return this.store.list().map((c) => this.connectionNode(c.id));
+    if (n.type === 'message') return [];
+    const key = n.type === 'connection' ? InventoryTree.ROOT : n.key;
+    let tree: InventoryTree;
+    try {
+      tree = (await this.sessions.load(n.conn)).tree;
+    } catch (e) {
+      const problem: Problem = e instanceof ConnectionProblem ? e.problem : { kind: 'other', message: String((e as Error)?.message ?? e) };
+      return [{ type: 'message', conn: n.conn, parentKey: key, problem, text: problemTitle(problem), icon: 'error' }];
+    }
+    const children = tree.childrenOf(key);
+    if (!children.length) {
+      return [{ type: 'message', conn: n.conn, parentKey: key, text: emptyText(n.type === 'item' ? tree.get(n.key) : undefined), icon: 'info' }];
+    }
+    return children.map((c) => this.itemNode(n.conn, c.key));
+  }
+
+  getParent(n: Node): Node | undefined {
+    if (n.type === 'connection') return undefined;
+    if (n.type === 'message') return n.parentKey === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, n.parentKey);
+    const parent = this.sessions.snapshot(n.conn)?.tree.parentOf(n.key);
+    if (parent === undefined) return undefined;
+    return parent === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, parent);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function emptyText(parent: InventoryItem | undefined): string {
+  switch (parent?.kind) {
+    case 'host': return vscode.l10n.t('No VMs on this host');
+    case 'cluster': return vscode.l10n.t('No hosts in this cluster');
+    case 'folder': case 'vmRoot': return vscode.l10n.t('Empty folder');
+    case 'datacenter': return vscode.l10n.t('No hosts or clusters');
+    default: return vscode.l10n.t('No datacenters');
+  }
+}
+
+export function problemTitle(p: Problem): string {
+  switch (p.kind) {
+    case 'untrusted': return vscode.l10n.t('Certificate not trusted — review it');
+    case 'certificateChanged': return vscode.l10n.t('Certificate changed — connection stopped');
+    case 'login': return vscode.l10n.t('Login refused — enter the password');
+    case 'noPassword': return vscode.l10n.t('No password stored — enter it');
+    case 'permission': return vscode.l10n.t('Permission denied');
+    case 'network': return vscode.l10n.t('Cannot reach the server — retry');
+    default: return vscode.l10n.t('Connection failed — retry');
+  }
+}
+
+/** The command a problem node runs when clicked. */
+function fixFor(p: Problem, conn: string): vscode.Command {
+  switch (p.kind) {
+    case 'untrusted':
+    case 'certificateChanged':
+      return { command: 'vsphereLab.trustCertificate', title: vscode.l10n.t('Review Certificate…'), arguments: [{ conn }], tooltip: vscode.l10n.t('Click to review the certificate and decide whether to trust it.') };
+    case 'login':
+    case 'noPassword':
+      return { command: 'vsphereLab.enterPassword', title: vscode.l10n.t('Enter Password…'), arguments: [{ conn }], tooltip: vscode.l10n.t('Click to enter the password again.') };
+    case 'permission':
+      return { command: 'vsphereLab.editConnection', title: vscode.l10n.t('Edit Connection…'), arguments: [{ conn }], tooltip: vscode.l10n.t('Click to use another user.') };
+    default:
+      return { command: 'vsphereLab.retryConnection', title: vscode.l10n.t('Retry'), arguments: [{ conn }], tooltip: vscode.l10n.t('Click to connect again.') };
+  }
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,208 @@
+import * as vscode from 'vscode';
+import type { VimClient } from '../../core/vsphere/client';
+import type { Inventory } from '../../core/vsphere/inventory';
+import type { CertificateDescription, TrustPolicy } from '../../core/vsphere/tls';
+import { InventoryTree } from '../../core/inventory/tree';
+import { log } from '../log';
+import { ConnectionConfig, ConnectionStore, hostOf } from './connections';
+
+/** Loaded lazily: the SOAP client is not needed until a connection is used. */
+const vsphere = () => import('./vsphereApi');
+
+export type SessionState =
+  | { status: 'disconnected' }
+  | { status: 'connecting' }
+  | { status: 'connected'; product: string }
+  | { status: 'error'; problem: Problem };
+
+/** Why a connection failed, and the fix-it the tree offers for it. */
+export interface Problem {
+  kind: 'untrusted' | 'certificateChanged' | 'login' | 'noPassword' | 'permission' | 'network' | 'other';
+  message: string;
+  certificate?: CertificateDescription;
+  expectedSha256?: string;
+}
+
+export interface Snapshot {
+  readonly inventory: Inventory;
+  readonly tree: InventoryTree;
+  readonly loadedAt: number;
+  readonly loadMs: number;
+}
+
+class Session {
+  state: SessionState = { status: 'disconnected' };
+  client: VimClient | undefined;
+  snapshot: Snapshot | undefined;
+  connecting: Promise<VimClient> | undefined;
+  loading: Promise<Snapshot> | undefined;
+}
+
+/**
+ * One vSphere session per saved connection. Connecting never prompts: failures become a
+ * `Problem` that the tree shows with a fix-it command; the commands that the user runs
+ * (add connection, trust certificate) do the asking.
+ */
+export class SessionManager implements vscode.Disposable {
+  private readonly sessions = new Map<string, Session>();
+  private readonly changed = new vscode.EventEmitter<string>();
+  /** Fires with a connection id whenever its state or snapshot changes. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly store: ConnectionStore) {}
+
+  private session(id: string): Session {
+    let s = this.sessions.get(id);
+    if (!s) this.sessions.set(id, (s = new Session()));
+    return s;
+  }
+
+  state(id: string): SessionState {
+    return this.session(id).state;
+  }
+
+  snapshot(id: string): Snapshot | undefined {
+    return this.session(id).snapshot;
+  }
+
+  private setState(id: string, state: SessionState): void {
+    this.session(id).state = state;
+    this.changed.fire(id);
+  }
+
+  /** The logged-in client for a connection, connecting first if needed. */
+  client(id: string): Promise<VimClient> {
+    const s = this.session(id);
+    if (s.client) return Promise.resolve(s.client);
+    if (!s.connecting) {
+      s.connecting = this.connect(id).finally(() => { s.connecting = undefined; });
+    }
+    return s.connecting;
+  }
+
+  private async connect(id: string): Promise<VimClient> {
+    const conn = this.store.get(id);
+    if (!conn) throw new Error(vscode.l10n.t('This connection no longer exists.'));
+    const password = await this.store.password(id);
+    if (password === undefined) {
+      const problem: Problem = { kind: 'noPassword', message: vscode.l10n.t('No password is stored for {0}.', conn.username) };
+      this.setState(id, { status: 'error', problem });
+      throw new ConnectionProblem(problem);
+    }
+    this.setState(id, { status: 'connecting' });
+    const started = Date.now();
+    try {
+      const { VimClient } = await vsphere();
+      const trust: TrustPolicy = conn.thumbprintSha256 ? { mode: 'pinned', sha256: conn.thumbprintSha256 } : { mode: 'system' };
+      const client = await VimClient.connect({
+        url: conn.url, username: conn.username, password, trust,
+        log: (m) => log().debug(`[${hostOf(conn.url)}] ${m}`),
+      });
+      this.session(id).client = client;
+      const about = client.serviceContent.about;
+      log().info(`connected to ${hostOf(conn.url)} (${about.fullName}) in ${Date.now() - started} ms`);
+      this.setState(id, { status: 'connected', product: about.fullName });
+      return client;
+    } catch (e) {
+      const problem = await this.describe(e);
+      log().warn(`connection to ${hostOf(conn.url)} failed: ${problem.message}`);
+      this.setState(id, { status: 'error', problem });
+      throw new ConnectionProblem(problem, e);
+    }
+  }
+
+  private async describe(e: unknown): Promise<Problem> {
+    const m = await vsphere();
+    const message = (e as Error)?.message ?? String(e);
+    if (e instanceof m.CertificateChangedError) {
+      return { kind: 'certificateChanged', message, certificate: e.certificate, expectedSha256: e.expectedSha256 };
+    }
+    if (e instanceof m.UntrustedCertificateError) return { kind: 'untrusted', message, certificate: e.certificate };
+    if (e instanceof m.InvalidLoginError) return { kind: 'login', message };
+    if (e instanceof m.NoPermissionError) return { kind: 'permission', message };
+    if (e instanceof m.ConnectionError || e instanceof m.TimeoutError) return { kind: 'network', message };
+    return { kind: 'other', message };
+  }
+
+  /** The inventory snapshot, loading it (once at a time) when missing or when `force`. */
+  async load(id: string, force = false): Promise<Snapshot> {
+    const s = this.session(id);
+    if (s.snapshot && !force) return s.snapshot;
+    if (s.loading) return s.loading;
+    s.loading = (async () => {
+      const client = await this.client(id);
+      const { getInventory } = await vsphere();
+      const started = performance.now();
+      let inventory: Inventory;
+      try {
+        inventory = await client.withRelogin(() => getInventory(client));
+      } catch (e) {
+        const problem = await this.describe(e);
+        if (problem.kind === 'network' || problem.kind === 'certificateChanged') {
+          // The server went away or changed under us: drop the session so the next try reconnects.
+          await this.drop(id);
+          this.setState(id, { status: 'error', problem });
+        }
+        throw new ConnectionProblem(problem, e);
+      }
+      const snap: Snapshot = { inventory, tree: new InventoryTree(inventory), loadedAt: Date.now(), loadMs: performance.now() - started };
+      s.snapshot = snap;
+      const c = snap.tree.counts();
+      log().debug(`inventory of ${id}: ${c.datacenters} datacenters, ${c.clusters} clusters, ${c.hosts} hosts, ${c.vms} VMs in ${snap.loadMs.toFixed(0)} ms`);
+      return snap;
+    })().finally(() => { s.loading = undefined; });
+    return s.loading;
+  }
+
+  /** Forgets the snapshot (next expansion reloads). Keeps the session. */
+  invalidate(id: string): void {
+    this.session(id).snapshot = undefined;
+  }
+
+  /** Closes the session (Logout) and forgets everything but the saved connection. */
+  async disconnect(id: string): Promise<void> {
+    await this.drop(id);
+    this.setState(id, { status: 'disconnected' });
+  }
+
+  private async drop(id: string): Promise<void> {
+    const s = this.session(id);
+    const client = s.client;
+    s.client = undefined;
+    s.snapshot = undefined;
+    if (client) await client.close().catch(() => undefined);
+  }
+
+  /** Retries after a problem: forgets the error and the session. */
+  async reset(id: string): Promise<void> {
+    await this.drop(id);
+    this.session(id).state = { status: 'disconnected' };
+  }
+
+  /**
+   * Fetches the certificate the endpoint presents now (for the trust prompt), without trusting it.
+   */
+  async presentedCertificate(conn: ConnectionConfig): Promise<CertificateDescription> {
+    const { fetchPeerCertificate, parseSdkUrl } = await vsphere();
+    const ep = parseSdkUrl(conn.url);
+    return fetchPeerCertificate({ host: ep.host, port: ep.port }, { timeoutMs: 15000 });
+  }
+
+  async forget(id: string): Promise<void> {
+    await this.drop(id);
+    this.sessions.delete(id);
+  }
+
+  dispose(): void {
+    for (const id of this.sessions.keys()) void this.drop(id);
+    this.changed.dispose();
+  }
+}
+
+/** A failed connect or load, with the problem the tree shows. */
+export class ConnectionProblem extends Error {
+  constructor(readonly problem: Problem, readonly cause?: unknown) {
+    super(problem.message);
+    this.name = 'ConnectionProblem';
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The inventory inside the real VS Code extension host, against vcsim (govmomi's simulator).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startVcsim, Vcsim, makeSelfSignedCert } from '../../lab/index';
+import { writeFileSync } from 'node:fs';
+import type { VsphereLabApi } from '../../../src/extension/extension';
+import type { Node } from '../../../src/extension/inventory/provider';
+
+const EXTENSION_ID = 'vsphere-lab.vsphere-lab';
+
+async function api(): Promise<VsphereLabApi> {
+  const ext = vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!;
+  return ext.activate();
+}
+
+/** Every node under `n`, depth first, through the provider the view uses. */
+async function walk(a: VsphereLabApi, n: Node | undefined, out: Node[] = []): Promise<Node[]> {
+  for (const c of await a.inventory.provider.getChildren(n)) {
+    out.push(c);
+    const item = await a.inventory.provider.getTreeItem(c);
+    if (item.collapsibleState !== vscode.TreeItemCollapsibleState.None) await walk(a, c, out);
+  }
+  return out;
+}
+
+describe('inventory against vcsim (real VS Code)', function () {
+  this.timeout(120_000);
+  let lab: Vcsim;
+  let a: VsphereLabApi;
+  let conn: string;
+
+  before(async () => {
+    a = await api();
+    lab = await startVcsim({ dc: 1, cluster: 2, host: 2, vm: 2, standaloneHost: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
+  });
+  after(async () => {
+    if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+    await lab?.stop();
+  });
+
+  it('adds a connection; its self-signed certificate is not trusted until pinned', async () => {
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password });
+    assert.ok(conn, 'a connection id is returned');
+    const children = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+    assert.equal(children.length, 1);
+    const msg = children[0];
+    assert.equal(msg.type, 'message');
+    assert.equal(msg.type === 'message' && msg.problem?.kind, 'untrusted');
+    const item = await a.inventory.provider.getTreeItem(msg);
+    assert.equal(item.command?.command, 'vsphereLab.trustCertificate', 'the error node offers the fix');
+    assert.equal(a.inventory.sessions.state(conn).status, 'error');
+  });
+
+  it('a wrong thumbprint is refused; the right one is pinned and the tree fills', async () => {
+    const wrong = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: 'AA'.repeat(32) });
+    assert.equal(wrong, false);
+    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, undefined);
+    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.thumbprintSha256 });
+    assert.equal(ok, true);
+    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, lab.thumbprintSha256);
+    assert.equal(a.inventory.sessions.state(conn).status, 'connected');
+  });
+
+  it('the tree shows the datacenter, clusters, hosts and VMs the vcsim flags imply', async () => {
+    const nodes = await walk(a, a.inventory.provider.connectionNode(conn));
+    const kinds = new Map<string, number>();
+    const vmRefs = new Set<string>();
+    for (const n of nodes) {
+      const it = a.inventory.provider.item(n);
+      if (!it) continue;
+      kinds.set(it.kind, (kinds.get(it.kind) ?? 0) + 1);
+      if (it.kind === 'vm') vmRefs.add(it.ref.value);
+    }
+    const labVms = await lab.listVms();
+    assert.equal(kinds.get('datacenter'), 1);
+    assert.equal(kinds.get('cluster'), 2);
+    // 2 clusters × 2 hosts + 1 standalone host.
+    assert.equal(kinds.get('host'), 5);
+    assert.equal(vmRefs.size, labVms.length, 'every VM of vcsim appears');
+    // Each VM shows under its host and in the VM folders.
+    assert.equal(kinds.get('vm'), labVms.length * 2);
+    const hostNames = new Set<string>();
+    for (const n of nodes) { const it = a.inventory.provider.item(n); if (it?.kind === 'host') hostNames.add(it.name); }
+    for (const vm of labVms) assert.ok(hostNames.has(vm.hostName), `${vm.name}'s host ${vm.hostName} is in the tree`);
+  });
+
+  it('VM nodes carry description, power icon and a context value by state', async () => {
+    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const snap = a.inventory.sessions.snapshot(conn)!;
+    const key = snap.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
+    const item = await a.inventory.provider.getTreeItem(a.inventory.provider.itemNode(conn, key));
+    assert.equal(item.label, labVm.name);
+    assert.match(String(item.description), new RegExp(`${labVm.numCpu} vCPU`));
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-running');
+    assert.match(item.contextValue ?? '', /^vm;poweredOn;vmx$/);
+  });
+
+  it('power off a VM: the task completes, its icon and context change', async () => {
+    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
+    const node = a.inventory.provider.itemNode(conn, key);
+    await vscode.commands.executeCommand('vsphereLab.powerOff', node, { confirm: false });
+    const after = (await lab.listVms()).find((v) => v.moref === labVm.moref)!;
+    assert.equal(after.powerState, 'poweredOff', 'vcsim says the VM is off');
+    const item = await a.inventory.provider.getTreeItem(node);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-outline');
+    assert.match(item.contextValue ?? '', /^vm;poweredOff/);
+    await vscode.commands.executeCommand('vsphereLab.powerOn', node);
+    assert.equal((await lab.listVms()).find((v) => v.moref === labVm.moref)!.powerState, 'poweredOn');
+  });
+
+  it('Open .vmx opens the datastore file with the vmx language', async () => {
+    const labVm = (await lab.listVms())[0];
+    const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
+    await vscode.commands.executeCommand('vsphereLab.openVmx', a.inventory.provider.itemNode(conn, key));
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor opened');
+    assert.equal(editor.document.uri.scheme, 'vsphere-ds');
+    assert.equal(editor.document.languageId, 'vmx');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a wrong password gives a login error node with its fix; the right one recovers', async () => {
+    await vscode.commands.executeCommand('vsphereLab.enterPassword', conn, 'not-the-password');
+    const [msg] = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+    assert.equal(msg.type === 'message' && msg.problem?.kind, 'login');
+    assert.equal((await a.inventory.provider.getTreeItem(msg)).command?.command, 'vsphereLab.enterPassword');
+    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.enterPassword', conn, lab.password);
+    assert.equal(ok, true);
+    assert.equal(a.inventory.sessions.state(conn).status, 'connected');
+  });
+
+  it('a changed certificate stops the connection until the new one is trusted', async () => {
+    const fresh = makeSelfSignedCert({ commonName: '127.0.0.1', bits: 2048 });
+    writeFileSync(lab.certFile, fresh.certPem);
+    writeFileSync(lab.keyFile, fresh.keyPem);
+    await lab.reloadCert();
+    const pinned = a.inventory.store.get(conn)!.thumbprintSha256;
+    assert.notEqual(lab.thumbprintSha256, pinned);
+    await vscode.commands.executeCommand('vsphereLab.refresh');
+    const [msg] = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+    assert.equal(msg.type === 'message' && msg.problem?.kind, 'certificateChanged');
+    assert.equal(a.inventory.store.get(conn)!.thumbprintSha256, pinned, 'the old pin is kept until the user decides');
+    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.thumbprintSha256 });
+    assert.equal(ok, true);
+    assert.equal(a.inventory.store.get(conn)!.thumbprintSha256, lab.thumbprintSha256);
+    const children = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+    assert.equal(a.inventory.provider.item(children[0])?.kind, 'datacenter');
+  });
+
+  it('no password or session cookie appears in settings, saved state or the log', async () => {
+    const client = await a.inventory.sessions.client(conn);
+    const cookie = client.cookieHeader() ?? '';
+    const session = cookie.replace(/^.*vmware_soap_session="?([^";]+)"?.*$/, '$1');
+    assert.ok(session.length > 8, 'the client holds a session cookie to look for');
+    const haystacks = [
+      JSON.stringify(a.inventory.store.list()),
+      JSON.stringify(vscode.workspace.getConfiguration()),
+      a.recentLogLines().join('\n'),
+    ];
+    assert.ok(a.recentLogLines().length > 3, 'the log has lines to check');
+    for (const h of haystacks) {
+      assert.ok(!h.includes(lab.password), 'password absent');
+      assert.ok(!h.includes(session), 'session cookie absent');
+    }
+  });
+});
