@@ -273,9 +273,33 @@ export class VimClient {
     return opts.noRelogin ? once() : this.withRelogin(once);
   }
 
+  /**
+   * Invokes a method and hands the response text to `extract` (a specialised reader); when it
+   * returns undefined (fault, unexpected shape) the generic reader runs, raising faults as usual.
+   */
+  async invokeText<T>(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions,
+    extract: (xml: string) => T | undefined): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> {
+    const once = async (): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> => {
+      const text = await this.post(method, thisRef, args, opts);
+      let extracted: T | undefined;
+      try {
+        extracted = extract(text);
+      } catch {
+        extracted = undefined; // let the generic reader report what is wrong
+      }
+      if (extracted !== undefined) return { extracted };
+      return { response: this.readResponse(text, method, thisRef, true) };
+    };
+    return opts.noRelogin ? once() : this.withRelogin(once);
+  }
+
   private async invokeOnce(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions): Promise<XNode> {
+    const text = await this.post(method, thisRef, args, opts);
+    return this.readResponse(text, method, thisRef, opts.fast ?? false);
+  }
+
+  private async post(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions): Promise<string> {
     if (this.closed) throw new VsphereError('closed', `The connection to ${this.endpoint.display} is closed. Connect again.`);
-    const what = `${method} on ${thisRef.type}:${thisRef.value}`;
     const body = Buffer.from(buildEnvelope(method, thisRef, args), 'utf8');
     const res = await this.request({
       method: 'POST',
@@ -297,10 +321,14 @@ export class VimClient {
     if (!/xml/i.test(ct) && res.body.length && res.body[0] !== 0x3c) {
       throw new ProtocolError(this.endpoint.display, method, `content type ${ct || 'none'}`);
     }
+    return res.body.toString('utf8');
+  }
+
+  private readResponse(text: string, method: string, thisRef: MoRef, fast: boolean): XNode {
+    const what = `${method} on ${thisRef.type}:${thisRef.value}`;
     let root: XNode;
     try {
-      const text = res.body.toString('utf8');
-      root = opts.fast ? parseXmlFast(text) : parseXml(text);
+      root = fast ? parseXmlFast(text) : parseXml(text);
     } catch (e) {
       throw new ProtocolError(this.endpoint.display, method, (e as Error).message);
     }

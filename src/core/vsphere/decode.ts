@@ -147,6 +147,7 @@ export function decodeNode(node: XNode, declared?: string): VimValue {
     return out;
   }
   if (node.children.length === 0) {
+    if (node.text !== '') return node.text;
     if (type !== undefined && type !== 'anyType' && (schemaFor(type) !== undefined || node.type !== undefined)
       && node.text === '' && !isEnumLike(type)) {
       return node.type ? { _type: node.type } : {};

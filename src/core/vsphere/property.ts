@@ -6,7 +6,7 @@ import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
 import { NotAuthenticatedError, VsphereError } from './errors';
 import type { SoapObject, SoapValue } from './soap';
-import type { XNode } from './xml';
+import { NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
   path: string;
@@ -33,6 +33,22 @@ export interface RetrieveOptions extends CallOptions {
   onPage?: (count: number) => void;
 }
 
+function missingFromNode(f: XNode): MissingProperty {
+  let path = '';
+  let faultType = '';
+  let message = '';
+  for (const p of f.children) {
+    if (p.name === 'path') path = p.text;
+    else if (p.name === 'fault') {
+      const lf = decodeNode(p, 'LocalizedMethodFault') as VimObject;
+      const fault = lf.fault as VimObject | undefined;
+      faultType = (fault && typeof fault === 'object' ? fault._type : undefined) ?? '';
+      message = typeof lf.localizedMessage === 'string' ? lf.localizedMessage : '';
+    }
+  }
+  return { path, faultType, message };
+}
+
 /** Reads a RetrieveResult element into object contents and the continuation token. */
 export function readRetrieveResult(returnval: XNode | undefined): { token?: string; objects: ObjectContent[] } {
   const objects: ObjectContent[] = [];
@@ -56,22 +72,110 @@ export function readRetrieveResult(returnval: XNode | undefined): { token?: stri
         }
         if (val) props[name] = decodeNode(val, 'anyType');
       } else if (f.name === 'missingSet') {
-        let path = '';
-        let faultType = '';
-        let message = '';
-        for (const p of f.children) {
-          if (p.name === 'path') path = p.text;
-          else if (p.name === 'fault') {
-            const lf = decodeNode(p, 'LocalizedMethodFault') as VimObject;
-            const fault = lf.fault as VimObject | undefined;
-            faultType = (fault && typeof fault === 'object' ? fault._type : undefined) ?? '';
-            message = typeof lf.localizedMessage === 'string' ? lf.localizedMessage : '';
-          }
-        }
-        missing.push({ path, faultType, message });
+        missing.push(missingFromNode(f));
       }
     }
     if (obj) objects.push({ obj, props, missing });
+  }
+  return { token, objects };
+}
+
+const EMPTY_CHILDREN: XNode[] = [];
+// local copies: imported enum members are getter calls under per-file transpilers
+const START = XmlEvent.Start;
+const END = XmlEvent.End;
+
+function readMissing(p: XmlPull): MissingProperty {
+  return missingFromNode(p.buildNode());
+}
+
+/** After Start of `<val>`: decodes the value; leaves are decoded without building nodes. */
+function readVal(p: XmlPull, scratch: XNode): VimValue {
+  const name = p.name;
+  const ns = p.ns;
+  const type = p.type;
+  const typeNs = p.typeNs;
+  const attrs = p.attrs;
+  const ev = p.next();
+  if (ev === END) {
+    scratch.name = name;
+    scratch.ns = ns;
+    scratch.type = type;
+    scratch.typeNs = typeNs;
+    scratch.attrs = attrs;
+    scratch.text = p.text;
+    return decodeNode(scratch, 'anyType');
+  }
+  if (ev !== START) throw new Error('unexpected end of document in <val>');
+  const node: XNode = { name, ns, children: [p.buildNode()], text: '' };
+  if (type !== undefined) { node.type = type; node.typeNs = typeNs; }
+  if (attrs !== undefined) node.attrs = attrs;
+  p.fillChildren(node);
+  return decodeNode(node, 'anyType');
+}
+
+/**
+ * Specialised streaming extractor for RetrievePropertiesEx / ContinueRetrievePropertiesEx
+ * responses: walks the envelope with the pull scanner (namespace-correct: Envelope and Body must be
+ * in the SOAP namespace, xsi:type recognised by namespace) and builds ObjectContent directly,
+ * without an intermediate tree for leaf values. Returns undefined for anything else (a Fault, an
+ * unexpected shape), so the caller falls back to the generic reader.
+ */
+export function extractRetrieveResult(xml: string): { token?: string; objects: ObjectContent[] } | undefined {
+  const p = new XmlPull(xml);
+  // (a function, so TypeScript does not narrow p.name across next() calls)
+  const at = (local: string, ns?: string): boolean => p.name === local && (ns === undefined || p.ns === ns);
+  if (p.next() !== START || !at('Envelope', NS_SOAP_ENV)) return undefined;
+  for (;;) {
+    if (p.next() !== START) return undefined;
+    if (at('Body', NS_SOAP_ENV)) break;
+    p.skip();
+  }
+  if (p.next() !== START || at('Fault') || !p.name.endsWith('RetrievePropertiesExResponse')) return undefined;
+  const objects: ObjectContent[] = [];
+  let token: string | undefined;
+  const scratch: XNode = { name: '', ns: '', children: EMPTY_CHILDREN, text: '' };
+  for (;;) {
+    const ev = p.next();
+    if (ev === END) break;
+    if (ev !== START) return undefined;
+    if (!at('returnval')) { p.skip(); continue; }
+    for (;;) {
+      const e2 = p.next();
+      if (e2 === END) break;
+      if (e2 !== START) return undefined;
+      if (at('token')) { token = p.leafText(); continue; }
+      if (!at('objects')) { p.skip(); continue; }
+      let obj: MoRef | undefined;
+      const props: Record<string, VimValue> = {};
+      const missing: MissingProperty[] = [];
+      for (;;) {
+        const e3 = p.next();
+        if (e3 === END) break;
+        if (e3 !== START) return undefined;
+        if (at('obj')) {
+          const t = p.attrs?.type ?? '';
+          obj = { type: t, value: p.leafText() };
+        } else if (at('propSet')) {
+          let name = '';
+          let val: VimValue | undefined;
+          for (;;) {
+            const e4 = p.next();
+            if (e4 === END) break;
+            if (e4 !== START) return undefined;
+            if (at('name')) name = p.leafText();
+            else if (at('val')) val = readVal(p, scratch);
+            else p.skip();
+          }
+          if (val !== undefined) props[name] = val;
+        } else if (at('missingSet')) {
+          missing.push(readMissing(p));
+        } else {
+          p.skip();
+        }
+      }
+      if (obj) objects.push({ obj, props, missing });
+    }
   }
   return { token, objects };
 }
@@ -91,6 +195,13 @@ function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
   }
 }
 
+async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions): Promise<{ token?: string; objects: ObjectContent[] }> {
+  const pc = client.serviceContent.propertyCollector;
+  const fast = await client.invokeText(method, pc, args, call, extractRetrieveResult);
+  if (fast.extracted) return fast.extracted;
+  return readRetrieveResult(firstReturnval(fast.response));
+}
+
 /**
  * RetrievePropertiesEx with all pages. On failure or cancellation in the middle, the outstanding
  * token is released with CancelRetrievePropertiesEx. Does not re-login by itself (callers wrap the
@@ -98,18 +209,16 @@ function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
  */
 export async function retrievePropertiesEx(client: VimClient, specSet: SoapObject[], opts: RetrieveOptions = {}): Promise<ObjectContent[]> {
   const pc = client.serviceContent.propertyCollector;
-  const call: CallOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs, fast: true, noRelogin: true };
+  const call: CallOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs, noRelogin: true };
   const options: SoapObject = opts.maxObjects ? { maxObjects: opts.maxObjects } : {};
-  const first = await client.invokeRaw('RetrievePropertiesEx', pc, [['specSet', specSet], ['options', options]], call);
-  let page = readRetrieveResult(firstReturnval(first));
+  let page = await retrievePage(client, 'RetrievePropertiesEx', [['specSet', specSet], ['options', options]], call);
   const all: ObjectContent[] = page.objects;
   throwIfNotAuthenticated(page.objects, 'RetrievePropertiesEx');
   opts.onPage?.(all.length);
   let token = page.token;
   try {
     while (token) {
-      const next = await client.invokeRaw('ContinueRetrievePropertiesEx', pc, [['token', token]], call);
-      page = readRetrieveResult(firstReturnval(next));
+      page = await retrievePage(client, 'ContinueRetrievePropertiesEx', [['token', token]], call);
       throwIfNotAuthenticated(page.objects, 'ContinueRetrievePropertiesEx');
       for (const o of page.objects) all.push(o);
       opts.onPage?.(all.length);

@@ -43,7 +43,7 @@ export class XmlError extends Error {
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 type Scope = Record<string, string>;
-const ROOT_SCOPE: Scope = Object.freeze(Object.assign(Object.create(null) as Scope, { xml: XML_NS, '': '' })) as Scope;
+const ROOT_SCOPE: Scope = Object.assign(Object.create(null) as Scope, { xml: XML_NS, '': '' });
 
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -187,77 +187,143 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
+export enum XmlEvent {
+  Eof = 0,
+  Start = 1,
+  End = 2,
+}
+
+const EMPTY: XNode[] = [];
+
 /**
- * A single-pass, allocation-light XML scanner producing the same tree as {@link parseXml}.
- * It handles what SOAP responses contain (elements, attributes, text, entities, CDATA, comments,
- * processing instructions) and rejects DOCTYPE.
+ * A pull scanner over a whole document string: `next()` returns Start / End / Eof. After Start the
+ * current tag's local name, namespace, xsi:type (resolved by namespace, any prefix) and plain
+ * attributes are in the fields; after End, `text` holds the text since the previous event
+ * (entity-decoded). Namespace declarations live on a flat prefix/URI stack. Handles comments,
+ * processing instructions and CDATA; rejects DOCTYPE.
  */
-export function parseXmlFast(xml: string): XNode {
-  const len = xml.length;
-  const nodes: XNode[] = [];
-  const scopes: Scope[] = [];
-  const texts: string[] = [];
-  let root: XNode | undefined;
-  let i = 0;
-  let scope = ROOT_SCOPE;
-  let top: XNode | undefined;
-  let text = '';
-  while (i < len) {
-    const lt = xml.indexOf('<', i);
-    if (lt < 0) break; // trailing text after the root (or an unterminated element, reported below)
-    if (top && lt > i) text += decodeEntities(xml.slice(i, lt));
-    const c = xml.charCodeAt(lt + 1);
-    if (c === 47 /* / */) {
-      const gt = xml.indexOf('>', lt + 2);
-      if (gt < 0 || !top) throw new XmlError(`unexpected end tag at ${lt}`);
-      const closing = xml.slice(lt + 2, gt).trimEnd();
-      const expect = closing.indexOf(':') < 0 ? closing : closing.slice(closing.indexOf(':') + 1);
-      if (expect !== top.name) throw new XmlError(`mismatched end tag </${closing}> for <${top.name}> at ${lt}`);
-      if (top.children.length === 0) top.text = text;
-      nodes.pop();
-      top = nodes.length ? nodes[nodes.length - 1] : undefined;
-      scope = scopes.pop() as Scope;
-      text = texts.pop() as string;
-      i = gt + 1;
-      continue;
+export class XmlPull {
+  name = '';
+  ns = '';
+  qname = '';
+  type: string | undefined;
+  typeNs: string | undefined;
+  attrs: Record<string, string> | undefined;
+  text = '';
+  depth = 0;
+  private pos = 0;
+  private readonly len: number;
+  private pendingEnd = false;
+  private readonly prefixes: string[] = ['xml', ''];
+  private readonly uris: string[] = [XML_NS, ''];
+  private readonly declCounts: number[] = [];
+  private readonly qnames: string[] = [];
+  private readonly attrPos: number[] = [];
+  private lastPrefix = '';
+
+  constructor(private readonly xml: string) {
+    this.len = xml.length;
+  }
+
+  private pop(): void {
+    let decls = this.declCounts.pop() as number;
+    while (decls-- > 0) { this.prefixes.pop(); this.uris.pop(); }
+    this.qnames.pop();
+    this.depth--;
+  }
+
+  next(): XmlEvent {
+    const xml = this.xml;
+    if (this.pendingEnd) {
+      this.pendingEnd = false;
+      this.text = '';
+      this.pop();
+      return XmlEvent.End;
     }
-    if (c === 63 /* ? */) {
-      const end = xml.indexOf('?>', lt + 2);
-      if (end < 0) throw new XmlError('unterminated processing instruction');
-      i = end + 2;
-      continue;
-    }
-    if (c === 33 /* ! */) {
-      if (xml.startsWith('<!--', lt)) {
-        const end = xml.indexOf('-->', lt + 4);
-        if (end < 0) throw new XmlError('unterminated comment');
-        i = end + 3;
-        continue;
-      }
-      if (xml.startsWith('<![CDATA[', lt)) {
-        const end = xml.indexOf(']]>', lt + 9);
-        if (end < 0) throw new XmlError('unterminated CDATA');
-        if (top) text += xml.slice(lt + 9, end);
-        i = end + 3;
-        continue;
-      }
-      throw new XmlError('DOCTYPE and other declarations are not accepted');
-    }
-    // start tag
-    let j = lt + 1;
-    while (j < len) {
-      const d = xml.charCodeAt(j);
-      if (isSpace(d) || d === 62 /* > */ || d === 47 /* / */) break;
-      j++;
-    }
-    const qname = xml.slice(lt + 1, j);
-    if (!qname) throw new XmlError(`empty tag name at ${lt}`);
-    let raw: Array<[string, string]> | undefined;
-    let selfClose = false;
+    let text = '';
+    let i = this.pos;
     for (;;) {
-      while (j < len && isSpace(xml.charCodeAt(j))) j++;
-      if (j >= len) throw new XmlError('unterminated start tag');
+      const lt = xml.indexOf('<', i);
+      if (lt < 0) {
+        if (this.depth > 0) throw new XmlError(`unterminated element <${this.qnames[this.qnames.length - 1]}>`);
+        this.pos = this.len;
+        return XmlEvent.Eof;
+      }
+      if (lt > i && this.depth > 0) {
+        const t = xml.slice(i, lt);
+        text = text === '' ? (t.indexOf('&') < 0 ? t : decodeEntities(t)) : text + decodeEntities(t);
+      }
+      const c = xml.charCodeAt(lt + 1);
+      if (c === 47 /* / */) {
+        const gt = xml.indexOf('>', lt + 2);
+        if (gt < 0 || this.depth === 0) throw new XmlError(`unexpected end tag at ${lt}`);
+        const qn = this.qnames[this.qnames.length - 1];
+        if (!xml.startsWith(qn, lt + 2) || xml.slice(lt + 2 + qn.length, gt).trim() !== '') {
+          throw new XmlError(`mismatched end tag </${xml.slice(lt + 2, gt)}> for <${qn}> at ${lt}`);
+        }
+        this.text = text;
+        this.pop();
+        this.pos = gt + 1;
+        return XmlEvent.End;
+      }
+      if (c === 63 /* ? */) {
+        const end = xml.indexOf('?>', lt + 2);
+        if (end < 0) throw new XmlError('unterminated processing instruction');
+        i = end + 2;
+        continue;
+      }
+      if (c === 33 /* ! */) {
+        if (xml.startsWith('<!--', lt)) {
+          const end = xml.indexOf('-->', lt + 4);
+          if (end < 0) throw new XmlError('unterminated comment');
+          i = end + 3;
+          continue;
+        }
+        if (xml.startsWith('<![CDATA[', lt)) {
+          const end = xml.indexOf(']]>', lt + 9);
+          if (end < 0) throw new XmlError('unterminated CDATA');
+          text += xml.slice(lt + 9, end);
+          i = end + 3;
+          continue;
+        }
+        throw new XmlError('DOCTYPE and other declarations are not accepted');
+      }
+      this.startTag(lt);
+      return XmlEvent.Start;
+    }
+  }
+
+  /** Namespace of the prefix xml[start, end) without allocating. */
+  private lookupAt(start: number, end: number): string {
+    const p = this.prefixes;
+    const n = end - start;
+    for (let k = p.length - 1; k >= 0; k--) {
+      const pk = p[k];
+      if (pk.length === n && this.xml.startsWith(pk, start)) return this.uris[k];
+    }
+    throw new XmlError(`undeclared namespace prefix '${this.xml.slice(start, end)}'`);
+  }
+
+  private startTag(lt: number): void {
+    const xml = this.xml;
+    const len = this.len;
+    let j = lt + 1;
+    let colon = -1;
+    for (; j < len; j++) {
       const d = xml.charCodeAt(j);
+      if (d === 62 || d === 47 || d === 32 || d === 10 || d === 9 || d === 13) break;
+      if (d === 58 && colon < 0) colon = j;
+    }
+    if (j === lt + 1) throw new XmlError(`empty tag name at ${lt}`);
+    const qname = xml.slice(lt + 1, j);
+    const attrPos = this.attrPos;
+    let nAttr = 0;
+    let selfClose = false;
+    let decls = 0;
+    for (;;) {
+      let d = xml.charCodeAt(j);
+      while (d === 32 || d === 10 || d === 9 || d === 13) d = xml.charCodeAt(++j);
+      if (j >= len) throw new XmlError('unterminated start tag');
       if (d === 62) { j++; break; }
       if (d === 47) {
         if (xml.charCodeAt(j + 1) !== 62) throw new XmlError(`bad '/' in tag at ${j}`);
@@ -267,32 +333,140 @@ export function parseXmlFast(xml: string): XNode {
       }
       const eq = xml.indexOf('=', j);
       if (eq < 0) throw new XmlError('attribute without value');
-      const an = xml.slice(j, eq).trim();
+      let ne = eq;
+      while (ne > j && isSpace(xml.charCodeAt(ne - 1))) ne--;
       let q = eq + 1;
       while (isSpace(xml.charCodeAt(q))) q++;
       const quote = xml.charCodeAt(q);
       if (quote !== 34 && quote !== 39) throw new XmlError(`unquoted attribute value at ${q}`);
       const qe = xml.indexOf(quote === 34 ? '"' : "'", q + 1);
       if (qe < 0) throw new XmlError('unterminated attribute value');
-      (raw ??= []).push([an, decodeEntities(xml.slice(q + 1, qe))]);
+      if (xml.startsWith('xmlns', j) && (ne === j + 5 || xml.charCodeAt(j + 5) === 58)) {
+        // reuse the previous prefix / well-known URIs instead of allocating (vcsim redeclares the
+        // xsi prefix on every typed value)
+        const ps = ne === j + 5 ? ne : j + 6;
+        const last = this.lastPrefix;
+        const prefix = last.length === ne - ps && xml.startsWith(last, ps) ? last : (this.lastPrefix = xml.slice(ps, ne));
+        const vlen = qe - q - 1;
+        const uri = vlen === NS_XSI.length && xml.startsWith(NS_XSI, q + 1) ? NS_XSI
+          : vlen === NS_VIM25.length && xml.startsWith(NS_VIM25, q + 1) ? NS_VIM25
+            : decodeEntities(xml.slice(q + 1, qe));
+        this.prefixes.push(prefix);
+        this.uris.push(uri);
+        decls++;
+      } else {
+        attrPos[nAttr++] = j;
+        attrPos[nAttr++] = ne;
+        attrPos[nAttr++] = q + 1;
+        attrPos[nAttr++] = qe;
+      }
       j = qe + 1;
     }
-    const node: XNode = { name: '', ns: '', children: [], text: '' };
-    const childScope = applyAttributes(node, qname, raw, scope);
-    if (top) top.children.push(node);
-    else if (!root) root = node;
-    else throw new XmlError('more than one root element');
-    if (!selfClose) {
-      nodes.push(node);
-      scopes.push(scope);
-      texts.push(text);
-      top = node;
-      scope = childScope;
-      text = '';
+    this.qname = qname;
+    if (colon < 0) {
+      this.name = qname;
+      this.ns = this.lookupAt(0, 0);
+    } else {
+      this.name = qname.slice(colon - lt);
+      this.ns = this.lookupAt(lt + 1, colon);
     }
-    i = j;
+    this.type = undefined;
+    this.typeNs = undefined;
+    this.attrs = undefined;
+    for (let k = 0; k < nAttr; k += 4) {
+      const as = attrPos[k];
+      const ae = attrPos[k + 1];
+      const vs = attrPos[k + 2];
+      const ve = attrPos[k + 3];
+      let ac = -1;
+      for (let m = as; m < ae; m++) if (xml.charCodeAt(m) === 58) { ac = m; break; }
+      if (ac < 0) {
+        (this.attrs ??= {})[xml.slice(as, ae)] = decodeEntities(xml.slice(vs, ve));
+        continue;
+      }
+      const ans = this.lookupAt(as, ac);
+      if (ans !== NS_XSI || ae - ac !== 5 || !xml.startsWith(':type', ac)) continue;
+      let vc = -1;
+      for (let m = vs; m < ve; m++) if (xml.charCodeAt(m) === 58) { vc = m; break; }
+      this.type = decodeEntities(xml.slice(vc < 0 ? vs : vc + 1, ve));
+      this.typeNs = vc < 0 ? this.lookupAt(0, 0) : this.lookupOr(vs, vc);
+    }
+    this.qnames.push(qname);
+    this.declCounts.push(decls);
+    this.depth++;
+    this.pendingEnd = selfClose;
+    this.pos = j;
   }
-  if (nodes.length) throw new XmlError(`unterminated element <${nodes[nodes.length - 1].name}>`);
+
+  private lookupOr(start: number, end: number): string {
+    try {
+      return this.lookupAt(start, end);
+    } catch {
+      return '';
+    }
+  }
+
+  /** After Start: builds the current element and its subtree (consumes through its End). */
+  buildNode(): XNode {
+    const node: XNode = { name: this.name, ns: this.ns, children: EMPTY, text: '' };
+    if (this.type !== undefined) { node.type = this.type; node.typeNs = this.typeNs; }
+    if (this.attrs !== undefined) node.attrs = this.attrs;
+    this.fillChildren(node);
+    return node;
+  }
+
+  /** Reads children of `node` (whose Start was the last event) through its End. */
+  fillChildren(node: XNode): void {
+    for (;;) {
+      const ev = this.next();
+      if (ev === XmlEvent.Start) {
+        if (node.children === EMPTY) node.children = [];
+        node.children.push(this.buildNode());
+      } else if (ev === XmlEvent.End) {
+        if (node.children === EMPTY) node.children = [];
+        else return;
+        node.text = this.text;
+        return;
+      } else {
+        throw new XmlError(`unterminated element <${node.name}>`);
+      }
+    }
+  }
+
+  /** After Start: skips the current element's subtree. */
+  skip(): void {
+    const d = this.depth;
+    while (this.depth >= d) {
+      if (this.next() === XmlEvent.Eof) throw new XmlError('unexpected end of document');
+    }
+  }
+
+  /** After Start: the text of a leaf element (child elements are skipped). */
+  leafText(): string {
+    for (;;) {
+      const ev = this.next();
+      if (ev === XmlEvent.End) return this.text;
+      if (ev === XmlEvent.Start) { this.skip(); continue; }
+      throw new XmlError('unexpected end of document');
+    }
+  }
+}
+
+/**
+ * Parses a whole document with the pull scanner into the same tree as {@link parseXml}; several
+ * times faster on large responses.
+ */
+export function parseXmlFast(xml: string): XNode {
+  const p = new XmlPull(xml);
+  let root: XNode | undefined;
+  for (;;) {
+    const ev = p.next();
+    if (ev === XmlEvent.Eof) break;
+    if (ev === XmlEvent.Start) {
+      if (root) throw new XmlError('more than one root element');
+      root = p.buildNode();
+    }
+  }
   if (!root) throw new XmlError('no root element');
   return root;
 }
