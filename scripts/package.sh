@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 version=$(node -p 'require("./package.json").version')
 vsix="dist/vsphere-lab-$version.vsix"
 rm -rf dist
-node esbuild.mjs --production
-npx vsce package --no-dependencies --allow-missing-repository -o "$vsix" >/tmp/vsce.$$ 2>&1 || { cat /tmp/vsce.$$; rm -f /tmp/vsce.$$; exit 1; }
+# vsce runs `vscode:prepublish` (the production build) itself.
+npx vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links -o "$vsix" >/tmp/vsce.$$ 2>&1 || { cat /tmp/vsce.$$; rm -f /tmp/vsce.$$; exit 1; }
 rm -f /tmp/vsce.$$
 bad=$(unzip -Z1 "$vsix" | grep -E '^extension/(src|test|bench|scripts)/|\.map$|\.ts$' || true)
 if [ -n "$bad" ]; then echo "package: these files must not ship:"; echo "$bad"; exit 1; fi

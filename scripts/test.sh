@@ -94,7 +94,8 @@ for layer in "${LAYERS[@]}"; do
       fi ;;
     leaks)
       banner "leaks (no lab or VS Code process left behind)"
-      left=$(pgrep -af 'test/lab/bin/vcsim|vlab-sshd|code-server/node_modules/code-server|vlab-esxi' | grep -v pgrep || true)
+      # Only this checkout's processes: another clone's lab on the same machine is not ours.
+      left=$(pgrep -af "$PWD/(test/lab/bin/vcsim|\.vscode-test/code-server)|vlab-sshd-" | grep -v pgrep || true)
       if [ -n "$left" ]; then echo "left running:"; echo "$left"; count leaks 0 1; else count leaks 1 0; fi ;;
     *) echo "unknown layer '$layer' (layers: ${ALL_LAYERS[*]})"; FAILED=$((FAILED + 1)) ;;
   esac

@@ -36,7 +36,7 @@ function commandUsage(cmd: CliCommand): string {
 
 function overview(commands: readonly CliCommand[]): string {
   if (!commands.length) return GLOBAL_HELP;
-  const rows = commands.map((c) => `  ${`${c.path.join(' ')} ${c.synopsis}`.padEnd(44)} ${c.summary}`);
+  const rows = commands.map((c) => `  vlab ${c.path.join(' ')} ${c.synopsis}`.trimEnd() + `\n      ${c.summary}`);
   return `${GLOBAL_HELP}\n\nCommands:\n${rows.join('\n')}`;
 }
 

@@ -1,4 +1,7 @@
 import type { CliCommand } from '../command';
+import { commands as cert } from './cert';
+import { commands as vdr } from './vdr';
+import { commands as vmx } from './vmx';
 
 /** Every feature's commands, in help order. Feature modules register here. */
-export const allCommands: CliCommand[] = [];
+export const allCommands: CliCommand[] = [...vmx, ...cert, ...vdr];
