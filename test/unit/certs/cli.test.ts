@@ -3,16 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as forge from 'node-forge';
-import type { CliIO } from '../../../src/cli/command';
 import { commands } from '../../../src/cli/commands/cert';
 import { runCli } from '../../../src/cli/main';
 import { describeRequest } from '../../../src/core/certs/request';
+import { fakeIO } from './io';
 import { pem, rsaKey, testPki } from './pki';
 
-export function fakeIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', env: {}, cwd, stdout(t: string) { io.out += t; }, stderr(t: string) { io.err += t; } };
-  return io;
-}
 
 describe('vlab cert (CLI)', () => {
   let dir: string;
