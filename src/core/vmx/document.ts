@@ -95,6 +95,14 @@ const EQ = 61;
 const QUOTE = 34;
 const NUL = 0;
 
+function invalidLine(
+  text: string, eol: VmxEol, raw: Uint8Array | undefined, keyStart: number, keyEnd: number,
+  reason: VmxInvalidReason, at: number, eqColumn = -1, vs = -1, ve = -1, quoted = false,
+): VmxLine {
+  const hasKey = keyEnd > keyStart;
+  return new VmxLine('invalid', text, eol, hasKey ? keyStart : -1, hasKey ? keyEnd : -1, eqColumn, vs, ve, quoted, -1, reason, at, raw);
+}
+
 /** Classifies one line (text without its line break). Never throws. */
 export function parseLine(text: string, eol: VmxEol = '', raw?: Uint8Array): VmxLine {
   const n = text.length;
@@ -106,12 +114,10 @@ export function parseLine(text: string, eol: VmxEol = '', raw?: Uint8Array): Vmx
   const keyStart = i;
   while (i < n && (c = text.charCodeAt(i)) !== SP && c !== TAB && c !== EQ && c !== HASH && c !== NUL) i++;
   const keyEnd = i;
-  const bad = (reason: VmxInvalidReason, at: number, eqColumn = -1, vs = -1, ve = -1, quoted = false) =>
-    new VmxLine('invalid', text, eol, keyEnd > keyStart ? keyStart : -1, keyEnd > keyStart ? keyEnd : -1, eqColumn, vs, ve, quoted, -1, reason, at, raw);
-  if (i < n && c === NUL) return bad('nul-character', i);
+  if (i < n && c === NUL) return invalidLine(text, eol, raw, keyStart, keyEnd, 'nul-character', i);
   while (i < n && ((c = text.charCodeAt(i)) === SP || c === TAB)) i++;
-  if (keyEnd === keyStart) return bad(c === EQ ? 'missing-key' : 'missing-equals', keyStart, c === EQ ? i : -1);
-  if (i === n || c !== EQ) return bad('missing-equals', i);
+  if (keyEnd === keyStart) return invalidLine(text, eol, raw, keyStart, keyEnd, c === EQ ? 'missing-key' : 'missing-equals', keyStart, c === EQ ? i : -1);
+  if (i === n || c !== EQ) return invalidLine(text, eol, raw, keyStart, keyEnd, 'missing-equals', i);
   const eq = i++;
   while (i < n && ((c = text.charCodeAt(i)) === SP || c === TAB)) i++;
   let valueStart: number;
@@ -123,23 +129,23 @@ export function parseLine(text: string, eol: VmxEol = '', raw?: Uint8Array): Vmx
     if (close < 0) {
       let end = n;
       while (end > valueStart && ((c = text.charCodeAt(end - 1)) === SP || c === TAB)) end--;
-      return bad('unterminated-quote', i, eq, valueStart, end, true);
+      return invalidLine(text, eol, raw, keyStart, keyEnd, 'unterminated-quote', i, eq, valueStart, end, true);
     }
     valueEnd = close;
     quoted = true;
     i = close + 1;
     const nul = text.indexOf('\0', valueStart);
-    if (nul >= 0 && nul < valueEnd) return bad('nul-character', nul, eq, valueStart, valueEnd, true);
+    if (nul >= 0 && nul < valueEnd) return invalidLine(text, eol, raw, keyStart, keyEnd, 'nul-character', nul, eq, valueStart, valueEnd, true);
   } else {
     valueStart = i;
     while (i < n && (c = text.charCodeAt(i)) !== SP && c !== TAB && c !== HASH && c !== NUL) i++;
     valueEnd = i;
-    if (i < n && c === NUL) return bad('nul-character', i, eq, valueStart, valueEnd);
+    if (i < n && c === NUL) return invalidLine(text, eol, raw, keyStart, keyEnd, 'nul-character', i, eq, valueStart, valueEnd);
   }
   while (i < n && ((c = text.charCodeAt(i)) === SP || c === TAB)) i++;
   let commentStart = -1;
   if (i < n) {
-    if (c !== HASH) return bad('trailing-text', i, eq, valueStart, valueEnd, quoted);
+    if (c !== HASH) return invalidLine(text, eol, raw, keyStart, keyEnd, 'trailing-text', i, eq, valueStart, valueEnd, quoted);
     commentStart = i;
   }
   return new VmxLine('entry', text, eol, keyStart, keyEnd, eq, valueStart, valueEnd, quoted, commentStart, undefined, -1, raw);
@@ -335,13 +341,15 @@ export class VmxDocument {
   static parse(bytes: Uint8Array): VmxDocument {
     const bom = hasUtf8Bom(bytes);
     const body = bom ? bytes.subarray(3) : bytes;
-    const latin1 = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
-    const codec = codecFor(findDeclaredEncoding(latin1));
+    // Decode as UTF-8 first (the common case). ASCII bytes come through a UTF-8 decode unchanged
+    // even next to invalid sequences, so the `.encoding` line can be found in that text.
+    const utf8 = codecFor(undefined).decode(body);
+    const codec = codecFor(findDeclaredEncoding(utf8));
     let lines: VmxLine[];
     if (codec.kind === 'binary') {
-      lines = splitText(latin1, undefined);
+      lines = splitText(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'), undefined);
     } else {
-      const text = decodeLossless(codec, body);
+      const text = codec.kind === 'utf8' && !utf8.includes('\uFFFD') ? utf8 : decodeLossless(codec, body);
       lines = text !== undefined ? splitText(text, undefined) : splitBytes(body, codec);
     }
     return new VmxDocument(lines, codec, bom, 'bytes');
