@@ -25,7 +25,7 @@
  *              does not put the line more than a day after the reference; (3) afterwards, a month
  *              going back by more than six (Dec → Jan) moves to the next year.
  */
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 export type LogShape = 'appliance' | 'syslog' | 'vcbapi' | 'raw';
@@ -394,9 +394,8 @@ export class LogAnalyzer {
   private file = '';
   private lineNo = 0;
   private cur?: LogFileSummary;
-  private fullBuf?: Buffer;
-  private fullPos = 0;
-  private fullEnd = 0;
+  /** Head of the last full-dated line of an earlier chunk that was not parsed. */
+  private fullHead?: string;
 
   constructor(opts: LogAnalysisOptions = {}) {
     this.tc = new TimeContext(opts.utcOffsetMinutes ?? 0, opts.referenceTime ?? Date.now());
@@ -455,7 +454,7 @@ export class LogAnalyzer {
     this.file = file;
     this.lineNo = 0;
     this.cur = { file, kind: fileKind(file), lines: 0, bytes: 0 };
-    this.fullBuf = undefined;
+    this.fullHead = undefined;
     this.files.push(this.cur);
     this.tc.beginFile(reference);
   }
@@ -471,36 +470,38 @@ export class LogAnalyzer {
       if (next[k] < hit) hit = next[k];
     }
     const lines = this.lines;
-    // The last full-dated line that was not parsed (syslog lines need a recent one for their year).
-    let fullBuf = this.fullBuf;
-    let fullPos = this.fullPos;
-    let fullEnd = this.fullEnd;
+    // Per-shape counters in locals (cheap first-bytes check for lines that are not parsed).
+    let cApp = 0;
+    let cSys = 0;
+    let cVcb = 0;
+    let cRaw = 0;
+    // The last full-dated line that was not parsed: syslog lines need a recent one for their year.
+    let fullPos = -1;
+    let fullEnd = 0;
     let pos = start;
     const firstLine = this.lineNo;
     let n = firstLine;
     while (pos < end) {
       const nl = b.indexOf(10, pos);
       n++;
-      // Cheap shape check on the first bytes.
-      const c = b[pos];
-      let shape: LogShape;
-      if (c >= 48 && c <= 57) {
-        shape = b[pos + 4] === 45 && b[pos + 10] === 84 ? 'vcbapi' : (b[pos + 1] === 47 || b[pos + 2] === 47 ? 'appliance' : 'raw');
-      } else if (c >= 65 && c <= 90 && b[pos + 3] === 32) {
-        shape = 'syslog';
-      } else {
-        shape = 'raw';
-      }
       if (hit < nl) {
         let e = nl;
         if (e > pos && b[e - 1] === 13) e--;
-        if (shape === 'syslog' && fullBuf !== undefined) {
-          this.anchor(fullBuf.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48)));
-          fullBuf = undefined;
+        const c = b[pos];
+        if (c >= 65 && c <= 90) {
+          // Possibly syslog: give the time context the latest full date first.
+          if (fullPos >= 0) this.anchor(b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48)));
+          else if (this.fullHead !== undefined) this.anchor(this.fullHead);
+          fullPos = -1;
+          this.fullHead = undefined;
         }
         const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
-        lines[rec.shape]++;
-        if (rec.shape === 'raw') this.sampleRaw(rec);
+        switch (rec.shape) {
+          case 'appliance': cApp++; fullPos = -1; this.fullHead = undefined; break;
+          case 'vcbapi': cVcb++; fullPos = -1; this.fullHead = undefined; break;
+          case 'syslog': cSys++; break;
+          default: cRaw++; this.sampleRaw(rec);
+        }
         this.handle(rec);
         hit = Infinity;
         for (let k = 0; k < nm; k++) {
@@ -511,19 +512,30 @@ export class LogAnalyzer {
           if (next[k] < hit) hit = next[k];
         }
       } else {
-        lines[shape]++;
-        if (shape === 'appliance' || shape === 'vcbapi') { fullBuf = b; fullPos = pos; fullEnd = nl; }
-        if (shape === 'raw' && this.rawSample.length < this.opts.maxRawSample) {
-          let e = nl;
-          if (e > pos && b[e - 1] === 13) e--;
-          if (e > pos) this.rawSample.push({ file: this.file, line: n, text: b.toString('utf8', pos, Math.min(e, pos + 300)) });
+        const c = b[pos];
+        if (c >= 48 && c <= 57 && b[pos + 4] === 45 && b[pos + 10] === 84) {
+          cVcb++; fullPos = pos; fullEnd = nl;
+        } else if (c >= 48 && c <= 57 && (b[pos + 1] === 47 || b[pos + 2] === 47)) {
+          cApp++; fullPos = pos; fullEnd = nl;
+        } else if (c >= 65 && c <= 90 && b[pos + 3] === 32) {
+          cSys++;
+        } else {
+          cRaw++;
+          if (this.rawSample.length < this.opts.maxRawSample) {
+            let e = nl;
+            if (e > pos && b[e - 1] === 13) e--;
+            if (e > pos) this.rawSample.push({ file: this.file, line: n, text: b.toString('utf8', pos, Math.min(e, pos + 300)) });
+          }
         }
       }
       pos = nl + 1;
     }
-    this.fullBuf = fullBuf;
-    this.fullPos = fullPos;
-    this.fullEnd = fullEnd;
+    // The chunk's memory may be reused by the reader: keep only the head of the pending line.
+    if (fullPos >= 0) this.fullHead = b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48));
+    lines.appliance += cApp;
+    lines.syslog += cSys;
+    lines.vcbapi += cVcb;
+    lines.raw += cRaw;
     lines.total += n - firstLine;
     this.cur!.lines += n - firstLine;
     this.lineNo = n;
@@ -752,13 +764,31 @@ export function orderLogFiles(infos: LogFileInfo[]): LogFileInfo[] {
   return out;
 }
 
+/**
+ * Reads a file in chunks into one reused buffer (no allocation per chunk, so no GC churn). Each
+ * chunk is valid only until the consumer asks for the next one, which `LogAnalyzer.consume` honours.
+ */
+export async function* readFileChunks(file: string, chunkSize = 1 << 20): AsyncGenerator<Buffer> {
+  const fh = await fsp.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(chunkSize);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+      if (bytesRead <= 0) break;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Analyzes a set of log files (any order given; see `orderLogFiles`), streaming each. */
 export async function analyzeLogFiles(files: string[], opts: LogAnalysisOptions = {}): Promise<LogAnalysis> {
   const infos = orderLogFiles(await Promise.all(files.map((f) => peekLogFile(f))));
   const offset = opts.utcOffsetMinutes ?? infos.find((i) => i.utcOffsetMinutes !== undefined)?.utcOffsetMinutes ?? 0;
   const an = new LogAnalyzer({ ...opts, utcOffsetMinutes: offset });
   for (const i of infos) {
-    await an.consume(createReadStream(i.file, { highWaterMark: 1 << 20 }), i.file, opts.referenceTime ?? i.mtime);
+    await an.consume(readFileChunks(i.file), i.file, opts.referenceTime ?? i.mtime);
   }
   return an.result();
 }
