@@ -178,6 +178,11 @@ export class TimeContext {
     if (this.lastFull === undefined) { this.syslogYear = undefined; this.lastSyslogMonth = -1; }
   }
 
+  /** True once a line with a full date has been seen. */
+  get hasFullDate(): boolean {
+    return this.lastFull !== undefined;
+  }
+
   /** Records a time that carried a full date. */
   sawFull(t: number): void {
     this.lastFull = t;
@@ -696,6 +701,8 @@ export interface LogFileInfo {
   rotation?: number;
   /** First full-dated (or mtime-anchored syslog) time found in the file's head. */
   firstTime?: number;
+  /** First time from a line that carries its year (appliance or vcbAPI shape) in the head. */
+  firstFullTime?: number;
   /** UTC offset printed by a vcbAPI line in the head, in minutes. */
   utcOffsetMinutes?: number;
   mtime?: number;
@@ -726,7 +733,8 @@ export async function peekLogFile(file: string, headBytes = 65536): Promise<LogF
         }
       }
       if (r.time !== undefined && info.firstTime === undefined) info.firstTime = r.time;
-      if (info.firstTime !== undefined && (info.kind !== 'vcbapi' || info.utcOffsetMinutes !== undefined)) break;
+      if (r.time !== undefined && r.shape !== 'syslog' && info.firstFullTime === undefined) info.firstFullTime = r.time;
+      if (info.firstFullTime !== undefined && (info.kind !== 'vcbapi' || info.utcOffsetMinutes !== undefined)) break;
     }
   } finally {
     await fh.close();
@@ -788,6 +796,10 @@ export async function analyzeLogFiles(files: string[], opts: LogAnalysisOptions 
   const offset = opts.utcOffsetMinutes ?? infos.find((i) => i.utcOffsetMinutes !== undefined)?.utcOffsetMinutes ?? 0;
   const an = new LogAnalyzer({ ...opts, utcOffsetMinutes: offset });
   for (const i of infos) {
+    // Syslog lines before the first dated line of the run take their year from the nearest dated
+    // line in the file's head rather than from the file's mtime (which may be much later). Hours of
+    // UTC offset do not matter here: only the year is taken from it.
+    if (!an.tc.hasFullDate && i.firstFullTime !== undefined) an.tc.sawFull(i.firstFullTime);
     await an.consume(readFileChunks(i.file), i.file, opts.referenceTime ?? i.mtime);
   }
   return an.result();

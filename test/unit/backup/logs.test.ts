@@ -230,6 +230,12 @@ describe('backup/logs: rotated sets', () => {
     const r = await analyzeLogFiles([f]);
     assert.equal(r.jobs[0].end!.time, Date.UTC(2012, 11, 31, 23, 59));
 
+    // Syslog lines before the first dated line: the year comes from that line, not from a late mtime.
+    const g2 = path.join(dir, 'datarecovery-8.log');
+    writeFileSync(g2, 'Jul  7 18:00:01 vdr datarecovery: Job "B (VM1)" incomplete\n7/7/2012 18:04:02.876: 0x1: ready\n');
+    utimesSync(g2, new Date(Date.UTC(2026, 0, 1)), new Date(Date.UTC(2026, 0, 1)));
+    assert.equal((await analyzeLogFiles([g2])).jobs[0].end!.time, Date.UTC(2012, 6, 7, 18, 0, 1));
+
     const set = await analyzeLogFiles(['vcbAPI-0.log', 'datarecovery-0.log', 'datarecovery-1.log'].map((n) => path.join(FIX, n)));
     assert.deepEqual(set.files.map((x) => path.basename(x.file)), ['datarecovery-1.log', 'datarecovery-0.log', 'vcbAPI-0.log']);
     // The vcbAPI offset (-04:00) is applied to the appliance's wall-clock lines.
