@@ -10,7 +10,7 @@
  * grammar defined below instead — clearly labelled, never printed as a BENCH line, exit code 1 — so
  * the grammars can be worked on before code-server is installed.
  *
- * Method: 50,000 lines per log, generated from a fixed seed. Each grammar tokenizes the whole file
+ * Method: 50,000 lines per log (VLAB_BENCH_LINES overrides, for quick checks only), generated from a fixed seed. Each grammar tokenizes the whole file
  * RUNS times (ours and the peer alternate), timed with tokenizeLine2 as VS Code does. Total time is
  * the median run; a line's time is its minimum over the runs (so a GC pause in one run does not make a
  * line look slow); "slowest line" is the worst such time after the first 100 lines. Coverage comes
@@ -22,7 +22,7 @@ import * as vsctm from 'vscode-textmate';
 import * as onig from 'vscode-oniguruma';
 
 const ROOT = path.resolve(__dirname, '..');
-const LINES = 50_000;
+const LINES = Number(process.env.VLAB_BENCH_LINES) || 50_000;
 const RUNS = 3;
 const WARM_LINES = 100;
 const TARGET_RATIO = 1.0;
@@ -325,7 +325,8 @@ async function main(): Promise<void> {
   const peerFile = findPeer();
   if (!peerFile && !fallback) {
     console.error('bench/grammar: VS Code\'s built-in log grammar was not found.');
-    console.error(`  Looked for **/extensions/log/syntaxes/log.tmLanguage.json under ${path.join(ROOT, '.vscode-test', 'code-server')}`);
+    if (process.env.VLAB_PEER_LOG_GRAMMAR) console.error(`  VLAB_PEER_LOG_GRAMMAR=${process.env.VLAB_PEER_LOG_GRAMMAR} does not exist.`);
+    else console.error(`  Looked for **/extensions/log/syntaxes/log.tmLanguage.json under ${path.join(ROOT, '.vscode-test', 'code-server')}`);
     console.error('  Install code-server there (see /work/shared/DESIGN.md "The rig"), or set VLAB_PEER_LOG_GRAMMAR to the file.');
     console.error('  (`--fallback-peer` runs against a stand-in grammar for development; its figures are not a BENCH result.)');
     process.exit(1);
