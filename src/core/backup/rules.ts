@@ -140,9 +140,15 @@ const ruleWin2008Uuid: ConfigRule = (f, input) => {
   const layout = appQuiesceLayout(f);
   const fixedVddk = versionAtLeast(input.vddkVersion, '1.2');
   const evidence: Evidence[] = [...(f.evidence.guestId ?? []), ...(f.evidence.diskEnableUuid ?? f.evidence.createdOnVersion ?? [])];
+  // Log lines only when the logs tie them to this VM: a -3960 logged while one of its job runs was
+  // open (or naming it), and its runs that did not complete.
+  const runs = vmJobRuns(input.logs, f.name);
   const g3960 = logGroup(input.logs, '-3960');
-  if (g3960) evidence.push(...groupEvidence(g3960, 3));
-  for (const run of vmJobRuns(input.logs, f.name)) {
+  const vmLower = f.name?.toLowerCase();
+  if (g3960 && (runs.some((r) => r.errorKeys.includes(g3960.key)) || g3960.vms.some((v) => v.toLowerCase() === vmLower))) {
+    evidence.push(...groupEvidence(g3960, 3));
+  }
+  for (const run of runs) {
     if (run.outcome !== 'completed' && run.evidence) evidence.push(logEvidence(run.evidence));
   }
   const guest = f.guestFamily === 'windows2008r2' ? 'Windows Server 2008 R2' : 'Windows Server 2008';

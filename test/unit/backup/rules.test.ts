@@ -74,6 +74,16 @@ describe('backup/rules', () => {
       const logEv = f[0].evidence.filter((e) => e.kind === 'log');
       assert.deepEqual(logEv.map((e) => e.kind === 'log' && e.line), [2, 3]);
     });
+    it('does not borrow another VM\'s -3960 line', async () => {
+      const l = await logs([
+        'Jul  7 18:00:01 vdr datarecovery: Job "Nightly (OTHER)" started',
+        '7/7/2012 18:04:02.876: 0x0123e6a8: $[*20702]Failed to create snapshot for proxy, error -3960 ( cannot quiesce virtual machine)',
+        'Jul  7 18:04:03 vdr datarecovery: Job "Nightly (OTHER)" incomplete',
+        'Jul  7 18:05:00 vdr datarecovery: Job "Nightly (VM1)" completed successfully',
+      ].join('\n'));
+      const f = only(diagnose({ facts: vmx(['guestOS = "windows7srv-64"', 'disk.EnableUUID = "TRUE"']), logs: l }), 'vdr.win2008-app-quiesce');
+      assert.deepEqual(f[0].evidence.filter((e) => e.kind === 'log'), []);
+    });
     it('drops to a warning when IDE disks rule application-consistent quiescing out', () => {
       const f = diagnose({ facts: vmx(['guestOS = "longhorn"', 'disk.EnableUUID = "TRUE"', 'ide0:0.present = "TRUE"', 'ide0:0.fileName = "d.vmdk"']) });
       assert.equal(only(f, 'vdr.win2008-app-quiesce')[0].severity, 'warning');
