@@ -185,8 +185,8 @@ export function parseHardwareVersion(v: string | undefined): number | undefined 
 
 /**
  * GuestInfo.toolsVersion is an integer: major × 1024 + minor × 32 + patch
- * (e.g. 8295 → 8.3.7, 8384 → 8.6.0). Encoding as documented for the vSphere API's
- * GuestInfo.toolsVersion; unknown values are returned as written.
+ * (e.g. 8295 → 8.3.7, 8384 → 8.6.0). *Unconfirmed*: this is the encoding commonly seen in
+ * GuestInfo.toolsVersion values, not checked against an API reference yet; non-integers are returned as written.
  */
 export function decodeToolsVersion(v: string | number | undefined): string | undefined {
   if (v === undefined || v === '') return undefined;
