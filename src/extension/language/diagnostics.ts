@@ -9,6 +9,12 @@ import { catalog, VMX_LANGUAGE, type VmxDocumentCache } from './shared';
 
 export const VMX_DIAGNOSTIC_SOURCE = 'vmx';
 const DEBOUNCE_MS = 200;
+/** Read-only views of another document (diff editors, SCM): their problems belong to the original. */
+const SKIPPED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm']);
+
+function wanted(document: vscode.TextDocument): boolean {
+  return document.languageId === VMX_LANGUAGE && !SKIPPED_SCHEMES.has(document.uri.scheme);
+}
 
 const SEVERITY: Record<VmxSeverity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -69,7 +75,7 @@ export class VmxDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument): void {
-    if (document.languageId !== VMX_LANGUAGE) return;
+    if (!wanted(document)) return;
     const key = document.uri.toString();
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
@@ -80,7 +86,7 @@ export class VmxDiagnostics implements vscode.Disposable {
   }
 
   private refresh(document: vscode.TextDocument): void {
-    if (document.languageId !== VMX_LANGUAGE || document.isClosed) return;
+    if (!wanted(document) || document.isClosed) return;
     const version = document.version;
     this.linter.lint(document).then((diags) => {
       // a newer version is on its way (or the document closed): let that run publish
