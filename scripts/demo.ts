@@ -1,36 +1,76 @@
 /**
- * The demo: the packaged extension in code-server with a sample workspace (and the lab once
- * it is available). Prints the URL and stays up until Ctrl-C. With --screenshot FILE it opens
- * the workbench in Chromium, shows the vSphere Lab view, saves a screenshot and exits.
+ * The demo: the lab (a vCenter simulator with 2 clusters × 4 hosts, an ESXi with its SSH shell)
+ * and the packaged extension in a real VS Code (code-server) with a sample workspace and both lab
+ * connections declared and pinned. Prints the URL and stays up until Ctrl-C.
+ * With --screenshot FILE it opens the workbench in Chromium, expands the inventory, saves a
+ * screenshot and exits.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { startDemoLab } from '../test/lab/demo';
 import { installVsix, launchBrowser, openWorkbench, REPO, startCodeServer } from '../test/rig/codeServer';
 import { packagedVsix } from '../test/e2e/helpers';
 
+async function expand(page: Page, label: string | RegExp): Promise<void> {
+  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await page.waitForTimeout(400);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { screenshot: { type: 'string' }, port: { type: 'string' } } });
+  const { values } = parseArgs({ options: { screenshot: { type: 'string' } } });
+  console.log('starting the lab (vcsim + ESXi simulator)…');
+  const lab = await startDemoLab();
+  const facts = lab.facts();
   const workspace = join(REPO, 'demo', 'workspace');
   const userDataDir = join(REPO, '.vscode-test', 'demo-user');
+  rmSync(userDataDir, { recursive: true, force: true });
   const extensionsDir = join(userDataDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
   await installVsix(packagedVsix(), extensionsDir, userDataDir);
-  const server = await startCodeServer({ workspace, userDataDir, extensionsDir });
+  const server = await startCodeServer({
+    workspace, userDataDir, extensionsDir,
+    // The passwords reach the extension host as environment variables, never as settings.
+    env: { VLAB_DEMO_VC_PASSWORD: facts.vcenter.password, VLAB_DEMO_ESX_PASSWORD: facts.esxiApi.password },
+    settings: {
+      'vsphereLab.connections': [
+        { label: 'Lab vCenter (vcsim)', url: facts.vcenter.sdkUrl, username: facts.vcenter.username, thumbprintSha256: facts.vcenter.thumbprintSha256, passwordEnv: 'VLAB_DEMO_VC_PASSWORD' },
+        { label: 'Lab ESXi (vcsim -esx)', url: facts.esxiApi.sdkUrl, username: facts.esxiApi.username, thumbprintSha256: facts.esxiApi.thumbprintSha256, passwordEnv: 'VLAB_DEMO_ESX_PASSWORD' },
+      ],
+    },
+  });
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}`;
-  const stop = async () => { await server.stop(); };
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.stop();
+    await lab.stop();
+  };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
   process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
 
   if (values.screenshot) {
     const browser = await launchBrowser();
     try {
+
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await openWorkbench(page, url);
-      const item = page.locator('.activitybar .action-item a[aria-label^="vSphere Lab"]');
-      await item.click();
-      await page.locator('.part.sidebar .composite.title').waitFor();
-      await page.waitForTimeout(1500);
+      await page.locator('.activitybar .action-item a[aria-label^="vSphere Lab"]').click();
+      try {
+        await expand(page, 'Lab vCenter (vcsim)');
+        await expand(page, 'DC0');
+        await expand(page, 'DC0_C0');
+        await expand(page, 'DC0_C0_H0');
+        await page.locator('.part.sidebar .monaco-list-row', { hasText: /_VM\d/ }).first().waitFor({ timeout: 30_000 });
+      } catch (e) {
+        await page.screenshot({ path: `${resolve(values.screenshot)}.failed.png` });
+        throw e;
+      }
+      await page.waitForTimeout(800);
       const out = resolve(values.screenshot);
       await page.screenshot({ path: out });
       console.log(`screenshot: ${out}`);
@@ -40,7 +80,16 @@ async function main(): Promise<void> {
     }
     return;
   }
-  console.log(`\nvSphere Lab demo is running: ${url}\n(Ctrl-C stops it)\n`);
+  console.log(`
+vSphere Lab demo is running: ${url}
+
+The lab (also declared in the Inventory view):
+  vCenter  ${facts.vcenter.sdkUrl}  ${facts.vcenter.username} / ${facts.vcenter.password}  (${facts.vcenter.vms} VMs)
+  ESXi API ${facts.esxiApi.sdkUrl}  ${facts.esxiApi.username} / ${facts.esxiApi.password}
+  ESXi SSH ${facts.esxiSsh.host}:${facts.esxiSsh.port}  ${facts.esxiSsh.username} / ${facts.esxiSsh.password}
+
+Ctrl-C stops everything.
+`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -188,6 +188,11 @@ export function registerInventoryCommands(
         vscode.l10n.t('Remove the connection to {0}? Its stored password is deleted too.', conn.label ?? hostOf(conn.url)), { modal: true }, remove);
       if (answer !== remove) return;
     }
+    if (conn.fromSettings) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} is declared in the vsphereLab.connections setting: remove it there.', conn.label ?? hostOf(conn.url)));
+      await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+      return;
+    }
     await sessions.forget(conn.id);
     await store.remove(conn.id);
   };

@@ -10,9 +10,24 @@ export interface ConnectionConfig {
   readonly label?: string;
   /** SHA-256 thumbprint (`AA:BB:…`) the user pinned for a certificate no system CA vouches for. */
   readonly thumbprintSha256?: string;
+  /** Declared in the `vsphereLab.connections` setting rather than added in the view. */
+  readonly fromSettings?: boolean;
+  /** Settings only: the name of an environment variable that holds the password (labs, CI). */
+  readonly passwordEnv?: string;
+}
+
+/** One entry of the `vsphereLab.connections` setting. */
+interface SettingsConnection {
+  url?: string;
+  username?: string;
+  label?: string;
+  thumbprintSha256?: string;
+  passwordEnv?: string;
 }
 
 const STATE_KEY = 'vsphereLab.connections';
+/** Changes the user made to settings-declared connections (a new pin, say), by id. */
+const OVERLAY_KEY = 'vsphereLab.connectionOverlays';
 const secretKey = (id: string): string => `vsphereLab.connection.${id}.password`;
 
 /** Saved connections (global state) and their passwords (SecretStorage). */
@@ -20,10 +35,38 @@ export class ConnectionStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {}
+  private readonly configListener: vscode.Disposable;
 
+  constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {
+    this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('vsphereLab.connections')) this.changed.fire();
+    });
+  }
+
+  /** Connections added in the view, then those declared in settings. */
   list(): ConnectionConfig[] {
+    return [...this.saved(), ...this.declared()];
+  }
+
+  private saved(): ConnectionConfig[] {
     return [...(this.state.get<ConnectionConfig[]>(STATE_KEY) ?? [])];
+  }
+
+  private declared(): ConnectionConfig[] {
+    const raw = vscode.workspace.getConfiguration('vsphereLab').get<SettingsConnection[]>('connections') ?? [];
+    const overlays = this.state.get<Record<string, Partial<ConnectionConfig>>>(OVERLAY_KEY) ?? {};
+    const out: ConnectionConfig[] = [];
+    for (const c of Array.isArray(raw) ? raw : []) {
+      if (!c || typeof c.url !== 'string' || typeof c.username !== 'string') continue;
+      let url: string;
+      try { url = normaliseUrl(c.url); } catch { continue; }
+      const id = `s-${stableHash(`${url}|${c.username}`)}`;
+      out.push({
+        id, url, username: c.username, label: c.label, thumbprintSha256: c.thumbprintSha256,
+        passwordEnv: c.passwordEnv, fromSettings: true, ...overlays[id],
+      });
+    }
+    return out;
   }
 
   get(id: string): ConnectionConfig | undefined {
@@ -35,13 +78,22 @@ export class ConnectionStore implements vscode.Disposable {
     const id = `c${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     const conn: ConnectionConfig = { ...input, id };
     await this.secrets.store(secretKey(id), password);
-    await this.state.update(STATE_KEY, [...this.list(), conn]);
+    await this.state.update(STATE_KEY, [...this.saved(), conn]);
     this.changed.fire();
     return conn;
   }
 
   async update(id: string, patch: Partial<Omit<ConnectionConfig, 'id'>>): Promise<ConnectionConfig | undefined> {
-    const list = this.list();
+    const declared = this.declared().find((c) => c.id === id);
+    if (declared) {
+      // Settings stay as the user wrote them; what changes here is remembered beside them.
+      const overlays = { ...(this.state.get<Record<string, Partial<ConnectionConfig>>>(OVERLAY_KEY) ?? {}) };
+      overlays[id] = { ...overlays[id], ...patch };
+      await this.state.update(OVERLAY_KEY, overlays);
+      this.changed.fire();
+      return this.get(id);
+    }
+    const list = this.saved();
     const i = list.findIndex((c) => c.id === id);
     if (i < 0) return undefined;
     const next: ConnectionConfig = { ...list[i], ...patch, id };
@@ -57,13 +109,20 @@ export class ConnectionStore implements vscode.Disposable {
 
   /** Removes the connection and its password. */
   async remove(id: string): Promise<void> {
-    await this.state.update(STATE_KEY, this.list().filter((c) => c.id !== id));
+    if (this.declared().some((c) => c.id === id)) {
+      throw new Error(vscode.l10n.t('This connection is declared in the vsphereLab.connections setting: remove it there.'));
+    }
+    await this.state.update(STATE_KEY, this.saved().filter((c) => c.id !== id));
     await this.secrets.delete(secretKey(id));
     this.changed.fire();
   }
 
-  password(id: string): Thenable<string | undefined> {
-    return this.secrets.get(secretKey(id));
+  /** The stored password, else (settings connections) the one in the named environment variable. */
+  async password(id: string): Promise<string | undefined> {
+    const stored = await this.secrets.get(secretKey(id));
+    if (stored !== undefined) return stored;
+    const env = this.get(id)?.passwordEnv;
+    return env ? process.env[env] : undefined;
   }
 
   async setPassword(id: string, password: string): Promise<void> {
@@ -71,8 +130,15 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.configListener.dispose();
     this.changed.dispose();
   }
+}
+
+function stableHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36);
 }
 
 /** `host` or `host:port` of a connection, for labels. */

@@ -20,12 +20,24 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** Nodes with work in flight (power operations): node id → transient description. */
   private readonly busy = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /**
+   * Connections whose children VS Code is fetching right now. A refresh fired in that window
+   * makes VS Code fetch the same children twice and reject the duplicate ids, so state changes
+   * wait until the fetch is over.
+   */
+  private readonly fetching = new Map<string, number>();
+  private readonly deferred = new Set<string>();
 
   constructor(private readonly store: ConnectionStore, private readonly sessions: SessionManager) {
     this.disposables.push(
       store.onDidChange(() => this.changed.fire(undefined)),
-      sessions.onDidChange((id) => this.changed.fire(this.connectionNode(id))),
+      sessions.onDidChange((id) => this.refreshConnection(id)),
     );
+  }
+
+  private refreshConnection(id: string): void {
+    if (this.fetching.has(id)) this.deferred.add(id);
+    else this.changed.fire(this.connectionNode(id));
   }
 
   connectionNode(conn: string): Node {
@@ -195,6 +207,20 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   async getChildren(n?: Node): Promise<Node[]> {
     if (!n) return this.store.list().map((c) => this.connectionNode(c.id));
     if (n.type === 'message') return [];
+    this.fetching.set(n.conn, (this.fetching.get(n.conn) ?? 0) + 1);
+    try {
+      return await this.fetchChildren(n);
+    } finally {
+      const left = (this.fetching.get(n.conn) ?? 1) - 1;
+      if (left > 0) this.fetching.set(n.conn, left);
+      else {
+        this.fetching.delete(n.conn);
+        if (this.deferred.delete(n.conn)) setTimeout(() => this.changed.fire(this.connectionNode(n.conn)), 0);
+      }
+    }
+  }
+
+  private async fetchChildren(n: Exclude<Node, { type: 'message' }>): Promise<Node[]> {
     const key = n.type === 'connection' ? InventoryTree.ROOT : n.key;
     let tree: InventoryTree;
     try {
