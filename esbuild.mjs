@@ -2,7 +2,7 @@
 // and, with --tests, the integration tests that run inside the VS Code extension host.
 //   node esbuild.mjs [--production] [--watch] [--tests]
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -70,7 +70,20 @@ const configs = [
   },
 ];
 
+/** The codicon font for webviews (vscode-elements looks for #vscode-codicon-stylesheet). */
+function copyCodicons() {
+  const from = 'node_modules/@vscode/codicons/dist';
+  const to = 'dist/webview/codicons';
+  mkdirSync(to, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(from, f), join(to, f));
+}
+
 const webviews = webviewEntries();
+if (tests && existsSync('test/webview')) {
+  // Test-only webviews: dist/webview/test-<name>.js (kept out of the .vsix by .vscodeignore).
+  for (const name of readdirSync('test/webview')) webviews[`webview/test-${name}`] = join('test/webview', name, 'main.ts');
+}
+copyCodicons();
 if (Object.keys(webviews).length) {
   configs.push({
     ...common,

@@ -4,6 +4,7 @@ import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
 import { InventoryProvider, Node } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
+import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
 import { registerVmxLanguage } from './language';
 import { disposeLog, log, recentLogLines } from './log';
@@ -13,7 +14,7 @@ export interface VsphereLabApi {
   /** Milliseconds activate() took, measured inside the extension host. */
   readonly activationMs: number;
   /** For tests: the inventory's sessions and tree provider. */
-  readonly inventory: { sessions: SessionManager; provider: InventoryProvider; store: ConnectionStore; view: vscode.TreeView<Node> };
+  readonly inventory: InventoryServices;
   /** For tests: the last log lines. */
   readonly recentLogLines: () => readonly string[];
 }
@@ -35,10 +36,12 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   );
   registerVmxLanguage(context);
   registerInventoryCommands(context, store, sessions, provider, view);
+  const inventory: InventoryServices = { store, sessions, provider, view };
+  // Features that open from the inventory register below: registerX(context, inventory).
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory: { sessions, provider, store, view }, recentLogLines };
+  return { activationMs, inventory, recentLogLines };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,24 @@
+/**
+ * Test-only webview (bundled as dist/webview/test-echo.js with --tests, never shipped): proves the
+ * panel protocol under the real CSP — handshake, requests both ways, events, saved state.
+ */
+import { PanelClient } from '../../../src/webview/shared/rpc';
+import type { EchoProtocol, EchoState } from '../../integration/webview/echoProtocol';
+
+const client = new PanelClient<EchoProtocol, EchoState>();
+void client.initialized.then(async ({ state }) => {
+  const app = document.getElementById('app')!;
+  app.textContent = `ready ${state.name}`;
+  app.removeAttribute('aria-busy');
+  client.saveState(state);
+  client.on('ping', async (data) => {
+    const r = await client.request('pong', { n: data.n + 1, codicons: !!document.getElementById('vscode-codicon-stylesheet') });
+    app.textContent = `pong ${r.ok}`;
+  });
+  await client.request('hello', { name: state.name, scripts: true });
+  try {
+    await client.request('fail', {});
+  } catch (e) {
+    await client.request('hello', { name: `error:${(e as Error).message}`, scripts: true });
+  }
+});
