@@ -105,8 +105,17 @@ export interface Vcsim {
 /** Every lab process this Node process started and has not yet seen exit. */
 export const liveLabProcesses = new Set<ChildProcess>();
 let exitHookInstalled = false;
+/**
+ * Track a lab process: SIGKILL it when this Node process exits, and unref it (and its
+ * pipes) so a peer a test forgot to stop cannot keep the test runner alive forever
+ * (the final leak test reports it instead).
+ */
 function trackProcess(child: ChildProcess): void {
   liveLabProcesses.add(child);
+  child.unref();
+  for (const s of [child.stdin, child.stdout, child.stderr]) {
+    (s as unknown as { unref?: () => void } | null)?.unref?.();
+  }
   child.once('exit', () => liveLabProcesses.delete(child));
   if (!exitHookInstalled) {
     exitHookInstalled = true;
