@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ConnectionStore } from './inventory/connections';
 import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
-import { InventoryProvider, Node } from './inventory/provider';
+import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
