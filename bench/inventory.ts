@@ -42,7 +42,7 @@ function buildGovmomi(): string {
 
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
   const govmomiBin = buildGovmomi();
   const t0 = Date.now();
   const sim = await startVcsim({ dc: 2, cluster: 10, host: 16, standaloneHost: 1, vm: 250, timeoutMs: 180000 });
@@ -96,14 +96,16 @@ async function main(): Promise<void> {
       return n;
     };
 
-    const govmomi = (): { ms: number[]; count: number } => {
+    // one process per sample (interleaved with ours and the floor); it does one untimed warm-up
+    // retrieve after login and reports the second, timed in-process
+    const govmomi = (): { ms: number; count: number } => {
       const u = new URL(sim.sdkUrl);
       u.username = sim.username;
       u.password = sim.password;
-      const r = spawnSync(govmomiBin, ['-url', u.toString(), '-runs', String(runs + 1)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync(govmomiBin, ['-url', u.toString(), '-runs', '2'], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`govmomi client failed: ${r.stderr}`);
       const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ms: number; count: number });
-      return { ms: lines.slice(1).map((l) => l.ms), count: lines[lines.length - 1].count };
+      return lines[lines.length - 1];
     };
 
     // warm-up (JIT, vcsim caches), then interleaved timed runs
@@ -114,27 +116,39 @@ async function main(): Promise<void> {
 
     const oursMs: number[] = [];
     const floorMs: number[] = [];
+    const govMs: number[] = [];
     let peakRss = 0;
+    const steps: Array<() => Promise<void>> = [
+      async () => {
+        const t = performance.now();
+        await ours();
+        oursMs.push(performance.now() - t);
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      },
+      async () => {
+        const t = performance.now();
+        await floor();
+        floorMs.push(performance.now() - t);
+      },
+      async () => {
+        const g = govmomi();
+        if (g.count !== EXPECTED) throw new Error(`govmomi counted ${g.count} VMs, expected ${EXPECTED}`);
+        govMs.push(g.ms);
+      },
+    ];
+    // interleaved, order rotated each round so load drifts hit all three alike
     for (let i = 0; i < runs; i++) {
-      let t = performance.now();
-      await ours();
-      oursMs.push(performance.now() - t);
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      t = performance.now();
-      await floor();
-      floorMs.push(performance.now() - t);
+      for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
     }
-    const g = govmomi();
-    if (g.count !== EXPECTED) throw new Error(`govmomi counted ${g.count} VMs, expected ${EXPECTED}`);
     await client.close();
 
     const o = median(oursMs);
     const f = median(floorMs);
-    const gm = median(g.ms);
+    const gm = median(govMs);
     const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');
     console.log(`VMs: ${EXPECTED} (2 DCs × (10 clusters + 1 standalone host) × 250)`);
     console.log(`ours    runs [${fmt(oursMs)}] median ${o.toFixed(1)} ms`);
-    console.log(`govmomi runs [${fmt(g.ms)}] median ${gm.toFixed(1)} ms`);
+    console.log(`govmomi runs [${fmt(govMs)}] median ${gm.toFixed(1)} ms`);
     console.log(`floor   runs [${fmt(floorMs)}] median ${f.toFixed(1)} ms`);
     console.log(`ours/govmomi = ${(o / gm).toFixed(2)} (target ≤ 0.6), ours/floor = ${(o / f).toFixed(2)} (target ≤ 1.5)`);
     console.log(`peak RSS (sampled after our runs) ${(peakRss / 1048576).toFixed(0)} MB; process maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

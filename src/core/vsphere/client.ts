@@ -211,7 +211,6 @@ export class VimClient {
   /** Logs out (best effort), stops the keep-alive and closes sockets. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
     if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
     try {
       if (this.cookie !== undefined && this.serviceContent?.sessionManager) {
@@ -220,6 +219,7 @@ export class VimClient {
     } catch (e) {
       this.log(`logout: ${(e as Error).message}`);
     } finally {
+      this.closed = true;
       this.cookie = undefined;
       this.agent.destroy();
     }

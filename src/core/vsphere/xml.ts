@@ -11,7 +11,7 @@
  * its namespace (XML Schema instance), whatever its prefix: `xsi:type` (vCenter) and
  * `XMLSchema-instance:type` (vcsim) are the same thing.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export const NS_SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const NS_XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -168,6 +168,9 @@ function convertFxp(item: FxpItem, parentScope: Scope): XNode | undefined {
 /** Parses a document with fast-xml-parser and returns its root element, namespaces resolved. */
 export function parseXml(xml: string): XNode {
   let parsed: FxpItem[];
+  // fast-xml-parser tolerates mismatched end tags; validate first (responses on this path are small)
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new XmlError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
   try {
     parsed = fxp.parse(xml) as FxpItem[];
   } catch (e) {
@@ -220,6 +223,7 @@ export class XmlPull {
   private readonly qnames: string[] = [];
   private readonly attrPos: number[] = [];
   private lastPrefix = '';
+
 
   constructor(private readonly xml: string) {
     this.len = xml.length;
@@ -388,7 +392,8 @@ export class XmlPull {
       if (ans !== NS_XSI || ae - ac !== 5 || !xml.startsWith(':type', ac)) continue;
       let vc = -1;
       for (let m = vs; m < ve; m++) if (xml.charCodeAt(m) === 58) { vc = m; break; }
-      this.type = decodeEntities(xml.slice(vc < 0 ? vs : vc + 1, ve));
+      const ts = vc < 0 ? vs : vc + 1;
+      this.type = decodeEntities(xml.slice(ts, ve));
       this.typeNs = vc < 0 ? this.lookupAt(0, 0) : this.lookupOr(vs, vc);
     }
     this.qnames.push(qname);
