@@ -138,6 +138,18 @@ describe('lab: vcsim', function () {
     assert.deepEqual(await sim.injectedPerf(), []);
   });
 
+  it('-delay slows every SOAP call', async () => {
+    const slow = await startVcsim({ esx: true, delay: 250 });
+    try {
+      const t = Date.now();
+      const r = await soap(slow.sdkUrl, '<vim25:RetrieveServiceContent><vim25:_this type="ServiceInstance">ServiceInstance</vim25:_this></vim25:RetrieveServiceContent>');
+      assert.equal(r.status, 200);
+      assert.ok(Date.now() - t >= 240, `took ${Date.now() - t} ms`);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('stop() is idempotent and the process is gone', async () => {
     const s = await startVcsim({ esx: true, builtinCert: true });
     assert.ok(pidAlive(s.pid));
