@@ -6,6 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as tls from 'node:tls';
 import forge from 'node-forge';
+import { utils } from 'ssh2';
 
 export interface LabCert {
   certPem: string;
@@ -84,4 +85,22 @@ export function servedThumbprints(host: string, port: number, timeoutMs = 5000):
     });
     sock.once('error', reject);
   });
+}
+
+/**
+ * An ed25519 key pair in OpenSSH format. ssh2's generateKeyPairSync('ed25519') now and
+ * then (about 1 in 200 here) emits a public key whose 32-byte point lost its leading
+ * zero byte, which its own parser (and OpenSSH) then reject; retry until both halves
+ * parse and agree.
+ */
+export function generateEd25519(comment?: string): { private: string; public: string; blob: Buffer } {
+  for (let i = 0; i < 50; i++) {
+    const k = utils.generateKeyPairSync('ed25519', comment ? { comment } : {});
+    const pub = utils.parseKey(k.public);
+    const priv = utils.parseKey(k.private);
+    if (pub instanceof Error || priv instanceof Error || Array.isArray(pub) || Array.isArray(priv)) continue;
+    const blob = pub.getPublicSSH();
+    if (blob.length === 51 && blob.equals(priv.getPublicSSH())) return { private: k.private, public: k.public, blob };
+  }
+  throw new Error('could not generate a well-formed ed25519 key');
 }

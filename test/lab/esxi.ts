@@ -22,6 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Server, utils, type Connection, type ServerChannel, type SFTPWrapper, type Attributes } from 'ssh2';
 import type { AddressInfo } from 'node:net';
+import { generateEd25519 } from './certs';
 import { makeTempDir, type LabVm, type PerfInjection, type Vcsim } from './vcsim';
 
 const { STATUS_CODE } = utils.sftp;
@@ -171,10 +172,8 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
   const update = opts.update ?? '0';
   const hostMemoryMB = opts.hostMemoryMB ?? 4096;
 
-  const keys = utils.generateKeyPairSync('ed25519');
-  const parsed = utils.parseKey(keys.public);
-  if (parsed instanceof Error) throw parsed;
-  const hostKeyBlob = parsed.getPublicSSH();
+  const keys = generateEd25519();
+  const hostKeyBlob = keys.blob;
   const hostKeySha256 = 'SHA256:' + crypto.createHash('sha256').update(hostKeyBlob).digest('base64').replace(/=+$/, '');
 
   // ---- the host's filesystem ----
@@ -773,7 +772,7 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
     username,
     password,
     hostKeySha256,
-    hostKey: `${parsed.type} ${hostKeyBlob.toString('base64')}`,
+    hostKey: `ssh-ed25519 ${hostKeyBlob.toString('base64')}`,
     hostKeyBlob,
     root,
     get failRestart() {

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { utils } from 'ssh2';
+import { generateEd25519 } from './certs';
 import { REPO_ROOT, _trackLabProcess, makeTempDir } from './vcsim';
 
 export const SSHD_BIN = '/usr/sbin/sshd';
@@ -125,15 +125,13 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const dir = makeTempDir('vlab-sshd-');
   fs.chmodSync(dir, 0o755); // the user must read authorized_keys
   const hostKeyFile = path.join(dir, 'ssh_host_ed25519_key');
-  const hk = utils.generateKeyPairSync('ed25519');
+  const hk = generateEd25519();
   fs.writeFileSync(hostKeyFile, hk.private, { mode: 0o600 });
   fs.writeFileSync(hostKeyFile + '.pub', hk.public + '\n');
-  const parsedHost = utils.parseKey(hk.public);
-  if (parsedHost instanceof Error) throw parsedHost;
-  const hostKeyBlob = parsedHost.getPublicSSH();
+  const hostKeyBlob = hk.blob;
   const hostKeySha256 = 'SHA256:' + crypto.createHash('sha256').update(hostKeyBlob).digest('base64').replace(/=+$/, '');
 
-  const client = utils.generateKeyPairSync('ed25519', { comment: 'vlab-test' });
+  const client = generateEd25519('vlab-test');
   fs.writeFileSync(path.join(dir, 'authorized_keys'), client.public + '\n', { mode: 0o644 });
 
   const wantPw = (opts.password ?? true) && root;
