@@ -118,11 +118,14 @@ export async function queryPerf(client: VimClient, q: PerfQuery, catalog?: PerfC
       if (!s || counterId === undefined) continue;
       const values = asArray(s.value).map((x) => asNumber(x) ?? 0);
       const n = Math.min(values.length, infos.length || values.length);
+      // oldest first (vCenter already sends them so; vcsim sends newest first)
+      const pairs = infos.slice(0, n).map((info, k) => [asString(info.timestamp) ?? '', values[k]] as const)
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       out.push({
         entity, counterId, counterName: catalog?.byId.get(counterId)?.fullName, instance: asString(id?.instance) ?? '',
         interval: asNumber(infos[0]?.interval),
-        timestamps: infos.slice(0, n).map((i) => asString(i.timestamp) ?? ''),
-        values: values.slice(0, n),
+        timestamps: pairs.map((p) => p[0]),
+        values: pairs.map((p) => p[1]),
       });
     }
   }
