@@ -790,9 +790,42 @@ export async function* readFileChunks(file: string, chunkSize = 1 << 20): AsyncG
   }
 }
 
+/** Where `analyzeLogFiles` is: bytes read so far over every file. */
+export interface AnalyzeProgress {
+  file: string;
+  /** 0-based index of `file` in analysis order. */
+  index: number;
+  files: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface AnalyzeFilesOptions extends LogAnalysisOptions {
+  /** Called after each chunk. */
+  onProgress?: (p: AnalyzeProgress) => void;
+  /** Stops between chunks; the promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('log analysis cancelled'), { name: 'AbortError' });
+}
+
 /** Analyzes a set of log files (any order given; see `orderLogFiles`), streaming each. */
-export async function analyzeLogFiles(files: string[], opts: LogAnalysisOptions = {}): Promise<LogAnalysis> {
+export async function analyzeLogFiles(files: string[], opts: AnalyzeFilesOptions = {}): Promise<LogAnalysis> {
+  if (opts.signal?.aborted) throw abortError();
   const infos = orderLogFiles(await Promise.all(files.map((f) => peekLogFile(f))));
+  const sizes = await Promise.all(infos.map(async (i) => (await fsp.stat(i.file)).size));
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  let done = 0;
+  const watched = async function* (file: string, index: number): AsyncGenerator<Buffer> {
+    for await (const chunk of readFileChunks(file)) {
+      if (opts.signal?.aborted) throw abortError();
+      yield chunk;
+      done += chunk.length;
+      opts.onProgress?.({ file, index, files: infos.length, bytes: done, totalBytes });
+    }
+  };
   const offset = opts.utcOffsetMinutes ?? infos.find((i) => i.utcOffsetMinutes !== undefined)?.utcOffsetMinutes ?? 0;
   const an = new LogAnalyzer({ ...opts, utcOffsetMinutes: offset });
   for (const i of infos) {
@@ -800,7 +833,9 @@ export async function analyzeLogFiles(files: string[], opts: LogAnalysisOptions 
     // line in the file's head rather than from the file's mtime (which may be much later). Hours of
     // UTC offset do not matter here: only the year is taken from it.
     if (!an.tc.hasFullDate && i.firstFullTime !== undefined) an.tc.sawFull(i.firstFullTime);
-    await an.consume(readFileChunks(i.file), i.file, opts.referenceTime ?? i.mtime);
+    const index = infos.indexOf(i);
+    await an.consume(opts.onProgress || opts.signal ? watched(i.file, index) : readFileChunks(i.file), i.file, opts.referenceTime ?? i.mtime);
   }
+  if (opts.signal?.aborted) throw abortError();
   return an.result();
 }
