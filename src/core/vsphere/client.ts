@@ -113,10 +113,10 @@ export class VimClient {
   private constructor(opts: ConnectOptions) {
     this.endpoint = parseSdkUrl(opts.url);
     this.trust = opts.trust ?? { mode: 'system' };
-    this.agent = createAgent(this.trust);
+    this.timeoutMs = opts.timeoutMs ?? 60000;
+    this.agent = createAgent(this.trust, { handshakeTimeoutMs: Math.min(this.timeoutMs, 30000) });
     this.username = opts.username;
     this.password = opts.password;
-    this.timeoutMs = opts.timeoutMs ?? 60000;
     this.userAgent = opts.userAgent ?? 'vsphere-lab';
     this.log = opts.log ?? (() => undefined);
   }

@@ -245,8 +245,11 @@ type CreateConnCb = (err: Error | null, stream: Duplex) => void;
  */
 export class PinnedAgent extends https.Agent {
   readonly expected: string;
-  constructor(sha256: string, options: https.AgentOptions = {}) {
+  /** The request's own timeout starts only once the socket is handed over; this bounds the handshake. */
+  readonly handshakeTimeoutMs: number;
+  constructor(sha256: string, options: https.AgentOptions & { handshakeTimeoutMs?: number } = {}) {
     super({ ...options, keepAlive: true, maxCachedSessions: 0, rejectUnauthorized: false });
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 30000;
     const n = normalizeThumbprint(sha256);
     if (!n) throw new TypeError(`not a SHA-256 thumbprint: ${sha256}`);
     this.expected = n;
@@ -255,9 +258,14 @@ export class PinnedAgent extends https.Agent {
   createConnection(options: https.RequestOptions, cb?: CreateConnCb): Duplex | null | undefined {
     const sock = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false, session: undefined });
     const target = `${options.host ?? 'server'}:${options.port ?? 443}`;
-    const onError = (e: Error): void => { sock.on('error', () => undefined); cb?.(e, sock); };
+    const onError = (e: Error): void => { clearTimeout(timer); sock.on('error', () => undefined); cb?.(e, sock); };
+    const timer = setTimeout(() => {
+      const e = Object.assign(new Error(`TLS handshake with ${target} timed out`), { code: 'ETIMEDOUT' });
+      sock.destroy(e);
+    }, this.handshakeTimeoutMs);
     sock.once('error', onError);
     sock.once('secureConnect', () => {
+      clearTimeout(timer);
       sock.removeListener('error', onError);
       const cert = sock.getPeerCertificate(false);
       const actual = cert?.raw ? thumbprintSha256(cert.raw) : '';
@@ -277,10 +285,11 @@ export class PinnedAgent extends https.Agent {
 }
 
 /** Builds the keep-alive agent for a trust policy. */
-export function createAgent(trust: TrustPolicy, options: https.AgentOptions = {}): https.Agent {
-  const base: https.AgentOptions = { keepAlive: true, maxSockets: 8, ...options };
+export function createAgent(trust: TrustPolicy, options: https.AgentOptions & { handshakeTimeoutMs?: number } = {}): https.Agent {
+  const { handshakeTimeoutMs, ...rest } = options;
+  const base: https.AgentOptions = { keepAlive: true, maxSockets: 8, ...rest };
   switch (trust.mode) {
-    case 'pinned': return new PinnedAgent(trust.sha256, base);
+    case 'pinned': return new PinnedAgent(trust.sha256, { ...base, handshakeTimeoutMs });
     case 'insecure': return new https.Agent({ ...base, rejectUnauthorized: false });
     default: return new https.Agent({ ...base, rejectUnauthorized: true });
   }

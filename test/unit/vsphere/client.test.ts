@@ -118,6 +118,20 @@ describe('vsphere client against a stub HTTPS server', () => {
     await c.close();
   });
 
+  it('a server that never finishes the TLS handshake times out (pinned agent)', async () => {
+    const sockets: net.Socket[] = [];
+    const srv = net.createServer((s) => { sockets.push(s); });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      await assert.rejects(VimClient.connect({ url: `https://127.0.0.1:${port}/sdk`, username: 'u', password: 'p', timeoutMs: 300, trust: { mode: 'pinned', sha256: stubCert().thumbprintSha256 } }),
+        (e: unknown) => e instanceof TimeoutError);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
   it('nothing listening → ConnectionError (ECONNREFUSED) with a hint', async () => {
     const srv = net.createServer();
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -191,4 +205,3 @@ describe('vsphere retrieve result readers', () => {
   });
 });
 
-void stubCert;
