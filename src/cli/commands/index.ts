@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command';
 import { commands as cert } from './cert';
+import { commands as memory } from './memory';
 import { commands as vdr } from './vdr';
 import { commands as vmx } from './vmx';
 
 /** Every feature's commands, in help order. Feature modules register here. */
-export const allCommands: CliCommand[] = [...vmx, ...cert, ...vdr];
+export const allCommands: CliCommand[] = [...vmx, ...cert, ...vdr, ...memory];

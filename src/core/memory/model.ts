@@ -1,0 +1,119 @@
+/**
+ * The memory picture of a host and its VMs, from normalised series (vSphere perf or esxtop):
+ * latest and peak figures, reclamation in progress, page-sharing savings, the host state and the
+ * documented overhead next to the measured one.
+ */
+import type { EntitySeries, MetricKey } from './counters';
+import { estimateAll, type OverheadEstimate } from './overhead';
+import { ladder, stateFromCounter, stateFromFreePct, type LadderStep, type MemoryState } from './state';
+
+export type Figures = Partial<Record<MetricKey, number>>;
+
+export interface VmMemory {
+  id: string;
+  name: string;
+  memoryMB?: number;
+  numCpu?: number;
+  latest: Figures;
+  max: Figures;
+  ballooning: boolean;
+  swapping: boolean;
+  /** granted − active (MB): memory the VM holds but does not touch. */
+  idleMB?: number;
+  overhead: { measuredMB?: number; estimates: OverheadEstimate[] };
+}
+
+export interface HostMemory {
+  id: string;
+  name: string;
+  totalMB?: number;
+  latest: Figures;
+  freeMB?: number;
+  freePct?: number;
+  state?: MemoryState;
+  stateSource?: 'counter' | 'free';
+  /** Memory page sharing saves: shared − shared common (MB), when both are known. */
+  sharingSavedMB?: number;
+  ladder?: LadderStep[];
+  vms: VmMemory[];
+  /** VMs ballooning or swapping now, worst first. */
+  reclaiming: VmMemory[];
+  /**
+   * VMs likely to be reclaimed next (none reclaiming yet): the most idle memory first
+   * (a heuristic: ESX taxes idle memory when it picks whom to reclaim from).
+   */
+  likelyNext: VmMemory[];
+}
+
+/** Latest non-null value of each metric. */
+export function latestFigures(s: EntitySeries | undefined): Figures {
+  const out: Figures = {};
+  if (!s) return out;
+  for (const [k, arr] of Object.entries(s.values) as Array<[MetricKey, Array<number | null>]>) {
+    for (let i = arr.length - 1; i >= 0; i--) {
+      if (arr[i] !== null) {
+        out[k] = arr[i]!;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export function maxFigures(s: EntitySeries | undefined): Figures {
+  const out: Figures = {};
+  if (!s) return out;
+  for (const [k, arr] of Object.entries(s.values) as Array<[MetricKey, Array<number | null>]>) {
+    let m: number | undefined;
+    for (const v of arr) if (v !== null && (m === undefined || v > m)) m = v;
+    if (m !== undefined) out[k] = m;
+  }
+  return out;
+}
+
+/** Below this (MB) a balloon or swap figure is noise, not reclamation. */
+const EPSILON_MB = 0.5;
+
+export function vmMemory(id: string, name: string, s: EntitySeries | undefined, config: { memoryMB?: number; numCpu?: number } = {}): VmMemory {
+  const latest = latestFigures(s);
+  const max = maxFigures(s);
+  const idle = latest.granted !== undefined && latest.active !== undefined ? Math.max(0, latest.granted - latest.active) : undefined;
+  return {
+    id, name, memoryMB: config.memoryMB, numCpu: config.numCpu, latest, max,
+    ballooning: (latest.balloon ?? 0) > EPSILON_MB,
+    swapping: (latest.swapped ?? 0) > EPSILON_MB || (latest.swapOutRate ?? 0) > 0,
+    idleMB: idle,
+    overhead: {
+      measuredMB: latest.overhead,
+      estimates: config.memoryMB && config.numCpu ? estimateAll(config.memoryMB, config.numCpu) : [],
+    },
+  };
+}
+
+export function hostMemory(id: string, name: string, s: EntitySeries | undefined, vms: VmMemory[], totalMB?: number): HostMemory {
+  const latest = latestFigures(s);
+  const freeMB = latest.free ?? (totalMB !== undefined && latest.consumed !== undefined ? Math.max(0, totalMB - latest.consumed) : undefined);
+  const freePct = freeMB !== undefined && totalMB ? (freeMB / totalMB) * 100 : undefined;
+  let state: MemoryState | undefined;
+  let stateSource: HostMemory['stateSource'];
+  const fromCounter = latest.state !== undefined ? stateFromCounter(latest.state) : undefined;
+  if (fromCounter) {
+    state = fromCounter.state;
+    stateSource = 'counter';
+  } else if (freePct !== undefined) {
+    state = stateFromFreePct(freePct).state;
+    stateSource = 'free';
+  }
+  const reclaiming = vms.filter((v) => v.ballooning || v.swapping)
+    .sort((a, b) => (b.latest.swapped ?? 0) - (a.latest.swapped ?? 0) || (b.latest.balloon ?? 0) - (a.latest.balloon ?? 0));
+  const likelyNext = vms.filter((v) => !v.ballooning && !v.swapping && (v.idleMB ?? 0) > 0)
+    .sort((a, b) => (b.idleMB ?? 0) - (a.idleMB ?? 0)).slice(0, 5);
+  const anyBalloon = vms.some((v) => v.ballooning) || (latest.balloon ?? 0) > EPSILON_MB;
+  const anySwap = vms.some((v) => v.swapping) || (latest.swapped ?? 0) > EPSILON_MB;
+  return {
+    id, name, totalMB, latest, freeMB, freePct, state, stateSource,
+    sharingSavedMB: latest.shared !== undefined && latest.sharedCommon !== undefined ? Math.max(0, latest.shared - latest.sharedCommon) : undefined,
+    ladder: state ? ladder(state, { ballooning: anyBalloon, swapping: anySwap }) : undefined,
+    vms, reclaiming, likelyNext,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * ESX(i) 4.x host free-memory states and the reclamation ladder.
+ *
+ * Thresholds (percent of host memory that is free): high 6, soft 4, hard 2, low 1 — ESX 4.1
+ * "Understanding Memory Resource Management" white paper, as summarised by shanseworld.blogspot.com
+ * (2010-09); DOMAIN.md §3. Reading used here: a state holds while free memory is at or above its
+ * threshold and below the one above it; under the hard threshold the host is in the low state
+ * (the 1% mark is where it blocks VMs over their target, so both bands are "low").
+ * The ladder: transparent page sharing always runs; the balloon driver (vmmemctl) reclaims under
+ * contention; VMkernel swap is the last resort (when the balloon is missing, disabled, too slow or
+ * at sched.mem.maxmemctl).
+ * The host's own `mem.state.latest` counter (0 high, 1 soft, 2 hard, 3 low) wins when present.
+ */
+
+export type MemoryState = 'high' | 'soft' | 'hard' | 'low';
+
+export interface StateInfo {
+  state: MemoryState;
+  /** Free memory (% of host memory) at which the state begins. */
+  thresholdPct: number;
+  /** What the VMkernel does in this state. */
+  triggers: string;
+  /** Reclamation mechanisms active in this state, in ladder order. */
+  active: Array<'tps' | 'balloon' | 'swap' | 'block'>;
+}
+
+export const STATES: readonly StateInfo[] = [
+  { state: 'high', thresholdPct: 6, triggers: 'No reclamation beyond transparent page sharing.', active: ['tps'] },
+  { state: 'soft', thresholdPct: 4, triggers: 'Ballooning: the balloon driver asks guests to give memory back.', active: ['tps', 'balloon'] },
+  { state: 'hard', thresholdPct: 2, triggers: 'Swapping and ballooning: the VMkernel swaps VM memory to disk.', active: ['tps', 'balloon', 'swap'] },
+  { state: 'low', thresholdPct: 1, triggers: 'Swapping, and VMs using more than their target memory are blocked.', active: ['tps', 'balloon', 'swap', 'block'] },
+];
+
+export const STATE_BY_NAME = new Map<MemoryState, StateInfo>(STATES.map((s) => [s.state, s]));
+
+/** The state for a free-memory percentage (see the module comment for the reading of the bands). */
+export function stateFromFreePct(freePct: number): StateInfo {
+  if (!Number.isFinite(freePct)) throw new RangeError(`free memory percentage must be a number, got ${freePct}`);
+  if (freePct >= 6) return STATE_BY_NAME.get('high')!;
+  if (freePct >= 4) return STATE_BY_NAME.get('soft')!;
+  if (freePct >= 2) return STATE_BY_NAME.get('hard')!;
+  return STATE_BY_NAME.get('low')!;
+}
+
+/** `mem.state.latest` → state (undefined for values outside 0..3). */
+export function stateFromCounter(v: number): StateInfo | undefined {
+  return STATES[v] && Number.isInteger(v) ? STATES[v] : undefined;
+}
+
+export interface LadderStep {
+  step: 'tps' | 'balloon' | 'swap';
+  title: string;
+  detail: string;
+  /** Running on this host now (from the state or from measured balloon/swap). */
+  active: boolean;
+  /** The next step the host would take if free memory keeps falling. */
+  next: boolean;
+}
+
+/**
+ * The reclamation ladder for a host: page sharing always, balloon, then swap; marks what is
+ * active now (from the state, or observed balloon/swap) and what comes next.
+ */
+export function ladder(state: MemoryState, observed: { ballooning?: boolean; swapping?: boolean } = {}): LadderStep[] {
+  const info = STATE_BY_NAME.get(state)!;
+  const on = (s: 'balloon' | 'swap') => info.active.includes(s) || (s === 'balloon' ? !!observed.ballooning : !!observed.swapping);
+  const steps: LadderStep[] = [
+    { step: 'tps', title: 'Transparent page sharing', detail: 'Always on: identical pages are stored once.', active: true, next: false },
+    { step: 'balloon', title: 'Ballooning', detail: 'Under contention the balloon driver (vmmemctl, in VMware Tools) inflates in the guest so the guest pages out what it can spare.', active: on('balloon'), next: false },
+    { step: 'swap', title: 'VMkernel swap', detail: 'Last resort, slowest: when the balloon is missing, disabled, too slow or at its cap (sched.mem.maxmemctl), the VMkernel swaps VM memory to the .vswp file.', active: on('swap'), next: false },
+  ];
+  const firstOff = steps.find((s) => !s.active);
+  if (firstOff) firstOff.next = true;
+  return steps;
+}
