@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { startDemoLab } from '../test/lab/demo';
 import { installVsix, launchBrowser, openWorkbench, REPO, startCodeServer } from '../test/rig/codeServer';
-import { packagedVsix } from '../test/e2e/helpers';
+import { packagedVsix, widenSidebar } from '../test/e2e/helpers';
 
 async function expand(page: Page, label: string | RegExp): Promise<void> {
   const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
@@ -70,6 +70,8 @@ async function main(): Promise<void> {
         await page.screenshot({ path: `${resolve(values.screenshot)}.failed.png` });
         throw e;
       }
+      await widenSidebar(page);
+      await page.mouse.move(900, 500);
       await page.waitForTimeout(800);
       const out = resolve(values.screenshot);
       await page.screenshot({ path: out });

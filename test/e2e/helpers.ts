@@ -14,6 +14,18 @@ export function packagedVsix(): string {
   return join(dist, vsix[0]);
 }
 
+/** Drags the side bar's edge so tree descriptions are readable in screenshots. */
+export async function widenSidebar(page: Page, width = 520): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) return;
+  const x = box.x + box.width + 1;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
 export interface Workbench {
   page: Page;
   server: CodeServer;

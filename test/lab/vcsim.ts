@@ -43,6 +43,8 @@ export interface VcsimOptions {
   autostart?: boolean;
   /** Common name for a generated certificate. */
   commonName?: string;
+  /** Listen on this loopback port (default: a free one). Lets a test restart a server "in place". */
+  port?: number;
   /** Startup timeout in ms (default 30 s; a build may run first). */
   timeoutMs?: number;
 }
@@ -213,7 +215,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     fs.writeFileSync(keyFile, c.keyPem, { mode: 0o600 });
   }
 
-  const args = ['-l', '127.0.0.1:0', '-stdinexit', ...flagArgs(opts)];
+  const args = ['-l', `127.0.0.1:${opts.port ?? 0}`, '-stdinexit', ...flagArgs(opts)];
   if (certFile) args.push('-tlscert', certFile, '-tlskey', keyFile);
 
   const child = spawn(VCSIM_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -91,6 +91,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     'update.mode': 'none',
     'workbench.enableExperiments': false,
     'chat.disableAIFeatures': true,
+    'git.openRepositoryInParentFolders': 'never',
+    'workbench.editor.enablePreview': false,
     ...opts.settings,
   }, null, 2));
   const port = await freePort();

@@ -4,7 +4,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startVcsim, Vcsim, makeSelfSignedCert } from '../../lab/index';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { Node } from '../../../src/extension/inventory/provider';
 
@@ -164,6 +166,43 @@ describe('inventory against vcsim (real VS Code)', function () {
     for (const h of haystacks) {
       assert.ok(!h.includes(lab.password), 'password absent');
       assert.ok(!h.includes(session), 'session cookie absent');
+    }
+  });
+});
+
+describe('inventory: a server that goes away (real VS Code)', function () {
+  this.timeout(120_000);
+  it('vcsim stopped → an error node with Retry; restarted on the same port → the tree recovers on refresh', async () => {
+    const a = await api();
+    const creds = { username: 'root', password: 'Esx-pass.1' };
+    // The test owns the certificate files, so the restarted server presents the same certificate.
+    const dir = mkdtempSync(join(tmpdir(), 'vlab-it-cert-'));
+    const cert = makeSelfSignedCert({ commonName: '127.0.0.1' });
+    const certFile = join(dir, 'rui.crt');
+    const keyFile = join(dir, 'rui.key');
+    writeFileSync(certFile, cert.certPem);
+    writeFileSync(keyFile, cert.keyPem);
+    let lab = await startVcsim({ esx: true, vm: 2, ...creds, certFile, keyFile });
+    const port = lab.port;
+    const conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: creds.username, password: creds.password, thumbprint: lab.thumbprintSha256 });
+    try {
+      const first = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+      assert.equal(a.inventory.provider.item(first[0])?.kind, 'datacenter');
+      await lab.stop();
+      await vscode.commands.executeCommand('vsphereLab.refresh');
+      const [msg] = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+      assert.equal(msg.type === 'message' && msg.problem?.kind, 'network');
+      assert.equal((await a.inventory.provider.getTreeItem(msg)).command?.command, 'vsphereLab.retryConnection');
+      // Same port, same certificate: the server is back.
+      lab = await startVcsim({ esx: true, vm: 2, ...creds, port, certFile, keyFile });
+      await vscode.commands.executeCommand('vsphereLab.refresh');
+      const again = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+      assert.equal(a.inventory.provider.item(again[0])?.kind, 'datacenter');
+      assert.equal(a.inventory.sessions.state(conn).status, 'connected');
+    } finally {
+      await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+      await lab.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

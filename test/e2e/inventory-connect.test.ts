@@ -1,0 +1,74 @@
+/**
+ * Journey 1 through the real UI of the packaged extension: Add Connection (address, user,
+ * password), review the self-signed certificate in the modal and trust it, and the tree fills with
+ * a few hundred VMs from vcsim.
+ */
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startVcsim, Vcsim } from '../lab/index';
+import { REPO } from '../rig/codeServer';
+import { openPackagedWorkbench, widenSidebar, Workbench } from './helpers';
+
+async function answerInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+describe('e2e: add a connection and browse the inventory (journey 1)', function () {
+  this.timeout(240_000);
+  let lab: Vcsim;
+  let wb: Workbench;
+  before(async () => {
+    lab = await startVcsim({ dc: 1, cluster: 2, host: 4, vm: 120, standaloneHost: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
+    wb = await openPackagedWorkbench(join(REPO, 'test', 'fixtures', 'workspace'));
+  });
+  after(async () => {
+    await wb?.close();
+    await lab?.stop();
+  });
+
+  it('adds the vCenter through the welcome button, trusts its certificate and shows hundreds of VMs', async () => {
+    const { page } = wb;
+    await page.locator('.activitybar .action-item a[aria-label^="vSphere Lab"]').click();
+    const add = page.locator('.welcome-view-content .monaco-button', { hasText: 'Add Connection' });
+    await add.waitFor({ timeout: 30_000 });
+    await add.click();
+    await answerInput(page, lab.sdkUrl.replace('https://', ''));
+    await answerInput(page, lab.username);
+    await answerInput(page, lab.password);
+    // The certificate is self-signed: the modal shows it and asks.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const text = await dialog.innerText();
+    assert.match(text, /No trusted authority vouches/);
+    assert.match(text, /1024 bits/);
+    assert.ok(text.replace(/\s/g, '').includes(lab.thumbprintSha256), 'the SHA-256 thumbprint is shown');
+    await wb.screenshot('e2e-trust-certificate');
+    await dialog.locator('.monaco-button', { hasText: 'Trust and Connect' }).click();
+
+    const connRow = page.locator('.part.sidebar .monaco-list-row', { hasText: '127.0.0.1' }).first();
+    await connRow.waitFor({ timeout: 30_000 });
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DC0' }).first().waitFor({ timeout: 30_000 });
+    const started = Date.now();
+    // Expand down to a host with its VMs.
+    for (const label of ['DC0', 'DC0_C0', 'DC0_C0_H0']) {
+      const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
+      await row.waitFor({ timeout: 30_000 });
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    }
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /DC0_C0_RP0_VM\d+/ }).first().waitFor({ timeout: 30_000 });
+    console.log(`      expanding to the first VMs took ${Date.now() - started} ms`);
+    const connText = await connRow.innerText();
+    const vms = Number(/(\d+) VMs/.exec(connText)?.[1]);
+    const labVms = (await lab.listVms()).length;
+    assert.equal(vms, labVms, `the connection shows all ${labVms} VMs`);
+    assert.ok(labVms >= 200, 'a few hundred VMs');
+    await widenSidebar(page);
+    await page.mouse.move(900, 500);
+    await page.waitForTimeout(500);
+    await wb.screenshot('e2e-inventory-tree');
+  });
+});
