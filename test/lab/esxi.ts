@@ -8,7 +8,7 @@
  *   /etc/vmware/hostd/config.xml and one .vmx per VM under /vmfs/volumes/<ds>/.
  * - exec: vim-cmd vmsvc/getallvms | vmsvc/power.getstate ID, esxcli system version get,
  *   vmware -v, esxtop -b -d D -n N, /etc/init.d/hostd restart, services.sh restart,
- *   ls, cat, cp, mv, rm, mkdir, echo, hostname; `;`, `&&`, `||` and `>`/`>>` work.
+ *   ls, cat, cp, mv, rm, mkdir, echo, hostname, test -e|-f|-d|-s (and [ ]); `;`, `&&`, `||` and `>`/`>>` work.
  *   Anything else answers like busybox: `sh: X: not found`, exit 127.
  * - hostd restart copies rui.crt/rui.key from the SFTP root over the vcsim's cert files
  *   and SIGHUPs it, so the paired vcsim serves the new certificate. It fails (exit 1,
@@ -467,6 +467,19 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
         return ok(args.join(' ') + '\n');
       case 'hostname':
         return ok(hostname + '\n');
+      case 'test':
+      case '[': {
+        // busybox test: the unary file tests a deploy script uses (-e -f -d -s), `!`, and [ … ].
+        const a = base === '[' ? (args[args.length - 1] === ']' ? args.slice(0, -1) : null) : args;
+        if (!a) return err("[: missing ]\n", 2);
+        const neg = a[0] === '!';
+        const t = neg ? a.slice(1) : a;
+        if (t.length !== 2 || !/^-[efds]$/.test(t[0])) return err(`sh: test: unsupported expression '${a.join(' ')}'\n`, 2);
+        const real = resolve(t[1], cwd);
+        const st = real ? fs.statSync(real, { throwIfNoEntry: false }) : undefined;
+        const yes = !!st && (t[0] === '-e' || (t[0] === '-f' && st.isFile()) || (t[0] === '-d' && st.isDirectory()) || (t[0] === '-s' && st.size > 0));
+        return { stdout: '', stderr: '', code: yes !== neg ? 0 : 1 };
+      }
       case 'true':
         return ok();
       case 'false':

@@ -1,0 +1,144 @@
+/**
+ * The certificate deploy executor against the lab: vcsim -esx serving the weak default (1024-bit,
+ * self-signed) paired with the ESXi SSH simulator, whose "hostd restart" makes vcsim load
+ * /etc/vmware/ssl/rui.crt + rui.key. The new certificate is a real CA-signed 2048-bit one: key and
+ * CSR from our request code, signed by `openssl` acting as the CA.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { servedThumbprints, startEsxi, startVcsim, thumbprintsOfPem, type Esxi, type Vcsim } from '../../lab';
+import { createRequest } from '../../../src/core/certs/request';
+import { deployEsxCertificate, type StepReport } from '../../../src/core/esxi/deploy';
+import { makeTestCa, type TestCa } from './ca';
+
+describe('esxi/deploy: replace the certificate of the ESXi simulator', function () {
+  this.timeout(120_000);
+  let vc: Vcsim;
+  let esxi: Esxi;
+  let ca: TestCa;
+  let keyPem: string;
+  let certPem: string;
+
+  before(async () => {
+    vc = await startVcsim({ esx: true, vm: 1 });
+    esxi = await startEsxi({ vcsim: vc, password: 'VMware1!' });
+    ca = makeTestCa();
+    const req = await createRequest({ cn: 'esx01.lab.local', sans: ['esx01.lab.local', 'esx01', '127.0.0.1'], bits: 2048, o: 'Lab' });
+    keyPem = req.keyPkcs1Pem;
+    certPem = ca.sign(req.csrPem);
+  });
+  after(async () => {
+    await esxi?.stop();
+    await vc?.stop();
+    ca?.dispose();
+  });
+
+  const ssh = () => ({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', hostKey: esxi.hostKeySha256 });
+
+  it('the lab starts with the weak self-signed default', async () => {
+    const live = await servedThumbprints(vc.host, vc.port);
+    assert.equal(live.sha256, vc.thumbprintSha256);
+    const { X509Certificate } = await import('node:crypto');
+    const x = new X509Certificate(live.der);
+    assert.equal(x.publicKey.asymmetricKeyDetails?.modulusLength, 1024);
+    assert.equal(x.issuer, x.subject);
+  });
+
+  it('a key that does not match the certificate is refused before anything is touched', async () => {
+    const other = await createRequest({ cn: 'x.lab.local', bits: 2048 });
+    const before = esxi.commands.length;
+    const r = await deployEsxCertificate({ host: vc.host, port: vc.port, ssh: ssh(), cert: certPem, key: other.keyPkcs1Pem });
+    assert.equal(r.ok, false);
+    assert.equal(r.failedStep, 'files');
+    assert.match(r.error ?? '', /key/i);
+    assert.equal(esxi.commands.length, before, 'no SSH command ran');
+  });
+
+  it('with a failing restart: rolls back, the old certificate is served again', async () => {
+    const old = (await servedThumbprints(vc.host, vc.port)).sha256;
+    const oldCrt = fs.readFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), 'utf8');
+    esxi.failRestart = true;
+    const seen: StepReport[] = [];
+    const r = await deployEsxCertificate({
+      host: vc.host, port: vc.port, ssh: ssh(), cert: certPem, key: keyPem, verifyTimeoutMs: 2000,
+      // The agent comes back for the rollback's restart (as after a transient failure).
+      onStep: (s) => { seen.push(s); if (s.phase === 'deploy' && s.id === 'restart' && s.status === 'failed') esxi.failRestart = false; },
+    });
+    assert.equal(r.ok, false);
+    assert.equal(r.rolledBack, true);
+    assert.equal(r.failedStep, 'restart');
+    assert.equal(r.previousCertServed, true);
+    assert.equal(r.previousSha256, old);
+    assert.equal(r.liveSha256, old);
+    assert.match(r.error ?? '', /hostd failed to start/);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old, 'vcsim serves the old certificate');
+    assert.equal(fs.readFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), 'utf8'), oldCrt, 'rui.crt restored');
+    assert.ok(!fs.existsSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt.new')), 'temp files removed');
+    assert.ok(fs.existsSync(path.join(esxi.root, r.backups!.crt)), 'backup kept');
+    const ids = r.steps.map((s) => `${s.phase}:${s.id}:${s.status}`);
+    assert.deepEqual(ids, [
+      'prepare:files:ok', 'prepare:inspect-before:ok', 'prepare:connect:ok',
+      'deploy:precheck:ok', 'deploy:backup:ok', 'deploy:upload-crt:ok', 'deploy:upload-key:ok', 'deploy:install:ok',
+      'deploy:restart:failed', 'deploy:wait:skipped', 'deploy:verify:skipped',
+      'rollback:restore:ok', 'rollback:cleanup:ok', 'rollback:restart:ok', 'rollback:wait:ok', 'rollback:verify-old:ok',
+    ]);
+    assert.ok(seen.some((s) => s.id === 'restart' && s.status === 'running'), 'live progress reported');
+    for (const s of r.steps.filter((x) => x.status === 'ok' || x.status === 'failed')) assert.ok(typeof s.ms === 'number' && s.startedAt);
+  });
+
+  it('when the agent stays down, the rollback restart is reported failed; the old certificate is still served', async () => {
+    const old = (await servedThumbprints(vc.host, vc.port)).sha256;
+    esxi.failRestart = true;
+    try {
+      const r = await deployEsxCertificate({ host: vc.host, port: vc.port, ssh: ssh(), cert: certPem, key: keyPem, verifyTimeoutMs: 1000, now: new Date(Date.now() + 5000) });
+      assert.equal(r.rolledBack, true);
+      assert.equal(r.steps.find((s) => s.phase === 'rollback' && s.id === 'restart')?.status, 'failed');
+      // hostd never loaded the new files, so the old certificate is still what the host serves.
+      assert.equal(r.previousCertServed, true);
+      assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old);
+    } finally {
+      esxi.failRestart = false;
+    }
+  });
+
+  it('deploys the CA-signed 2048-bit certificate: the live thumbprint is the new one', async () => {
+    const want = thumbprintsOfPem(certPem).sha256;
+    const restarts = esxi.restarts;
+    const r = await deployEsxCertificate({ host: vc.host, port: vc.port, ssh: ssh(), cert: certPem, key: keyPem, chain: ca.certPem, now: new Date(Date.now() + 10_000) });
+    assert.equal(r.ok, true, r.error);
+    assert.equal(r.rolledBack, false);
+    assert.equal(r.newSha256, want);
+    assert.equal(r.liveSha256, want);
+    assert.equal(r.sshHostKey, esxi.hostKeySha256);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, want, 'measured independently');
+    assert.equal(esxi.restarts, restarts + 1);
+    assert.ok(esxi.commands.includes('/etc/init.d/hostd restart'));
+    const key = fs.statSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'));
+    assert.equal(key.mode & 0o777, 0o600, 'rui.key is private');
+    assert.match(fs.readFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), 'utf8'), /BEGIN RSA PRIVATE KEY/);
+    assert.ok(r.steps.every((s) => s.status === 'ok'), r.steps.filter((s) => s.status !== 'ok').map((s) => s.id).join());
+  });
+
+  it('an unknown SSH host key stops before anything changes', async () => {
+    const before = esxi.commands.length;
+    const r = await deployEsxCertificate({ host: vc.host, port: vc.port, ssh: { host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!' }, cert: certPem, key: keyPem });
+    assert.equal(r.ok, false);
+    assert.equal(r.failedStep, 'connect');
+    assert.match(r.error ?? '', new RegExp(esxi.hostKeySha256.replace(/[+/]/g, '\\$&')));
+    assert.equal(esxi.commands.length, before);
+  });
+
+  it('cancelled before the files are moved: nothing changes on the host', async () => {
+    const live = (await servedThumbprints(vc.host, vc.port)).sha256;
+    const ac = new AbortController();
+    const r = await deployEsxCertificate({
+      host: vc.host, port: vc.port, ssh: ssh(), cert: certPem, key: keyPem, signal: ac.signal, now: new Date(Date.now() + 20_000),
+      onStep: (s) => { if (s.id === 'backup' && s.status === 'ok') ac.abort(); },
+    });
+    assert.equal(r.ok, false);
+    assert.equal(r.rolledBack, false);
+    assert.match(r.error ?? '', /cancelled/);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, live);
+  });
+});
