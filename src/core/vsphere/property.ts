@@ -294,4 +294,3 @@ export async function retrieveProperty(client: VimClient, obj: MoRef, path: stri
   return (await retrieveObject(client, obj, [path], opts)).props[path];
 }
 
-export type { SoapValue };
