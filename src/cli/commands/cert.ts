@@ -20,6 +20,8 @@ const core = {
   request: () => require('../../core/certs/request') as typeof import('../../core/certs/request'),
   verify: () => require('../../core/certs/verify') as typeof import('../../core/certs/verify'),
   files: () => require('../../core/certs/files') as typeof import('../../core/certs/files'),
+  deploy: () => require('../../core/esxi/deploy') as typeof import('../../core/esxi/deploy'),
+  ssh: () => require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -273,4 +275,90 @@ const pfx: CliCommand = {
   },
 };
 
-export const commands: CliCommand[] = [inspect, request, verify, pfx];
+const deploy: CliCommand = {
+  path: ['cert', 'deploy'],
+  summary: 'Install a signed certificate on an ESX(i) host over SSH (backup, restart, verify, rollback on failure)',
+  synopsis: 'HOST[:PORT] --cert FILE --key FILE [--chain FILE …] --ssh-user USER [--password-env VAR] [--host-key SHA256:…] [--ssh-host H] [--ssh-port N] [--json]',
+  positionals: { min: 1, max: 1 },
+  options: {
+    cert: { type: 'string', valueName: 'FILE', description: 'the signed certificate (PEM, DER or .p7b)' },
+    key: { type: 'string', valueName: 'FILE', description: 'its private key (rui.key)' },
+    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates (repeat)' },
+    'ssh-user': { type: 'string', valueName: 'USER', description: 'SSH user (root on ESX(i))' },
+    'password-env': { type: 'string', valueName: 'VAR', description: 'environment variable holding the SSH password (default VLAB_SSH_PASSWORD)' },
+    'host-key': { type: 'string', valueName: 'SHA256:…', description: 'pinned SSH host key fingerprint; without it the command stops and prints the host\'s' },
+    'ssh-host': { type: 'string', valueName: 'HOST', description: 'SSH address when it differs from HOST' },
+    'ssh-port': { type: 'string', valueName: 'N', description: 'SSH port (default 22)' },
+    restart: { type: 'string', valueName: 'hostd|services.sh', description: 'what to restart (default hostd)' },
+    'include-intermediates': { type: 'boolean', description: 'append the intermediate CA certificates to rui.crt' },
+    'wait-timeout': { type: 'string', valueName: 'SECONDS', description: 'how long to wait for HTTPS after the restart (default 180)' },
+  },
+  async run(inv) {
+    const certFile = required(inv, 'cert');
+    const keyFile = required(inv, 'key');
+    const user = required(inv, 'ssh-user');
+    const { parseEndpoint } = core.inspect();
+    let ep: { host: string; port: number };
+    try {
+      ep = parseEndpoint(inv.positionals[0]);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const sshPortText = str(inv, 'ssh-port') ?? '22';
+    const sshPort = Number(sshPortText);
+    if (!Number.isInteger(sshPort) || sshPort < 1 || sshPort > 65535) throw new UsageError(`--ssh-port must be a port number, not "${sshPortText}"`);
+    const restart = str(inv, 'restart');
+    if (restart !== undefined && restart !== 'hostd' && restart !== 'services.sh') throw new UsageError(`--restart must be hostd or services.sh, not "${restart}"`);
+    const waitText = str(inv, 'wait-timeout');
+    const waitTimeoutMs = waitText === undefined ? undefined : Number(waitText) * 1000;
+    if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0)) throw new UsageError(`--wait-timeout must be a positive number of seconds, not "${waitText}"`);
+    const { normaliseFingerprint } = core.ssh();
+    const hostKeyText = str(inv, 'host-key');
+    let hostKey: string | undefined;
+    if (hostKeyText !== undefined) {
+      try {
+        hostKey = normaliseFingerprint(hostKeyText);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    const envName = str(inv, 'password-env') ?? 'VLAB_SSH_PASSWORD';
+    const password = inv.io.env[envName];
+    if (password === undefined || password === '') {
+      throw new CliFailure(`No SSH password: set the environment variable ${envName} (or name another one with --password-env). The password is never taken on the command line.`, 'no-password');
+    }
+    const cert = await readInput(inv, certFile);
+    const key = await readInput(inv, keyFile);
+    const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+    const { deployEsxCertificate } = core.deploy();
+    const mark = { ok: '✔', failed: '✘', skipped: '–', running: '…', pending: ' ' } as const;
+    const result = await deployEsxCertificate({
+      host: ep.host, port: ep.port,
+      ssh: { host: str(inv, 'ssh-host') ?? ep.host, port: sshPort, username: user, password, ...(hostKey ? { hostKey } : {}) },
+      cert, key, ...(chain.length ? { chain } : {}),
+      includeIntermediates: inv.values['include-intermediates'] === true,
+      ...(restart ? { restart: restart as 'hostd' | 'services.sh' } : {}),
+      ...(waitTimeoutMs !== undefined ? { waitTimeoutMs } : {}),
+      onStep: (s) => {
+        if (inv.json || s.status === 'pending' || s.status === 'running') return;
+        const head = `${mark[s.status]} ${s.phase === 'rollback' ? '[rollback] ' : ''}${s.title}${s.ms !== undefined ? ` (${s.ms} ms)` : ''}`;
+        const detail = s.status === 'failed' && s.detail ? `\n    ${s.detail.replace(/\n/g, '\n    ')}` : '';
+        inv.io.stdout(`${head}${detail}\n`);
+      },
+    });
+    if (inv.json) emit(inv, result, '');
+    else if (result.ok) inv.io.stdout(`\n${ep.host}:${ep.port} now serves the new certificate (SHA-256 ${result.newSha256}).\nBackups on the host: ${result.backups?.crt}, ${result.backups?.key}\n`);
+    else {
+      inv.io.stdout('\n');
+      const unknown = result.failedStep === 'connect' && /not known yet/.test(result.error ?? '');
+      inv.io.stderr(`vlab: ${result.error ?? 'the deploy failed'}\n`);
+      if (unknown) {
+        const fp = /SHA256:[A-Za-z0-9+/]{43}/.exec(result.error ?? '')?.[0];
+        if (fp) inv.io.stderr(`If it matches the host's key, run again with --host-key ${fp}\n`);
+      }
+    }
+    return result.ok ? EXIT_OK : EXIT_FINDINGS;
+  },
+};
+
+export const commands: CliCommand[] = [inspect, request, verify, pfx, deploy];
