@@ -6,6 +6,7 @@ import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
+import { registerBackupDiagnostics } from './backup';
 import { registerVmxLanguage } from './language';
 import { disposeLog, log, recentLogLines } from './log';
 
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerInventoryCommands(context, store, sessions, provider, view);
   const inventory: InventoryServices = { store, sessions, provider, view };
   // Features that open from the inventory register below: registerX(context, inventory).
+  registerBackupDiagnostics(context, inventory);
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));

@@ -1,0 +1,128 @@
+/**
+ * Backup diagnostics ("why did Data Recovery not back this VM up properly?"): the panel, its
+ * commands and the editor diagnostics. Core work lives in src/core/backup.
+ *
+ * Commands (arguments for scripts and tests in brackets):
+ *   vsphereLab.backupDiagnose [tree node | Uri of a .vmx or log | {conn, ref}, {logs?, confirm?}]
+ *   vsphereLab.backupAnalyzeLogs [Uri[]]
+ * Both return the panel (a PanelHost) when one opens.
+ */
+import * as vscode from 'vscode';
+import type { InventoryServices } from '../inventory/services';
+import type { Node } from '../inventory/provider';
+import { hostOf } from '../inventory/connections';
+import { PanelHost } from '../panels/panelHost';
+import type { BackupProtocol, BackupState, BackupTarget } from '../../webview/backup/protocol';
+import { BackupDiagnostics } from './diagnostics';
+import { backupPanelDefinition, controllers, isBackupState, pickLogFiles, type BackupPanelOptions } from './panel';
+
+export interface DiagnoseOptions extends BackupPanelOptions {
+  /** Data Recovery logs to read with the configuration (URIs or URI strings). */
+  logs?: (vscode.Uri | string)[];
+}
+
+type Host = PanelHost<BackupProtocol, BackupState>;
+
+function isVmxUri(u: vscode.Uri): boolean {
+  return /\.(vmx|vmtx)$/i.test(u.path);
+}
+
+export function registerBackupDiagnostics(context: vscode.ExtensionContext, inventory: InventoryServices): void {
+  const diagnostics = new BackupDiagnostics();
+  const def = backupPanelDefinition(inventory);
+  context.subscriptions.push(diagnostics);
+  PanelHost.registerSerializer(context, def, isBackupState);
+
+  const open = async (target: BackupTarget, logs: string[], opts?: BackupPanelOptions): Promise<Host> => {
+    const host = PanelHost.show(context, def, { target, logs });
+    const ctl = controllers.get(host);
+    if (ctl) ctl.confirm = opts?.confirm !== false;
+    // An open panel for the same VM or file takes the new logs too.
+    const merged = [...new Set([...host.state.logs, ...logs])];
+    if (merged.length !== host.state.logs.length && ctl) {
+      host.setState({ ...host.state, logs: merged });
+      await host.ready;
+      void host.post('report', await ctl.check());
+    }
+    return host;
+  };
+
+  const vmTarget = (conn: string, ref: string): BackupTarget => {
+    const snap = inventory.sessions.snapshot(conn);
+    const vm = snap?.inventory.vms.find((v) => v.ref.value === ref);
+    return { kind: 'vm', conn, ref, name: vm?.name ?? ref };
+  };
+
+  const pickTarget = async (): Promise<{ target: BackupTarget; logs: string[] } | undefined> => {
+    type Item = vscode.QuickPickItem & { make?: () => Promise<{ target: BackupTarget; logs: string[] } | undefined> };
+    const items: Item[] = [];
+    for (const c of inventory.store.list()) {
+      if (inventory.sessions.state(c.id).status !== 'connected') continue;
+      const snap = inventory.sessions.snapshot(c.id);
+      if (!snap) continue;
+      if (items.length === 0) items.push({ label: vscode.l10n.t('Virtual machines'), kind: vscode.QuickPickItemKind.Separator });
+      for (const vm of snap.inventory.vms) {
+        items.push({
+          label: `$(${vm.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'}) ${vm.name}`,
+          description: vm.guestFullName, detail: c.label ?? hostOf(c.url),
+          make: async () => ({ target: { kind: 'vm', conn: c.id, ref: vm.ref.value, name: vm.name }, logs: [] }),
+        });
+      }
+    }
+    const vmx = await vscode.workspace.findFiles('**/*.{vmx,vmtx}', '**/node_modules/**', 200);
+    if (vmx.length) items.push({ label: vscode.l10n.t('.vmx files'), kind: vscode.QuickPickItemKind.Separator });
+    for (const u of vmx) {
+      items.push({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, make: async () => ({ target: { kind: 'vmx', uri: u.toString() }, logs: [] }) });
+    }
+    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+    items.push({
+      label: `$(output) ${vscode.l10n.t('Data Recovery logs…')}`,
+      description: vscode.l10n.t('datarecovery-*.log, vcbAPI-*.log'),
+      make: async () => {
+        const files = await pickLogFiles();
+        return files?.length ? { target: { kind: 'logs' }, logs: files.map((f) => f.toString()) } : undefined;
+      },
+    });
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('What should be checked for Data Recovery backups?'), matchOnDescription: true });
+    return pick?.make?.();
+  };
+
+  const diagnose = async (arg?: unknown, opts?: DiagnoseOptions): Promise<Host | undefined> => {
+    const extraLogs = (opts?.logs ?? []).map((l) => (typeof l === 'string' ? l : l.toString()));
+    let chosen: { target: BackupTarget; logs: string[] } | undefined;
+    if (arg instanceof vscode.Uri) {
+      chosen = isVmxUri(arg) ? { target: { kind: 'vmx', uri: arg.toString() }, logs: [] } : { target: { kind: 'logs' }, logs: [arg.toString()] };
+    } else if (arg && typeof arg === 'object' && (arg as Node).type === 'item') {
+      const node = arg as Extract<Node, { type: 'item' }>;
+      const it = inventory.provider.item(node);
+      if (it?.kind !== 'vm') {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Select a virtual machine in the vSphere Lab inventory first.'));
+        return undefined;
+      }
+      chosen = { target: { kind: 'vm', conn: node.conn, ref: it.ref.value, name: it.name }, logs: [] };
+    } else if (arg && typeof arg === 'object' && typeof (arg as { conn?: unknown }).conn === 'string' && typeof (arg as { ref?: unknown }).ref === 'string') {
+      const a = arg as { conn: string; ref: string };
+      chosen = { target: vmTarget(a.conn, a.ref), logs: [] };
+    } else {
+      const ed = vscode.window.activeTextEditor?.document;
+      if (ed?.languageId === 'vmx') chosen = { target: { kind: 'vmx', uri: ed.uri.toString() }, logs: [] };
+      else if (ed?.languageId === 'vdr-log') chosen = { target: { kind: 'logs' }, logs: [ed.uri.toString()] };
+      else chosen = await pickTarget();
+    }
+    if (!chosen) return undefined;
+    return open(chosen.target, [...new Set([...chosen.logs, ...extraLogs])], opts);
+  };
+
+  const analyzeLogs = async (given?: vscode.Uri[] | vscode.Uri, more?: vscode.Uri[]): Promise<Host | undefined> => {
+    // From the explorer with several files selected: (clicked, all selected).
+    const list = Array.isArray(more) && more.length ? more : given instanceof vscode.Uri ? [given] : Array.isArray(given) ? given : undefined;
+    const files = await pickLogFiles(list);
+    if (!files?.length) return undefined;
+    return open({ kind: 'logs' }, files.map((f) => f.toString()));
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('vsphereLab.backupDiagnose', diagnose),
+    vscode.commands.registerCommand('vsphereLab.backupAnalyzeLogs', analyzeLogs),
+  );
+}

@@ -1,0 +1,350 @@
+/**
+ * Backup diagnostics panel (browser side): findings by severity with evidence, sources and fixes;
+ * the Data Recovery job timeline, outcomes per VM and errors by code. Everything is built with DOM
+ * calls (no HTML strings), styles through a constructed style sheet (allowed by the CSP).
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { PanelClient } from '../shared/rpc';
+import type { BackupProtocol, BackupReport, BackupState, EvidenceView, FindingView, FixView, LogsView } from './protocol';
+import { css } from './styles';
+
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(css);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+
+const client = new PanelClient<BackupProtocol, BackupState>();
+const app = document.getElementById('app')!;
+
+let report: BackupReport | undefined;
+let busy = false;
+/** Open findings survive a re-render (a fix or re-check). */
+const openKeys = new Set<string>();
+let flash: { text: string; ok: boolean } | undefined;
+
+const EN: Record<string, string> = {
+  findings: 'Findings', error: 'Errors', warning: 'Warnings', info: 'Notes', noFindings: 'Nothing wrong found in what was checked.',
+  recheck: 'Re-check', addLogs: 'Add Logs…', evidence: 'Evidence', sources: 'Sources', fix: 'Fix', apply: 'Apply',
+  shutdownApply: 'Shut Down Guest, Then Apply', resolved: 'Resolved since the last check', jobs: 'Job timeline',
+  byVm: 'Outcome by VM', byCode: 'Errors by code', start: 'Start', end: 'End', outcome: 'Outcome', job: 'Job', vms: 'VMs',
+  runs: 'Runs', lastOutcome: 'Last outcome', code: 'Code', count: 'Count', firstSeen: 'First seen', lastSeen: 'Last seen',
+  layer: 'Layer', logFiles: 'Log files', remove: 'Remove', cancel: 'Cancel', checking: 'Checking…', noLogs: '', lines: '{0} lines',
+  checkedAt: 'Checked at {0}', toDo: 'To do', older: '{0} older runs not kept', unparsed: '{0} lines in no known shape',
+};
+
+function t(key: string, ...args: string[]): string {
+  const s = report?.strings[key] ?? EN[key] ?? key;
+  return s.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
+}
+
+type Child = Node | string | undefined | false;
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === 'class') el.className = String(v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+function icon(name: string, cls = ''): HTMLElement {
+  return h('span', { class: `codicon codicon-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
+}
+
+const SEV_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
+
+function fmtTime(ms: number | undefined, withDate = true): string {
+  if (ms === undefined) return '—';
+  const d = new Date(ms);
+  const opts: Intl.DateTimeFormatOptions = withDate
+    ? { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC' }
+    : { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' };
+  try {
+    return `${d.toLocaleString(report?.locale, opts)}${withDate ? ' UTC' : ''}`;
+  } catch {
+    return d.toISOString();
+  }
+}
+
+function evidenceLink(e: EvidenceView): HTMLElement {
+  if (e.uri) {
+    const a = h('a', { href: '#', class: 'ev-link', title: e.uri }, e.label);
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      void client.request('openEvidence', { uri: e.uri!, line: e.line });
+    });
+    return a;
+  }
+  return h('span', { class: 'ev-path mono' }, e.label);
+}
+
+function evidenceRow(e: EvidenceView): HTMLElement {
+  const kindIcon = e.kind === 'api' ? 'symbol-property' : e.kind === 'log' ? 'output' : e.kind === 'vmx' ? 'file-code' : 'symbol-constant';
+  return h('li', { class: `ev ev-${e.kind}` },
+    icon(kindIcon, 'muted'),
+    evidenceLink(e),
+    h('span', { class: 'ev-text mono' }, e.kind === 'api' || e.kind === 'option' ? `= ${e.text}` : e.text),
+    e.time !== undefined ? h('span', { class: 'muted ev-time' }, fmtTime(e.time)) : undefined,
+  );
+}
+
+function fixRow(f: FindingView, x: FixView): HTMLElement {
+  if (x.state === 'manual') return h('li', { class: 'fix fix-manual' }, icon('checklist', 'muted'), h('span', {}, x.label));
+  const row = h('li', { class: `fix fix-${x.state}` });
+  const button = document.createElement('vscode-button');
+  const label = x.state === 'needsPowerOff' ? `${t('shutdownApply')}: ${x.label}` : x.label;
+  button.textContent = label;
+  button.setAttribute('icon', x.state === 'needsPowerOff' ? 'debug-stop' : 'wrench');
+  if (x.state === 'blocked' || busy) button.setAttribute('disabled', '');
+  if (x.state === 'needsPowerOff') button.setAttribute('secondary', '');
+  button.dataset.fix = `${f.key}#${x.index}`;
+  button.addEventListener('click', () => void applyFix(f.key, x.index, x.state === 'needsPowerOff'));
+  row.append(button);
+  if (x.note) row.append(h('span', { class: 'muted fix-note' }, x.note));
+  return row;
+}
+
+function findingCard(f: FindingView): HTMLElement {
+  const c = document.createElement('vscode-collapsible');
+  c.setAttribute('heading', f.title);
+  if (f.vm) c.setAttribute('description', f.vm);
+  c.className = `finding sev-border-${f.severity}`;
+  c.dataset.key = f.key;
+  c.dataset.id = f.id;
+  if (openKeys.has(f.key)) c.setAttribute('open', '');
+  c.addEventListener('vsc-collapsible-toggle', (ev) => {
+    if ((ev as CustomEvent<{ open: boolean }>).detail.open) openKeys.add(f.key);
+    else openKeys.delete(f.key);
+  });
+  const deco = h('span', { slot: 'decorations', class: 'deco' }, icon(SEV_ICON[f.severity], `sev-${f.severity}`));
+  if (f.fixes.some((x) => x.state === 'apply' || x.state === 'needsPowerOff')) deco.prepend(h('span', { class: 'pill' }, icon('wrench'), ` ${t('fix')}`));
+  c.append(deco);
+  const body = h('div', { class: 'finding-body' },
+    h('p', { class: 'explanation' }, f.explanation),
+    f.evidence.length ? h('h4', {}, t('evidence')) : undefined,
+    f.evidence.length ? h('ul', { class: 'evidence' }, ...f.evidence.map(evidenceRow)) : undefined,
+    f.fixes.length ? h('h4', {}, f.fixes.every((x) => x.state === 'manual') ? t('toDo') : t('fix')) : undefined,
+    f.fixes.length ? h('ul', { class: 'fixes' }, ...f.fixes.map((x) => fixRow(f, x))) : undefined,
+    h('h4', {}, t('sources')),
+    h('ul', { class: 'sources muted' }, ...f.source.map((s) => h('li', {}, s))),
+    h('div', { class: 'muted rule-id mono' }, f.id),
+  );
+  c.append(body);
+  return c;
+}
+
+function findingsSection(r: BackupReport): HTMLElement {
+  const sec = h('section', { class: 'findings', 'aria-label': t('findings') });
+  if (!r.findings.length) {
+    sec.append(h('div', { class: 'all-clear' }, icon('pass-filled', 'ok'), ` ${t('noFindings')}`));
+  }
+  for (const sev of ['error', 'warning', 'info'] as const) {
+    const list = r.findings.filter((f) => f.severity === sev);
+    if (!list.length) continue;
+    sec.append(h('h2', { class: 'sev-heading' }, icon(SEV_ICON[sev], `sev-${sev}`), ` ${t(sev)} `, h('span', { class: 'count' }, String(list.length))));
+    for (const f of list) sec.append(findingCard(f));
+  }
+  if (r.resolved.length) {
+    sec.append(h('h2', { class: 'sev-heading' }, icon('pass-filled', 'ok'), ` ${t('resolved')}`));
+    sec.append(h('ul', { class: 'resolved' }, ...r.resolved.map((x) => h('li', { 'data-key': x.key }, icon('check', 'ok'), ' ', h('s', {}, x.title)))));
+  }
+  return sec;
+}
+
+const OUTCOME_ICON: Record<string, string> = {
+  completed: 'pass', incomplete: 'warning', failed: 'error', 'terminated-at-stop-time': 'watch', running: 'loading',
+};
+
+function outcomeTag(o: string): HTMLElement {
+  return h('span', { class: `outcome outcome-${o}` }, icon(OUTCOME_ICON[o] ?? 'circle'), ` ${t(o)}`);
+}
+
+function timeline(l: LogsView): HTMLElement {
+  const times = l.jobs.flatMap((j) => [j.start, j.end]).filter((x): x is number => x !== undefined);
+  const min = Math.min(...times);
+  const max = Math.max(...times);
+  const span = Math.max(max - min, 60_000);
+  const table = h('table', { class: 'jobs' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('job')), h('th', {}, t('vms')), h('th', {}, t('outcome')), h('th', {}, t('start')), h('th', {}, t('end')), h('th', { class: 'track-col' }, ''))),
+  );
+  const tbody = h('tbody');
+  for (const j of l.jobs) {
+    const track = h('div', { class: 'track' });
+    if (j.start !== undefined) {
+      const bar = h('div', { class: `bar bar-${j.outcome}`, title: `${j.name}: ${t(j.outcome)}` });
+      const s = ((j.start - min) / span) * 100;
+      const e = (((j.end ?? j.start) - min) / span) * 100;
+      bar.style.left = `${s}%`;
+      bar.style.width = `max(4px, ${Math.max(0, e - s)}%)`;
+      track.append(bar);
+    }
+    tbody.append(h('tr', {},
+      h('td', {}, h('span', { class: 'job-name' }, j.job || j.name)),
+      h('td', {}, j.vms.join(', ') || '—'),
+      h('td', {}, outcomeTag(j.outcome)),
+      h('td', { class: 'nowrap' }, fmtTime(j.start)),
+      h('td', { class: 'nowrap' }, evidenceLink({ ...j.where, label: j.end !== undefined ? fmtTime(j.end) : j.where.label })),
+      h('td', { class: 'track-col' }, track),
+    ));
+  }
+  table.append(tbody);
+  const axis = h('div', { class: 'axis muted' }, h('span', {}, fmtTime(min)), h('span', {}, fmtTime(max)));
+  return h('div', {}, table, times.length ? axis : undefined, l.jobsDropped ? h('p', { class: 'muted' }, t('older', String(l.jobsDropped))) : undefined);
+}
+
+function vmTable(l: LogsView): HTMLElement {
+  const outcomes = ['completed', 'incomplete', 'failed', 'terminated-at-stop-time'];
+  return h('table', { class: 'vms' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'VM'), h('th', { class: 'num' }, t('runs')), ...outcomes.map((o) => h('th', { class: 'num' }, outcomeTag(o))), h('th', {}, t('lastOutcome')))),
+    h('tbody', {}, ...l.vms.map((v) => h('tr', {},
+      h('td', {}, h('strong', {}, v.vm)),
+      h('td', { class: 'num' }, String(v.runs)),
+      ...outcomes.map((o) => h('td', { class: `num ${v.outcomes[o] && o !== 'completed' ? 'hot' : ''}` }, v.outcomes[o] ? String(v.outcomes[o]) : '·')),
+      h('td', {}, v.last ? outcomeTag(v.last) : '—'),
+    ))),
+  );
+}
+
+function errorTable(l: LogsView): HTMLElement {
+  return h('table', { class: 'errors' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('code')), h('th', {}, t('layer')), h('th', { class: 'num' }, t('count')), h('th', {}, t('firstSeen')), h('th', {}, t('lastSeen')), h('th', {}, t('vms')))),
+    h('tbody', {}, ...l.errors.map((g) => h('tr', { 'data-code': g.code ?? '' },
+      h('td', {}, h('span', { class: 'mono code' }, g.label), g.meaning ? h('div', { class: 'muted' }, g.meaning) : undefined),
+      h('td', {}, g.source),
+      h('td', { class: 'num' }, h('vscode-badge', { variant: 'counter' }, String(g.count))),
+      h('td', {}, evidenceLink(g.first), h('div', { class: 'muted' }, fmtTime(g.first.time))),
+      h('td', {}, evidenceLink(g.last), h('div', { class: 'muted' }, fmtTime(g.last.time))),
+      h('td', {}, g.vms.join(', ') || '—'),
+    ))),
+  );
+}
+
+function logsSection(r: BackupReport): HTMLElement {
+  const sec = h('section', { class: 'logs' });
+  const files = h('div', { class: 'files row' }, h('span', { class: 'muted' }, `${t('logFiles')}:`));
+  for (const f of r.logFiles) {
+    const info = r.logs?.files.find((x) => x.uri === f.uri);
+    const chip = h('span', { class: 'chip' }, icon('output'), ' ', evidenceLink({ kind: 'log', label: f.label, text: '', uri: f.uri, line: 1 }),
+      info ? h('span', { class: 'muted' }, ` · ${t('lines', String(info.lines))}`) : undefined);
+    const rm = h('a', { href: '#', class: 'chip-remove', title: t('remove'), 'aria-label': `${t('remove')} ${f.label}` }, icon('close'));
+    rm.addEventListener('click', (ev) => { ev.preventDefault(); void run(() => client.request('removeLog', { uri: f.uri })); });
+    chip.append(rm);
+    files.append(chip);
+  }
+  if (!r.logFiles.length) files.append(h('span', { class: 'muted' }, t('noLogs')));
+  sec.append(files);
+  const l = r.logs;
+  if (!l) return sec;
+  if (l.lines.raw) sec.append(h('p', { class: 'muted' }, t('unparsed', String(l.lines.raw))));
+  if (l.jobs.length) sec.append(h('h2', {}, icon('history'), ` ${t('jobs')}`), timeline(l));
+  if (l.vms.length) sec.append(h('h2', {}, icon('vm'), ` ${t('byVm')}`), vmTable(l));
+  if (l.errors.length) sec.append(h('h2', {}, icon('bug'), ` ${t('byCode')}`), errorTable(l));
+  return sec;
+}
+
+function header(r: BackupReport): HTMLElement {
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of r.findings) counts[f.severity]++;
+  const recheck = document.createElement('vscode-button');
+  recheck.textContent = t('recheck');
+  recheck.setAttribute('icon', 'refresh');
+  recheck.id = 'recheck';
+  if (busy) recheck.setAttribute('disabled', '');
+  recheck.addEventListener('click', () => void run(() => client.request('load', {})));
+  const add = document.createElement('vscode-button');
+  add.textContent = t('addLogs');
+  add.setAttribute('icon', 'add');
+  add.setAttribute('secondary', '');
+  if (busy) add.setAttribute('disabled', '');
+  add.addEventListener('click', () => void run(async () => (await client.request('addLogs', {})) ?? report!));
+  const power = r.powerState ? h('span', { class: `power power-${r.powerState}` }, icon(r.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'), ` ${r.powerState}`) : undefined;
+  return h('header', {},
+    h('div', { class: 'title-row' },
+      h('h1', {}, icon('shield'), ` ${r.title}`),
+      h('div', { class: 'summary' },
+        ...(['error', 'warning', 'info'] as const).map((s) => h('span', { class: `sum sum-${s}`, title: t(s) }, icon(SEV_ICON[s], `sev-${s}`), ` ${counts[s]}`)),
+      ),
+    ),
+    h('div', { class: 'muted subtitle' }, r.subtitle, power ? ' · ' : '', power, ` · ${t('checkedAt', fmtTime(r.checkedAt))}`),
+    h('div', { class: 'row actions' }, recheck, add),
+  );
+}
+
+function progressBox(): HTMLElement {
+  const box = h('div', { class: 'progress', id: 'progress', hidden: true },
+    h('div', { class: 'progress-text' }, h('span', { id: 'progress-message' }, t('checking'))),
+    h('div', { class: 'progress-track' }, h('div', { class: 'progress-fill', id: 'progress-fill' })),
+  );
+  const cancel = document.createElement('vscode-button');
+  cancel.textContent = t('cancel');
+  cancel.setAttribute('secondary', '');
+  cancel.addEventListener('click', () => void client.request('cancel', {}));
+  box.firstElementChild!.append(cancel);
+  return box;
+}
+
+function render(): void {
+  const r = report;
+  app.replaceChildren();
+  app.toggleAttribute('aria-busy', busy);
+  if (!r) {
+    app.append(h('p', { class: 'muted' }, t('checking')), progressBox());
+    document.getElementById('progress')!.hidden = false;
+    return;
+  }
+  app.append(header(r), progressBox());
+  if (flash) app.append(h('div', { class: `flash ${flash.ok ? 'flash-ok' : 'flash-bad'}`, role: 'status' }, icon(flash.ok ? 'pass' : 'warning'), ` ${flash.text}`));
+  for (const p of r.problems) app.append(h('div', { class: 'flash flash-bad', role: 'alert' }, icon('warning'), ` ${p}`));
+  app.append(findingsSection(r), logsSection(r));
+}
+
+async function run(work: () => Promise<BackupReport>): Promise<void> {
+  if (busy) return;
+  busy = true;
+  flash = undefined;
+  render();
+  try {
+    report = await work();
+    client.saveState(report.state);
+  } catch (e) {
+    flash = { text: (e as Error).message, ok: false };
+  } finally {
+    busy = false;
+    render();
+  }
+}
+
+async function applyFix(key: string, fix: number, shutdownFirst: boolean): Promise<void> {
+  let message: { text: string; ok: boolean } | undefined;
+  await run(async () => {
+    const r = await client.request('applyFix', { key, fix, shutdownFirst });
+    message = { text: r.message, ok: r.ok };
+    return r.report;
+  });
+  if (message) { flash = message; render(); }
+}
+
+client.on('progress', (p) => {
+  const box = document.getElementById('progress');
+  if (!box) return;
+  box.hidden = p === null;
+  if (!p) return;
+  document.getElementById('progress-message')!.textContent = p.message;
+  const fill = document.getElementById('progress-fill')!;
+  fill.style.width = `${Math.round((p.fraction ?? 0) * 100)}%`;
+});
+
+client.on('report', (r) => {
+  report = r;
+  client.saveState(r.state);
+  if (!busy) render();
+});
+
+void client.initialized.then(async ({ state }) => {
+  client.saveState(state);
+  render();
+  await run(() => client.request('load', {}));
+});
