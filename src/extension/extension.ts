@@ -8,6 +8,7 @@ import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
 import { registerBackupDiagnostics } from './backup';
 import { registerVmxLanguage } from './language';
+import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 
 /** What activate() returns; the integration tests read it. */
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerInventoryCommands(context, store, sessions, provider, view);
   const inventory: InventoryServices = { store, sessions, provider, view };
   // Features that open from the inventory register below: registerX(context, inventory).
+  registerUsbBoot(context);
   registerBackupDiagnostics(context, inventory);
 
   const activationMs = performance.now() - started;

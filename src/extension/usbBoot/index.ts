@@ -1,0 +1,312 @@
+/**
+ * "Boot from USB Key…" and "Remove USB Boot Helper" on an open .vmx: the change is computed by the
+ * core (src/core/vmx/usbBoot.ts), shown in VS Code's refactor preview, and applied as ONE edit to
+ * the document (Ctrl+Z undoes it; the file is not saved behind the user's back).
+ *
+ * Scripting and tests: both commands accept `(uri, args)` or `(args)` with
+ * `args = { uri?, iso?, confirm?: boolean, route?, usb? }`; `confirm: false` skips the preview and
+ * every dialog. They return a `UsbBootCommandResult`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { VmxDocument } from '../../core/vmx/document';
+import { minimalEdit, applyTextEdits } from '../../core/vmx/edit';
+import { checkIsoImage, IsoImageError } from '../../core/vmx/iso';
+import {
+  applyUsbBootPlan,
+  planUsbBoot,
+  planUsbBootRemoval,
+  preflightVmxFile,
+  removeUsbBoot,
+  USB_BOOT_UNDO_KEY,
+  UsbBootError,
+  vmFirmware,
+  type UsbBootOptions,
+  type UsbBootPlan,
+} from '../../core/vmx/usbBoot';
+import { log } from '../log';
+import { controllerName, errorText, noteText } from './messages';
+
+export const USB_BOOT_COMMAND = 'vsphereLab.usbBoot';
+export const USB_BOOT_REMOVE_COMMAND = 'vsphereLab.usbBootRemove';
+const ISO_SETTING = 'usbBoot.isoPath';
+const APPLIED_CONTEXT = 'vsphereLab.usbBoot.applied';
+
+export interface UsbBootCommandArgs {
+  uri?: vscode.Uri | string;
+  /** The boot manager ISO; skips the setting and the dialog. */
+  iso?: string;
+  /** false: no preview, no dialog (scripts, tests). Default true. */
+  confirm?: boolean;
+  route?: UsbBootOptions['route'];
+  usb?: UsbBootOptions['usb'];
+}
+
+export interface UsbBootCommandResult {
+  /** True when the edit was applied to the document. */
+  applied: boolean;
+  /** The user closed a dialog or discarded the preview. */
+  cancelled?: boolean;
+  route?: string;
+  cdSlot?: string;
+  controller?: string;
+  iso?: string;
+  /** Keys changed or restored. */
+  keys?: string[];
+  /** The message shown to the user (success or refusal). */
+  message?: string;
+  error?: { code: string; message: string };
+}
+
+class Refusal extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function parseArgs(a: unknown, b: unknown): { uri?: vscode.Uri; args: UsbBootCommandArgs } {
+  const isPlain = (x: unknown): x is UsbBootCommandArgs => !!x && typeof x === 'object' && !(x instanceof vscode.Uri) && !Array.isArray(x);
+  let uri: vscode.Uri | undefined;
+  let args: UsbBootCommandArgs = {};
+  if (a instanceof vscode.Uri) {
+    uri = a;
+    if (isPlain(b)) args = b;
+  } else if (isPlain(a)) {
+    args = a;
+  }
+  if (!uri && args.uri) uri = typeof args.uri === 'string' ? (/^[a-z][\w+.-]+:/i.test(args.uri) && !/^[a-z]:\\/i.test(args.uri) ? vscode.Uri.parse(args.uri) : vscode.Uri.file(args.uri)) : args.uri;
+  if (!uri) {
+    const active = vscode.window.activeTextEditor?.document;
+    if (active && (active.languageId === 'vmx' || active.uri.path.toLowerCase().endsWith('.vmx'))) uri = active.uri;
+  }
+  return { uri, args };
+}
+
+/** Refuses while the VM runs (a *.lck beside the file) or when the file is read-only. */
+async function preflight(uri: vscode.Uri): Promise<void> {
+  if (uri.scheme === 'file') {
+    await preflightVmxFile(uri.fsPath);
+    return;
+  }
+  if (uri.scheme === 'untitled') return;
+  const dir = vscode.Uri.joinPath(uri, '..');
+  let entries: [string, vscode.FileType][] = [];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(dir);
+  } catch {
+    // a folder we cannot list: no lock information
+  }
+  const locks = entries.map(([n]) => n).filter((n) => n.toLowerCase().endsWith('.lck'));
+  if (locks.length) throw new UsbBootError('vm-running', `the VM is running (lock ${locks.join(', ')})`, { locks });
+  const st = await vscode.workspace.fs.stat(uri).then((s) => s, () => undefined);
+  if (st?.permissions !== undefined && (st.permissions & vscode.FilePermission.Readonly) !== 0) {
+    throw new UsbBootError('read-only', `${path.posix.basename(uri.path)} is read-only`, { file: uri.toString() });
+  }
+}
+
+function nameOf(uri: vscode.Uri): string {
+  return path.posix.basename(uri.path);
+}
+
+/** The edits as ONE edit (all or nothing in the preview; one step for Ctrl+Z). */
+function singleEdit(document: vscode.TextDocument, mutate: (d: VmxDocument) => void, metadata: vscode.WorkspaceEditEntryMetadata | undefined): { edit: vscode.WorkspaceEdit; newText: string } {
+  const text = document.getText();
+  const doc = VmxDocument.fromText(text);
+  const newText = applyTextEdits(text, doc.planWith(mutate));
+  const e = minimalEdit({ line: 0, character: 0 }, text, newText);
+  const edit = new vscode.WorkspaceEdit();
+  if (e) {
+    const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
+    edit.replace(document.uri, range, e.newText, metadata);
+  }
+  return { edit, newText };
+}
+
+async function applyWithOptionalPreview(document: vscode.TextDocument, edit: vscode.WorkspaceEdit, newText: string, version: number): Promise<'applied' | 'cancelled'> {
+  if (document.version !== version) throw new UsbBootError('stale-plan', 'the document changed');
+  const ok = await vscode.workspace.applyEdit(edit);
+  if (!ok) {
+    if (document.getText() !== newText) return 'cancelled';
+  }
+  return 'applied';
+}
+
+async function askIso(current: string | undefined): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: vscode.l10n.t('Choose the boot manager ISO (Plop: plpbt.iso)'),
+    openLabel: vscode.l10n.t('Use This ISO'),
+    canSelectMany: false,
+    canSelectFolders: false,
+    filters: { [vscode.l10n.t('ISO images')]: ['iso', 'ISO'] },
+    defaultUri: current ? vscode.Uri.file(path.dirname(current)) : undefined,
+  });
+  return picked?.[0]?.fsPath;
+}
+
+/** The ISO: from the arguments, else the setting (validated), else asked once and remembered. */
+async function resolveIso(args: UsbBootCommandArgs, interactive: boolean): Promise<string | undefined> {
+  if (args.iso) {
+    const iso = path.resolve(args.iso);
+    await checkIsoImage(iso);
+    return iso;
+  }
+  const config = vscode.workspace.getConfiguration('vsphereLab');
+  const saved = (config.get<string>(ISO_SETTING) ?? '').trim();
+  if (saved) {
+    try {
+      await checkIsoImage(saved);
+      return saved;
+    } catch (e) {
+      if (!interactive) throw e;
+      void vscode.window.showWarningMessage(vscode.l10n.t('The ISO in the setting vsphereLab.usbBoot.isoPath cannot be used: {0} Choose another one.', errorText(e)));
+    }
+  }
+  if (!interactive) throw new UsbBootError('iso-required', 'no ISO');
+  const chosen = await askIso(saved || undefined);
+  if (!chosen) return undefined;
+  await checkIsoImage(chosen);
+  await config.update(ISO_SETTING, chosen, vscode.ConfigurationTarget.Global);
+  log().info(`usb boot: ISO remembered in vsphereLab.${ISO_SETTING}: ${chosen}`);
+  return chosen;
+}
+
+function refuse(uri: vscode.Uri | undefined, e: unknown, removing: boolean, interactive: boolean): UsbBootCommandResult {
+  const code = e instanceof UsbBootError ? e.code : e instanceof IsoImageError ? (e.problem === 'missing' ? 'iso-missing' : e.problem === 'not-iso' ? 'not-iso' : 'iso-unreadable') : e instanceof Refusal ? e.code : 'failed';
+  const reason = e instanceof Refusal ? e.message : errorText(e);
+  const name = uri ? nameOf(uri) : '';
+  const message = removing
+    ? vscode.l10n.t('Cannot remove the USB boot helper from {0}: {1}', name, reason)
+    : vscode.l10n.t('Cannot add the USB boot helper to {0}: {1}', name, reason);
+  log().warn(`usb boot: ${removing ? 'remove' : 'apply'} refused for ${uri?.toString() ?? '(no file)'} [${code}]: ${e instanceof Error ? e.message : String(e)}`);
+  const buttons: string[] = [];
+  const showProblems = vscode.l10n.t('Show Problems');
+  const removeIt = vscode.l10n.t('Remove USB Boot Helper');
+  if (code === 'duplicate-keys') buttons.push(showProblems);
+  if (code === 'already-applied') buttons.push(removeIt);
+  void vscode.window.showErrorMessage(message, ...buttons).then((b) => {
+    if (b === showProblems) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    if (b === removeIt && uri) void vscode.commands.executeCommand(USB_BOOT_REMOVE_COMMAND, uri, { confirm: interactive });
+  });
+  return { applied: false, message, error: { code, message: reason } };
+}
+
+async function openTarget(uri: vscode.Uri | undefined): Promise<vscode.TextDocument> {
+  if (!vscode.workspace.isTrusted) throw new Refusal('untrusted', vscode.l10n.t('vSphere Lab does not edit .vmx files in a restricted workspace; trust the workspace first.'));
+  if (!uri) throw new Refusal('no-vmx', vscode.l10n.t('open a .vmx file first.'));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: false });
+  const declared = VmxDocument.fromText(document.getText()).encoding;
+  if (document.getText().includes('\uFFFD') && declared && !/^utf-?8$/i.test(declared)) {
+    // the editor decoded the bytes with another encoding: saving would replace characters
+    throw new Refusal('editor-encoding', vscode.l10n.t('the editor did not decode this file as {0}, the encoding it declares (some characters show as �). Reopen it with that encoding (Reopen with Encoding) and try again.', declared));
+  }
+  return document;
+}
+
+function successMessage(name: string, plan: UsbBootPlan): string {
+  const main = plan.route === 'plop'
+    ? vscode.l10n.t('USB boot helper added to {0}: Plop CD-ROM on {1}, CD first in the boot order, {2} controller. Save the file, power on the VM, connect the USB key (VM > Removable Devices) and pick USB in Plop\'s menu.', name, plan.cdSlot ?? '?', controllerName(plan.controller))
+    : vscode.l10n.t('USB boot helper added to {0} (UEFI firmware route): the VM enters the firmware setup at its next power-on, {1} controller. Save the file, power on, connect the USB key (VM > Removable Devices) and choose "EFI USB" in the boot manager.', name, controllerName(plan.controller));
+  return [main, ...plan.notes.map(noteText)].join(' ');
+}
+
+function offerSave(message: string, document: vscode.TextDocument): void {
+  const save = vscode.l10n.t('Save');
+  void vscode.window.showInformationMessage(message, save).then((b) => {
+    if (b === save) void document.save();
+  });
+}
+
+export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootCommandResult> {
+  const { uri, args } = parseArgs(a, b);
+  const interactive = args.confirm !== false;
+  try {
+    const document = await openTarget(uri);
+    await preflight(document.uri);
+    const version = document.version;
+    const doc = VmxDocument.fromText(document.getText());
+    const options: UsbBootOptions = { route: args.route ?? 'auto', usb: args.usb ?? 'auto' };
+    // refusals that do not depend on the ISO come before asking for it
+    const route = options.route === 'auto' ? (vmFirmware(doc) === 'efi' ? 'firmware' : 'plop') : options.route;
+    planUsbBoot(doc, { ...options, iso: route === 'plop' ? 'plpbt.iso' : undefined });
+    if (route === 'plop') {
+      const iso = await resolveIso(args, interactive);
+      if (!iso) return { applied: false, cancelled: true };
+      options.iso = iso;
+    }
+    if (document.version !== version) throw new UsbBootError('stale-plan', 'the document changed');
+    const plan = planUsbBoot(doc, options);
+    const label = plan.route === 'plop' ? vscode.l10n.t('Boot from USB key (Plop route)') : vscode.l10n.t('Boot from USB key (UEFI firmware route)');
+    const description = plan.route === 'plop'
+      ? vscode.l10n.t('CD-ROM {0} = {1}; {2}', plan.cdSlot ?? '?', path.basename(plan.iso ?? ''), controllerName(plan.controller))
+      : vscode.l10n.t('firmware setup at next power-on; {0}', controllerName(plan.controller));
+    const { edit, newText } = singleEdit(document, (d) => applyUsbBootPlan(d, plan), interactive ? { label, description, needsConfirmation: true } : undefined);
+    const outcome = await applyWithOptionalPreview(document, edit, newText, version);
+    if (outcome === 'cancelled') {
+      log().info(`usb boot: preview discarded for ${document.uri.toString()}`);
+      return { applied: false, cancelled: true };
+    }
+    const message = successMessage(nameOf(document.uri), plan);
+    log().info(`usb boot: applied to ${document.uri.toString()} (${plan.route}${plan.cdSlot ? `, ${plan.cdSlot}` : ''}, ${plan.controller}; ${plan.changes.map((c) => c.key).join(', ')})`);
+    offerSave(message, document);
+    return { applied: true, route: plan.route, cdSlot: plan.cdSlot, controller: plan.controller, iso: plan.iso, keys: plan.changes.map((c) => c.key), message };
+  } catch (e) {
+    return refuse(uri, e, false, interactive);
+  }
+}
+
+export async function usbBootRemoveCommand(a?: unknown, b?: unknown): Promise<UsbBootCommandResult> {
+  const { uri, args } = parseArgs(a, b);
+  const interactive = args.confirm !== false;
+  try {
+    const document = await openTarget(uri);
+    await preflight(document.uri);
+    const version = document.version;
+    const doc = VmxDocument.fromText(document.getText());
+    const plan = planUsbBootRemoval(doc);
+    const { edit, newText } = singleEdit(
+      document,
+      (d) => removeUsbBoot(d),
+      interactive ? { label: vscode.l10n.t('Remove USB boot helper'), description: vscode.l10n.t('{0} keys restored', String(plan.changes.length)), needsConfirmation: true } : undefined,
+    );
+    const outcome = await applyWithOptionalPreview(document, edit, newText, version);
+    if (outcome === 'cancelled') return { applied: false, cancelled: true };
+    const drift = plan.drift.map((d) => vscode.l10n.t('{0} had changed since the helper was applied; it is back to its earlier value.', d.key));
+    const message = [vscode.l10n.t('USB boot helper removed from {0}: {1} keys restored. Save the file to keep the change.', nameOf(document.uri), String(plan.changes.length)), ...drift].join(' ');
+    log().info(`usb boot: removed from ${document.uri.toString()} (${plan.changes.map((c) => c.key).join(', ')})${plan.drift.length ? `; drift: ${plan.drift.map((d) => d.key).join(', ')}` : ''}`);
+    offerSave(message, document);
+    return { applied: true, route: plan.route, keys: plan.changes.map((c) => c.key), message };
+  } catch (e) {
+    return refuse(uri, e, true, interactive);
+  }
+}
+
+const APPLIED_RE = new RegExp(`^[ \\t]*${USB_BOOT_UNDO_KEY.replace(/\./g, '\\.')}[ \\t]*=`, 'im');
+
+/** Keeps `vsphereLab.usbBoot.applied` (for the editor title menu) in step with the active editor. */
+function trackAppliedContext(context: vscode.ExtensionContext): void {
+  let last: boolean | undefined;
+  const update = () => {
+    const d = vscode.window.activeTextEditor?.document;
+    const applied = !!d && d.languageId === 'vmx' && APPLIED_RE.test(d.getText());
+    if (applied !== last) {
+      last = applied;
+      void vscode.commands.executeCommand('setContext', APPLIED_CONTEXT, applied);
+    }
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(update),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === vscode.window.activeTextEditor?.document) update();
+    }),
+  );
+  update();
+}
+
+export function registerUsbBoot(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(USB_BOOT_COMMAND, usbBootCommand),
+    vscode.commands.registerCommand(USB_BOOT_REMOVE_COMMAND, usbBootRemoveCommand),
+  );
+  trackAppliedContext(context);
+}
