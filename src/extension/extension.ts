@@ -8,6 +8,7 @@ import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
 import { registerBackupDiagnostics } from './backup';
 import { registerVmxLanguage } from './language';
+import { registerMemory } from './memory';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerInventoryCommands(context, store, sessions, provider, view);
   const inventory: InventoryServices = { store, sessions, provider, view };
   // Features that open from the inventory register below: registerX(context, inventory).
+  registerMemory(context, inventory);
   registerUsbBoot(context);
   registerBackupDiagnostics(context, inventory);
 

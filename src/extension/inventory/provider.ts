@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeVm, InventoryItem, InventoryTree, powerStateOf } from '../../core/inventory/tree';
 import { ConnectionStore, hostOf } from './connections';
 import { ConnectionProblem, Problem, SessionManager } from './sessions';
+import { memoryWarnings } from '../memory/warnings';
 
 /** Tree elements are small handles; getTreeItem renders them from the current state. */
 export type Node =
@@ -187,6 +188,8 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
         else if (power === 'suspended') t.iconPath = new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('problemsWarningIcon.foreground'));
         else t.iconPath = new vscode.ThemeIcon('vm-outline');
         t.description = busy ?? describeVm(vm);
+        const mem = busy ? undefined : memoryWarnings.describe(n.conn, it.ref.value); // memory panel: VMs that balloon or swap
+        if (mem) { t.description = `${t.description} · ${mem}`; t.iconPath = new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('problemsWarningIcon.foreground')); }
         t.contextValue = `vm;${vm.template ? 'template' : power}${vm.vmPathName ? ';vmx' : ''}`;
         t.tooltip = new vscode.MarkdownString([
           `**${escapeMd(vm.name)}**${vm.template ? ` (${vscode.l10n.t('template')})` : ''}`, '',

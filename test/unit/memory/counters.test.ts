@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PerfCatalog, PerfCounter, PerfSeries } from '../../../src/core/vsphere/perf';
-import { assembleSeries, deriveFree, metricsFor, planCalls, resolveMemoryCounters, type MetricKey } from '../../../src/core/memory/counters';
+import { assembleSeries, deriveFree, metricsFor, planCalls, resolveMemoryCounters, type EntitySeries, type MetricKey } from '../../../src/core/memory/counters';
 
 function catalog(entries: Array<[number, string, string]>): PerfCatalog {
   const counters: PerfCounter[] = entries.map(([id, fullName, unit]) => {
@@ -62,7 +62,7 @@ describe('memory: counters by name', () => {
   });
 
   it('free memory of a host = total − consumed', () => {
-    const s = { entity: { type: 'HostSystem', value: 'host-1' }, t: [1, 2], values: { consumed: [3000, null] } };
+    const s: EntitySeries = { entity: { type: 'HostSystem', value: 'host-1' }, t: [1, 2], values: { consumed: [3000, null] } };
     deriveFree(s, 4096);
     assert.deepEqual(s.values.free, [1096, null]);
   });

@@ -1,0 +1,60 @@
+/**
+ * VMs seen ballooning or swapping, per connection, for the inventory tree's VM nodes
+ * (`memoryWarnings.get(conn, vmRef)`). Filled by the memory panel's loads; the tree refreshes when
+ * it changes.
+ */
+import * as vscode from 'vscode';
+
+export interface MemoryWarning {
+  balloonMB: number;
+  swappedMB: number;
+  at: number;
+}
+
+class MemoryWarnings {
+  private readonly byConn = new Map<string, Map<string, MemoryWarning>>();
+  private readonly emitter = new vscode.EventEmitter<string>();
+  /** Fires with the connection id whose warnings changed. */
+  readonly onDidChange = this.emitter.event;
+
+  get(conn: string, vmRef: string): MemoryWarning | undefined {
+    return this.byConn.get(conn)?.get(vmRef);
+  }
+
+  /** Short text for the tree ("balloon 250 MB, swapped 80 MB"). */
+  describe(conn: string, vmRef: string): string | undefined {
+    const w = this.get(conn, vmRef);
+    if (!w) return undefined;
+    const parts: string[] = [];
+    if (w.balloonMB > 0) parts.push(vscode.l10n.t('balloon {0} MB', String(Math.round(w.balloonMB))));
+    if (w.swappedMB > 0) parts.push(vscode.l10n.t('swapped {0} MB', String(Math.round(w.swappedMB))));
+    return parts.join(', ');
+  }
+
+  /** Records the latest figures of VMs (a VM no longer reclaiming loses its warning). */
+  update(conn: string, vms: Array<{ id: string; balloonMB?: number; swappedMB?: number; reclaiming: boolean }>): void {
+    let m = this.byConn.get(conn);
+    if (!m) this.byConn.set(conn, (m = new Map()));
+    let changed = false;
+    for (const v of vms) {
+      const before = m.get(v.id);
+      if (v.reclaiming) {
+        const w = { balloonMB: v.balloonMB ?? 0, swappedMB: v.swappedMB ?? 0, at: Date.now() };
+        if (!before || Math.round(before.balloonMB) !== Math.round(w.balloonMB) || Math.round(before.swappedMB) !== Math.round(w.swappedMB)) changed = true;
+        m.set(v.id, w);
+      } else if (before) {
+        m.delete(v.id);
+        changed = true;
+      }
+    }
+    if (changed) this.emitter.fire(conn);
+  }
+
+  clear(conn?: string): void {
+    if (conn) this.byConn.delete(conn);
+    else this.byConn.clear();
+    this.emitter.fire(conn ?? '');
+  }
+}
+
+export const memoryWarnings = new MemoryWarnings();

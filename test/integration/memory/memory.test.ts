@@ -1,0 +1,146 @@
+/**
+ * Memory charts inside the real VS Code extension host, against vcsim with injected balloon and
+ * swap samples: "Show Memory" on a VM and a host node, the panel's handlers (called through
+ * PanelHost.call, as the webview does), the VM's warning in the tree, CSV export, esxtop capture.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { startVcsim, type Vcsim, type LabVm } from '../../lab/index';
+import { writeCapture } from '../../fixtures/esxtop/generate';
+import type { VsphereLabApi } from '../../../src/extension/extension';
+import type { PanelHost } from '../../../src/extension/panels/panelHost';
+import type { MemoryPanelState, MemoryProtocol } from '../../../src/webview/memory/protocol';
+
+const EXTENSION_ID = 'vsphere-lab.vsphere-lab';
+const VIEW = 'vsphereLab.memory';
+type Host = PanelHost<MemoryProtocol, MemoryPanelState>;
+
+describe('memory charts (real VS Code)', function () {
+  this.timeout(120_000);
+  let lab: Vcsim;
+  let a: VsphereLabApi;
+  let conn: string;
+  let vm: LabVm;
+  let tmp: string;
+
+  before(async () => {
+    a = await vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!.activate();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-mem-it-'));
+    lab = await startVcsim({ dc: 1, cluster: 1, host: 2, vm: 2, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password });
+    assert.ok(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.thumbprintSha256 }));
+    vm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    await lab.injectPerf(
+      { entity: vm.moref, counter: 'mem.vmmemctl.average', values: [256000, 512000] },
+      { entity: vm.moref, counter: 'mem.swapped.average', values: [81920] },
+    );
+  });
+  after(async () => {
+    for (const h of instances()) h.dispose();
+    if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+    await lab?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  let hostClass: { instances(v: string): Host[] } | undefined;
+  const instances = (): Host[] => hostClass?.instances(VIEW) ?? [];
+
+  function vmNode() {
+    const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: vm.moref })!;
+    return a.inventory.provider.itemNode(conn, key);
+  }
+
+  it('Show Memory on a VM: the panel gets the injected balloon and swap in MB', async () => {
+    await a.inventory.sessions.load(conn);
+    const shown = await vscode.commands.executeCommand<Host>('vsphereLab.showMemory', vmNode());
+    assert.ok(shown, 'the command returns the panel');
+    hostClass = shown.constructor as unknown as { instances(v: string): Host[] };
+    await shown.ready;
+    const host = instances()[0];
+    assert.equal(host, shown);
+    assert.equal(host.panel.title, `Memory: ${vm.name}`);
+    const view = await host.call('load', { range: 'realtime' });
+    assert.equal(view.kind, 'vm');
+    assert.equal(view.vm?.latest.balloon, 500, '512000 KB = 500 MB');
+    assert.equal(view.vm?.latest.swapped, 80);
+    assert.equal(view.vm?.ballooning, true);
+    assert.equal(view.vm?.swapping, true);
+    const stack = view.charts.find((c) => c.id === 'vmStack')!;
+    const balloon = stack.series.find((s) => s.label === 'Balloon')!;
+    assert.deepEqual([...new Set(balloon.values.filter((v) => v !== null))].sort((x, y) => x! - y!), [250, 500]);
+    assert.ok(stack.t.length > 2);
+    assert.equal(view.vm?.overhead.estimates.length, 2, 'documented estimates next to the measured overhead');
+    assert.ok(view.host?.ladder, 'the ladder of the VM\'s host');
+    const strings = await host.call('strings', {});
+    assert.equal(strings['Export CSV'], vscode.env.language.startsWith('fr') ? 'Exporter en CSV' : 'Export CSV');
+  });
+
+  it('the VM shows its warning in the tree', async () => {
+    const item = await a.inventory.provider.getTreeItem(vmNode());
+    assert.match(String(item.description), /balloon 500 MB, swapped 80 MB/);
+    assert.equal(((item.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'problemsWarningIcon.foreground');
+  });
+
+  it('Show Memory on the VM\'s host lists the VMs that balloon or swap, and the ladder', async () => {
+    const hostKey = `host:${vm.host}`;
+    assert.equal(a.inventory.sessions.snapshot(conn)!.tree.get(hostKey)?.kind, 'host');
+    const shown = await vscode.commands.executeCommand<Host>('vsphereLab.showMemory', a.inventory.provider.itemNode(conn, hostKey));
+    await shown.ready;
+    assert.equal(instances().length, 2);
+    const view = await shown.call('load', { range: 'realtime' });
+    assert.equal(view.kind, 'host');
+    assert.deepEqual(view.host!.reclaiming.map((v) => v.name), [vm.name]);
+    assert.ok(view.host!.state, 'a memory state');
+    assert.deepEqual(view.host!.ladder!.map((s) => s.step), ['tps', 'balloon', 'swap']);
+    assert.equal(view.host!.ladder![2].active, true, 'a swapping VM lights the swap step');
+    const perVm = view.charts.find((c) => c.id === 'vmBalloon')!;
+    assert.ok(perVm.series.some((s) => s.label === vm.name));
+    // CSV export through the same handler the webview uses (target given: no dialog).
+    const out = vscode.Uri.file(path.join(tmp, 'host.csv'));
+    const r = await shown.call('exportCsv', { csv: 'time,a\n1970-01-01T00:00:00.000Z,1\n', suggestedName: 'x.csv', target: out.toString() });
+    assert.equal(r.saved, true);
+    assert.equal(fs.readFileSync(out.fsPath, 'utf8'), 'time,a\n1970-01-01T00:00:00.000Z,1\n');
+    const png = vscode.Uri.file(path.join(tmp, 'host.png'));
+    const onePx = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    assert.equal((await shown.call('exportPng', { dataUrl: onePx, suggestedName: 'x.png', target: png.toString() })).saved, true);
+    assert.deepEqual([...fs.readFileSync(png.fsPath).subarray(1, 4)], [...Buffer.from('PNG')]);
+    await assert.rejects(shown.call('exportPng', { dataUrl: 'data:text/plain,hi', suggestedName: 'x.png', target: png.toString() }), /not a PNG/);
+  });
+
+  it('once the VM stops ballooning, the tree warning goes away on the next load', async () => {
+    await lab.clearPerf();
+    const host = instances().find((h) => h.state.kind === 'live' && h.state.entity.value === vm.moref)!;
+    const view = await host.call('load', { range: 'realtime' });
+    assert.equal(view.vm?.ballooning, false);
+    const item = await a.inventory.provider.getTreeItem(vmNode());
+    assert.doesNotMatch(String(item.description), /balloon/);
+  });
+
+  it('Open esxtop Capture on a .csv: a host view with the swap spike', async () => {
+    const file = path.join(tmp, 'night.csv');
+    const truth = writeCapture(file, { host: 'esx02.lab.local', names: ['web01', 'db01', 'mail01'], samples: 1800, spikeAt: 1200, swapVms: [1] });
+    const shown = await vscode.commands.executeCommand<Host>('vsphereLab.openEsxtop', vscode.Uri.file(file));
+    await shown.ready;
+    assert.equal(shown.panel.title, 'esxtop: night.csv');
+    const view = await shown.call('load', {});
+    assert.equal(view.kind, 'esxtop');
+    const swapped = view.charts.find((c) => c.id === 'vmSwapped')!;
+    assert.deepEqual(swapped.series.map((s) => s.label), ['db01']);
+    assert.equal(Math.max(...(swapped.series[0].values.filter((v) => v !== null) as number[])), truth.maxSwappedMB[1]);
+    const at = swapped.t[swapped.series[0].values.indexOf(truth.maxSwappedMB[1])];
+    assert.equal(at, truth.times[1200], 'the spike at its time');
+    assert.deepEqual(view.host!.vms.map((v) => v.name).sort(), ['db01', 'mail01', 'web01']);
+    // A zoomed window reloads that part only.
+    const w = await shown.call('load', { window: [truth.times[1100], truth.times[1300]] });
+    assert.equal(w.charts[0].t.length, 201);
+    // Not an esxtop file: a clear error, no panel.
+    const bad = path.join(tmp, 'other.csv');
+    fs.writeFileSync(bad, 'a,b\n1,2\n');
+    const before = instances().length;
+    assert.equal(await vscode.commands.executeCommand('vsphereLab.openEsxtop', vscode.Uri.file(bad)), undefined);
+    assert.equal(instances().length, before);
+  });
+});
