@@ -33,6 +33,17 @@ function webviewEntries() {
   return out;
 }
 
+/**
+ * iconv-lite (code pages, ~480 KiB of tables) lives in its own bundle, dist/codepages.js, which the
+ * extension and the CLI require only when a .vmx declares a non-UTF-8 encoding.
+ */
+const codepagesExternal = {
+  name: 'codepages-external',
+  setup(build) {
+    build.onResolve({ filter: /^iconv-lite$/ }, () => ({ path: './codepages.js', external: true }));
+  },
+};
+
 /** Problem matcher friendly output for --watch (VS Code's esbuild-problem-matchers). */
 const watchReporter = {
   name: 'watch-reporter',
@@ -57,6 +68,15 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: nodeExternals,
+    plugins: [codepagesExternal],
+  },
+  {
+    ...common,
+    entryPoints: { codepages: 'node_modules/iconv-lite/lib/index.js' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
@@ -66,6 +86,7 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: nodeExternals,
+    plugins: [codepagesExternal],
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
@@ -122,7 +143,7 @@ if (tests) {
 }
 
 if (watch) {
-  const contexts = await Promise.all(configs.map((c) => esbuild.context({ ...c, plugins: [watchReporter] })));
+  const contexts = await Promise.all(configs.map((c) => esbuild.context({ ...c, plugins: [...(c.plugins ?? []), watchReporter] })));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   await Promise.all(configs.map((c) => esbuild.build(c)));

@@ -34,6 +34,8 @@ export interface CodeServerOptions {
   /** User settings written before start. */
   settings?: Record<string, unknown>;
   log?: (line: string) => void;
+  /** Extra code-server arguments (e.g. ['--log', 'trace']). */
+  args?: string[];
 }
 
 export interface CodeServer {
@@ -96,7 +98,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     ...opts.settings,
   }, null, 2));
   const port = await freePort();
-  const child: ChildProcess = spawn(CODE_SERVER, [...codeServerArgs(userDataDir, extensionsDir), '--bind-addr', `127.0.0.1:${port}`, opts.workspace], {
+  const child: ChildProcess = spawn(CODE_SERVER, [...codeServerArgs(userDataDir, extensionsDir), '--bind-addr', `127.0.0.1:${port}`, ...(opts.args ?? []), opts.workspace], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
     detached: true,

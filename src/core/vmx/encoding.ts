@@ -17,7 +17,18 @@
  * never use as trail bytes for CR, LF, `"`, `=`, `#`, space or tab). Anything else — unknown names,
  * UTF-16/32 — is handled as "binary": one byte = one char (latin1), which keeps every byte.
  */
-import * as iconv from 'iconv-lite';
+import type * as IconvLite from 'iconv-lite';
+
+let iconvModule: typeof IconvLite | undefined;
+/**
+ * iconv-lite and its code-page tables (most of their size is CJK tables) are loaded on first use,
+ * i.e. only for a file that declares a non-UTF-8 `.encoding`. The bundles ship it as a separate
+ * file (dist/codepages.js, see esbuild.mjs) so activation never reads it.
+ */
+function iconvLib(): typeof IconvLite {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (iconvModule ??= require('iconv-lite') as typeof IconvLite);
+}
 
 export type CodecKind = 'utf8' | 'iconv' | 'binary';
 
@@ -49,8 +60,8 @@ export function isAsciiCompatible(name: string): boolean {
   if (hit !== undefined) return hit;
   let ok = false;
   try {
-    if (iconv.encodingExists(name)) {
-      const b = iconv.encode(asciiProbe, name);
+    if (iconvLib().encodingExists(name)) {
+      const b = iconvLib().encode(asciiProbe, name);
       ok = b.length === asciiProbe.length && b.toString('latin1') === asciiProbe;
     }
   } catch {
@@ -103,9 +114,9 @@ export function codecFor(declared: string | undefined): VmxCodec {
       declared,
       kind: 'iconv',
       name,
-      decode: (bytes) => iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, { stripBOM: false }),
-      encode: (text) => iconv.encode(text, name),
-      canEncode: (text) => isWellFormed(text) && iconv.decode(iconv.encode(text, name), name, { stripBOM: false }) === text,
+      decode: (bytes) => iconvLib().decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, { stripBOM: false }),
+      encode: (text) => iconvLib().encode(text, name),
+      canEncode: (text) => isWellFormed(text) && iconvLib().decode(iconvLib().encode(text, name), name, { stripBOM: false }) === text,
     };
   }
   return { ...binaryCodec, declared };
