@@ -50,16 +50,19 @@ describe('e2e: add a connection and browse the inventory (journey 1)', function 
     await dialog.locator('.monaco-button', { hasText: 'Trust and Connect' }).click();
 
     const connRow = page.locator('.part.sidebar .monaco-list-row', { hasText: '127.0.0.1' }).first();
-    await connRow.waitFor({ timeout: 30_000 });
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DC0' }).first().waitFor({ timeout: 30_000 });
+    await connRow.waitFor({ timeout: 60_000 });
+    // Adding reveals and expands the new connection; expand it by hand if the workbench has not yet.
+    await page.waitForFunction(() => !document.querySelector('.monaco-dialog-box'), undefined, { timeout: 30_000 });
+    if ((await connRow.getAttribute('aria-expanded')) !== 'true') await connRow.click();
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DC0' }).first().waitFor({ timeout: 60_000 });
     const started = Date.now();
     // Expand down to a host with its VMs.
     for (const label of ['DC0', 'DC0_C0', 'DC0_C0_H0']) {
       const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
-      await row.waitFor({ timeout: 30_000 });
+      await row.waitFor({ timeout: 60_000 });
       if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
     }
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: /DC0_C0_RP0_VM\d+/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: /DC0_C0_RP0_VM\d+/ }).first().waitFor({ timeout: 60_000 });
     console.log(`      expanding to the first VMs took ${Date.now() - started} ms`);
     const connText = await connRow.innerText();
     const vms = Number(/(\d+) VMs/.exec(connText)?.[1]);
