@@ -271,3 +271,26 @@ describe('vsphere TLS trust against vcsim', function () {
     }
   });
 });
+
+describe('vsphere client against vcsim in ESXi mode', function () {
+  this.timeout(60_000);
+  let vc: Vcsim;
+  before(async () => { vc = await startVcsim({ esx: true, vm: 3 }); });
+  after(async () => { await vc?.stop(); });
+
+  it('a standalone ESXi (HostAgent): one host, its VMs with ha-datacenter paths', async () => {
+    const c = await VimClient.connect({ url: vc.sdkUrl, username: vc.username, password: vc.password, trust: { mode: 'pinned', sha256: vc.thumbprintSha256 }, keepAliveMs: 0 });
+    try {
+      assert.equal(c.serviceContent.about.apiType, 'HostAgent');
+      const inv = await getInventory(c);
+      assert.equal(inv.hosts.length, 1);
+      assert.equal(inv.datacenters.length, 1);
+      const lab = await vc.listVms();
+      assert.equal(inv.vms.length, lab.length);
+      assert.equal(inv.vms.length, 3);
+      for (const v of inv.vms) assert.equal(inv.pathOf(v.ref), `/ha-datacenter/vm/${v.name}`);
+    } finally {
+      await c.close();
+    }
+  });
+});
