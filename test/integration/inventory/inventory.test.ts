@@ -124,6 +124,26 @@ describe('inventory against vcsim (real VS Code)', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('saving a datastore .vmx is refused while the VM runs, and written through when it is off', async () => {
+    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
+    const node = a.inventory.provider.itemNode(conn, key);
+    await vscode.commands.executeCommand('vsphereLab.openVmx', node);
+    const doc = vscode.window.activeTextEditor!.document;
+    const original = doc.getText();
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), 'annotation = "edited by vSphere Lab tests"\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.equal(await doc.save(), false, 'the save is refused while the VM is powered on');
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8'), original, 'the datastore file is unchanged');
+    await vscode.commands.executeCommand('vsphereLab.powerOff', node, { confirm: false });
+    assert.equal(await doc.save(), true, 'saved once the VM is off');
+    const stored = Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8');
+    assert.match(stored, /edited by vSphere Lab tests/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('vsphereLab.powerOn', node);
+  });
+
   it('a wrong password gives a login error node with its fix; the right one recovers', async () => {
     await vscode.commands.executeCommand('vsphereLab.enterPassword', conn, 'not-the-password');
     const [msg] = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
