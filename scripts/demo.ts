@@ -70,8 +70,14 @@ async function main(): Promise<void> {
         await page.screenshot({ path: `${resolve(values.screenshot)}.failed.png` });
         throw e;
       }
-      await widenSidebar(page);
-      await page.mouse.move(900, 500);
+      await widenSidebar(page, 470);
+      // A .vmx from the sample workspace beside the tree, with its problems.
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('win2008r2.vmx');
+      await page.waitForTimeout(600);
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 });
+      await page.mouse.move(900, 700);
       await page.waitForTimeout(800);
       const out = resolve(values.screenshot);
       await page.screenshot({ path: out });
