@@ -87,7 +87,17 @@ export function registerBackupDiagnostics(context: vscode.ExtensionContext, inve
     return pick?.make?.();
   };
 
-  const diagnose = async (arg?: unknown, opts?: DiagnoseOptions): Promise<Host | undefined> => {
+  const diagnose = async (arg?: unknown, second?: DiagnoseOptions | vscode.Uri[]): Promise<Host | undefined> => {
+    // From the explorer with several files selected, VS Code passes (clicked, all selected):
+    // a .vmx among them is the target, the logs go with it.
+    if (Array.isArray(second)) {
+      const uris = second.filter((u): u is vscode.Uri => u instanceof vscode.Uri);
+      const vmx = uris.find(isVmxUri);
+      const logs = uris.filter((u) => !isVmxUri(u)).map((u) => u.toString());
+      if (!vmx && !logs.length) return undefined;
+      return open(vmx ? { kind: 'vmx', uri: vmx.toString() } : { kind: 'logs' }, logs);
+    }
+    const opts = second;
     const extraLogs = (opts?.logs ?? []).map((l) => (typeof l === 'string' ? l : l.toString()));
     let chosen: { target: BackupTarget; logs: string[] } | undefined;
     if (arg instanceof vscode.Uri) {

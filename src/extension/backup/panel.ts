@@ -51,6 +51,7 @@ export class BackupController implements vscode.Disposable {
   private running?: vscode.CancellationTokenSource;
   private findings: Finding[] = [];
   private previous?: Map<string, string>;
+  private readonly resolved = new Map<string, string>();
   private powerState?: string;
   private readonly disposables: vscode.Disposable[] = [];
   private recheckTimer?: ReturnType<typeof setTimeout>;
@@ -138,8 +139,11 @@ export class BackupController implements vscode.Disposable {
       keyPresentTwice: vscode.l10n.t('The key is present twice; fix the duplicate first.'),
     };
     const views = this.findings.map((f) => findingView(f, { target, powerState: this.powerState, blockedReason, strings: ctxStrings }));
+    // Resolved: gone since an earlier check of this panel, and not back since.
     const now = new Map(views.map((v) => [v.key, v.title]));
-    const resolved = this.previous ? [...this.previous].filter(([k]) => !now.has(k)).map(([key, t]) => ({ key, title: t })) : [];
+    for (const [k, title] of this.previous ?? []) if (!now.has(k)) this.resolved.set(k, title);
+    for (const k of now.keys()) this.resolved.delete(k);
+    const resolved = [...this.resolved].map(([key, title]) => ({ key, title }));
     this.previous = now;
     const report: BackupReport = {
       state, title, subtitle, findings: views, resolved,

@@ -4,7 +4,6 @@
  * calls (no HTML strings), styles through a constructed style sheet (allowed by the CSP).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { PanelClient } from '../shared/rpc';
 import type { BackupProtocol, BackupReport, BackupState, EvidenceView, FindingView, FixView, LogsView } from './protocol';
@@ -56,16 +55,17 @@ function icon(name: string, cls = ''): HTMLElement {
 
 const SEV_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 
-function fmtTime(ms: number | undefined, withDate = true): string {
+/** Log times in UTC, compact: 2012-07-07 22:04:02. */
+function fmtTime(ms: number | undefined): string {
   if (ms === undefined) return '—';
-  const d = new Date(ms);
-  const opts: Intl.DateTimeFormatOptions = withDate
-    ? { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC' }
-    : { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' };
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+}
+
+function fmtLocal(ms: number): string {
   try {
-    return `${d.toLocaleString(report?.locale, opts)}${withDate ? ' UTC' : ''}`;
+    return new Date(ms).toLocaleTimeString(report?.locale);
   } catch {
-    return d.toISOString();
+    return new Date(ms).toTimeString().slice(0, 8);
   }
 }
 
@@ -87,7 +87,6 @@ function evidenceRow(e: EvidenceView): HTMLElement {
     icon(kindIcon, 'muted'),
     evidenceLink(e),
     h('span', { class: 'ev-text mono' }, e.kind === 'api' || e.kind === 'option' ? `= ${e.text}` : e.text),
-    e.time !== undefined ? h('span', { class: 'muted ev-time' }, fmtTime(e.time)) : undefined,
   );
 }
 
@@ -108,20 +107,18 @@ function fixRow(f: FindingView, x: FixView): HTMLElement {
 }
 
 function findingCard(f: FindingView): HTMLElement {
-  const c = document.createElement('vscode-collapsible');
-  c.setAttribute('heading', f.title);
-  if (f.vm) c.setAttribute('description', f.vm);
-  c.className = `finding sev-border-${f.severity}`;
-  c.dataset.key = f.key;
-  c.dataset.id = f.id;
-  if (openKeys.has(f.key)) c.setAttribute('open', '');
-  c.addEventListener('vsc-collapsible-toggle', (ev) => {
-    if ((ev as CustomEvent<{ open: boolean }>).detail.open) openKeys.add(f.key);
+  const hasFix = f.fixes.some((x) => x.state === 'apply' || x.state === 'needsPowerOff');
+  const summary = h('summary', {},
+    icon(SEV_ICON[f.severity], `sev-${f.severity}`),
+    h('span', { class: 'finding-title' }, f.title),
+    f.vm ? h('span', { class: 'muted finding-vm' }, f.vm) : undefined,
+    hasFix ? h('span', { class: 'pill' }, icon('wrench'), ` ${t('fix')}`) : undefined,
+  );
+  const c = h('details', { class: `finding sev-border-${f.severity}`, 'data-key': f.key, 'data-id': f.id, open: openKeys.has(f.key) }, summary);
+  c.addEventListener('toggle', () => {
+    if ((c as HTMLDetailsElement).open) openKeys.add(f.key);
     else openKeys.delete(f.key);
   });
-  const deco = h('span', { slot: 'decorations', class: 'deco' }, icon(SEV_ICON[f.severity], `sev-${f.severity}`));
-  if (f.fixes.some((x) => x.state === 'apply' || x.state === 'needsPowerOff')) deco.prepend(h('span', { class: 'pill' }, icon('wrench'), ` ${t('fix')}`));
-  c.append(deco);
   const body = h('div', { class: 'finding-body' },
     h('p', { class: 'explanation' }, f.explanation),
     f.evidence.length ? h('h4', {}, t('evidence')) : undefined,
@@ -168,7 +165,7 @@ function timeline(l: LogsView): HTMLElement {
   const max = Math.max(...times);
   const span = Math.max(max - min, 60_000);
   const table = h('table', { class: 'jobs' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('job')), h('th', {}, t('vms')), h('th', {}, t('outcome')), h('th', {}, t('start')), h('th', {}, t('end')), h('th', { class: 'track-col' }, ''))),
+    h('thead', {}, h('tr', {}, h('th', {}, t('job')), h('th', {}, t('vms')), h('th', {}, t('outcome')), h('th', {}, `${t('start')} (UTC)`), h('th', {}, `${t('end')} (UTC)`), h('th', { class: 'track-col' }, ''))),
   );
   const tbody = h('tbody');
   for (const j of l.jobs) {
@@ -192,7 +189,7 @@ function timeline(l: LogsView): HTMLElement {
   }
   table.append(tbody);
   const axis = h('div', { class: 'axis muted' }, h('span', {}, fmtTime(min)), h('span', {}, fmtTime(max)));
-  return h('div', {}, table, times.length ? axis : undefined, l.jobsDropped ? h('p', { class: 'muted' }, t('older', String(l.jobsDropped))) : undefined);
+  return h('div', { class: 'table-wrap' }, table, times.length ? axis : undefined, l.jobsDropped ? h('p', { class: 'muted' }, t('older', String(l.jobsDropped))) : undefined);
 }
 
 function vmTable(l: LogsView): HTMLElement {
@@ -210,7 +207,7 @@ function vmTable(l: LogsView): HTMLElement {
 
 function errorTable(l: LogsView): HTMLElement {
   return h('table', { class: 'errors' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('code')), h('th', {}, t('layer')), h('th', { class: 'num' }, t('count')), h('th', {}, t('firstSeen')), h('th', {}, t('lastSeen')), h('th', {}, t('vms')))),
+    h('thead', {}, h('tr', {}, h('th', {}, t('code')), h('th', {}, t('layer')), h('th', { class: 'num' }, t('count')), h('th', {}, `${t('firstSeen')} (UTC)`), h('th', {}, `${t('lastSeen')} (UTC)`), h('th', {}, t('vms')))),
     h('tbody', {}, ...l.errors.map((g) => h('tr', { 'data-code': g.code ?? '' },
       h('td', {}, h('span', { class: 'mono code' }, g.label), g.meaning ? h('div', { class: 'muted' }, g.meaning) : undefined),
       h('td', {}, g.source),
@@ -240,8 +237,8 @@ function logsSection(r: BackupReport): HTMLElement {
   if (!l) return sec;
   if (l.lines.raw) sec.append(h('p', { class: 'muted' }, t('unparsed', String(l.lines.raw))));
   if (l.jobs.length) sec.append(h('h2', {}, icon('history'), ` ${t('jobs')}`), timeline(l));
-  if (l.vms.length) sec.append(h('h2', {}, icon('vm'), ` ${t('byVm')}`), vmTable(l));
-  if (l.errors.length) sec.append(h('h2', {}, icon('bug'), ` ${t('byCode')}`), errorTable(l));
+  if (l.vms.length) sec.append(h('h2', {}, icon('vm'), ` ${t('byVm')}`), h('div', { class: 'table-wrap' }, vmTable(l)));
+  if (l.errors.length) sec.append(h('h2', {}, icon('bug'), ` ${t('byCode')}`), h('div', { class: 'table-wrap' }, errorTable(l)));
   return sec;
 }
 
@@ -268,7 +265,7 @@ function header(r: BackupReport): HTMLElement {
         ...(['error', 'warning', 'info'] as const).map((s) => h('span', { class: `sum sum-${s}`, title: t(s) }, icon(SEV_ICON[s], `sev-${s}`), ` ${counts[s]}`)),
       ),
     ),
-    h('div', { class: 'muted subtitle' }, r.subtitle, power ? ' · ' : '', power, ` · ${t('checkedAt', fmtTime(r.checkedAt))}`),
+    h('div', { class: 'muted subtitle' }, r.subtitle, power ? ' · ' : '', power, ` · ${t('checkedAt', fmtLocal(r.checkedAt))}`),
     h('div', { class: 'row actions' }, recheck, add),
   );
 }

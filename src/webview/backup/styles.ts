@@ -15,20 +15,30 @@ h4 { margin: 12px 0 4px; font-size: 0.85em; text-transform: uppercase; letter-sp
   background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .power { display: inline-flex; align-items: center; gap: 3px; }
 .power-poweredOn { color: var(--vscode-testing-iconPassed); }
-.finding { display: block; margin: 6px 0; border-left: 3px solid transparent; }
+.finding { display: block; margin: 6px 0; border-left: 3px solid transparent; border-radius: 2px;
+  background: var(--vscode-sideBar-background, transparent); }
+.finding > summary { display: flex; align-items: center; gap: 8px; padding: 5px 10px; cursor: pointer; list-style: none;
+  user-select: none; }
+.finding > summary::-webkit-details-marker { display: none; }
+.finding > summary::before { content: '\\eab6'; font-family: codicon; font-size: 14px; color: var(--vscode-icon-foreground); }
+.finding[open] > summary::before { content: '\\eab4'; }
+.finding > summary:hover { background: var(--vscode-list-hoverBackground); }
+.finding > summary:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+.finding-title { font-weight: 600; flex: 0 1 auto; }
+.finding-vm { font-size: 0.92em; }
+.finding > summary .pill { margin-left: auto; }
 .sev-border-error { border-left-color: var(--vscode-problemsErrorIcon-foreground); }
 .sev-border-warning { border-left-color: var(--vscode-problemsWarningIcon-foreground); }
 .sev-border-info { border-left-color: var(--vscode-problemsInfoIcon-foreground); }
 .finding-body { padding: 4px 14px 12px; }
 .explanation { max-width: 90ch; }
-.deco { display: inline-flex; align-items: center; gap: 8px; padding-right: 6px; }
 .pill { display: inline-flex; align-items: center; gap: 2px; font-size: 0.85em; padding: 0 6px; border-radius: 8px;
   background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 ul.evidence, ul.fixes, ul.resolved { list-style: none; padding: 0; margin: 4px 0; }
 ul.sources { margin: 4px 0; padding-left: 18px; font-size: 0.92em; }
-.ev { display: grid; grid-template-columns: 18px max-content 1fr max-content; gap: 8px; align-items: baseline; padding: 2px 0; }
+.table-wrap { overflow-x: auto; }
+.ev { display: grid; grid-template-columns: 18px max-content 1fr; gap: 8px; align-items: baseline; padding: 2px 0; }
 .ev-text { overflow-wrap: anywhere; }
-.ev-time { font-size: 0.9em; white-space: nowrap; }
 .ev-path { color: var(--vscode-symbolIcon-propertyForeground, var(--vscode-foreground)); }
 .fix { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; margin: 6px 0; }
 .fix-manual { align-items: baseline; }
@@ -71,5 +81,7 @@ td.hot { color: var(--vscode-problemsErrorIcon-foreground); font-weight: 600; }
 .outcome-failed { color: var(--vscode-problemsErrorIcon-foreground); }
 .outcome-terminated-at-stop-time { color: var(--vscode-charts-purple, #b180d7); }
 .code { font-weight: 600; }
+table.vms, table.errors { width: auto; min-width: 60%; }
+table.vms td, table.vms th { padding-left: 14px; padding-right: 14px; }
 .job-name { font-weight: 600; }
 `;
