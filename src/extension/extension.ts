@@ -7,6 +7,7 @@ import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
 import { registerBackupDiagnostics } from './backup';
+import { registerCertificateWizard } from './certs';
 import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
 import { registerUsbBoot } from './usbBoot';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerInventoryCommands(context, store, sessions, provider, view);
   const inventory: InventoryServices = { store, sessions, provider, view };
   // Features that open from the inventory register below: registerX(context, inventory).
+  registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
   registerUsbBoot(context);
   registerBackupDiagnostics(context, inventory);

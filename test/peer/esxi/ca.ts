@@ -25,7 +25,7 @@ function openssl(args: string[], cwd: string, input?: string): Buffer {
 
 export function makeTestCa(name = 'vSphere Lab Test Root CA'): TestCa {
   const dir = mkdtempSync(join(tmpdir(), 'vlab-ca-'));
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30',
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650',
     '-subj', `/O=vSphere Lab/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
   writeFileSync(join(dir, 'webserver.ext'), [
     'basicConstraints=CA:FALSE',
@@ -42,7 +42,7 @@ export function makeTestCa(name = 'vSphere Lab Test Root CA'): TestCa {
       const id = ++n;
       writeFileSync(join(dir, `req${id}.csr`), csrPem);
       openssl(['x509', '-req', '-in', `req${id}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-sha256',
-        '-days', String(opts.days ?? 30), '-copy_extensions', 'copy', '-extfile', 'webserver.ext', '-out', `cert${id}.crt`], dir);
+        '-days', String(opts.days ?? 365), '-copy_extensions', 'copy', '-extfile', 'webserver.ext', '-out', `cert${id}.crt`], dir);
       return readFileSync(join(dir, `cert${id}.crt`), 'utf8');
     },
     p7b(certPem) {

@@ -1,0 +1,89 @@
+/**
+ * The certificate wizard ("Replace Certificate…", `vsphereLab.certWizard`): opens from a host or a
+ * connection node of the inventory, or from the palette (asks HOST:PORT).
+ *
+ * Arguments for scripts and tests: a tree node, or `{ host: 'HOST[:PORT]', kind?: 'esx'|'vcenter',
+ * conn?: string }`. Returns the panel (a PanelHost) so tests can drive its handlers with `call()`.
+ */
+import * as vscode from 'vscode';
+import type { InventoryServices } from '../inventory/services';
+import type { Node } from '../inventory/provider';
+import { PanelHost } from '../panels/panelHost';
+import type { CertWizardProtocol, CertWizardState } from '../../webview/certs/protocol';
+import { certWizardDefinition, isWizardState } from './wizard';
+
+export interface CertWizardArgs {
+  host: string;
+  kind?: 'esx' | 'vcenter';
+  conn?: string;
+}
+
+/** `host[:port]`, `[v6]:port`, or an https URL → host and port (443 by default). */
+function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  try {
+    const u = new URL(/^[a-z]+:\/\//i.test(t) ? t : `https://${t.includes(':') && !t.startsWith('[') && t.split(':').length > 2 ? `[${t}]` : t}`);
+    const port = u.port ? Number(u.port) : 443;
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    if (!host || port < 1 || port > 65535) return undefined;
+    return { host, port };
+  } catch {
+    return undefined;
+  }
+}
+
+export function registerCertificateWizard(context: vscode.ExtensionContext, inventory: InventoryServices): void {
+  const def = certWizardDefinition(context, inventory);
+  PanelHost.registerSerializer(context, def, isWizardState);
+
+  /** The HTTPS endpoint and kind of a tree node. */
+  const fromNode = async (node: Node): Promise<CertWizardState | undefined> => {
+    if (node.type === 'message') return undefined;
+    const conn = inventory.store.get(node.conn);
+    if (!conn) return undefined;
+    const ep = parseHostPort(conn.url)!;
+    let apiType: string | undefined;
+    try {
+      apiType = (await inventory.sessions.client(node.conn)).serviceContent.about.apiType;
+    } catch {
+      apiType = undefined;
+    }
+    if (node.type === 'connection') {
+      return { ...ep, conn: node.conn, kind: apiType === 'VirtualCenter' ? 'vcenter' : 'esx', step: 1 };
+    }
+    const item = inventory.provider.item(node);
+    if (item?.kind !== 'host') return undefined;
+    // A host reached directly (the connection is the ESX(i) itself) is the connection's endpoint;
+    // a host under vCenter answers HTTPS on its own name.
+    if (apiType === 'HostAgent') return { ...ep, conn: node.conn, kind: 'esx', step: 1 };
+    return { host: item.info.name, port: 443, kind: 'esx', step: 1 };
+  };
+
+  context.subscriptions.push(vscode.commands.registerCommand('vsphereLab.certWizard', async (arg?: Node | CertWizardArgs) => {
+    let s: CertWizardState | undefined;
+    if (arg && typeof arg === 'object' && 'host' in arg && typeof arg.host === 'string') {
+      const ep = parseHostPort(arg.host);
+      if (!ep) throw new Error(vscode.l10n.t('"{0}" is not a host[:port].', arg.host));
+      s = { ...ep, kind: arg.kind ?? 'esx', step: 1, ...(arg.conn ? { conn: arg.conn } : {}) };
+    } else if (arg && typeof arg === 'object' && 'type' in arg) {
+      s = await fromNode(arg);
+      if (!s) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Pick an ESX(i) host or a connection to replace its certificate.'));
+        return undefined;
+      }
+    } else {
+      const text = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Replace Certificate: host'),
+        prompt: vscode.l10n.t('The ESX(i) host or vCenter Server whose certificate to replace, as HOST or HOST:PORT'),
+        placeHolder: 'esx01.lab.local, 10.0.0.5:443',
+        ignoreFocusOut: true,
+        validateInput: (v) => (parseHostPort(v) ? undefined : vscode.l10n.t('Use HOST or HOST:PORT.')),
+      });
+      if (text === undefined) return undefined;
+      const ep = parseHostPort(text)!;
+      s = { ...ep, kind: 'esx', step: 1 };
+    }
+    return PanelHost.show<CertWizardProtocol, CertWizardState>(context, def, s);
+  }));
+}

@@ -1,0 +1,183 @@
+/**
+ * Messages between the certificate wizard's webview (src/webview/certs/main.ts) and its host
+ * (src/extension/certs/wizard.ts). Plain data only; no secret ever crosses: the private key stays in
+ * SecretStorage (or the file the user chose), SSH passwords go one way (webview → host) when typed.
+ */
+import type { EndpointInspection, Finding } from '../../core/certs/types';
+
+/** What the panel (and VS Code's restore) keeps: identifiers only. */
+export interface CertWizardState {
+  /** The HTTPS endpoint whose certificate is replaced. */
+  readonly host: string;
+  readonly port: number;
+  /** Inventory connection the endpoint belongs to (its pin follows a deploy). */
+  readonly conn?: string;
+  readonly kind: 'esx' | 'vcenter';
+  /** Step the user was on (1–5). */
+  readonly step: number;
+}
+
+export interface RequestForm {
+  readonly bits: 2048 | 3072 | 4096;
+  readonly cn: string;
+  /** DNS names and IP addresses. */
+  readonly sans: readonly string[];
+  readonly o?: string;
+  readonly ou?: string;
+  readonly l?: string;
+  readonly st?: string;
+  readonly c?: string;
+}
+
+export interface CaInstructionsView {
+  readonly template: string;
+  readonly submitCommand: string;
+  readonly submitWithSanCommand?: string;
+  readonly webEnrollmentSteps: readonly string[];
+  readonly pendingSteps: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface RequestView {
+  readonly form: RequestForm;
+  readonly csrPem: string;
+  readonly subject: string;
+  readonly bits: number;
+  /** Where the private key is: SecretStorage or a file (path shown, contents never). */
+  readonly keyLocation: { readonly kind: 'secret' } | { readonly kind: 'file'; readonly path: string };
+  /** The key is still there (SecretStorage entry or readable file). */
+  readonly keyAvailable: boolean;
+  readonly createdAt: string;
+  readonly instructions: CaInstructionsView;
+}
+
+export interface CheckView {
+  readonly id: string;
+  readonly title: string;
+  readonly status: 'pass' | 'warn' | 'fail' | 'skipped';
+  readonly message: string;
+  readonly details: readonly string[];
+}
+
+export interface ImportView {
+  readonly ok: boolean;
+  readonly certName: string;
+  readonly chainNames: readonly string[];
+  readonly subject: string;
+  readonly issuer: string;
+  readonly notAfter: string;
+  readonly sha256: string;
+  readonly sha1: string;
+  readonly path: readonly string[];
+  readonly checks: readonly CheckView[];
+  /** Reading the files failed (no checks then). */
+  readonly error?: string;
+}
+
+export interface FilesView {
+  readonly folder: string;
+  readonly files: readonly { readonly path: string; readonly description: string }[];
+}
+
+export interface StepView {
+  readonly id: string;
+  readonly phase: 'prepare' | 'deploy' | 'rollback';
+  readonly title: string;
+  readonly status: 'pending' | 'running' | 'ok' | 'failed' | 'skipped';
+  readonly detail?: string;
+  readonly ms?: number;
+}
+
+export interface DeployView {
+  readonly ok: boolean;
+  readonly rolledBack: boolean;
+  readonly previousCertServed?: boolean;
+  readonly newSha256: string;
+  readonly liveSha256?: string;
+  readonly previousSha256?: string;
+  readonly error?: string;
+  readonly steps: readonly StepView[];
+  /** The inventory connection's pinned thumbprint was moved to the new certificate. */
+  readonly connectionPinUpdated: boolean;
+}
+
+export interface HostKeyView {
+  readonly sshHost: string;
+  readonly sshPort: number;
+  /** What the host presents now. */
+  readonly fingerprint: string;
+  readonly keyType?: string;
+  readonly pinned?: string;
+  readonly status: 'unknown' | 'pinned' | 'changed';
+}
+
+export interface SshDefaults {
+  readonly sshHost: string;
+  readonly sshPort: number;
+  readonly user: string;
+  readonly passwordStored: boolean;
+  readonly pinnedHostKey?: string;
+}
+
+export interface ChecklistView {
+  readonly title: string;
+  readonly detail: string;
+  readonly command?: string;
+  readonly source?: string;
+}
+
+export interface WizardSnapshot {
+  readonly state: CertWizardState;
+  /** Display name of the target (FQDN or host:port). */
+  readonly label: string;
+  readonly connectionLabel?: string;
+  /** UI strings (localised by the host). */
+  readonly strings: Record<string, string>;
+  readonly defaults: RequestForm;
+  readonly request?: RequestView;
+  readonly imported?: ImportView;
+  readonly ssh: SshDefaults;
+  readonly checklist: readonly ChecklistView[];
+  readonly pfxPassword: string;
+}
+
+export type InspectionView = EndpointInspection & { readonly worst: 'error' | 'warning' | 'info' | 'none' };
+
+export interface PickedFile {
+  readonly name: string;
+  /** File bytes, base64 (PEM, DER or .p7b — certificates are public). */
+  readonly base64: string;
+}
+
+export interface CertWizardProtocol {
+  requests: {
+    load: { params: Record<string, never>; result: WizardSnapshot };
+    setStep: { params: { step: number }; result: void };
+    setKind: { params: { kind: 'esx' | 'vcenter' }; result: void };
+    inspect: { params: Record<string, never>; result: InspectionView };
+    /** Generates key + CSR. `keyFile` with store 'file' skips the save dialog. */
+    generate: { params: { form: RequestForm; template?: string; store: 'secret' | 'file'; keyFile?: string; replace?: boolean }; result: RequestView };
+    instructions: { params: { template: string }; result: CaInstructionsView };
+    copy: { params: { text: string }; result: void };
+    /** Opens a file dialog (certificates: .crt .cer .pem .der .p7b). */
+    pickFile: { params: { purpose: 'cert' | 'chain' }; result: PickedFile[] };
+    /** Verifies the signed certificate (+ chain) against the stored key and the host names. */
+    verify: { params: { cert: PickedFile | { readonly name: string; readonly text: string }; chain: readonly (PickedFile | { readonly name: string; readonly text: string })[] }; result: ImportView };
+    /** Writes ESX(i) and vCenter files; asks for a folder when `folder` is absent. */
+    writeFiles: { params: { folder?: string; pfxPassword?: string; overwrite?: boolean }; result: FilesView | undefined };
+    /** Reads the SSH host key the host presents (no login). */
+    hostKey: { params: { sshHost: string; sshPort: number }; result: HostKeyView };
+    pinHostKey: { params: { sshHost: string; sshPort: number; fingerprint: string }; result: void };
+    /**
+     * Deploys over SSH. `password` absent → the stored one. `confirm: false` skips the "restart the
+     * management agent?" question (scripts, tests).
+     */
+    deploy: { params: { sshHost: string; sshPort: number; user: string; password?: string; savePassword?: boolean; hostKey?: string; confirm?: boolean }; result: DeployView | undefined };
+    forgetPassword: { params: { sshHost: string }; result: void };
+  };
+  events: {
+    deployStep: StepView;
+  };
+}
+
+export type { Finding };

@@ -1,0 +1,189 @@
+/**
+ * The certificate wizard inside the real VS Code, against the lab: vcsim -esx (weak self-signed
+ * 1024-bit default) paired with the ESXi SSH simulator. The panel is driven through its host-side
+ * handlers (`call`), the same ones its webview uses; the CA is a real `openssl`.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { servedThumbprints, startEsxi, startVcsim, thumbprintsOfPem, type Esxi, type Vcsim } from '../../lab/index';
+import { makeTestCa, type TestCa } from '../../peer/esxi/ca';
+import type { VsphereLabApi } from '../../../src/extension/extension';
+import type { Node } from '../../../src/extension/inventory/provider';
+import type { PanelHost } from '../../../src/extension/panels/panelHost';
+import type { CertWizardProtocol, CertWizardState } from '../../../src/webview/certs/protocol';
+
+type Wizard = PanelHost<CertWizardProtocol, CertWizardState>;
+
+async function api(): Promise<VsphereLabApi> {
+  return vscode.extensions.getExtension<VsphereLabApi>('vsphere-lab.vsphere-lab')!.activate();
+}
+
+describe('certificate wizard (real VS Code)', function () {
+  this.timeout(180_000);
+  let a: VsphereLabApi;
+  let vc: Vcsim;
+  let esxi: Esxi;
+  let ca: TestCa;
+  let conn: string;
+  let wizard: Wizard;
+  let folder: string;
+  let newSha: string;
+  const oldSha = (): string => vc.thumbprintSha256;
+
+  before(async () => {
+    a = await api();
+    vc = await startVcsim({ esx: true, vm: 1, username: 'root', password: 'Esx-pass.1' });
+    esxi = await startEsxi({ vcsim: vc, password: 'Ssh-pass.1' });
+    ca = makeTestCa();
+    folder = mkdtempSync(join(tmpdir(), 'vlab-wizard-files-'));
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: vc.sdkUrl, username: 'root', password: 'Esx-pass.1' });
+    assert.equal(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: vc.thumbprintSha256 }), true);
+  });
+  after(async () => {
+    wizard?.dispose();
+    if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+    await esxi?.stop();
+    await vc?.stop();
+    ca?.dispose();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function hostNode(): Promise<Node> {
+    const stack: Node[] = [a.inventory.provider.connectionNode(conn)];
+    while (stack.length) {
+      const n = stack.shift()!;
+      if (a.inventory.provider.item(n)?.kind === 'host') return n;
+      if (n.type !== 'message') stack.push(...await a.inventory.provider.getChildren(n));
+    }
+    throw new Error('no host node');
+  }
+
+  it('opens from the host node of a direct ESX(i) connection, for its HTTPS endpoint', async () => {
+    const node = await hostNode();
+    const item = await a.inventory.provider.getTreeItem(node);
+    assert.match(item.contextValue ?? '', /^host;/, 'the menu entry applies to this node');
+    wizard = (await vscode.commands.executeCommand<Wizard>('vsphereLab.certWizard', node))!;
+    assert.ok(wizard, 'the command returns the panel');
+    assert.deepEqual({ host: wizard.state.host, port: wizard.state.port, conn: wizard.state.conn, kind: wizard.state.kind }, { host: vc.host, port: vc.port, conn, kind: 'esx' });
+    await wizard.ready;
+    const snap = await wizard.call('load', {});
+    assert.equal(snap.label, `${vc.host}:${vc.port}`);
+    assert.equal(snap.request, undefined);
+    assert.ok(snap.checklist.length >= 6, 'the vCenter checklist is there for vCenter targets');
+  });
+
+  it('Inspect shows the weak self-signed 1024-bit certificate with its findings', async () => {
+    const r = await wizard.call('inspect', {});
+    const leaf = r.chain[0];
+    assert.equal(leaf.sha256Thumbprint, oldSha());
+    assert.equal(leaf.publicKey.bits, 1024);
+    assert.equal(leaf.isSelfSigned, true);
+    const codes = r.findings.map((f) => `${f.code}:${f.severity}`);
+    assert.ok(codes.includes('self-signed:warning'), codes.join());
+    assert.ok(codes.includes('key-too-small:warning'), codes.join());
+    assert.notEqual(r.worst, 'none');
+  });
+
+  it('Request: a 2048-bit key (kept out of the webview state and the log) and a CSR with the SANs', async () => {
+    const req = await wizard.call('generate', { form: { bits: 2048, cn: 'esx01.lab.local', sans: ['esx01.lab.local', 'esx01', '127.0.0.1'], o: 'Lab', c: 'FR' }, store: 'secret', replace: true });
+    assert.equal(req.bits, 2048);
+    assert.match(req.csrPem, /BEGIN CERTIFICATE REQUEST/);
+    assert.deepEqual(req.form.sans, ['esx01.lab.local', 'esx01', '127.0.0.1']);
+    assert.equal(req.keyLocation.kind, 'secret');
+    assert.equal(req.keyAvailable, true);
+    assert.match(req.instructions.submitCommand, /certreq -submit -attrib "CertificateTemplate:WebServer"/);
+    const ins = await wizard.call('instructions', { template: 'VMwareWebServer' });
+    assert.match(ins.submitCommand, /CertificateTemplate:VMwareWebServer/);
+    assert.deepEqual(Object.keys(wizard.state).sort(), ['conn', 'host', 'kind', 'port', 'step']);
+    assert.ok(!JSON.stringify(wizard.state).includes('PRIVATE KEY'));
+    assert.ok(!a.recentLogLines().some((l) => l.includes('PRIVATE KEY')), 'the key is never logged');
+    const snap = await wizard.call('load', {});
+    assert.ok(!JSON.stringify(snap).includes('PRIVATE KEY'), 'nothing sent to the webview holds the key');
+  });
+
+  it('Import & verify: the CA-signed certificate from a .p7b passes every check', async () => {
+    const snap = await wizard.call('load', {});
+    const cert = ca.sign(snap.request!.csrPem);
+    newSha = thumbprintsOfPem(cert).sha256;
+    const bad = await wizard.call('verify', { cert: { name: 'other.crt', text: ca.certPem }, chain: [] });
+    assert.equal(bad.ok, false, 'the CA certificate itself is not the host certificate');
+    const r = await wizard.call('verify', { cert: { name: 'certnew.p7b', base64: ca.p7b(cert).toString('base64') }, chain: [] });
+    assert.equal(r.ok, true, JSON.stringify(r.checks.filter((c) => c.status === 'fail')));
+    assert.equal(r.sha256, newSha);
+    assert.deepEqual(r.path, ['esx01.lab.local', 'vSphere Lab Test Root CA']);
+    for (const id of ['key-match', 'chain', 'names', 'validity', 'usage', 'key-size', 'signature']) {
+      assert.equal(r.checks.find((c) => c.id === id)?.status, 'pass', id);
+    }
+  });
+
+  it('Files: ESX(i) and vCenter files, keys mode 600, the PFX opens with testpassword', async () => {
+    const r = (await wizard.call('writeFiles', { folder, overwrite: true }))!;
+    const names = r.files.map((f) => f.path.slice(folder.length + 1)).sort();
+    assert.deepEqual(names, ['esx/rui.crt', 'esx/rui.key', 'vcenter/cacert.pem', 'vcenter/rui.crt', 'vcenter/rui.key', 'vcenter/rui.pfx']);
+    assert.equal(statSync(join(folder, 'esx', 'rui.key')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(folder, 'vcenter', 'rui.pfx')).mode & 0o777, 0o600);
+    assert.equal(thumbprintsOfPem(readFileSync(join(folder, 'esx', 'rui.crt'), 'utf8')).sha256, newSha);
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('openssl', ['pkcs12', '-in', join(folder, 'vcenter', 'rui.pfx'), '-passin', 'pass:testpassword', '-nokeys', '-clcerts'], { encoding: 'utf8' });
+    assert.match(out, /friendlyName: rui/);
+  });
+
+  it('SSH host key: unknown first, then pinned', async () => {
+    const k = await wizard.call('hostKey', { sshHost: esxi.host, sshPort: esxi.port });
+    assert.equal(k.status, 'unknown');
+    assert.equal(k.fingerprint, esxi.hostKeySha256);
+    await assert.rejects(wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }), /not pinned/);
+    await wizard.call('pinHostKey', { sshHost: esxi.host, sshPort: esxi.port, fingerprint: k.fingerprint });
+    assert.equal((await wizard.call('hostKey', { sshHost: esxi.host, sshPort: esxi.port })).status, 'pinned');
+  });
+
+  it('a failing restart is rolled back: the old certificate is served, the pin stays', async () => {
+    esxi.failRestart = true;
+    try {
+      const r = (await wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }))!;
+      assert.equal(r.ok, false);
+      assert.equal(r.rolledBack, true);
+      assert.equal(r.previousCertServed, true);
+      assert.ok(r.steps.some((s) => s.phase === 'deploy' && s.id === 'restart' && s.status === 'failed'));
+      assert.ok(r.steps.some((s) => s.phase === 'rollback' && s.id === 'restore' && s.status === 'ok'));
+      assert.equal(r.connectionPinUpdated, false);
+    } finally {
+      esxi.failRestart = false;
+    }
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, oldSha());
+    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, oldSha());
+  });
+
+  it('deploys: the live thumbprint is the new one and the connection pin follows', async () => {
+    const r = (await wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', password: 'Ssh-pass.1', savePassword: true, confirm: false }))!;
+    assert.equal(r.ok, true, r.error);
+    assert.equal(r.liveSha256, newSha);
+    assert.equal(r.connectionPinUpdated, true);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, newSha, 'measured independently');
+    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, newSha);
+    // The connection reconnects against the new pin.
+    await a.inventory.sessions.load(conn, true);
+    assert.equal(a.inventory.sessions.state(conn).status, 'connected');
+    // The password was kept on request: a second deploy needs none.
+    const again = (await wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', confirm: false }))!;
+    assert.equal(again.ok, true, again.error);
+  });
+
+  it('re-opening restores the request and the import from the identifiers', async () => {
+    await wizard.call('setStep', { step: 5 });
+    wizard.dispose();
+    wizard = (await vscode.commands.executeCommand<Wizard>('vsphereLab.certWizard', { host: `${vc.host}:${vc.port}` }))!;
+    await wizard.ready;
+    const snap = await wizard.call('load', {});
+    assert.equal(snap.state.conn, conn, 'the connection is found from the endpoint');
+    assert.equal(snap.request?.keyAvailable, true);
+    assert.equal(snap.imported?.ok, true);
+    assert.equal(snap.imported?.sha256, newSha);
+    assert.equal(snap.ssh.sshPort, esxi.port, 'the SSH endpoint used last is remembered');
+    assert.equal(snap.ssh.pinnedHostKey, esxi.hostKeySha256);
+    assert.equal(snap.ssh.passwordStored, true);
+  });
+});
