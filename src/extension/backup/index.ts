@@ -5,6 +5,7 @@
  * Commands (arguments for scripts and tests in brackets):
  *   vsphereLab.backupDiagnose [tree node | Uri of a .vmx or log | {conn, ref}, {logs?, confirm?}]
  *   vsphereLab.backupAnalyzeLogs [Uri[]]
+ *   vsphereLab.backupFetchLogs [{host, port?, username?, password?, hostKey?, dirs?, dest?}]
  * Both return the panel (a PanelHost) when one opens.
  */
 import * as vscode from 'vscode';
@@ -14,6 +15,7 @@ import { hostOf } from '../inventory/connections';
 import { PanelHost } from '../panels/panelHost';
 import type { BackupProtocol, BackupState, BackupTarget } from '../../webview/backup/protocol';
 import { BackupDiagnostics } from './diagnostics';
+import { fetchLogsOverSsh, type FetchLogsArgs } from './fetch';
 import { backupPanelDefinition, controllers, isBackupState, pickLogFiles, type BackupPanelOptions } from './panel';
 
 export interface DiagnoseOptions extends BackupPanelOptions {
@@ -131,7 +133,14 @@ export function registerBackupDiagnostics(context: vscode.ExtensionContext, inve
     return open({ kind: 'logs' }, files.map((f) => f.toString()));
   };
 
+  const fetchLogs = async (args?: FetchLogsArgs): Promise<Host | undefined> => {
+    const files = await fetchLogsOverSsh(context, args && typeof args === 'object' && 'host' in args ? args : undefined);
+    if (!files?.length) return undefined;
+    return open({ kind: 'logs' }, files.map((f) => f.toString()));
+  };
+
   context.subscriptions.push(
+    vscode.commands.registerCommand('vsphereLab.backupFetchLogs', fetchLogs),
     vscode.commands.registerCommand('vsphereLab.backupDiagnose', diagnose),
     vscode.commands.registerCommand('vsphereLab.backupAnalyzeLogs', analyzeLogs),
   );

@@ -312,6 +312,15 @@ export class BackupController implements vscode.Disposable {
     return this.check();
   }
 
+  async fetchLogs(): Promise<BackupReport | null> {
+    const { fetchLogsOverSsh } = await import('./fetch');
+    const got = await fetchLogsOverSsh(this.host.context);
+    if (!got?.length) return null;
+    const s = this.host.state;
+    this.host.setState({ ...s, logs: [...new Set([...s.logs, ...got.map((u) => u.toString())])] });
+    return this.check();
+  }
+
   async removeLog(uri: string): Promise<BackupReport> {
     const s = this.host.state;
     this.host.setState({ ...s, logs: s.logs.filter((u) => u !== uri) });
@@ -378,6 +387,7 @@ export function backupPanelDefinition(inventory: InventoryServices): PanelDefini
         },
         addLogs: () => ctl.addLogs(),
         removeLog: (p) => ctl.removeLog(p.uri),
+        fetchLogs: () => ctl.fetchLogs(),
       };
     },
   };

@@ -10,6 +10,7 @@ export function uiStrings(): Record<string, string> {
     noFindings: vscode.l10n.t('Nothing wrong found in what was checked.'),
     recheck: vscode.l10n.t('Re-check'),
     addLogs: vscode.l10n.t('Add Logs…'),
+    fetchSsh: vscode.l10n.t('Fetch over SSH…'),
     evidence: vscode.l10n.t('Evidence'),
     sources: vscode.l10n.t('Sources'),
     fix: vscode.l10n.t('Fix'),

@@ -24,7 +24,7 @@ let flash: { text: string; ok: boolean } | undefined;
 
 const EN: Record<string, string> = {
   findings: 'Findings', error: 'Errors', warning: 'Warnings', info: 'Notes', noFindings: 'Nothing wrong found in what was checked.',
-  recheck: 'Re-check', addLogs: 'Add Logs…', evidence: 'Evidence', sources: 'Sources', fix: 'Fix', apply: 'Apply',
+  recheck: 'Re-check', addLogs: 'Add Logs…', fetchSsh: 'Fetch over SSH…', evidence: 'Evidence', sources: 'Sources', fix: 'Fix', apply: 'Apply',
   shutdownApply: 'Shut Down Guest, Then Apply', resolved: 'Resolved since the last check', jobs: 'Job timeline',
   byVm: 'Outcome by VM', byCode: 'Errors by code', start: 'Start', end: 'End', outcome: 'Outcome', job: 'Job', vms: 'VMs',
   runs: 'Runs', lastOutcome: 'Last outcome', code: 'Code', count: 'Count', firstSeen: 'First seen', lastSeen: 'Last seen',
@@ -257,6 +257,12 @@ function header(r: BackupReport): HTMLElement {
   add.setAttribute('secondary', '');
   if (busy) add.setAttribute('disabled', '');
   add.addEventListener('click', () => void run(async () => (await client.request('addLogs', {})) ?? report!));
+  const fetch = document.createElement('vscode-button');
+  fetch.textContent = t('fetchSsh');
+  fetch.setAttribute('icon', 'remote');
+  fetch.setAttribute('secondary', '');
+  if (busy) fetch.setAttribute('disabled', '');
+  fetch.addEventListener('click', () => void run(async () => (await client.request('fetchLogs', {})) ?? report!));
   const power = r.powerState ? h('span', { class: `power power-${r.powerState}` }, icon(r.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'), ` ${r.powerState}`) : undefined;
   return h('header', {},
     h('div', { class: 'title-row' },
@@ -266,7 +272,7 @@ function header(r: BackupReport): HTMLElement {
       ),
     ),
     h('div', { class: 'muted subtitle' }, r.subtitle, power ? ' · ' : '', power, ` · ${t('checkedAt', fmtLocal(r.checkedAt))}`),
-    h('div', { class: 'row actions' }, recheck, add),
+    h('div', { class: 'row actions' }, recheck, add, fetch),
   );
 }
 

@@ -126,6 +126,8 @@ export interface BackupProtocol {
     openEvidence: { params: { uri: string; line?: number }; result: void };
     addLogs: { params: Record<string, never>; result: BackupReport | null };
     removeLog: { params: { uri: string }; result: BackupReport };
+    /** Asks for the appliance and copies its logs over SSH, then adds them. */
+    fetchLogs: { params: Record<string, never>; result: BackupReport | null };
   };
   events: {
     progress: { message: string; fraction?: number } | null;

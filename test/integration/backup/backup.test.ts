@@ -7,11 +7,11 @@
  * config.guestId = windows7Server64Guest and extraConfig disk.EnableUUID = TRUE.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { REPO_ROOT, startVcsim, type Vcsim } from '../../lab/index';
+import { REPO_ROOT, startSshd, startVcsim, type Sshd, type Vcsim } from '../../lab/index';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState } from '../../../src/webview/backup/protocol';
@@ -270,6 +270,60 @@ describe('backup diagnostics (real VS Code)', function () {
         host.dispose();
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+  describe('logs fetched over SSH (OpenSSH sshd as the appliance)', () => {
+    let sshd: Sshd;
+    let root: string;
+    let dest: string;
+    before(async () => {
+      sshd = await startSshd();
+      root = mkdtempSync(join(tmpdir(), 'vlab-vdr-appliance-'));
+      chmodSync(root, 0o755);
+      for (const [dir, files] of [['main', ['datarecovery-0.log', 'datarecovery-1.log']], ['vddk', ['vcbAPI-0.log']]] as const) {
+        mkdirSync(join(root, dir), { mode: 0o755 });
+        chmodSync(join(root, dir), 0o755);
+        for (const f of files) copyFileSync(join(FIX, f), join(root, dir, f));
+      }
+      dest = mkdtempSync(join(tmpdir(), 'vlab-vdr-fetched-'));
+    });
+    after(async () => {
+      await sshd?.stop();
+      rmSync(root, { recursive: true, force: true });
+      rmSync(dest, { recursive: true, force: true });
+    });
+
+    it('fetches the logs with the pinned host key and opens the logs panel with the -3960 finding', async function () {
+      if (!sshd.password) this.skip(); // password login needs the lab sshd to run as root
+      const host = await vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
+        host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password, hostKey: sshd.hostKeySha256,
+        dirs: [join(root, 'main'), join(root, 'vddk')], dest: vscode.Uri.file(dest),
+      });
+      assert.ok(host, 'a panel opened');
+      for (const f of ['datarecovery-0.log', 'datarecovery-1.log', 'vcbAPI-0.log']) {
+        assert.ok(existsSync(join(dest, f)), `${f} copied`);
+        assert.deepEqual(readFileSync(join(dest, f)), readFileSync(join(FIX, f)));
+      }
+      const r = await host.call('load', {});
+      const ev = finding(r, 'vdr.log.quiesce-3960')!.evidence.find((e) => e.kind === 'log')!;
+      assert.equal(ev.uri, vscode.Uri.file(join(dest, 'datarecovery-0.log')).toString());
+      assert.equal(ev.line, 4);
+      host.dispose();
+    });
+
+    it('a host key that does not match the pin stops the fetch; nothing is copied', async function () {
+      if (!sshd.password) this.skip();
+      const empty = mkdtempSync(join(tmpdir(), 'vlab-vdr-refused-'));
+      try {
+        const host = await vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
+          host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password, hostKey: 'SHA256:' + 'A'.repeat(43),
+          dirs: [join(root, 'main')], dest: vscode.Uri.file(empty),
+        });
+        assert.equal(host, undefined);
+        assert.equal(existsSync(join(empty, 'datarecovery-0.log')), false);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
       }
     });
   });

@@ -1,0 +1,115 @@
+/**
+ * "Fetch Data Recovery logs over SSH": connects to the appliance with the project's SSH client
+ * (host keys pinned: an unknown key is shown and asked about, a changed one stops), copies
+ * datarecovery-*.log and vcbAPI-*.log into a local folder and returns their URIs. The password is
+ * asked each time and never stored; the host key fingerprint (not a secret) is kept in globalState.
+ */
+import * as vscode from 'vscode';
+import { log } from '../log';
+
+export interface FetchLogsArgs {
+  host: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  /** `SHA256:…` to pin (as a user who checked it on the console would). */
+  hostKey?: string;
+  /** Remote directories (default: the appliance's two log folders). */
+  dirs?: string[];
+  /** Local folder to save into. */
+  dest?: vscode.Uri;
+}
+
+const PINS_KEY = 'vsphereLab.backup.sshHostKeys';
+
+function parseHost(text: string): { host: string; port: number } {
+  const t = text.trim().replace(/^ssh:\/\//i, '').replace(/\/.*$/, '').replace(/^[^@]*@/, '');
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(t) ?? /^([^:]+)(?::(\d+))?$/.exec(t);
+  if (!m) throw new Error(vscode.l10n.t('"{0}" is not a host name or address.', text));
+  return { host: m[1], port: m[2] ? Number(m[2]) : 22 };
+}
+
+export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: FetchLogsArgs): Promise<vscode.Uri[] | undefined> {
+  let host = args?.host;
+  if (!host) {
+    host = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Fetch Data Recovery Logs (1/3): appliance'),
+      prompt: vscode.l10n.t('Address of the Data Recovery appliance (host or host:port); SSH must be enabled on it.'),
+      placeHolder: 'vdr.lab.local', ignoreFocusOut: true,
+      validateInput: (v) => { try { parseHost(v); return undefined; } catch (e) { return (e as Error).message; } },
+    });
+    if (!host) return undefined;
+  }
+  const target = args?.port ? { host, port: args.port } : parseHost(host);
+  const username = args?.username ?? await vscode.window.showInputBox({ title: vscode.l10n.t('Fetch Data Recovery Logs (2/3): user'), value: 'root', ignoreFocusOut: true });
+  if (!username) return undefined;
+  const password = args?.password ?? await vscode.window.showInputBox({
+    title: vscode.l10n.t('Fetch Data Recovery Logs (3/3): password for {0}@{1}', username, target.host),
+    password: true, ignoreFocusOut: true, prompt: vscode.l10n.t('Used for this connection only; not stored.'),
+  });
+  if (password === undefined) return undefined;
+
+  const pinKey = `${target.host}:${target.port}`;
+  const pins = context.globalState.get<Record<string, string>>(PINS_KEY) ?? {};
+  let hostKey = args?.hostKey ?? pins[pinKey];
+  const [{ SshSession }, { fetchRemoteLogs, VDR_LOG_DIRS }, { writeFileAtomic }] = await Promise.all([
+    import('../../core/esxi/ssh'), import('../../core/backup/fetch'), import('../../core/vmx/fsutil'),
+  ]);
+
+  return vscode.window.withProgress({
+    location: vscode.ProgressLocation.Notification, cancellable: true,
+    title: vscode.l10n.t('Fetching Data Recovery logs from {0}', target.host),
+  }, async (progress, token) => {
+    const ac = new AbortController();
+    const sub = token.onCancellationRequested(() => ac.abort());
+    try {
+      const connect = () => SshSession.connect({ host: target.host, port: target.port, username, password, hostKey, signal: ac.signal });
+      let session;
+      try {
+        session = await connect();
+      } catch (e) {
+        const err = e as Error & { fingerprint?: string };
+        if (err.name !== 'UnknownHostKeyError' || !err.fingerprint) throw e;
+        const trust = vscode.l10n.t('Trust and Fetch');
+        const answer = await vscode.window.showWarningMessage(
+          vscode.l10n.t('The SSH host key of {0} is not known yet.', pinKey),
+          { modal: true, detail: vscode.l10n.t('Fingerprint: {0}\n\nTrust it only if it matches the key shown on the appliance\'s console (ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub).', err.fingerprint) },
+          trust);
+        if (answer !== trust) return undefined;
+        hostKey = err.fingerprint;
+        session = await connect();
+      }
+      await context.globalState.update(PINS_KEY, { ...pins, [pinKey]: session.hostKey });
+      try {
+        progress.report({ message: vscode.l10n.t('Reading the log files…') });
+        const logs = await fetchRemoteLogs(session, args?.dirs ?? [...VDR_LOG_DIRS], ac.signal);
+        if (!logs.length) {
+          void vscode.window.showWarningMessage(vscode.l10n.t('No datarecovery-*.log or vcbAPI-*.log on {0} in {1}.', target.host, (args?.dirs ?? [...VDR_LOG_DIRS]).join(', ')));
+          return [];
+        }
+        const base = args?.dest ?? vscode.Uri.joinPath(
+          vscode.workspace.workspaceFolders?.[0]?.uri ?? context.globalStorageUri, '.vsphere-lab', 'vdr-logs', target.host.replace(/[^\w.-]/g, '_'));
+        await vscode.workspace.fs.createDirectory(base);
+        const out: vscode.Uri[] = [];
+        for (const l of logs) {
+          const u = vscode.Uri.joinPath(base, l.name);
+          if (u.scheme === 'file') await writeFileAtomic(u.fsPath, l.data);
+          else await vscode.workspace.fs.writeFile(u, l.data);
+          out.push(u);
+        }
+        log().info(`backup: fetched ${out.length} Data Recovery log(s) from ${pinKey} into ${base.toString()}`);
+        return out;
+      } finally {
+        session.close();
+      }
+    } catch (e) {
+      if ((e as Error).name === 'SshCancelledError' || (e as Error).name === 'AbortError') return undefined;
+      const msg = vscode.l10n.t('Could not fetch the Data Recovery logs from {0}: {1}', target.host, (e as Error).message);
+      log().warn(msg);
+      void vscode.window.showErrorMessage(msg);
+      return undefined;
+    } finally {
+      sub.dispose();
+    }
+  });
+}
