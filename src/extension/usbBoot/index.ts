@@ -1,7 +1,12 @@
 /**
  * "Boot from USB Key…" and "Remove USB Boot Helper" on an open .vmx: the change is computed by the
- * core (src/core/vmx/usbBoot.ts), shown in VS Code's refactor preview, and applied as ONE edit to
- * the document (Ctrl+Z undoes it; the file is not saved behind the user's back).
+ * core (src/core/vmx/usbBoot.ts), shown as a diff (the document beside the proposed text) with a
+ * modal Apply / Cancel, and applied as ONE edit to the document (Ctrl+Z undoes it; the file is not
+ * saved behind the user's back).
+ *
+ * Why not the refactor preview (WorkspaceEdit metadata `needsConfirmation`): VS Code 1.100 starts
+ * such edits unticked and its diff shows only ticked edits, so the change is invisible until the
+ * user ticks it — a preview that does not preview.
  *
  * Scripting and tests: both commands accept `(uri, args)` or `(args)` with
  * `args = { uri?, iso?, confirm?: boolean, route?, usb? }`; `confirm: false` skips the preview and
@@ -108,27 +113,49 @@ function nameOf(uri: vscode.Uri): string {
   return path.posix.basename(uri.path);
 }
 
-/** The edits as ONE edit (all or nothing in the preview; one step for Ctrl+Z). */
-function singleEdit(document: vscode.TextDocument, mutate: (d: VmxDocument) => void, metadata: vscode.WorkspaceEditEntryMetadata | undefined): { edit: vscode.WorkspaceEdit; newText: string } {
+/** The edits as ONE edit (one step for Ctrl+Z), with the text they produce. */
+function singleEdit(document: vscode.TextDocument, mutate: (d: VmxDocument) => void): { edit: vscode.WorkspaceEdit; newText: string; firstLine: number } {
   const text = document.getText();
   const doc = VmxDocument.fromText(text);
   const newText = applyTextEdits(text, doc.planWith(mutate));
   const e = minimalEdit({ line: 0, character: 0 }, text, newText);
   const edit = new vscode.WorkspaceEdit();
-  if (e) {
-    const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character);
-    edit.replace(document.uri, range, e.newText, metadata);
-  }
-  return { edit, newText };
+  if (e) edit.replace(document.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+  return { edit, newText, firstLine: e?.range.start.line ?? 0 };
 }
 
-async function applyWithOptionalPreview(document: vscode.TextDocument, edit: vscode.WorkspaceEdit, newText: string, version: number): Promise<'applied' | 'cancelled'> {
-  if (document.version !== version) throw new UsbBootError('stale-plan', 'the document changed');
-  const ok = await vscode.workspace.applyEdit(edit);
-  if (!ok) {
-    if (document.getText() !== newText) return 'cancelled';
+/** Proposed texts for the preview diff, served read-only under our scheme. */
+const PREVIEW_SCHEME = 'vsphere-lab-usbboot';
+const previews = new Map<string, string>();
+let previewSeq = 0;
+
+/**
+ * Shows the document next to the proposed text in a diff editor and asks to apply (a modal the
+ * user confirms or cancels). The diff closes afterwards. True when confirmed.
+ */
+async function confirmInDiff(document: vscode.TextDocument, newText: string, firstLine: number, title: string, question: string, detail: string, applyLabel: string): Promise<boolean> {
+  const id = `${++previewSeq}`;
+  previews.set(id, newText);
+  const proposed = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: document.uri.path, query: id });
+  try {
+    const line = Math.max(0, firstLine);
+    await vscode.commands.executeCommand('vscode.diff', document.uri, proposed, title, { preview: true, selection: new vscode.Range(line, 0, line, 0) });
+    const choice = await vscode.window.showInformationMessage(question, { modal: true, detail }, applyLabel);
+    return choice === applyLabel;
+  } finally {
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposed.toString()) await vscode.window.tabGroups.close(tab);
+      }
+    }
+    previews.delete(id);
   }
-  return 'applied';
+}
+
+async function applyEdit(document: vscode.TextDocument, edit: vscode.WorkspaceEdit, version: number): Promise<void> {
+  if (document.version !== version) throw new UsbBootError('stale-plan', 'the document changed');
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Refusal('edit-failed', vscode.l10n.t('VS Code did not apply the edit; the file was left as it was.'));
+  await vscode.window.showTextDocument(document, { preview: false });
 }
 
 async function askIso(current: string | undefined): Promise<string | undefined> {
@@ -236,16 +263,26 @@ export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootC
     }
     if (document.version !== version) throw new UsbBootError('stale-plan', 'the document changed');
     const plan = planUsbBoot(doc, options);
-    const label = plan.route === 'plop' ? vscode.l10n.t('Boot from USB key (Plop route)') : vscode.l10n.t('Boot from USB key (UEFI firmware route)');
-    const description = plan.route === 'plop'
-      ? vscode.l10n.t('CD-ROM {0} = {1}; {2}', plan.cdSlot ?? '?', path.basename(plan.iso ?? ''), controllerName(plan.controller))
-      : vscode.l10n.t('firmware setup at next power-on; {0}', controllerName(plan.controller));
-    const { edit, newText } = singleEdit(document, (d) => applyUsbBootPlan(d, plan), interactive ? { label, description, needsConfirmation: true } : undefined);
-    const outcome = await applyWithOptionalPreview(document, edit, newText, version);
-    if (outcome === 'cancelled') {
-      log().info(`usb boot: preview discarded for ${document.uri.toString()}`);
-      return { applied: false, cancelled: true };
+    const { edit, newText, firstLine } = singleEdit(document, (d) => applyUsbBootPlan(d, plan));
+    if (interactive) {
+      const title = plan.route === 'plop'
+        ? vscode.l10n.t('{0} ↔ with the USB boot helper (Plop route)', nameOf(document.uri))
+        : vscode.l10n.t('{0} ↔ with the USB boot helper (UEFI firmware route)', nameOf(document.uri));
+      const question = plan.route === 'plop'
+        ? vscode.l10n.t('Add the USB boot helper to {0}? (Plop route: CD-ROM {1}, {2})', nameOf(document.uri), plan.cdSlot ?? '?', controllerName(plan.controller))
+        : vscode.l10n.t('Add the USB boot helper to {0}? (UEFI firmware route, {1})', nameOf(document.uri), controllerName(plan.controller));
+      const detail = [
+        ...plan.changes.map((c) => `${c.key}: ${c.before === undefined ? '—' : c.before} → ${c.after}`),
+        '',
+        vscode.l10n.t('The change goes into the editor as one edit (Ctrl+Z undoes it); the file is saved only when you save it.'),
+        ...plan.notes.map(noteText),
+      ].join('\n');
+      if (!(await confirmInDiff(document, newText, firstLine, title, question, detail, vscode.l10n.t('Apply')))) {
+        log().info(`usb boot: preview cancelled for ${document.uri.toString()}`);
+        return { applied: false, cancelled: true };
+      }
     }
+    await applyEdit(document, edit, version);
     const message = successMessage(nameOf(document.uri), plan);
     log().info(`usb boot: applied to ${document.uri.toString()} (${plan.route}${plan.cdSlot ? `, ${plan.cdSlot}` : ''}, ${plan.controller}; ${plan.changes.map((c) => c.key).join(', ')})`);
     offerSave(message, document);
@@ -264,13 +301,23 @@ export async function usbBootRemoveCommand(a?: unknown, b?: unknown): Promise<Us
     const version = document.version;
     const doc = VmxDocument.fromText(document.getText());
     const plan = planUsbBootRemoval(doc);
-    const { edit, newText } = singleEdit(
-      document,
-      (d) => removeUsbBoot(d),
-      interactive ? { label: vscode.l10n.t('Remove USB boot helper'), description: vscode.l10n.t('{0} keys restored', String(plan.changes.length)), needsConfirmation: true } : undefined,
-    );
-    const outcome = await applyWithOptionalPreview(document, edit, newText, version);
-    if (outcome === 'cancelled') return { applied: false, cancelled: true };
+    const { edit, newText, firstLine } = singleEdit(document, (d) => removeUsbBoot(d));
+    if (interactive) {
+      const detail = [
+        ...plan.changes.map((c) => `${c.key}: ${c.before === undefined ? '—' : c.before} → ${c.after === undefined ? '—' : c.after}`),
+        '',
+        vscode.l10n.t('The change goes into the editor as one edit (Ctrl+Z undoes it); the file is saved only when you save it.'),
+      ].join('\n');
+      const ok = await confirmInDiff(
+        document, newText, firstLine,
+        vscode.l10n.t('{0} ↔ without the USB boot helper', nameOf(document.uri)),
+        vscode.l10n.t('Remove the USB boot helper from {0}? {1} keys get their earlier values back.', nameOf(document.uri), String(plan.changes.length)),
+        detail,
+        vscode.l10n.t('Remove'),
+      );
+      if (!ok) return { applied: false, cancelled: true };
+    }
+    await applyEdit(document, edit, version);
     const drift = plan.drift.map((d) => vscode.l10n.t('{0} had changed since the helper was applied; it is back to its earlier value.', d.key));
     const message = [vscode.l10n.t('USB boot helper removed from {0}: {1} keys restored. Save the file to keep the change.', nameOf(document.uri), String(plan.changes.length)), ...drift].join(' ');
     log().info(`usb boot: removed from ${document.uri.toString()} (${plan.changes.map((c) => c.key).join(', ')})${plan.drift.length ? `; drift: ${plan.drift.map((d) => d.key).join(', ')}` : ''}`);
@@ -307,6 +354,7 @@ export function registerUsbBoot(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(USB_BOOT_COMMAND, usbBootCommand),
     vscode.commands.registerCommand(USB_BOOT_REMOVE_COMMAND, usbBootRemoveCommand),
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, { provideTextDocumentContent: (uri) => previews.get(uri.query) ?? '' }),
   );
   trackAppliedContext(context);
 }
