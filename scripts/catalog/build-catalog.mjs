@@ -561,6 +561,9 @@ PATH('sharedFolder{n}.hostPath', 'Host folder shared as folder {n}.', S.libvirt)
 STR('sharedFolder{n}.guestName', 'Name the guest sees for shared folder {n}.', S.libvirt);
 STR('sharedFolder{n}.expiration', 'When shared folder {n} is turned off: "never" or "session" (at power-off/suspend).', S.libvirt, { default: 'never' });
 
+// ---------------------------------------------------------------- vSphere Lab's own keys
+STR('vsphereLab.usbBoot.undo', 'Written by vSphere Lab\'s "Boot from USB Key…": the original lines it changed and the lines it added, as JSON, so that "Remove USB Boot Helper" can restore the file exactly. VMware keeps unknown keys when it rewrites a .vmx (it drops comments), which is why the record lives in a key. Remove it only through that command.', 'vSphere Lab (src/core/vmx/usbBoot.ts)');
+
 // ---------------------------------------------------------------- write
 const seen = new Set();
 for (const e of entries) {
