@@ -40,21 +40,25 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
       await row('datarecovery-0.log').click();
       for (const n of ['datarecovery-1.log', 'EXCH01.vmx', 'vcbAPI-0.log']) await row(n).click({ modifiers: ['Control'] });
       await page.waitForTimeout(500);
+      const selected = await page.locator('.explorer-folders-view .monaco-list-row.selected').count();
       await row('EXCH01.vmx').click({ button: 'right' });
       try {
+        if (selected !== 4) throw new Error(`${selected} files selected, not 4`);
         await item.waitFor({ timeout: 5_000 });
         break;
       } catch (e) {
-        if (attempt === 3) { await wb.screenshot('backup-debug'); throw e; }
+        if (attempt === 4) { await wb.screenshot('backup-debug'); throw e; }
         await page.keyboard.press('Escape');
       }
     }
-    assert.equal(await page.locator('.explorer-folders-view .monaco-list-row.selected').count(), 4, 'the four files are selected');
-    await item.click();
+    // The menu re-renders once the extensions' items are resolved: settle, then choose with the keyboard.
+    await page.waitForTimeout(500);
+    await item.hover();
+    await page.keyboard.press('Enter');
 
     const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const card = view.locator('details.finding[data-id="vdr.win2008-app-quiesce"]');
-    await card.waitFor({ timeout: 30_000 });
+    await card.waitFor({ timeout: 30_000 }).catch(async (e) => { await wb.screenshot('backup-debug'); throw e; });
     assert.match(await view.locator('h1').innerText(), /EXCH01\.vmx/);
     // Errors first; the 2008 R2 finding is open with its evidence.
     await card.locator('summary').click();
@@ -69,6 +73,21 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
     // Collapse the side bar so the panel has the width a user would give it.
     await page.keyboard.press('Control+B');
     await page.waitForTimeout(800);
+    // The codicon font loads on first use: wait for it so the screenshot shows the icons.
+    let fontReady = false;
+    for (let i = 0; i < 50 && !fontReady; i++) {
+      for (const frame of page.frames()) {
+        const ok = await frame.evaluate(async () => {
+          if (!document.querySelector('details.finding')) return false;
+          await document.fonts.load('16px codicon');
+          return document.fonts.check('16px codicon');
+        }).catch(() => false);
+        if (ok) fontReady = true;
+      }
+      if (!fontReady) await page.waitForTimeout(200);
+    }
+    assert.ok(fontReady, 'the codicon font loaded in the panel');
+    await page.waitForTimeout(300);
     const shot = await wb.screenshot('backup-panel');
     assert.ok(existsSync(shot) && statSync(shot).size > 20_000);
     await view.locator('section.logs h2').first().scrollIntoViewIfNeeded();
@@ -79,6 +98,7 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
     await view.locator('.resolved li[data-key^="vdr.win2008-app-quiesce"]').waitFor({ timeout: 15_000 });
     assert.equal(await view.locator('details.finding[data-id="vdr.win2008-app-quiesce"]').count(), 0);
     await page.locator('.monaco-editor .view-line', { hasText: 'disk.EnableUUID = "FALSE"' }).first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1000); // diagnostics refresh after their debounce
     await wb.screenshot('backup-panel-fixed');
   });
 });
