@@ -88,7 +88,8 @@ export interface EsxDeployResult {
 }
 
 export class DeployError extends Error {
-  constructor(message: string, readonly code: string) {
+  /** Full text for the step report (command output); the message stays one line. */
+  constructor(message: string, readonly code: string, readonly detail?: string) {
     super(message);
     this.name = 'DeployError';
   }
@@ -139,9 +140,10 @@ export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxD
       const detail = await body();
       report({ id, phase, title, status: 'ok', startedAt: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), ...(detail ? { detail } : {}) });
     } catch (e) {
-      const detail = (e as Error).message ?? String(e);
+      const message = (e as Error).message ?? String(e);
+      const detail = e instanceof DeployError && e.detail ? e.detail : message;
       report({ id, phase, title, status: 'failed', startedAt: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), detail });
-      throw new StepFailure(id, phase, detail, e);
+      throw new StepFailure(id, phase, message, e);
     }
   };
   const skip = (phase: StepPhase, s: PlanStep | { id: string; title: string }, detail?: string): void => {
@@ -210,7 +212,9 @@ export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxD
           const r = await ssh.exec(s.command, { timeoutMs: execTimeoutMs, ...(signal ? { signal } : {}) });
           const output = tail([r.stdout, r.stderr].filter(Boolean).join('\n'));
           if (r.code !== 0) {
-            throw new DeployError(`\`${s.command}\` exited with ${r.code ?? r.signal ?? 'no status'}${output ? `: ${output}` : ''}`, 'exec');
+            // The last line of stderr (else stdout) says why; the whole output goes to the step's detail.
+            const why = (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.trim();
+            throw new DeployError(`\`${s.command}\` exited with ${r.code ?? r.signal ?? 'no status'}${why ? ` (${why})` : ''}.`, 'exec', `$ ${s.command}${output ? `\n${output}` : ''}`);
           }
           return `$ ${s.command}${output ? `\n${output}` : ''}`;
         }

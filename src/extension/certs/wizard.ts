@@ -18,9 +18,9 @@ import { hostOf } from '../inventory/connections';
 import { log } from '../log';
 import type { Handlers, PanelDefinition, PanelHost } from '../panels/panelHost';
 import type {
-  CaInstructionsView, CertWizardProtocol, CertWizardState, CheckView, DeployView, ImportView, InspectionView,
-  PickedFile, RequestForm, RequestView, WizardSnapshot,
+  CaInstructionsView, CertWizardProtocol, CertWizardState, CheckView, DeployView, ImportView, PickedFile, RequestForm, RequestView, WizardSnapshot,
 } from '../../webview/certs/protocol';
+import type { CertificateInfo } from '../../core/certs/types';
 import { uiStrings } from './strings';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -177,10 +177,10 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
     return inventory.store.list().find((c) => matches(c.url))?.id;
   };
 
-  const defaults = (s: CertWizardState, inspected?: InspectionView): RequestForm => {
+  /** Request form for the host; with the served certificate, its CN when the address is an IP, and its O/OU/L/ST/C. */
+  const defaults = (s: CertWizardState, leaf?: CertificateInfo): RequestForm => {
     const { suggestSans } = core.request();
     const { isIpAddress } = require('../../core/certs/hostname') as typeof import('../../core/certs/hostname'); // eslint-disable-line @typescript-eslint/no-require-imports
-    const leaf = inspected?.chain[0];
     const cn = !isIpAddress(s.host) ? s.host : (leaf?.subject.commonName ?? s.host);
     const sans = suggestSans(cn, isIpAddress(s.host) ? s.host : undefined);
     const attr = (n: string): string | undefined => leaf?.subject.attributes.find((a) => a.name === n)?.value;
@@ -234,7 +234,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
         async inspect(_p, token) {
           const s = st();
           const r = await core.inspect().inspectEndpoint(s.host, s.port, { timeoutMs: 15_000, signal: toAbort(token) });
-          return { ...r, worst: core.analyse().worstSeverity(r.findings) };
+          return { ...r, worst: core.analyse().worstSeverity(r.findings), suggested: defaults(s, r.chain[0]) };
         },
 
         async generate({ form, template, store, keyFile, replace }, token) {

@@ -32,6 +32,7 @@ let inspectError: string | undefined;
 let request: RequestView | undefined;
 let form: RequestForm;
 let keyStore: 'secret' | 'file' = 'secret';
+let formTouched = false;
 let instructions: CaInstructionsView | undefined;
 let imported: ImportView | undefined;
 let certInput: PickedFile | { name: string; text: string } | undefined;
@@ -99,7 +100,7 @@ function copyButton(text: string): HTMLElement {
 }
 function banner(kind: 'ok' | 'error' | 'warning', text: string, extra?: Child): HTMLElement {
   const ic = kind === 'ok' ? icon('pass-filled', 'ico-ok') : kind === 'error' ? icon('error', 'ico-error') : icon('warning', 'ico-warning');
-  return h('div', { class: `banner ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ic, h('div', {}, h('div', {}, text), extra));
+  return h('div', { class: `banner b-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ic, h('div', {}, h('div', {}, text), extra));
 }
 function fmtDate(iso: string): string {
   return iso ? iso.slice(0, 16).replace('T', ' ') + ' UTC' : '';
@@ -176,7 +177,13 @@ function nav(): HTMLElement {
 
 function section(n: number, intro: string, ...body: Child[]): HTMLElement {
   const err = errors.get(`step${n}`);
-  const next = n < 5 ? h('div', { class: 'actions' }, button(`${t('next')}: ${stepName(n + 1)}`, () => go(n + 1), { secondary: true, icon: 'arrow-right', id: `next-${n}` })) : null;
+  const nextButton = n < 5 ? button(`${t('next')}: ${stepName(n + 1)}`, () => go(n + 1), { secondary: true, icon: 'arrow-right', id: `next-${n}` }) : null;
+  const last = body[body.length - 1];
+  let next: HTMLElement | null = null;
+  if (nextButton) {
+    if (last instanceof HTMLElement && last.classList.contains('actions')) last.append(h('span', { class: 'spacer' }), nextButton);
+    else next = h('div', { class: 'actions' }, nextButton);
+  }
   return h('section', { class: 'step', id: `step-${n}`, 'aria-labelledby': `step-${n}-title` },
     h('h2', { id: `step-${n}-title`, tabindex: '-1' }, `${n}. ${stepName(n)}`),
     h('p', { class: 'intro' }, intro),
@@ -223,7 +230,7 @@ function inspectStep(): HTMLElement {
       const ul = h('ul', { class: 'findings', id: 'findings' });
       const order = { error: 0, warning: 1, info: 2 } as const;
       for (const f of [...inspection.findings].sort((a, b) => order[a.severity] - order[b.severity])) {
-        ul.append(h('li', { class: `sev-${f.severity}`, 'data-code': f.code },
+        ul.append(h('li', { class: `f-${f.severity}`, 'data-code': f.code },
           icon(f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info', `ico-${f.severity}`),
           h('div', {}, h('span', { class: `sevtag ico-${f.severity}` }, f.severity), f.message)));
       }
@@ -240,6 +247,7 @@ async function doInspect(): Promise<void> {
   render();
   try {
     inspection = await client.request('inspect', {});
+    if (!request && !formTouched) form = inspection.suggested;
   } catch (e) {
     inspectError = (e as Error).message;
   } finally {
@@ -253,7 +261,7 @@ function requestStep(): HTMLElement {
   const body: Child[] = [];
   const bits = el('vscode-single-select', { id: 'bits' }) as HTMLElement & { value: string };
   for (const b of ['2048', '3072', '4096']) bits.append(el('vscode-option', { value: b, ...(String(form.bits) === b ? { selected: true } : {}) }, `${b}-bit RSA`));
-  bits.addEventListener('change', () => { form = { ...form, bits: Number(bits.value) as 2048 }; });
+  bits.addEventListener('change', () => { formTouched = true; form = { ...form, bits: Number(bits.value) as 2048 }; });
   const store = h('div', { class: 'segmented', role: 'group', 'aria-label': t('keyStore') });
   for (const [k, label] of [['secret', t('keySecret')], ['file', t('keyFile')]] as const) {
     const b = h('button', { type: 'button', id: `store-${k}`, 'aria-pressed': keyStore === k ? 'true' : 'false' }, label);
@@ -262,13 +270,13 @@ function requestStep(): HTMLElement {
   }
   body.push(h('div', { class: 'form' },
     h('div', { class: 'field' }, h('label', { for: 'bits' }, t('keySize')), bits),
-    textfield('cn', t('cn'), form.cn, (v) => { form = { ...form, cn: v }; }),
-    textfield('sans', t('sanList'), form.sans.join(', '), (v) => { form = { ...form, sans: v.split(/[,\s]+/).filter(Boolean) }; }, { wide: true }),
-    textfield('o', t('o'), form.o ?? '', (v) => { form = { ...form, o: v }; }),
-    textfield('ou', t('ou'), form.ou ?? '', (v) => { form = { ...form, ou: v }; }),
-    textfield('l', t('l'), form.l ?? '', (v) => { form = { ...form, l: v }; }),
-    textfield('st', t('st'), form.st ?? '', (v) => { form = { ...form, st: v }; }),
-    textfield('c', t('c'), form.c ?? '', (v) => { form = { ...form, c: v }; }),
+    textfield('cn', t('cn'), form.cn, (v) => { formTouched = true; form = { ...form, cn: v }; }),
+    textfield('sans', t('sanList'), form.sans.join(', '), (v) => { formTouched = true; form = { ...form, sans: v.split(/[,\s]+/).filter(Boolean) }; }, { wide: true }),
+    textfield('o', t('o'), form.o ?? '', (v) => { formTouched = true; form = { ...form, o: v }; }),
+    textfield('ou', t('ou'), form.ou ?? '', (v) => { formTouched = true; form = { ...form, ou: v }; }),
+    textfield('l', t('l'), form.l ?? '', (v) => { formTouched = true; form = { ...form, l: v }; }),
+    textfield('st', t('st'), form.st ?? '', (v) => { formTouched = true; form = { ...form, st: v }; }),
+    textfield('c', t('c'), form.c ?? '', (v) => { formTouched = true; form = { ...form, c: v }; }),
     h('div', { class: 'field wide' }, h('span', { class: 'label' }, t('keyStore')), h('div', {}, store))));
   body.push(h('div', { class: 'actions' },
     button(busy.has('generate') ? t('generating') : request ? t('regenerate') : t('generate'), () => void doGenerate(), { icon: 'key', disabled: busy.has('generate'), id: 'generate', ...(request ? { secondary: true } : {}) }),
@@ -338,7 +346,7 @@ function importStep(): HTMLElement {
   if (imported) {
     if (imported.error) body.push(banner('error', imported.error));
     else {
-      const dl = h('dl', { class: 'facts' });
+      const dl = h('dl', { class: 'facts', id: 'verify-result' });
       const row = (k: string, v: Child): void => { dl.append(h('dt', {}, k), h('dd', {}, v)); };
       row(t('certificate'), `${imported.subject}  (${imported.certName}${imported.chainNames.length ? ` + ${imported.chainNames.join(', ')}` : ''})`);
       row(t('issuer'), imported.issuer);
@@ -369,10 +377,10 @@ async function pick(purpose: 'cert' | 'chain'): Promise<void> {
 }
 
 async function doVerify(): Promise<void> {
-  const cert = certPaste.trim() ? { name: 'pasted', text: certPaste } : certInput;
+  const cert = certPaste.trim() ? { name: 'PEM', text: certPaste } : certInput;
   if (!cert) return;
   const chain: (PickedFile | { name: string; text: string })[] = [...chainInputs];
-  if (chainPaste.trim()) chain.push({ name: 'pasted chain', text: chainPaste });
+  if (chainPaste.trim()) chain.push({ name: 'PEM', text: chainPaste });
   busy.add('verify');
   errors.delete('step3');
   render();
@@ -383,6 +391,7 @@ async function doVerify(): Promise<void> {
   } finally {
     busy.delete('verify');
     render();
+    document.getElementById('verify-result')?.scrollIntoView({ block: 'start' });
   }
 }
 
@@ -419,7 +428,11 @@ function deployStep(): HTMLElement {
   if (!imported?.ok) body.push(banner('warning', t('needImport')));
   const pw = el('vscode-textfield', { id: 'ssh-password', type: 'password', placeholder: snap!.ssh.passwordStored ? t('passwordStored') : '' }) as HTMLElement & { value: string };
   pw.value = ssh.password;
-  pw.addEventListener('input', () => { ssh.password = pw.value; });
+  pw.addEventListener('input', () => {
+    ssh.password = pw.value;
+    const d = document.getElementById('deploy') as (HTMLElement & { disabled: boolean }) | null;
+    if (d) d.disabled = !deployReady();
+  });
   const save = el('vscode-checkbox', { id: 'save-password', ...(ssh.savePassword ? { checked: true } : {}) }, t('savePassword')) as HTMLElement & { checked: boolean };
   save.addEventListener('change', () => { ssh.savePassword = save.checked; });
   body.push(h('div', { class: 'form' },
@@ -429,33 +442,42 @@ function deployStep(): HTMLElement {
     h('div', { class: 'field' }, h('label', { for: 'ssh-password' }, t('sshPassword')), pw),
     h('div', { class: 'field wide' }, h('div', { class: 'row' }, save, snap!.ssh.passwordStored ? button(t('forgetPassword'), () => void client.request('forgetPassword', { sshHost: ssh.sshHost }).then(reload), { secondary: true, id: 'forget-password' }) : null))));
   // host key
-  const pinned = hostKey ? hostKey.status === 'pinned' : !!snap!.ssh.pinnedHostKey && snap!.ssh.sshHost === ssh.sshHost && snap!.ssh.sshPort === ssh.sshPort;
+  const pinned = isPinned();
   const hk = h('div', { class: 'hostkey', id: 'hostkey' });
   if (hostKey) {
     const msg = hostKey.status === 'pinned' ? t('hostKeyPinned') : hostKey.status === 'changed' ? t('hostKeyChanged') : t('hostKeyUnknown');
-    hk.append(h('div', { class: 'row' }, icon(hostKey.status === 'pinned' ? 'pass-filled' : hostKey.status === 'changed' ? 'error' : 'key', hostKey.status === 'pinned' ? 'ico-ok' : hostKey.status === 'changed' ? 'ico-error' : 'ico-info'), msg),
-      h('div', { class: 'thumb' }, `${hostKey.keyType ?? ''} ${hostKey.fingerprint}`),
-      h('div', { class: 'thumb muted' }, hostKey.status === 'changed' ? `pinned: ${hostKey.pinned}` : ''),
-      h('div', { class: 'actions' }, hostKey.status !== 'pinned' ? button(t('pin'), () => void doPin(), { icon: 'pinned', id: 'pin-host-key' }) : ''));
+    const ic = hostKey.status === 'pinned' ? icon('pass-filled', 'ico-ok') : hostKey.status === 'changed' ? icon('error', 'ico-error') : icon('key', 'ico-info');
+    hk.append(h('div', { class: 'keyline' }, ic, h('span', {}, msg)), h('div', { class: 'thumb' }, `${hostKey.keyType ?? ''} ${hostKey.fingerprint}`));
+    if (hostKey.status === 'changed') hk.append(h('div', { class: 'thumb muted' }, `pinned: ${hostKey.pinned}`));
+    if (hostKey.status !== 'pinned') hk.append(h('div', { class: 'actions' }, button(t('pin'), () => void doPin(), { icon: 'pinned', id: 'pin-host-key' })));
   } else if (pinned) {
-    hk.append(h('div', { class: 'row' }, icon('pass-filled', 'ico-ok'), t('hostKeyPinned')), h('div', { class: 'thumb' }, snap!.ssh.pinnedHostKey!));
+    hk.append(h('div', { class: 'keyline' }, icon('pass-filled', 'ico-ok'), h('span', {}, t('hostKeyPinned'))), h('div', { class: 'thumb' }, snap!.ssh.pinnedHostKey!));
   }
   body.push(h('div', { class: 'actions' }, button(t('checkHostKey'), () => void doHostKey(), { secondary: true, icon: 'key', id: 'check-host-key', disabled: busy.has('hostkey') })), hk.childNodes.length ? hk : null);
   body.push(h('div', { class: 'actions' },
-    button(busy.has('deploy') ? t('deploying') : t('deploy'), () => void doDeploy(), { icon: 'cloud-upload', id: 'deploy', disabled: busy.has('deploy') || !imported?.ok || !pinned || (!ssh.password && !snap!.ssh.passwordStored) }),
+    button(busy.has('deploy') ? t('deploying') : t('deploy'), () => void doDeploy(), { icon: 'cloud-upload', id: 'deploy', disabled: !deployReady() }),
     busy.has('deploy') ? el('vscode-progress-ring') : null));
   if (deployResult) {
+    body.push(h('div', { id: 'deploy-result' }));
     if (deployResult.ok) {
       body.push(banner('ok', t('deployOk'), h('div', {},
         h('div', { class: 'thumb' }, `${t('liveThumb')}: ${deployResult.liveSha256 ?? ''}`),
         deployResult.connectionPinUpdated ? h('div', {}, t('pinUpdated')) : null)));
     } else {
       body.push(banner('error', deployResult.error ?? t('deployFailed'),
-        deployResult.rolledBack ? h('div', {}, deployResult.previousCertServed ? t('rolledBack') : t('rollbackIncomplete')) : null));
+        deployResult.rolledBack && !deployResult.previousCertServed ? h('div', {}, t('rollbackIncomplete')) : null));
     }
   }
   if (deploySteps.length) body.push(progressList(deploySteps));
   return section(5, t('deployIntro'), ...body);
+}
+
+function isPinned(): boolean {
+  return hostKey ? hostKey.status === 'pinned' : !!snap!.ssh.pinnedHostKey && snap!.ssh.sshHost === ssh.sshHost && snap!.ssh.sshPort === ssh.sshPort;
+}
+
+function deployReady(): boolean {
+  return !busy.has('deploy') && !!imported?.ok && isPinned() && (!!ssh.password || snap!.ssh.passwordStored);
 }
 
 function progressList(steps: readonly StepView[]): HTMLElement {
@@ -506,13 +528,17 @@ async function doDeploy(): Promise<void> {
     if (r) {
       deployResult = r;
       deploySteps = [...r.steps];
-      ssh.password = '';
+      if (r.ok) {
+        ssh.password = '';
+        void doInspect();
+      }
     }
   } catch (e) {
     errors.set('step5', (e as Error).message);
   } finally {
     busy.delete('deploy');
     await reload();
+    document.getElementById('deploy-result')?.scrollIntoView({ block: 'start' });
   }
 }
 

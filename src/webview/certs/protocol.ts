@@ -141,7 +141,11 @@ export interface WizardSnapshot {
   readonly pfxPassword: string;
 }
 
-export type InspectionView = EndpointInspection & { readonly worst: 'error' | 'warning' | 'info' | 'none' };
+export type InspectionView = EndpointInspection & {
+  readonly worst: 'error' | 'warning' | 'info' | 'none';
+  /** Request form suggested from what the host serves (its CN when the address is an IP). */
+  readonly suggested: RequestForm;
+};
 
 export interface PickedFile {
   readonly name: string;

@@ -28,9 +28,9 @@ section.step > p.intro { color: var(--vscode-descriptionForeground); margin-bott
 .thumb { font-family: var(--vscode-editor-font-family); font-size: 0.92em; overflow-wrap: anywhere; }
 ul.findings, ul.checks, ul.progress, ul.files { list-style: none; padding: 0; margin: 6px 0; }
 ul.findings li, ul.checks li { display: grid; grid-template-columns: 20px minmax(0, 1fr); gap: 2px 8px; padding: 6px 8px; border-left: 3px solid transparent; margin: 4px 0; background: var(--vscode-textCodeBlock-background); border-radius: 0 3px 3px 0; }
-li.sev-error, li.st-fail { border-left-color: var(--vscode-problemsErrorIcon-foreground) !important; }
-li.sev-warning, li.st-warn { border-left-color: var(--vscode-problemsWarningIcon-foreground) !important; }
-li.sev-info { border-left-color: var(--vscode-problemsInfoIcon-foreground) !important; }
+li.f-error, li.st-fail { border-left-color: var(--vscode-problemsErrorIcon-foreground) !important; }
+li.f-warning, li.st-warn { border-left-color: var(--vscode-problemsWarningIcon-foreground) !important; }
+li.f-info { border-left-color: var(--vscode-problemsInfoIcon-foreground) !important; }
 li.st-pass { border-left-color: var(--vscode-testing-iconPassed) !important; }
 .ico-error { color: var(--vscode-problemsErrorIcon-foreground); }
 .ico-warning { color: var(--vscode-problemsWarningIcon-foreground); }
@@ -47,12 +47,12 @@ ul.checks ul.details { margin: 4px 0 0; padding-left: 18px; }
 vscode-textfield, vscode-single-select, vscode-textarea { width: 100%; }
 .actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 12px 0; }
 .codeblock { position: relative; }
-.codeblock pre { margin: 4px 0 10px; padding-right: 90px; max-height: 260px; overflow: auto; }
+.codeblock pre { margin: 4px 0 10px; padding-right: 90px; max-height: 150px; overflow: auto; }
 .codeblock vscode-button { position: absolute; top: 6px; right: 6px; }
 .banner { display: flex; gap: 10px; align-items: flex-start; padding: 10px 12px; border-radius: 4px; margin: 10px 0; border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
-.banner.ok { border-color: var(--vscode-testing-iconPassed); }
-.banner.error { border-color: var(--vscode-inputValidation-errorBorder, var(--vscode-problemsErrorIcon-foreground)); background: var(--vscode-inputValidation-errorBackground, transparent); }
-.banner.warning { border-color: var(--vscode-problemsWarningIcon-foreground); }
+.banner.b-ok { border-color: var(--vscode-testing-iconPassed); }
+.banner.b-error { border-color: var(--vscode-inputValidation-errorBorder, var(--vscode-problemsErrorIcon-foreground)); background: var(--vscode-inputValidation-errorBackground, transparent); }
+.banner.b-warning { border-color: var(--vscode-problemsWarningIcon-foreground); }
 .banner .codicon { margin-top: 2px; }
 ul.progress li { display: grid; grid-template-columns: 20px minmax(0, 1fr) auto; gap: 2px 8px; padding: 3px 4px; align-items: start; }
 ul.progress li .detail { grid-column: 2 / 4; white-space: pre-wrap; font-family: var(--vscode-editor-font-family); font-size: 0.9em; color: var(--vscode-descriptionForeground); }
@@ -64,6 +64,9 @@ ol.plain li { margin: 3px 0; }
 ol.checklist { padding-left: 22px; }
 ol.checklist li { margin: 10px 0; }
 ol.checklist .src { font-size: 0.88em; color: var(--vscode-descriptionForeground); }
+.keyline { display: grid; grid-template-columns: 20px minmax(0, 1fr); gap: 8px; align-items: start; margin-bottom: 4px; }
+.actions .spacer { flex: 1; }
+vscode-textarea { font-family: var(--vscode-editor-font-family); }
 .hostkey { padding: 10px 12px; border-radius: 4px; background: var(--vscode-textCodeBlock-background); margin: 8px 0; }
 .chainlist { margin: 0; padding-left: 18px; }
 .segmented { display: inline-flex; border: 1px solid var(--vscode-button-border, var(--vscode-contrastBorder, var(--vscode-panel-border))); border-radius: 4px; overflow: hidden; }
