@@ -2,6 +2,7 @@
  * `vlab cert …`: inspect a host's TLS certificate, make a key + CSR, check what the CA returned,
  * and build rui.pfx. The certificate core (and node-forge) is loaded only when a command runs.
  */
+import { readInputFile } from '../files';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliInvocation } from '../command';
@@ -42,12 +43,7 @@ function required(inv: CliInvocation, name: string): string {
 }
 
 async function readInput(inv: CliInvocation, file: string): Promise<Buffer> {
-  try {
-    return await fsp.readFile(path.resolve(inv.io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliFailure(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? (e as Error).message})`, 'not-found');
-  }
+  return (await readInputFile(inv, file)).bytes;
 }
 
 /** Writes via a temp file + rename; refuses to replace an existing file unless `force`. */

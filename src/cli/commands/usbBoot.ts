@@ -10,7 +10,7 @@
  * read-only file, missing or non-ISO image, already applied / not applied. Writes are atomic with
  * a backup (FILE.bak) unless --no-backup.
  */
-import { promises as fsp } from 'node:fs';
+import { readInputFile } from '../files';
 import * as path from 'node:path';
 import { CliFailure, EXIT_OK, UsageError, emit, type CliCommand, type CliInvocation } from '../command';
 import { VmxDocument } from '../../core/vmx/document';
@@ -69,14 +69,7 @@ async function run(inv: CliInvocation): Promise<number> {
   if (!(ROUTES as readonly string[]).includes(route)) throw new UsageError(`--route must be one of ${ROUTES.join(', ')}`);
   if (!(USB as readonly string[]).includes(usb)) throw new UsageError(`--usb must be one of ${USB.join(', ')}`);
 
-  let bytes: Buffer;
-  try {
-    bytes = await fsp.readFile(abs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliFailure(`${file}: no such file`, 'not-found');
-    throw new CliFailure(`${file}: cannot read (${code ?? (e as Error).message})`, 'read-failed');
-  }
+  const { bytes } = await readInputFile(inv, file);
   try {
     if (!dryRun) await preflightVmxFile(abs);
     const doc = VmxDocument.parse(bytes);

@@ -4,6 +4,7 @@
  * runs the backup rules and prints findings plus a job summary. Exit 1 when an error-level
  * finding exists.
  */
+import { requireInputFile } from '../files';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliInvocation } from '../command';
@@ -19,18 +20,6 @@ import { diagnose } from '../../core/backup/rules';
 function list(v: unknown): string[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-
-async function mustExist(cwd: string, file: string): Promise<string> {
-  const abs = path.resolve(cwd, file);
-  try {
-    const st = await fsp.stat(abs);
-    if (!st.isFile()) throw new CliFailure(`${file}: not a file`, 'not-a-file');
-  } catch (e) {
-    if (e instanceof CliFailure) throw e;
-    throw new CliFailure(`${file}: no such file`, 'not-found');
-  }
-  return abs;
 }
 
 /** Reads the small descriptor .vmdk files a .vmx names, to recognise raw device mappings. */
@@ -114,8 +103,7 @@ export function renderReport(findings: Finding[], logs: LogAnalysis | undefined,
 }
 
 async function runAnalyze(inv: CliInvocation): Promise<number> {
-  const cwd = inv.io.cwd;
-  const logFiles = await Promise.all(inv.positionals.map((f) => mustExist(cwd, f)));
+  const logFiles = await Promise.all(inv.positionals.map((f) => requireInputFile(inv, f)));
   const hints: FactHints = {};
   const createdOn = inv.values['created-on'];
   if (typeof createdOn === 'string') {
@@ -127,12 +115,12 @@ async function runAnalyze(inv: CliInvocation): Promise<number> {
 
   const facts: VmFacts[] = [];
   for (const f of list(inv.values.vmx)) {
-    const abs = await mustExist(cwd, f);
+    const abs = await requireInputFile(inv, f);
     const doc = VmxDocument.parse(await fsp.readFile(abs));
     facts.push(factsFromVmxDocument(doc, f, { ...hints, descriptors: await readDescriptors(doc, abs, f) }));
   }
   for (const f of list(inv.values.api)) {
-    const abs = await mustExist(cwd, f);
+    const abs = await requireInputFile(inv, f);
     let obj: unknown;
     try {
       obj = JSON.parse(await fsp.readFile(abs, 'utf8'));

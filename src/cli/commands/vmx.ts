@@ -10,7 +10,7 @@
  * set/unset refuse (exit 1, file untouched) when the VM is running (a *.lck beside the file) or
  * when the key is on several lines.
  */
-import { promises as fsp } from 'node:fs';
+import { readInputFile } from '../files';
 import * as path from 'node:path';
 import { CliFailure, EXIT_FINDINGS, EXIT_OK, emit, type CliCommand, type CliInvocation } from '../command';
 import { VmxDocument, VmxEncodingError } from '../../core/vmx/document';
@@ -18,21 +18,8 @@ import { lintVmx, type VmxDiagnostic } from '../../core/vmx/lint';
 import { findVmLocks, writeFileAtomic, WriteRefusedError } from '../../core/vmx/fsutil';
 import { lookupKey, matchDescription } from '../../core/vmx/catalog';
 
-function resolvePath(inv: CliInvocation, file: string): string {
-  return path.resolve(inv.io.cwd, file);
-}
-
 async function readVmx(inv: CliInvocation, file: string): Promise<{ abs: string; bytes: Buffer; doc: VmxDocument }> {
-  const abs = resolvePath(inv, file);
-  let bytes: Buffer;
-  try {
-    bytes = await fsp.readFile(abs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliFailure(`${file}: no such file`, 'not-found');
-    if (code === 'EISDIR') throw new CliFailure(`${file}: is a directory`, 'not-a-file');
-    throw new CliFailure(`${file}: cannot read (${code ?? (e as Error).message})`, 'read-failed');
-  }
+  const { abs, bytes } = await readInputFile(inv, file);
   return { abs, bytes, doc: VmxDocument.parse(bytes) };
 }
 
