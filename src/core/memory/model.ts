@@ -9,6 +9,12 @@ import { ladder, stateFromCounter, stateFromFreePct, type LadderStep, type Memor
 
 export type Figures = Partial<Record<MetricKey, number>>;
 
+/**
+ * Which sample the summary uses: the latest (live charts) or the worst of the series (a capture
+ * read afterwards: peak balloon and swap, least free memory).
+ */
+export type Basis = 'latest' | 'worst';
+
 export interface VmMemory {
   id: string;
   name: string;
@@ -60,22 +66,27 @@ export function latestFigures(s: EntitySeries | undefined): Figures {
   return out;
 }
 
-export function maxFigures(s: EntitySeries | undefined): Figures {
+export function maxFigures(s: EntitySeries | undefined, lowIsWorse: readonly MetricKey[] = []): Figures {
   const out: Figures = {};
   if (!s) return out;
   for (const [k, arr] of Object.entries(s.values) as Array<[MetricKey, Array<number | null>]>) {
+    const low = lowIsWorse.includes(k);
     let m: number | undefined;
-    for (const v of arr) if (v !== null && (m === undefined || v > m)) m = v;
+    for (const v of arr) if (v !== null && (m === undefined || (low ? v < m : v > m))) m = v;
     if (m !== undefined) out[k] = m;
   }
   return out;
 }
 
+function figures(s: EntitySeries | undefined, basis: Basis): Figures {
+  return basis === 'worst' ? maxFigures(s, ['free']) : latestFigures(s);
+}
+
 /** Below this (MB) a balloon or swap figure is noise, not reclamation. */
 const EPSILON_MB = 0.5;
 
-export function vmMemory(id: string, name: string, s: EntitySeries | undefined, config: { memoryMB?: number; numCpu?: number } = {}): VmMemory {
-  const latest = latestFigures(s);
+export function vmMemory(id: string, name: string, s: EntitySeries | undefined, config: { memoryMB?: number; numCpu?: number } = {}, basis: Basis = 'latest'): VmMemory {
+  const latest = figures(s, basis);
   const max = maxFigures(s);
   const idle = latest.granted !== undefined && latest.active !== undefined ? Math.max(0, latest.granted - latest.active) : undefined;
   return {
@@ -90,8 +101,8 @@ export function vmMemory(id: string, name: string, s: EntitySeries | undefined, 
   };
 }
 
-export function hostMemory(id: string, name: string, s: EntitySeries | undefined, vms: VmMemory[], totalMB?: number): HostMemory {
-  const latest = latestFigures(s);
+export function hostMemory(id: string, name: string, s: EntitySeries | undefined, vms: VmMemory[], totalMB?: number, basis: Basis = 'latest'): HostMemory {
+  const latest = figures(s, basis);
   const freeMB = latest.free ?? (totalMB !== undefined && latest.consumed !== undefined ? Math.max(0, totalMB - latest.consumed) : undefined);
   const freePct = freeMB !== undefined && totalMB ? (freeMB / totalMB) * 100 : undefined;
   let state: MemoryState | undefined;

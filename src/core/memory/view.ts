@@ -8,7 +8,7 @@ import { METRIC_BY_KEY } from './counters';
 import { decimateMinMax } from './decimate';
 import type { EsxtopCapture, EsxtopEntity } from './esxtop';
 import { entitySeries } from './esxtop';
-import { hostMemory, vmMemory, type HostMemory, type VmMemory } from './model';
+import { hostMemory, vmMemory, type Basis, type HostMemory, type VmMemory } from './model';
 import { STATES, type StateInfo } from './state';
 
 /** Colour tokens: the webview reads `--vscode-<token>` from the theme. */
@@ -136,13 +136,18 @@ function hostCharts(h: LiveHost, vms: LiveVm[]): ChartSpec[] {
   const charts: ChartSpec[] = [];
   const s = h.series;
   if (s) {
-    const series = lineSeries(s, [['consumed', 'charts-blue'], ['free', 'charts-green']], true);
-    if (h.totalMB) {
+    const stacked = lineSeries(s, [['consumed', 'charts-blue'], ['free', 'charts-green']], true);
+    if (stacked.length) charts.push({ id: 'host', title: 'Host memory: consumed + free (stacked)', unit: 'MB', t: s.t, series: stacked });
+    const free = lineSeries(s, [['free', 'charts-green']]);
+    if (free.length && h.totalMB) {
       for (const st of STATES.slice(0, 3)) {
-        series.push({ label: `${st.state} threshold (${st.thresholdPct}% free)`, values: s.t.map(() => h.totalMB! * (1 - st.thresholdPct / 100)), color: st.state === 'high' ? 'charts-yellow' : st.state === 'soft' ? 'charts-orange' : 'charts-red', dash: true });
+        free.push({
+          label: `${st.state} (${st.thresholdPct}% free)`, values: s.t.map(() => (h.totalMB! * st.thresholdPct) / 100),
+          color: st.state === 'high' ? 'charts-yellow' : st.state === 'soft' ? 'charts-orange' : 'charts-red', dash: true,
+        });
       }
+      charts.push({ id: 'hostFree', title: 'Free memory and the state thresholds', unit: 'MB', t: s.t, series: free });
     }
-    if (series.length) charts.push({ id: 'host', title: 'Host memory: consumed + free (stacked)', unit: 'MB', t: s.t, series });
     const rec = lineSeries(s, [['shared', 'charts-blue'], ['sharedCommon', 'charts-purple'], ['sharedSaved', 'charts-green'], ['balloon', 'charts-orange'], ['swapped', 'charts-red'], ['compressed', 'charts-yellow']]);
     if (rec.length) charts.push({ id: 'hostReclaim', title: 'Page sharing, balloon and swap on the host', unit: 'MB', t: s.t, series: rec });
   }
@@ -174,9 +179,9 @@ function spanOf(charts: ChartSpec[]): [number, number] | undefined {
   return a <= b ? [a, b] : undefined;
 }
 
-export function hostView(h: LiveHost, opts: { range?: RangeName; notes?: string[]; window?: [number, number]; now?: number; title?: string; subtitle?: string; kind?: 'host' | 'esxtop' } = {}): MemoryView {
-  const vms = h.vms.map((v) => vmMemory(v.id, v.name, v.series, v));
-  const model = hostMemory(h.id, h.name, h.series, vms, h.totalMB);
+export function hostView(h: LiveHost, opts: { range?: RangeName; notes?: string[]; window?: [number, number]; now?: number; title?: string; subtitle?: string; kind?: 'host' | 'esxtop'; basis?: Basis } = {}): MemoryView {
+  const vms = h.vms.map((v) => vmMemory(v.id, v.name, v.series, v, opts.basis));
+  const model = hostMemory(h.id, h.name, h.series, vms, h.totalMB, opts.basis);
   const charts = hostCharts(h, h.vms);
   return {
     kind: opts.kind ?? 'host', title: opts.title ?? h.name,
@@ -212,9 +217,12 @@ export function esxtopView(cap: EsxtopCapture, fileName: string, opts: { window?
     return { id: e.id, name: e.name, memoryMB: sz && sz.length ? Math.round(sz[sz.length - 1]) : undefined, series: s };
   });
   const view = hostView({ id: 'host', name: cap.host, totalMB: total, series: hs, vms }, {
-    ...opts, kind: 'esxtop', title: `${fileName} — ${cap.host || 'esxtop'}`,
+    ...opts, kind: 'esxtop', basis: 'worst', title: `${fileName} — ${cap.host || 'esxtop'}`,
     subtitle: `${cap.rows} samples${cap.intervalSeconds ? ` every ${cap.intervalSeconds} s` : ''} · ${cap.vms.length} VMs · esxtop batch capture`,
-    notes: [`${cap.used} of ${cap.columns} columns are memory counters; the rest (CPU, disk, network) were skipped.`],
+    notes: [
+      'Figures and state are the worst of the capture (peak balloon and swap, least free memory), not its last sample.',
+      `${cap.used} of ${cap.columns} columns are memory counters; the rest (CPU, disk, network) were skipped.`,
+    ],
   });
   return view;
 }

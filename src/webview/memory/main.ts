@@ -106,9 +106,11 @@ function scheduleDetail(): void {
   detailTimer = setTimeout(() => void load(zoom), 250);
 }
 
-function fmtAxis(v: number, unit: string): string {
-  if (unit === 'MB' && Math.abs(v) >= 10240) return `${(v / 1024).toFixed(Math.abs(v) >= 102400 ? 0 : 1)} GB`;
-  return `${v.toLocaleString(undefined, { maximumFractionDigits: unit === 'MB/s' ? 2 : 0 })}${unit === 'MB/s' ? ' MB/s' : ' MB'}`;
+/** Tick labels of one axis in one unit: GB when the largest tick reaches 10 GB. */
+function fmtTicks(vals: number[], unit: string): string[] {
+  const top = Math.max(...vals.map((v) => Math.abs(v)));
+  if (unit === 'MB' && top >= 10240) return vals.map((v) => `${(v / 1024).toLocaleString(undefined, { maximumFractionDigits: 1 })} GB`);
+  return vals.map((v) => `${v.toLocaleString(undefined, { maximumFractionDigits: unit === 'MB/s' ? 2 : 0 })}${unit === 'MB/s' ? ' MB/s' : ' MB'}`);
 }
 
 function chartData(spec: ChartSpec, width: number): { data: uPlot.AlignedData; raw: Array<Array<number | null>> } {
@@ -132,7 +134,7 @@ function chartData(spec: ChartSpec, width: number): { data: uPlot.AlignedData; r
 
 function renderChart(spec: ChartSpec, box: HTMLElement): void {
   const width = Math.max(320, box.clientWidth - 4);
-  const height = spec.id === 'host' || spec.id === 'vmStack' ? 240 : 200;
+  const height = spec.id === 'host' || spec.id === 'vmStack' ? 220 : 180;
   const { data, raw } = chartData(spec, width);
   const fg = cssVar('foreground', '#cccccc');
   const grid = withAlpha(color('charts-lines'), 0.25);
@@ -144,8 +146,8 @@ function renderChart(spec: ChartSpec, box: HTMLElement): void {
     width, height,
     scales: { x: { time: true, ...(zoom ? { min: zoom[0] / 1000, max: zoom[1] / 1000 } : {}) }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
     axes: [
-      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 78, values: (_u, vals) => vals.map((v) => fmtAxis(v, spec.unit)) },
+      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, space: 80 },
+      { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 78, values: (_u, vals) => fmtTicks(vals, spec.unit) },
     ],
     series: [
       { label: t('Time'), value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleString()) },
@@ -333,14 +335,14 @@ function render(): void {
   if (error) app.append(h('p', { class: 'error' }, icon('error'), ' ', error));
   if (flash) app.append(h('p', { class: 'flash' }, icon('check'), ' ', flash));
   for (const n of v.notes) app.append(h('p', { class: 'muted note' }, icon('info'), ' ', n));
-  const top = h('div', { class: 'top' });
-  if (v.kind === 'vm' && v.vm) top.append(vmPanel(v.vm));
-  if (v.kind !== 'vm' && v.host) top.append(hostPanel(v.host));
+  // Charts on the left, the host's situation beside them (stacked on narrow panels).
+  const side = h('aside', { class: 'side' });
+  if (v.kind === 'vm' && v.vm) side.append(vmPanel(v.vm));
+  if (v.kind !== 'vm' && v.host) side.append(hostPanel(v.host));
   const lad = ladderPanel(v);
-  if (lad) top.append(lad);
-  app.append(top);
+  if (lad) side.append(lad);
   const charts = h('section', { class: 'charts' });
-  app.append(charts);
+  app.append(h('div', { class: 'layout' }, charts, side));
   if (!v.charts.length) charts.append(h('p', { class: 'muted' }, t('No samples yet for this range. Real-time statistics need the host to be connected; historical ranges need vCenter statistics.')));
   for (const c of v.charts) {
     const box = h('div', { class: 'chart', 'data-chart': c.id });

@@ -16,8 +16,10 @@ h3 { margin: 10px 0 4px; font-size: 0.95em; }
 .state-soft { color: var(--vscode-charts-orange, #d18616); }
 .state-hard, .state-low { color: var(--vscode-charts-red, #f14c4c); }
 .state-unknown { color: var(--vscode-descriptionForeground); }
-.top { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 12px; margin-top: 10px; }
-.top .card { margin: 0; }
+.layout { display: grid; grid-template-columns: minmax(0, 1fr) 360px; gap: 16px; align-items: start; margin-top: 8px; }
+@media (max-width: 760px) { .layout { grid-template-columns: minmax(0, 1fr); } .side { order: -1; } }
+.side { display: flex; flex-direction: column; gap: 10px; }
+.side .card { margin: 0; }
 .figures { display: flex; gap: 22px; flex-wrap: wrap; margin: 4px 0 10px; }
 .figure-value { font-size: 1.35em; font-weight: 600; }
 .figure-label { font-size: 0.85em; }
@@ -27,7 +29,7 @@ td { padding: 3px 8px 3px 0; vertical-align: top; border-top: 1px solid var(--vs
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .vm-table td:first-child { white-space: nowrap; }
 .overhead td:last-child { font-size: 0.9em; }
-ol.steps { list-style: none; padding: 0; margin: 6px 0 10px; display: grid; grid-template-columns: repeat(3, 1fr); gap: 8px; }
+ol.steps { list-style: none; padding: 0; margin: 6px 0 10px; display: flex; flex-direction: column; gap: 6px; }
 .step { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, #8884)); border-radius: 4px; padding: 6px 8px; opacity: 0.75; }
 .step.active { opacity: 1; border-color: var(--vscode-charts-orange, #d18616); }
 .step[data-step="tps"].active { border-color: var(--vscode-testing-iconPassed, #73c991); }
@@ -39,13 +41,15 @@ ol.steps { list-style: none; padding: 0; margin: 6px 0 10px; display: grid; grid
 .tag-next { background: transparent; border: 1px dashed var(--vscode-descriptionForeground); color: var(--vscode-descriptionForeground); }
 .where { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; margin: 6px 0; }
 table.states tr.current td { background: var(--vscode-list-inactiveSelectionBackground, #8882); }
-.charts { margin-top: 14px; }
-.chart-card { margin: 14px 0 6px; }
+.charts { min-width: 0; }
+.chart-card { margin: 4px 0 14px; }
+.chart-card h3 { margin: 6px 0 2px; }
 .small { font-size: 0.85em; font-weight: normal; }
 .note { font-size: 0.9em; margin: 4px 0; }
 .flash { color: var(--vscode-testing-iconPassed); }
 .uplot { font-family: var(--vscode-font-family); color: var(--vscode-foreground); width: 100%; }
-.u-legend { font-size: 12px; text-align: left; margin: 2px 0 0 72px; }
+.u-legend { font-size: 12px; text-align: left; margin: 2px 0 0 72px; display: block; max-width: calc(100% - 72px); }
+.u-legend.u-inline tbody { display: flex; flex-wrap: wrap; gap: 0 10px; }
 .u-legend .u-series > * { padding: 1px 4px; }
 .u-legend th { font-weight: normal; }
 .u-select { background: var(--vscode-editor-selectionBackground, rgba(128,128,128,0.2)); opacity: 0.5; }
