@@ -36,3 +36,33 @@ describe('e2e: the packaged extension in code-server', () => {
     await page.keyboard.press('Escape');
   });
 });
+
+describe('e2e: the Getting Started walkthrough', () => {
+  let wb: Workbench;
+  before(async () => {
+    wb = await openPackagedWorkbench(join(REPO, 'test', 'fixtures', 'workspace'));
+  });
+  after(async () => wb?.close());
+
+  it('opens from "Welcome: Open Walkthrough…" with its six steps and their media', async () => {
+    const { page } = wb;
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill('>Welcome: Open Walkthrough');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Walkthrough' }).first().click();
+    await input.fill('Get Started with vSphere Lab');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with vSphere Lab' }).first().click();
+    const steps = page.locator('.getting-started-step');
+    await steps.first().waitFor({ timeout: 30_000 });
+    const titles = (await steps.allInnerTexts()).join('\n');
+    for (const t of ['Connect to vCenter or ESXi', 'Edit .vmx files safely', 'Replace self-signed certificates',
+      'Find out why a backup failed', 'See memory pressure', 'Script it with vlab']) {
+      assert.ok(titles.includes(t), `step "${t}" is shown`);
+    }
+    // The selected step's markdown media (a webview) is shown beside the steps.
+    await page.locator('.getting-started-media iframe').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1500);
+    await wb.screenshot('e2e-walkthrough');
+  });
+});

@@ -22,23 +22,45 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   private readonly busy = new Map<string, string>();
   private readonly disposables: vscode.Disposable[] = [];
   /**
-   * Connections whose children VS Code is fetching right now. A refresh fired in that window
-   * makes VS Code fetch the same children twice and reject the duplicate ids, so state changes
-   * wait until the fetch is over.
+   * Connections whose children VS Code is fetching right now. A change event fired in that window
+   * makes VS Code fetch the same children twice and reject the duplicate ids ("Element with id …
+   * is already registered"), so every change — state, refresh, spinner — waits until the fetch is over.
    */
   private readonly fetching = new Map<string, number>();
-  private readonly deferred = new Set<string>();
+  private readonly deferred = new Map<string, Node>();
+  private deferredAll = false;
 
   constructor(private readonly store: ConnectionStore, private readonly sessions: SessionManager) {
     this.disposables.push(
-      store.onDidChange(() => this.changed.fire(undefined)),
-      sessions.onDidChange((id) => this.refreshConnection(id)),
+      store.onDidChange(() => this.fire(undefined)),
+      sessions.onDidChange((id) => this.fire(this.connectionNode(id))),
     );
   }
 
-  private refreshConnection(id: string): void {
-    if (this.fetching.has(id)) this.deferred.add(id);
-    else this.changed.fire(this.connectionNode(id));
+  /** The one way change events leave this provider. */
+  private fire(n: Node | undefined): void {
+    if (n === undefined) {
+      if (this.fetching.size) this.deferredAll = true;
+      else this.changed.fire(undefined);
+    } else if (this.fetching.has(n.conn) || this.deferredAll) {
+      this.deferred.set(InventoryProvider.idOf(n), n);
+    } else {
+      this.changed.fire(n);
+    }
+  }
+
+  private flush(): void {
+    if (this.fetching.size === 0 && this.deferredAll) {
+      this.deferredAll = false;
+      this.deferred.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    for (const [id, n] of this.deferred) {
+      if (this.fetching.has(n.conn) || this.deferredAll) continue;
+      this.deferred.delete(id);
+      this.changed.fire(n);
+    }
   }
 
   connectionNode(conn: string): Node {
@@ -72,11 +94,11 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     const id = InventoryProvider.idOf(n);
     if (text === undefined) this.busy.delete(id);
     else this.busy.set(id, text);
-    this.changed.fire(n);
+    this.fire(n);
   }
 
   refresh(n?: Node): void {
-    this.changed.fire(n);
+    this.fire(n);
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -218,7 +240,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       if (left > 0) this.fetching.set(n.conn, left);
       else {
         this.fetching.delete(n.conn);
-        if (this.deferred.delete(n.conn)) setTimeout(() => this.changed.fire(this.connectionNode(n.conn)), 0);
+        setTimeout(() => this.flush(), 0);
       }
     }
   }
