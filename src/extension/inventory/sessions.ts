@@ -34,8 +34,13 @@ class Session {
   state: SessionState = { status: 'disconnected' };
   client: VimClient | undefined;
   snapshot: Snapshot | undefined;
-  connecting: Promise<VimClient> | undefined;
-  loading: Promise<Snapshot> | undefined;
+  /**
+   * Bumped whenever the session is dropped (reset, disconnect, a new pin). Work started under an
+   * older generation is neither reused nor allowed to install its client or snapshot.
+   */
+  generation = 0;
+  connecting: { gen: number; promise: Promise<VimClient> } | undefined;
+  loading: { gen: number; promise: Promise<Snapshot> } | undefined;
 }
 
 /**
@@ -74,13 +79,15 @@ export class SessionManager implements vscode.Disposable {
   client(id: string): Promise<VimClient> {
     const s = this.session(id);
     if (s.client) return Promise.resolve(s.client);
-    if (!s.connecting) {
-      s.connecting = this.connect(id).finally(() => { s.connecting = undefined; });
+    if (s.connecting?.gen !== s.generation) {
+      const entry = { gen: s.generation, promise: this.connect(id, s.generation) };
+      s.connecting = entry;
+      void entry.promise.finally(() => { if (s.connecting === entry) s.connecting = undefined; }).catch(() => undefined);
     }
-    return s.connecting;
+    return s.connecting!.promise;
   }
 
-  private async connect(id: string): Promise<VimClient> {
+  private async connect(id: string, gen: number): Promise<VimClient> {
     const conn = this.store.get(id);
     if (!conn) throw new Error(vscode.l10n.t('This connection no longer exists.'));
     const password = await this.store.password(id);
@@ -98,15 +105,22 @@ export class SessionManager implements vscode.Disposable {
         url: conn.url, username: conn.username, password, trust,
         log: (m) => log().debug(`[${hostOf(conn.url)}] ${m}`),
       });
+      if (this.session(id).generation !== gen) {
+        // Reset while connecting (new pin, new password): this client belongs to the old settings.
+        await client.close().catch(() => undefined);
+        throw new ConnectionProblem({ kind: 'other', message: vscode.l10n.t('The connection settings changed while connecting; try again.') });
+      }
       this.session(id).client = client;
       const about = client.serviceContent.about;
       log().info(`connected to ${hostOf(conn.url)} (${about.fullName}) in ${Date.now() - started} ms`);
       this.setState(id, { status: 'connected', product: about.fullName });
       return client;
     } catch (e) {
+      if (e instanceof ConnectionProblem) throw e;
       const problem = await this.describe(e);
       log().warn(`connection to ${hostOf(conn.url)} failed: ${problem.message}`);
-      this.setState(id, { status: 'error', problem });
+      // A newer attempt (after a reset) owns the state now.
+      if (this.session(id).generation === gen) this.setState(id, { status: 'error', problem });
       throw new ConnectionProblem(problem, e);
     }
   }
@@ -128,8 +142,9 @@ export class SessionManager implements vscode.Disposable {
   async load(id: string, force = false): Promise<Snapshot> {
     const s = this.session(id);
     if (s.snapshot && !force) return s.snapshot;
-    if (s.loading) return s.loading;
-    s.loading = (async () => {
+    if (s.loading?.gen === s.generation) return s.loading.promise;
+    const gen = s.generation;
+    const promise = (async () => {
       const client = await this.client(id);
       const { getInventory } = await vsphere();
       const started = performance.now();
@@ -138,7 +153,7 @@ export class SessionManager implements vscode.Disposable {
         inventory = await client.withRelogin(() => getInventory(client));
       } catch (e) {
         const problem = await this.describe(e);
-        if (problem.kind === 'network' || problem.kind === 'certificateChanged') {
+        if ((problem.kind === 'network' || problem.kind === 'certificateChanged') && s.generation === gen) {
           // The server went away or changed under us: drop the session so the next try reconnects.
           await this.drop(id);
           this.setState(id, { status: 'error', problem });
@@ -146,12 +161,15 @@ export class SessionManager implements vscode.Disposable {
         throw new ConnectionProblem(problem, e);
       }
       const snap: Snapshot = { inventory, tree: new InventoryTree(inventory), loadedAt: Date.now(), loadMs: performance.now() - started };
-      s.snapshot = snap;
+      if (s.generation === gen) s.snapshot = snap;
       const c = snap.tree.counts();
       log().debug(`inventory of ${id}: ${c.datacenters} datacenters, ${c.clusters} clusters, ${c.hosts} hosts, ${c.vms} VMs in ${snap.loadMs.toFixed(0)} ms`);
       return snap;
-    })().finally(() => { s.loading = undefined; });
-    return s.loading;
+    })();
+    const entry = { gen, promise };
+    s.loading = entry;
+    void promise.finally(() => { if (s.loading === entry) s.loading = undefined; }).catch(() => undefined);
+    return promise;
   }
 
   /** Forgets the snapshot (next expansion reloads). Keeps the session. */
@@ -167,6 +185,7 @@ export class SessionManager implements vscode.Disposable {
 
   private async drop(id: string): Promise<void> {
     const s = this.session(id);
+    s.generation++;
     const client = s.client;
     s.client = undefined;
     s.snapshot = undefined;
