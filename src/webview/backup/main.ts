@@ -6,12 +6,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { PanelClient } from '../shared/rpc';
+import { adoptStyles, h, icon } from '../shared/dom';
+
+adoptStyles(css);
 import type { BackupProtocol, BackupReport, BackupState, EvidenceView, FindingView, FixView, LogsView } from './protocol';
 import { css } from './styles';
 
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(css);
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 const client = new PanelClient<BackupProtocol, BackupState>();
 const app = document.getElementById('app')!;
@@ -37,21 +37,6 @@ function t(key: string, ...args: string[]): string {
   return s.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
 }
 
-type Child = Node | string | undefined | false;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (k === 'class') el.className = String(v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== undefined && c !== false) el.append(c);
-  return el;
-}
-
-function icon(name: string, cls = ''): HTMLElement {
-  return h('span', { class: `codicon codicon-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
-}
 
 const SEV_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 

@@ -11,15 +11,15 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { PanelClient } from '../shared/rpc';
+import { adoptStyles, h, icon, type Child } from '../shared/dom';
+
+adoptStyles(css);
 import type {
   CaInstructionsView, CertWizardProtocol, CertWizardState, DeployView, FilesView, HostKeyView, ImportView,
   InspectionView, PickedFile, RequestForm, RequestView, StepView, WizardSnapshot,
 } from './protocol';
 import { css } from './styles';
 
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(css);
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 const client = new PanelClient<CertWizardProtocol, CertWizardState>();
 const app = document.getElementById('app')!;
@@ -54,17 +54,6 @@ function t(key: string, ...args: string[]): string {
 }
 
 // ---------------------------------------------------------------- DOM helpers
-type Child = Node | string | undefined | false | null;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (k === 'class') el.className = String(v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== undefined && c !== false && c !== null) el.append(c);
-  return el;
-}
 function el(tag: string, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElement {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -73,9 +62,6 @@ function el(tag: string, attrs: Record<string, string | boolean | undefined> = {
   }
   for (const c of children) if (c !== undefined && c !== false && c !== null) e.append(c);
   return e;
-}
-function icon(name: string, cls = ''): HTMLElement {
-  return h('span', { class: `codicon codicon-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
 }
 function button(label: string, onClick: () => void, opts: { secondary?: boolean; disabled?: boolean; icon?: string; id?: string } = {}): HTMLElement {
   const b = el('vscode-button', { ...(opts.secondary ? { secondary: true } : {}), ...(opts.disabled ? { disabled: true } : {}), ...(opts.icon ? { icon: opts.icon } : {}), ...(opts.id ? { id: opts.id } : {}) }, label);

@@ -15,12 +15,12 @@ import { decimateMinMax, seriesToCsv } from '../../core/memory/decimate';
 import type { ChartSpec, ColorToken, MemoryView } from '../../core/memory/view';
 import type { HostMemory, VmMemory } from '../../core/memory/model';
 import { PanelClient } from '../shared/rpc';
+import { adoptStyles, h, icon } from '../shared/dom';
+
+adoptStyles(uplotCss + css);
 import type { MemoryPanelState, MemoryProtocol } from './protocol';
 import { css } from './styles';
 
-const sheet = new CSSStyleSheet();
-sheet.replaceSync(uplotCss + css);
-document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 const client = new PanelClient<MemoryProtocol, MemoryPanelState>();
 const app = document.getElementById('app')!;
@@ -39,18 +39,6 @@ function t(s: string, ...args: string[]): string {
   return (strings[s] ?? s).replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
 }
 
-type Child = Node | string | undefined | false | null;
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (k === 'class') el.className = String(v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== undefined && c !== false && c !== null) el.append(c);
-  return el;
-}
-const icon = (name: string, cls = '') => h('span', { class: `codicon codicon-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
 const mb = (v: number | undefined, digits = 0) => (v === undefined ? '—' : `${v.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits })} MB`);
 
 // ---- colours from the theme ----

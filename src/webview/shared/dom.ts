@@ -1,0 +1,27 @@
+/** Small DOM helpers shared by the panels' browser code. */
+
+export type Child = Node | string | undefined | false | null;
+
+/** `h('div', { class: 'row', hidden: true }, child, 'text')` — false/undefined attributes and children are skipped. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === 'class') el.className = String(v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== undefined && c !== false && c !== null) el.append(c);
+  return el;
+}
+
+/** A codicon (the font is loaded by the panel host), hidden from screen readers. */
+export function icon(name: string, cls = ''): HTMLElement {
+  return h('span', { class: `codicon codicon-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
+}
+
+/** Adds a panel's stylesheet (CSS bundled as text) without an inline <style>, which the CSP forbids. */
+export function adoptStyles(css: string): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
