@@ -4,8 +4,7 @@
  * `vlab memory esxtop FILE [--json]`: per-VM summary of an esxtop batch capture (streamed): peak
  * balloon, peak swapped and when, page-sharing savings. Exit 1 when a VM swapped.
  */
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
+import { requireInputFile } from '../files';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, UsageError } from '../command';
 import { estimateOverhead, OVERHEAD_TABLES, type OverheadTableId } from '../../core/memory/overhead';
@@ -76,14 +75,7 @@ const esxtop: CliCommand = {
   positionals: { min: 1, max: 1 },
   async run(inv: CliInvocation): Promise<number> {
     const file = inv.positionals[0];
-    const abs = path.resolve(inv.io.cwd, file);
-    try {
-      const st = await fsp.stat(abs);
-      if (!st.isFile()) throw new CliFailure(`${file}: not a file`, 'not-a-file');
-    } catch (e) {
-      if (e instanceof CliFailure) throw e;
-      throw new CliFailure(`${file}: no such file`, 'not-found');
-    }
+    const abs = await requireInputFile(inv, file);
     let summary: EsxtopSummary;
     try {
       summary = summarizeCapture(await parseEsxtopFile(abs));
