@@ -2,6 +2,7 @@
  * `vlab cert …`: inspect a host's TLS certificate, make a key + CSR, check what the CA returned,
  * and build rui.pfx. The certificate core (and node-forge) is loaded only when a command runs.
  */
+import { certsCore } from '../../core/certs/lazy';
 import { readInputFile } from '../files';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -15,16 +16,7 @@ import type { VerifyResult } from '../../core/certs/verify';
  * than `import()`: the CLI is CommonJS (esbuild keeps a bundled require lazy) and the tsx/cjs test
  * hook does not serve TypeScript to native dynamic import.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
-const core = {
-  inspect: () => require('../../core/certs/inspect') as typeof import('../../core/certs/inspect'),
-  request: () => require('../../core/certs/request') as typeof import('../../core/certs/request'),
-  verify: () => require('../../core/certs/verify') as typeof import('../../core/certs/verify'),
-  files: () => require('../../core/certs/files') as typeof import('../../core/certs/files'),
-  deploy: () => require('../../core/esxi/deploy') as typeof import('../../core/esxi/deploy'),
-  ssh: () => require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh'),
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
+const core = certsCore;
 
 function list(v: unknown): string[] {
   if (v === undefined) return [];

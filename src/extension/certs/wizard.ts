@@ -10,6 +10,7 @@
  *
  * The webview state holds only {host, port, conn, kind, step}; everything else is re-read on `load`.
  */
+import { certsCore } from '../../core/certs/lazy';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -23,18 +24,7 @@ import type {
 import type { CertificateInfo } from '../../core/certs/types';
 import { uiStrings } from './strings';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
-const core = {
-  inspect: () => require('../../core/certs/inspect') as typeof import('../../core/certs/inspect'),
-  analyse: () => require('../../core/certs/analyse') as typeof import('../../core/certs/analyse'),
-  request: () => require('../../core/certs/request') as typeof import('../../core/certs/request'),
-  verify: () => require('../../core/certs/verify') as typeof import('../../core/certs/verify'),
-  files: () => require('../../core/certs/files') as typeof import('../../core/certs/files'),
-  x509: () => require('../../core/certs/x509') as typeof import('../../core/certs/x509'),
-  ssh: () => require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh'),
-  deploy: () => require('../../core/esxi/deploy') as typeof import('../../core/esxi/deploy'),
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
+const core = certsCore;
 
 export const VIEW_TYPE = 'vsphereLab.certWizard';
 const HOST_KEYS = 'vsphereLab.certs.sshHostKeys';
