@@ -28,12 +28,18 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
    */
   private readonly fetching = new Map<string, number>();
   private readonly deferred = new Map<string, Node>();
+  /** Datacenters shown before a connection's full inventory has arrived (same keys as the tree's). */
+  private readonly early = new Map<string, Map<string, InventoryItem>>();
   private deferredAll = false;
 
   constructor(private readonly store: ConnectionStore, private readonly sessions: SessionManager) {
     this.disposables.push(
       store.onDidChange(() => this.fire(undefined)),
-      sessions.onDidChange((id) => this.fire(this.connectionNode(id))),
+      sessions.onDidChange((id) => {
+        const status = sessions.state(id).status;
+        if (status === 'disconnected' || status === 'error') this.early.delete(id);
+        this.fire(this.connectionNode(id));
+      }),
     );
   }
 
@@ -87,7 +93,8 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   /** The inventory item a node stands for, from the current snapshot. */
   item(n: Node): InventoryItem | undefined {
-    return n.type === 'item' ? this.sessions.snapshot(n.conn)?.tree.get(n.key) : undefined;
+    if (n.type !== 'item') return undefined;
+    return this.sessions.snapshot(n.conn)?.tree.get(n.key) ?? this.early.get(n.conn)?.get(n.key);
   }
 
   setBusy(n: Node, text: string | undefined): void {
@@ -249,6 +256,10 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     const key = n.type === 'connection' ? InventoryTree.ROOT : n.key;
     let tree: InventoryTree;
     try {
+      if (n.type === 'connection' && !this.sessions.snapshot(n.conn)) {
+        const early = await this.firstLevel(n.conn);
+        if (early) return early;
+      }
       tree = (await this.sessions.load(n.conn)).tree;
     } catch (e) {
       const problem: Problem = e instanceof ConnectionProblem ? e.problem : { kind: 'other', message: String((e as Error)?.message ?? e) };
@@ -261,10 +272,35 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     return children.map((c) => this.itemNode(n.conn, c.key));
   }
 
+  /**
+   * A connection's first level without waiting for its whole inventory: whichever comes first, the
+   * full snapshot (then undefined: the caller uses it) or the datacenters alone, shown at once while
+   * the rest keeps loading; the connection node refreshes when it has arrived.
+   */
+  private async firstLevel(conn: string): Promise<Node[] | undefined> {
+    const full = this.sessions.load(conn);
+    void full.then(() => {
+      if (this.early.delete(conn)) this.fire(this.connectionNode(conn));
+    }, () => {
+      if (this.early.delete(conn)) this.fire(this.connectionNode(conn));
+    });
+    const winner = await Promise.race([
+      full.then(() => undefined),
+      this.sessions.datacenters(conn).catch((e: unknown) => full.then(() => undefined, () => { throw e; })),
+    ]);
+    if (!winner || this.sessions.snapshot(conn)) return undefined;
+    const items = new Map<string, InventoryItem>();
+    const sorted = [...winner].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }));
+    for (const dc of sorted) items.set(`dc:${dc.ref.value}`, { kind: 'datacenter', key: `dc:${dc.ref.value}`, name: dc.name, ref: dc.ref });
+    this.early.set(conn, items);
+    if (!items.size) return undefined;
+    return [...items.keys()].map((k) => this.itemNode(conn, k));
+  }
+
   getParent(n: Node): Node | undefined {
     if (n.type === 'connection') return undefined;
     if (n.type === 'message') return n.parentKey === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, n.parentKey);
-    const parent = this.sessions.snapshot(n.conn)?.tree.parentOf(n.key);
+    const parent = this.sessions.snapshot(n.conn)?.tree.parentOf(n.key) ?? (this.early.get(n.conn)?.has(n.key) ? InventoryTree.ROOT : undefined);
     if (parent === undefined) return undefined;
     return parent === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, parent);
   }

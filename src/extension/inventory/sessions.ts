@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { VimClient } from '../../core/vsphere/client';
+import type { MoRef } from '../../core/vsphere/decode';
 import type { Inventory } from '../../core/vsphere/inventory';
 import type { CertificateDescription, TrustPolicy } from '../../core/vsphere/tls';
 import { InventoryTree } from '../../core/inventory/tree';
@@ -170,6 +171,21 @@ export class SessionManager implements vscode.Disposable {
     s.loading = entry;
     void promise.finally(() => { if (s.loading === entry) s.loading = undefined; }).catch(() => undefined);
     return promise;
+  }
+
+  /**
+   * The datacenters alone (one small retrieve): the tree's first level can show while the whole
+   * inventory (thousands of VMs) is still on its way.
+   */
+  async datacenters(id: string): Promise<{ ref: MoRef; name: string }[]> {
+    const client = await this.client(id);
+    const { retrieve } = await vsphere();
+    try {
+      const objects = await client.withRelogin(() => retrieve(client, 'Datacenter', ['name']));
+      return objects.map((o) => ({ ref: o.obj, name: typeof o.props.name === 'string' ? o.props.name : o.obj.value }));
+    } catch (e) {
+      throw new ConnectionProblem(await this.describe(e), e);
+    }
   }
 
   /** Forgets the snapshot (next expansion reloads). Keeps the session. */

@@ -226,3 +226,28 @@ describe('inventory: a server that goes away (real VS Code)', function () {
     }
   });
 });
+
+describe('inventory: a large vCenter (real VS Code)', function () {
+  this.timeout(180_000);
+  it('shows the datacenters before the whole inventory has arrived, then the full tree under the same ids', async () => {
+    const a = await api();
+    const creds = { username: 'administrator@vsphere.local', password: 'Big-lab.1' };
+    const lab = await startVcsim({ dc: 2, cluster: 2, host: 2, vm: 300, ...creds, timeoutMs: 120_000 });
+    const conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, ...creds, thumbprint: lab.thumbprintSha256 });
+    try {
+      await a.inventory.sessions.reset(conn);
+      const first = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+      assert.equal(a.inventory.sessions.snapshot(conn), undefined, 'the first level came before the full inventory');
+      assert.deepEqual(first.map((n) => a.inventory.provider.item(n)?.name), ['DC0', 'DC1']);
+      const snap = await a.inventory.sessions.load(conn);
+      assert.ok(snap.inventory.vms.length >= 1200, `${snap.inventory.vms.length} VMs`);
+      const again = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
+      assert.deepEqual(again, first.filter((n) => a.inventory.provider.item(n)?.kind === 'datacenter'), 'the same nodes (ids) once the snapshot is there');
+      const dcChildren = await a.inventory.provider.getChildren(first[0]);
+      assert.ok(dcChildren.some((n) => a.inventory.provider.item(n)?.kind === 'cluster'), 'a datacenter expands into its clusters');
+    } finally {
+      await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+      await lab.stop();
+    }
+  });
+});
