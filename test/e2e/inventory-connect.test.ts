@@ -10,9 +10,14 @@ import { startVcsim, Vcsim } from '../lab/index';
 import { REPO } from '../rig/codeServer';
 import { openPackagedWorkbench, widenSidebar, Workbench } from './helpers';
 
-async function answerInput(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
+/**
+ * Answers one step of a multi-step input. The widget is reused from step to step, so wait for this
+ * step's own title first: typing earlier would land in the previous step.
+ */
+async function answerInput(page: Page, title: string | RegExp, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.filter({ hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+  const input = widget.locator('input').first();
   await input.fill(text);
   await input.press('Enter');
 }
@@ -36,9 +41,9 @@ describe('e2e: add a connection and browse the inventory (journey 1)', function 
     const add = page.locator('.welcome-view-content .monaco-button', { hasText: 'Add Connection' });
     await add.waitFor({ timeout: 30_000 });
     await add.click();
-    await answerInput(page, lab.sdkUrl.replace('https://', ''));
-    await answerInput(page, lab.username);
-    await answerInput(page, lab.password);
+    await answerInput(page, 'Add Connection (1/3)', lab.sdkUrl.replace('https://', ''));
+    await answerInput(page, 'Add Connection (2/3)', lab.username);
+    await answerInput(page, /Password for/, lab.password);
     // The certificate is self-signed: the modal shows it and asks.
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 30_000 });
@@ -51,9 +56,8 @@ describe('e2e: add a connection and browse the inventory (journey 1)', function 
 
     const connRow = page.locator('.part.sidebar .monaco-list-row', { hasText: '127.0.0.1' }).first();
     await connRow.waitFor({ timeout: 60_000 });
-    // Adding reveals and expands the new connection; expand it by hand if the workbench has not yet.
+    // Adding reveals and expands the new connection by itself (a click now would expand it twice).
     await page.waitForFunction(() => !document.querySelector('.monaco-dialog-box'), undefined, { timeout: 30_000 });
-    if ((await connRow.getAttribute('aria-expanded')) !== 'true') await connRow.click();
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DC0' }).first().waitFor({ timeout: 60_000 });
     const started = Date.now();
     // Expand down to a host with its VMs.
