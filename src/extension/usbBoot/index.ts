@@ -244,14 +244,18 @@ function offerSave(message: string, document: vscode.TextDocument): void {
   });
 }
 
+/** Opens the .vmx, refuses what the preflight refuses, and parses the editor's text as it is now. */
+async function openForEdit(uri: vscode.Uri | undefined): Promise<{ document: vscode.TextDocument; version: number; doc: VmxDocument }> {
+  const document = await openTarget(uri);
+  await preflight(document.uri);
+  return { document, version: document.version, doc: VmxDocument.fromText(document.getText()) };
+}
+
 export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootCommandResult> {
   const { uri, args } = parseArgs(a, b);
   const interactive = args.confirm !== false;
   try {
-    const document = await openTarget(uri);
-    await preflight(document.uri);
-    const version = document.version;
-    const doc = VmxDocument.fromText(document.getText());
+    const { document, version, doc } = await openForEdit(uri);
     const options: UsbBootOptions = { route: args.route ?? 'auto', usb: args.usb ?? 'auto' };
     // refusals that do not depend on the ISO come before asking for it
     const route = options.route === 'auto' ? (vmFirmware(doc) === 'efi' ? 'firmware' : 'plop') : options.route;
@@ -296,10 +300,7 @@ export async function usbBootRemoveCommand(a?: unknown, b?: unknown): Promise<Us
   const { uri, args } = parseArgs(a, b);
   const interactive = args.confirm !== false;
   try {
-    const document = await openTarget(uri);
-    await preflight(document.uri);
-    const version = document.version;
-    const doc = VmxDocument.fromText(document.getText());
+    const { document, version, doc } = await openForEdit(uri);
     const plan = planUsbBootRemoval(doc);
     const { edit, newText, firstLine } = singleEdit(document, (d) => removeUsbBoot(d));
     if (interactive) {
