@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { REPO } from '../rig/codeServer';
-import { openPackagedWorkbench, Workbench } from './helpers';
+import { chooseFromContextMenu, openPackagedWorkbench, Workbench } from './helpers';
 
 const FIX = join(REPO, 'test', 'fixtures', 'vdr');
 
@@ -33,28 +33,13 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
     const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name });
     await row('EXCH01.vmx').waitFor({ timeout: 60_000 });
     // Select the .vmx and the logs in the explorer (Ctrl+click), then the context menu on the .vmx.
-    // The menu is retried: right after the explorer re-renders, a context menu can come up before
-    // the extension's items are resolved.
-    const item = page.locator('.monaco-menu .action-item', { hasText: 'Diagnose Backups…' });
-    for (let attempt = 1; ; attempt++) {
+    await chooseFromContextMenu(page, () => row('EXCH01.vmx'), 'Diagnose Backups…', async () => {
       await row('datarecovery-0.log').click();
       for (const n of ['datarecovery-1.log', 'EXCH01.vmx', 'vcbAPI-0.log']) await row(n).click({ modifiers: ['Control'] });
       await page.waitForTimeout(500);
       const selected = await page.locator('.explorer-folders-view .monaco-list-row.selected').count();
-      await row('EXCH01.vmx').click({ button: 'right' });
-      try {
-        if (selected !== 4) throw new Error(`${selected} files selected, not 4`);
-        await item.waitFor({ timeout: 5_000 });
-        break;
-      } catch (e) {
-        if (attempt === 4) { await wb.screenshot('backup-debug'); throw e; }
-        await page.keyboard.press('Escape');
-      }
-    }
-    // The menu re-renders once the extensions' items are resolved: settle, then choose with the keyboard.
-    await page.waitForTimeout(500);
-    await item.hover();
-    await page.keyboard.press('Enter');
+      if (selected !== 4) throw new Error(`${selected} files selected, not 4`);
+    });
 
     const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     const card = view.locator('details.finding[data-id="vdr.win2008-app-quiesce"]');

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { CodeServer, installVsix, launchBrowser, openWorkbench, REPO, startCodeServer } from '../rig/codeServer';
 
 export const RESULTS = join(REPO, 'test-results');
@@ -64,4 +64,48 @@ export async function openPackagedWorkbench(workspace: string, settings?: Record
     rmSync(userDataDir, { recursive: true, force: true });
     throw e;
   }
+}
+
+const MENU = '.context-view .monaco-menu';
+
+/** Closes any context menu still open (one can come up late, after an Escape meant for it). */
+export async function closeMenus(page: Page): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if (await page.locator(MENU).count() === 0) {
+      // A late menu shows within a moment of its right-click: look once more before saying it is gone.
+      await page.waitForTimeout(300);
+      if (await page.locator(MENU).count() === 0) return;
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(200);
+  }
+  throw new Error('a context menu stayed open after 20 × Escape');
+}
+
+/**
+ * Right-clicks `target` and chooses `label` from its context menu. Retried: right after the
+ * workbench re-renders, a menu can come up before the extension's items are resolved; before each
+ * try, menus left open by the previous one are closed so they cannot cover the target.
+ * `prepare` runs before each right-click (e.g. to redo a multi-selection) and may throw to retry.
+ */
+export async function chooseFromContextMenu(
+  page: Page, target: () => Locator, label: string, prepare?: () => Promise<void>, attempts = 4,
+): Promise<void> {
+  const item = page.locator(`${MENU} .action-item`, { hasText: label });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await closeMenus(page);
+      await prepare?.();
+      await target().click({ button: 'right', timeout: 10_000 });
+      await item.first().waitFor({ timeout: 8_000 });
+      break;
+    } catch (e) {
+      console.log(`      context menu "${label}", try ${attempt}: ${(e as Error).message.split('\n')[0]}`);
+      if (attempt === attempts) throw e;
+    }
+  }
+  // The menu re-renders once every extension's items are resolved: settle, then choose by keyboard.
+  await page.waitForTimeout(500);
+  await item.first().hover();
+  await page.keyboard.press('Enter');
 }

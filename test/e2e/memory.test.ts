@@ -13,7 +13,7 @@ import { startVcsim, type Vcsim } from '../lab/index';
 import { writeCapture } from '../fixtures/esxtop/generate';
 import { VimClient } from '../../src/core/vsphere/client';
 import { runTask } from '../../src/core/vsphere/tasks';
-import { openPackagedWorkbench, widenSidebar, type Workbench } from './helpers';
+import { chooseFromContextMenu, openPackagedWorkbench, widenSidebar, type Workbench } from './helpers';
 
 const PASS_ENV = 'VLAB_E2E_MEMORY_PASSWORD';
 
@@ -28,12 +28,7 @@ function panelFrame(page: Page, title: string): FrameLocator {
 }
 
 async function showMemoryOn(page: Page, rowText: string | RegExp): Promise<void> {
-  const row = page.locator('.part.sidebar .monaco-list-row', { hasText: rowText }).first();
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item', { hasText: 'Show Memory' });
-  await item.waitFor({ timeout: 15_000 });
-  await item.hover();
-  await item.click();
+  await chooseFromContextMenu(page, () => page.locator('.part.sidebar .monaco-list-row', { hasText: rowText }).first(), 'Show Memory');
 }
 
 describe('e2e: is the host short of memory? (journey 4)', function () {
