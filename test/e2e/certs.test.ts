@@ -147,9 +147,18 @@ describe('e2e: certificate wizard', function () {
     await view.locator('.banner.b-ok').waitFor({ timeout: 60_000 });
     assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, newSha);
     await shot('cert-5-deploy');
+    // Inspect follows the deploy: it now shows the CA-signed certificate the host serves.
+    // Signed by the CA imported in step 3: "signed by your CA" (info), so the step is done.
+    await view.locator('#nav-1[data-status="done"]').waitFor({ timeout: 30_000 });
+    await nav(1);
+    assert.equal((await view.locator('#live-sha256').innerText()).trim(), newSha);
+    const codes = await view.locator('#findings li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-code')}`));
+    assert.deepEqual(codes, ['private-ca']);
+    await shot('cert-6-inspect-after');
   });
 
   it('vCenter: the ordered checklist', async () => {
+    await nav(5);
     await view.locator('#kind-vcenter').click();
     await view.locator('#checklist li').first().waitFor();
     assert.ok((await view.locator('#checklist > li').count()) >= 6);

@@ -96,10 +96,11 @@ function formatInspection(r: EndpointInspection): string {
 const inspect: CliCommand = {
   path: ['cert', 'inspect'],
   summary: 'Show the certificate a host serves and what is wrong with it',
-  synopsis: 'HOST[:PORT] [--servername NAME] [--timeout SECONDS] [--json]',
+  synopsis: 'HOST[:PORT] [--servername NAME] [--ca FILE …] [--timeout SECONDS] [--json]',
   positionals: { min: 1, max: 1 },
   options: {
     servername: { type: 'string', valueName: 'NAME', description: 'TLS server name to send and to check the certificate against' },
+    ca: { type: 'string', multiple: true, valueName: 'FILE', description: 'root of your private CA (PEM, DER or .p7b; repeat): a chain to it is "signed by your CA", not "untrusted"' },
     timeout: { type: 'string', valueName: 'SECONDS', description: 'give up after this long (default 10)' },
   },
   async run(inv) {
@@ -107,11 +108,20 @@ const inspect: CliCommand = {
     const timeout = str(inv, 'timeout');
     const timeoutMs = timeout === undefined ? 10_000 : Number(timeout) * 1000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${timeout}"`);
+    const privateRoots = await Promise.all(list(inv.values.ca).map(async (f) => {
+      const bytes = await readInput(inv, f);
+      try {
+        if (core.inspect().readCertificates(bytes).length === 0) throw new Error('no certificate in it');
+      } catch (e) {
+        throw new UsageError(`--ca ${f}: not a CA certificate file (PEM, DER or .p7b): ${(e as Error).message}`);
+      }
+      return bytes;
+    }));
     let result: EndpointInspection;
     try {
       const { host, port } = parseEndpoint(inv.positionals[0]);
       const servername = str(inv, 'servername');
-      result = await inspectEndpoint(host, port, { timeoutMs, ...(servername ? { servername } : {}) });
+      result = await inspectEndpoint(host, port, { timeoutMs, privateRoots, ...(servername ? { servername } : {}) });
     } catch (e) {
       asFailure(e);
     }

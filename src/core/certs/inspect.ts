@@ -12,7 +12,8 @@ import * as tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { analyseChain, describeCertShort } from './analyse';
-import { loadCertificate } from './x509';
+import { loadCertificate, readCertificates, type LoadedCertificate } from './x509';
+import { chainsToAnchor } from './verify';
 import type { CertificateInfo, EndpointInspection, Finding } from './types';
 
 export { analyseChain } from './analyse';
@@ -26,6 +27,12 @@ export interface InspectOptions {
   readonly signal?: AbortSignal;
   /** Clock for date findings (tests). */
   readonly now?: Date;
+  /**
+   * Root certificates (PEM or DER) of a private CA the user works with, e.g. the internal CA whose
+   * chain was imported in the wizard. A chain that leads to one of them is reported as "signed by
+   * your CA" (info) instead of "untrusted" (warning): this machine's root store does not know it.
+   */
+  readonly privateRoots?: readonly (string | Uint8Array)[];
 }
 
 export class InspectError extends Error {
@@ -118,7 +125,7 @@ export function inspectEndpoint(host: string, port = 443, options: InspectOption
         const chain = ders.map((der) => ({ ...loadCertificate(der).info, inSystemTrustStore: inRootStore(der) }));
         const error = socket.authorized ? undefined : String(socket.authorizationError ?? 'unknown');
         const findings = analyseChain(chain, checkedName, now);
-        const trustFinding = untrustedFinding(chain, error);
+        const trustFinding = untrustedFinding(chain, error, ders, options.privateRoots);
         if (trustFinding) findings.push(trustFinding);
         const cipher = socket.getCipher();
         const protocol = socket.getProtocol();
@@ -153,10 +160,27 @@ function peerChain(socket: tls.TLSSocket): Buffer[] {
   return out;
 }
 
-function untrustedFinding(chain: readonly CertificateInfo[], error: string | undefined): Finding | undefined {
+/** Verification codes that mean "no trusted issuer", as opposed to a bad date, name or signature. */
+const ISSUER_UNKNOWN = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
+function untrustedFinding(chain: readonly CertificateInfo[], error: string | undefined, ders: readonly Buffer[], privateRoots?: readonly (string | Uint8Array)[]): Finding | undefined {
   if (!error) return undefined;
   // Self-signed and name problems already have their own findings.
   if (error === 'DEPTH_ZERO_SELF_SIGNED_CERT' || error === 'ERR_TLS_CERT_ALTNAME_INVALID') return undefined;
+  if (ISSUER_UNKNOWN.has(error) && privateRoots?.length) {
+    let root: LoadedCertificate | undefined;
+    try {
+      root = chainsToAnchor(ders, privateRoots.flatMap((r) => readCertificates(r)));
+    } catch {
+      root = undefined; // an unreadable root file is the import step's business; judge as untrusted
+    }
+    if (root) {
+      return {
+        code: 'private-ca', severity: 'info', certIndex: 0,
+        message: `${describeCertShort(chain[0])} chains to your CA ${describeCertShort(root.info)}. This machine's standard root store does not include it, so clients must have that root installed (Group Policy for Windows domain members, or each client's trust store).`,
+      };
+    }
+  }
   const why = TRUST_ERRORS[error] ?? 'verification failed';
   return {
     code: 'untrusted', severity: 'warning', certIndex: 0,

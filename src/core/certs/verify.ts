@@ -170,6 +170,20 @@ function buildPath(leaf: LoadedCertificate, pool: readonly LoadedCertificate[]):
   return { path, problems, warnings };
 }
 
+/**
+ * The root among `anchors` that `chain` (leaf first, as served) leads to, or undefined when no
+ * valid path from the leaf through the served certificates reaches one of them.
+ */
+export function chainsToAnchor(chain: readonly Buffer[], anchors: readonly Buffer[]): LoadedCertificate | undefined {
+  if (chain.length === 0 || anchors.length === 0) return undefined;
+  const [leaf, ...rest] = chain.map((d) => loadCertificate(d));
+  const roots = anchors.map((d) => loadCertificate(d));
+  const { path, problems } = buildPath(leaf, [...rest, ...roots]);
+  if (problems.length) return undefined;
+  const top = path[path.length - 1];
+  return roots.find((r) => r.der.equals(top.der));
+}
+
 function safeVerify(child: LoadedCertificate, issuer: LoadedCertificate): boolean {
   try {
     return child.x509.verify(issuer.x509.publicKey);

@@ -223,7 +223,9 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
 
         async inspect(_p, token) {
           const s = st();
-          const r = await core.inspect().inspectEndpoint(s.host, s.port, { timeoutMs: 15_000, signal: toAbort(token) });
+          // The chain imported in step 3 names the user's own CA: a host signed by it is not "untrusted".
+          const privateRoots = readSaved(s).imported?.chainPems ?? [];
+          const r = await core.inspect().inspectEndpoint(s.host, s.port, { timeoutMs: 15_000, signal: toAbort(token), privateRoots });
           return { ...r, worst: core.analyse().worstSeverity(r.findings), suggested: defaults(s, r.chain[0]) };
         },
 

@@ -147,7 +147,7 @@ function nav(): HTMLElement {
   const ol = h('ol', {});
   for (let n = 1; n <= 5; n++) {
     const st = stepStatus(n);
-    const b = h('button', { type: 'button', id: `nav-${n}`, ...(state.step === n ? { 'aria-current': 'step' } : {}) },
+    const b = h('button', { type: 'button', id: `nav-${n}`, 'data-status': st, ...(state.step === n ? { 'aria-current': 'step' } : {}) },
       h('span', { class: `num ${st === 'done' ? 'done' : st === 'problem' ? 'problem' : ''}` }, st === 'done' ? icon('check') : String(n)),
       h('span', { class: 'name' }, stepName(n)),
       h('span', { class: 'state' }, st === 'done' ? t('stepDone') : st === 'problem' ? t('stepProblem') : t('stepTodo')));

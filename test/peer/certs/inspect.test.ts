@@ -149,6 +149,38 @@ describe('inspectEndpoint (peer: openssl s_server with a CA chain)', function ()
     assert.match(r.protocol ?? '', /TLSv1\.[23]/);
   });
 
+  it('a chain to the root of the user\'s own CA is "signed by your CA" (info), not untrusted', async () => {
+    const { chainPem, root } = testPki();
+    const r = await inspectEndpoint('127.0.0.1', port, { servername: 'esx01.lab.local', timeoutMs: 5000, privateRoots: [chainPem] });
+    assert.deepEqual(codes(r), ['private-ca/info']);
+    assert.match(r.findings[0].message, /chains to your CA .*Lab Root CA/);
+    // The root alone, as DER, is enough: the server sends the intermediate.
+    const der = Buffer.from(pem(root).replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    assert.deepEqual(codes(await inspectEndpoint('127.0.0.1', port, { servername: 'esx01.lab.local', timeoutMs: 5000, privateRoots: [der] })), ['private-ca/info']);
+  });
+
+  it('another CA\'s root, or a garbled one, leaves the chain untrusted', async () => {
+    const otherKey = rsaKey(2048, 'other-root');
+    const other = pem(issue({ cn: 'Lab Root CA', o: 'Lab', key: otherKey, ca: true }));
+    for (const roots of [[other], ['-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n']]) {
+      const r = await inspectEndpoint('127.0.0.1', port, { servername: 'esx01.lab.local', timeoutMs: 5000, privateRoots: roots });
+      assert.deepEqual(codes(r), ['untrusted/warning']);
+    }
+  });
+
+  it('vlab cert inspect --ca ROOT says the host is signed by that CA', async () => {
+    const caFile = path.join(dir, 'root.pem');
+    writeFileSync(caFile, pem(testPki().root));
+    const io = fakeIO(process.cwd());
+    const code = await runCli(['cert', 'inspect', `127.0.0.1:${port}`, '--servername', 'esx01.lab.local', '--ca', caFile, '--json'], io, commands);
+    assert.equal(code, 0, io.err);
+    assert.deepEqual(codes(JSON.parse(io.out)), ['private-ca/info']);
+    writeFileSync(caFile, 'hello');
+    const bad = fakeIO(process.cwd());
+    assert.equal(await runCli(['cert', 'inspect', `127.0.0.1:${port}`, '--ca', caFile], bad, commands), 2);
+    assert.match(bad.err, /--ca .*root\.pem: not a CA certificate file/);
+  });
+
   it('the IP SAN covers 10.0.0.5 but not the loopback address', async () => {
     const r = await inspectEndpoint('127.0.0.1', port, { timeoutMs: 5000 });
     assert.ok(codes(r).includes('hostname-mismatch/error'));
