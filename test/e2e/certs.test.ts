@@ -94,6 +94,7 @@ describe('e2e: certificate wizard', function () {
     assert.ok(statuses.every((s) => s.endsWith(':pass')), statuses.join());
     newSha = thumbprintsOfPem(cert).sha256;
     assert.equal((await view.locator('#new-sha256').innerText()).trim(), newSha);
+    assert.match(await view.locator('#step-3').innerText(), /Valid\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC → \d{4}-/);
     await shot('cert-3-verify');
   });
 

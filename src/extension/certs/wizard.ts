@@ -141,12 +141,12 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
       }
       return {
         ok: r.ok && !!key, certName: imp.certName, chainNames: imp.chainNames,
-        subject: r.leaf.subject.text, issuer: r.leaf.issuer.text, notAfter: r.leaf.notAfter,
+        subject: r.leaf.subject.text, issuer: r.leaf.issuer.text, notBefore: r.leaf.notBefore, notAfter: r.leaf.notAfter,
         sha256: r.leaf.sha256Thumbprint, sha1: r.leaf.sha1Thumbprint,
         path: r.path.map((c) => c.subject.commonName ?? c.subject.text), checks,
       };
     } catch (e) {
-      return { ok: false, certName: imp.certName, chainNames: imp.chainNames, subject: '', issuer: '', notAfter: '', sha256: '', sha1: '', path: [], checks: [], error: (e as Error).message };
+      return { ok: false, certName: imp.certName, chainNames: imp.chainNames, subject: '', issuer: '', notBefore: '', notAfter: '', sha256: '', sha1: '', path: [], checks: [], error: (e as Error).message };
     }
   };
 
@@ -304,7 +304,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
             const chainPems = chain.map((c) => readCertificates(bytesOf(c)).map((d) => toPem(d)).join(''));
             imp = { certName: cert.name, certPem, chainNames: chain.map((c) => c.name), chainPems };
           } catch (e) {
-            return { ok: false, certName: cert.name, chainNames: chain.map((c) => c.name), subject: '', issuer: '', notAfter: '', sha256: '', sha1: '', path: [], checks: [], error: (e as Error).message };
+            return { ok: false, certName: cert.name, chainNames: chain.map((c) => c.name), subject: '', issuer: '', notBefore: '', notAfter: '', sha256: '', sha1: '', path: [], checks: [], error: (e as Error).message };
           }
           await writeSaved(s, { imported: imp });
           return verifyImport(s, imp);

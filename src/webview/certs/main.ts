@@ -337,7 +337,7 @@ function importStep(): HTMLElement {
       row(t('certificate'), `${imported.subject}  (${imported.certName}${imported.chainNames.length ? ` + ${imported.chainNames.join(', ')}` : ''})`);
       row(t('issuer'), imported.issuer);
       row(t('chain'), imported.path.join(' → '));
-      row(t('validity'), `→ ${fmtDate(imported.notAfter)}`);
+      row(t('validity'), `${fmtDate(imported.notBefore)} → ${fmtDate(imported.notAfter)}`);
       row(t('newThumb'), h('span', { class: 'thumb', id: 'new-sha256' }, imported.sha256));
       body.push(dl);
       const ul = h('ul', { class: 'checks', id: 'checks' });

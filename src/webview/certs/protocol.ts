@@ -65,6 +65,7 @@ export interface ImportView {
   readonly chainNames: readonly string[];
   readonly subject: string;
   readonly issuer: string;
+  readonly notBefore: string;
   readonly notAfter: string;
   readonly sha256: string;
   readonly sha1: string;
