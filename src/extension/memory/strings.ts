@@ -19,6 +19,7 @@ export function webviewStrings(): Record<string, string> {
     'Export PNG': vscode.l10n.t('Export PNG'),
     'Free memory': vscode.l10n.t('Free memory'),
     'Free': vscode.l10n.t('Free'),
+    'Idle': vscode.l10n.t('Idle'),
     'Idle (granted − active)': vscode.l10n.t('Idle (granted − active)'),
     'Likely next (most idle memory)': vscode.l10n.t('Likely next (most idle memory)'),
     'Live': vscode.l10n.t('Live'),

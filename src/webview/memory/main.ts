@@ -212,14 +212,14 @@ function ladderPanel(v: MemoryView): HTMLElement | undefined {
 
 function vmRow(v: VmMemory): HTMLElement {
   return h('tr', {},
-    h('td', {}, v.swapping ? icon('error', 'sev-error') : v.ballooning ? icon('warning', 'sev-warning') : icon('circle-outline', 'muted'), ' ', v.name),
+    h('td', { title: v.name }, v.swapping ? icon('error', 'sev-error') : v.ballooning ? icon('warning', 'sev-warning') : icon('circle-outline', 'muted'), ' ', v.name),
     h('td', { class: 'num' }, mb(v.latest.balloon)), h('td', { class: 'num' }, mb(v.latest.swapped)),
     h('td', { class: 'num' }, mb(v.latest.active)), h('td', { class: 'num' }, mb(v.idleMB)));
 }
 
 function hostPanel(host: HostMemory): HTMLElement {
   const reclaiming = host.reclaiming;
-  const head = h('thead', {}, h('tr', {}, h('th', {}, t('VM')), h('th', {}, t('Balloon')), h('th', {}, t('Swapped')), h('th', {}, t('Active')), h('th', {}, t('Idle (granted − active)'))));
+  const head = h('thead', {}, h('tr', {}, h('th', {}, t('VM')), h('th', {}, t('Balloon')), h('th', {}, t('Swapped')), h('th', {}, t('Active')), h('th', { title: t('Idle (granted − active)') }, t('Idle'))));
   return h('section', { class: 'card vms' },
     h('h2', {}, icon('vm'), t('VMs reclaimed from')),
     h('div', { class: 'figures' },
@@ -228,10 +228,10 @@ function hostPanel(host: HostMemory): HTMLElement {
       figure(t('Page sharing saves'), mb(host.sharingSavedMB)),
       figure(t('Free'), mb(host.freeMB))),
     reclaiming.length
-      ? h('table', { class: 'vm-table', 'data-list': 'reclaiming' }, head, h('tbody', {}, ...reclaiming.map(vmRow)))
+      ? h('div', { class: 'table-scroll' }, h('table', { class: 'vm-table', 'data-list': 'reclaiming' }, head, h('tbody', {}, ...reclaiming.map(vmRow))))
       : h('p', { class: 'ok' }, icon('pass'), ' ', t('No VM is ballooning or swapping.')),
     host.likelyNext.length ? h('h3', {}, t('Likely next (most idle memory)')) : '',
-    host.likelyNext.length ? h('table', { class: 'vm-table', 'data-list': 'next' }, head.cloneNode(true), h('tbody', {}, ...host.likelyNext.map(vmRow))) : '');
+    host.likelyNext.length ? h('div', { class: 'table-scroll' }, h('table', { class: 'vm-table', 'data-list': 'next' }, head.cloneNode(true), h('tbody', {}, ...host.likelyNext.map(vmRow)))) : '');
 }
 
 function figure(label: string, value: string): HTMLElement {

@@ -27,7 +27,8 @@ table { border-collapse: collapse; width: 100%; }
 th { text-align: left; font-weight: 600; font-size: 0.85em; color: var(--vscode-descriptionForeground); padding: 2px 8px 2px 0; }
 td { padding: 3px 8px 3px 0; vertical-align: top; border-top: 1px solid var(--vscode-widget-border, transparent); }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.vm-table td:first-child { white-space: nowrap; }
+.vm-table td:first-child { overflow-wrap: anywhere; }
+.table-scroll { overflow-x: auto; }
 .overhead td:last-child { font-size: 0.9em; }
 ol.steps { list-style: none; padding: 0; margin: 6px 0 10px; display: flex; flex-direction: column; gap: 6px; }
 .step { border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border, #8884)); border-radius: 4px; padding: 6px 8px; opacity: 0.75; }
