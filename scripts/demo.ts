@@ -5,13 +5,32 @@
  * With --screenshot FILE it opens the workbench in Chromium, expands the inventory, saves a
  * screenshot and exits.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { startDemoLab } from '../test/lab/demo';
 import { installVsix, launchBrowser, openWorkbench, REPO, startCodeServer } from '../test/rig/codeServer';
 import { packagedVsix, widenSidebar } from '../test/e2e/helpers';
+import { writeCapture } from '../test/fixtures/esxtop/generate';
+
+/**
+ * Sample files for the journeys that start from files (git-ignored, made anew each run): the Data
+ * Recovery logs of a night the Windows 2008 R2 backup failed, and an esxtop capture of a night
+ * with a memory squeeze (ballooning from 01:30, a swap spike at 02:10).
+ */
+function writeSamples(workspace: string): void {
+  const vdr = join(workspace, 'datarecovery');
+  mkdirSync(vdr, { recursive: true });
+  for (const f of ['datarecovery-0.log', 'datarecovery-1.log', 'vcbAPI-0.log']) copyFileSync(join(REPO, 'test', 'fixtures', 'vdr', f), join(vdr, f));
+  const esxtop = join(workspace, 'esxtop');
+  mkdirSync(esxtop, { recursive: true });
+  writeCapture(join(esxtop, 'esx01-night.csv'), {
+    host: 'esx01.lab.local', names: ['exch01', 'sql01', 'web01', 'file01', 'dc01'], samples: 7200,
+    start: new Date(Date.UTC(2010, 8, 14, 0, 0, 0)), balloonFrom: 2700, spikeAt: 3900, spikeWidth: 150, swapVms: [1], hostMemoryMB: 24576,
+    freePct: (s) => (s < 2700 ? 12 - s / 2700 : s < 3300 ? 11 - (6 * (s - 2700)) / 600 : 5 - 2.4 * Math.exp(-(((s - 3900) / 260) ** 2))) + 0.05 * Math.sin(s / 17),
+  });
+}
 
 async function expand(page: Page, label: string | RegExp): Promise<void> {
   const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
@@ -26,6 +45,7 @@ async function main(): Promise<void> {
   const lab = await startDemoLab();
   const facts = lab.facts();
   const workspace = join(REPO, 'demo', 'workspace');
+  writeSamples(workspace);
   const userDataDir = join(REPO, '.vscode-test', 'demo-user');
   rmSync(userDataDir, { recursive: true, force: true });
   const extensionsDir = join(userDataDir, 'extensions');
@@ -95,6 +115,10 @@ The lab (also declared in the Inventory view):
   vCenter  ${facts.vcenter.sdkUrl}  ${facts.vcenter.username} / ${facts.vcenter.password}  (${facts.vcenter.vms} VMs)
   ESXi API ${facts.esxiApi.sdkUrl}  ${facts.esxiApi.username} / ${facts.esxiApi.password}
   ESXi SSH ${facts.esxiSsh.host}:${facts.esxiSsh.port}  ${facts.esxiSsh.username} / ${facts.esxiSsh.password}
+
+Sample files in the workspace: win2008r2.vmx (Diagnose Backups…, Boot from USB Key…),
+datarecovery/*.log (select them with the .vmx for Diagnose Backups…), and
+esxtop/esx01-night.csv (vSphere Lab: Open esxtop Capture…).
 
 Ctrl-C stops everything.
 `);

@@ -70,3 +70,7 @@ if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ] || [ ! -f "$CS_DIR/.installe
   touch "$CS_DIR/.installed-$CODE_SERVER_VERSION"
 fi
 say "ready: code-server $CODE_SERVER_VERSION at $CS_DIR"
+
+# --- the lab's vcsim (Go, offline, over Debian's govmomi) -------------------
+bash "$ROOT/scripts/lab-build.sh" -q
+say "ready: the lab (test/lab/bin/vcsim)"

@@ -19,9 +19,12 @@ mkdir -p "$LOGDIR"
 
 banner() { printf '\n=== %s ===\n' "$*"; }
 count() { # layer passed failed
-  PASSED=$((PASSED + $2)); FAILED=$((FAILED + $3))
-  if (($3 > 0)); then FAILED_LAYERS+=("$1"); fi
-  printf -- '--- %s: %s passed, %s failed\n' "$1" "$2" "$3"
+  local p=$2 f=$3
+  # A layer that ran no test at all (a broken build or glob) is a failure, not a quiet pass.
+  if ((p == 0 && f == 0)); then echo "$1: no test ran"; f=1; fi
+  PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+  if ((f > 0)); then FAILED_LAYERS+=("$1"); fi
+  printf -- '--- %s: %s passed, %s failed\n' "$1" "$p" "$f"
 }
 # A check that is one test: passes when the command exits 0.
 check() { # layer cmd...
