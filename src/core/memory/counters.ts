@@ -15,8 +15,8 @@ export type MetricKey =
   | 'consumed' | 'granted' | 'active' | 'shared' | 'sharedCommon' | 'zero'
   | 'balloon' | 'balloonTarget' | 'swapped' | 'swapTarget' | 'swapInRate' | 'swapOutRate'
   | 'compressed' | 'overhead' | 'llSwapUsed' | 'state' | 'free'
-  /** esxtop only: configured size, and what page sharing saves. */
-  | 'size' | 'sharedSaved';
+  /** esxtop only: configured size, what page sharing saves, the balloon's cap, the raw kernel state. */
+  | 'size' | 'sharedSaved' | 'balloonMax' | 'kernelState';
 
 export interface MetricDef {
   key: MetricKey;
@@ -49,6 +49,8 @@ export const METRICS: readonly MetricDef[] = [
   { key: 'free', unit: 'MB', on: 'host', label: 'Free' },
   { key: 'size', unit: 'MB', on: 'both', label: 'Memory size' },
   { key: 'sharedSaved', unit: 'MB', on: 'both', label: 'Shared saved' },
+  { key: 'balloonMax', unit: 'MB', on: 'both', label: 'Balloon max' },
+  { key: 'kernelState', unit: 'state', on: 'host', label: 'Kernel state (esxtop)' },
 ];
 
 export const METRIC_BY_KEY = new Map<MetricKey, MetricDef>(METRICS.map((m) => [m.key, m]));

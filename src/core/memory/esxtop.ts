@@ -5,8 +5,21 @@
  * the first header cell is `(PDH-CSV 4.0) (TZ)(BIAS)`, the first column of each row the time as
  * `MM/DD/YYYY HH:MM:SS`; other columns are `\\HOST\OBJECT\COUNTER`, e.g.
  * `\\esx01\Memory\Free MBytes` and `\\esx01\Group Memory(1000100:web01)\Memctl MBytes`.
- * Columns are matched by NAME, never by position (4.1 names are *unconfirmed*); unknown columns
- * (CPU, disk, network… thousands on a real host) are skipped without being stored.
+ * Columns are matched by NAME, never by position; unknown columns (CPU, disk, network… thousands on
+ * a real host) are skipped without being stored.
+ *
+ * Column names CONFIRMED against real ESXi 6 captures in the public repo rach-sharp/esxtopd:
+ * - host `Memory` object: small-esxtop-data.csv (default counter set) has `Machine MBytes`,
+ *   `Free MBytes`, `Kernel State`, `PShare Shared/Common/Savings MBytes`, `Swap Used MBytes`,
+ *   `Swap Target MBytes`, `Swap MBytes Read/sec`, `Swap MBytes Write/sec`, `Total Compressed MBytes`,
+ *   `Memctl Current/Target/Max MBytes`;
+ * - VM `Group Memory(GID:NAME)` object: small-esxtop-data.csv has only the default fields (Memory
+ *   Size / Granted Size / Consumed Size, Target Size, Touched, Swapped, Swap Target, Swap Read and
+ *   Swap Written MBytes/sec, Overhead); esxtop-data.csv (all counters, `esxtop -a`) adds `Memctl
+ *   MBytes`, `Memctl Target MBytes`, `Memctl Max MBytes`, `Zero MBytes`, `Shared MBytes`, `Shared
+ *   Saved MBytes`, `Compressed Memory MBytes`. So balloon, sharing and compression per VM appear only
+ *   in captures taken with every counter (`esxtop -b -a`).
+ * ESX 4.1 names remain *unconfirmed* (no 4.x capture seen).
  */
 import * as fs from 'node:fs';
 import type { EntitySeries, MetricKey } from './counters';
@@ -19,6 +32,7 @@ const VM_COLUMNS: Record<string, MetricKey> = {
   'touched mbytes': 'active',
   'memctl mbytes': 'balloon',
   'memctl target mbytes': 'balloonTarget',
+  'memctl max mbytes': 'balloonMax',
   'swapped mbytes': 'swapped',
   'swap target mbytes': 'swapTarget',
   'swap read mbytes/sec': 'swapInRate',
@@ -30,20 +44,26 @@ const VM_COLUMNS: Record<string, MetricKey> = {
   'compressed memory mbytes': 'compressed',
 };
 
-/** Host-wide `Memory` object counters. PShare names are *unconfirmed*. */
+/**
+ * Host-wide `Memory` object counters (names confirmed, see the module comment). `Kernel State` is kept
+ * as the raw number esxtop writes: its encoding on 5.x/6.x hosts is not confirmed here, so it never
+ * feeds the memory state (which comes from free memory).
+ */
 const HOST_COLUMNS: Record<string, MetricKey> = {
   'machine mbytes': 'size',
   'free mbytes': 'free',
+  'kernel state': 'kernelState',
   'memctl current mbytes': 'balloon',
   'memctl target mbytes': 'balloonTarget',
+  'memctl max mbytes': 'balloonMax',
   'swap used mbytes': 'swapped',
   'swap target mbytes': 'swapTarget',
-  'swap read mbytes/sec': 'swapInRate',
-  'swap write mbytes/sec': 'swapOutRate',
+  'swap mbytes read/sec': 'swapInRate',
+  'swap mbytes write/sec': 'swapOutRate',
   'pshare shared mbytes': 'shared',
   'pshare common mbytes': 'sharedCommon',
   'pshare savings mbytes': 'sharedSaved',
-  'compressed mbytes': 'compressed',
+  'total compressed mbytes': 'compressed',
 };
 
 /** A growable Float32 column (NaN where a sample was empty). */

@@ -53,6 +53,60 @@ describe('memory: esxtop batch CSV', () => {
     assert.equal(s.hostMaxSwapUsedMB, 812.5 * 2);
   });
 
+  it('real ESXi 6 column names: every host Memory and VM Group Memory column maps to its metric', () => {
+    // Column names as written by esxtop on an ESXi 6 host (facts from the captures in repo
+    // rach-sharp/esxtopd: host columns in small-esxtop-data.csv, VM columns in esxtop-data.csv,
+    // taken with every counter). Each column gets a distinct value so a wrong mapping shows.
+    const host = ['Machine MBytes', 'Kernel MBytes', 'NonKernel MBytes', 'Free MBytes', 'Kernel Managed MBytes', 'Kernel MinFree MBytes',
+      'Kernel Reserved MBytes', 'Kernel Unreserved MBytes', 'Kernel State', 'PShare Shared MBytes', 'PShare Common MBytes',
+      'PShare Savings MBytes', 'Swap Used MBytes', 'Swap Target MBytes', 'Swap MBytes Read/sec', 'Swap MBytes Write/sec',
+      'Total Compressed MBytes', 'Total Saved By Compression MBytes', 'Memctl Current MBytes', 'Memctl Target MBytes', 'Memctl Max MBytes'];
+    const vm = ['Members', 'Memory Size MBytes', 'Memory Granted Size MBytes', 'Memory Consumed Size MBytes', 'Target Size MBytes',
+      'Touched MBytes', 'Touched Write MBytes', '% Active Estimate', 'Memctl?', 'Memctl MBytes', 'Memctl Target MBytes', 'Memctl Max MBytes',
+      'Swapped MBytes', 'Swap Target MBytes', 'Swap Read MBytes/sec', 'Swap Written MBytes/sec', 'Llswap Read MBytes/sec',
+      'Llswap Written MBytes/sec', 'Zero MBytes', 'Shared MBytes', 'Shared Saved MBytes', 'Overhead UW MBytes', 'Overhead MBytes',
+      'Overhead Max MBytes', 'Compressed Memory MBytes', 'Used Compressed Memory MBytes'];
+    const H = '\\\\localhost.home';
+    const cols = ['(PDH-CSV 4.0) (UTC)(0)', `${H}\\Memory\\Memory Overcommit (1 Minute Avg)`, ...host.map((c) => `${H}\\Memory\\${c}`),
+      `${H}\\Group Cpu(1423953:poseidon)\\% Used`, ...vm.map((c) => `${H}\\Group Memory(1423953:poseidon)\\${c}`)];
+    const values = cols.map((_, i) => (i === 0 ? '11/26/2026 10:00:00' : `${i}.25`));
+    const at = (c: string) => `${cols.indexOf(c)}.25`;
+    const cap = parseEsxtopText([cols, values].map((r) => r.map((x) => `"${x}"`).join(',')).join('\r\n'));
+    assert.equal(cap.host, 'localhost.home');
+    const hs = cap.hostEntity.series;
+    const hv = (k: keyof typeof hs) => (hs[k] ? String(hs[k]![0]) : undefined);
+    const hostWant: Array<[keyof typeof hs, string]> = [['size', 'Machine MBytes'], ['free', 'Free MBytes'], ['kernelState', 'Kernel State'],
+      ['shared', 'PShare Shared MBytes'], ['sharedCommon', 'PShare Common MBytes'], ['sharedSaved', 'PShare Savings MBytes'],
+      ['swapped', 'Swap Used MBytes'], ['swapTarget', 'Swap Target MBytes'], ['swapInRate', 'Swap MBytes Read/sec'],
+      ['swapOutRate', 'Swap MBytes Write/sec'], ['compressed', 'Total Compressed MBytes'], ['balloon', 'Memctl Current MBytes'],
+      ['balloonTarget', 'Memctl Target MBytes'], ['balloonMax', 'Memctl Max MBytes']];
+    for (const [k, c] of hostWant) assert.equal(hv(k), at(`${H}\\Memory\\${c}`), `host ${k} ← ${c}`);
+    assert.equal(Object.keys(hs).length, hostWant.length, 'no other host column is taken');
+    assert.equal(cap.vms.length, 1);
+    assert.deepEqual([cap.vms[0].id, cap.vms[0].name], ['1423953', 'poseidon']);
+    const vs = cap.vms[0].series;
+    const vmWant: Array<[keyof typeof vs, string]> = [['size', 'Memory Size MBytes'], ['granted', 'Memory Granted Size MBytes'],
+      ['consumed', 'Memory Consumed Size MBytes'], ['active', 'Touched MBytes'], ['balloon', 'Memctl MBytes'],
+      ['balloonTarget', 'Memctl Target MBytes'], ['balloonMax', 'Memctl Max MBytes'], ['swapped', 'Swapped MBytes'],
+      ['swapTarget', 'Swap Target MBytes'], ['swapInRate', 'Swap Read MBytes/sec'], ['swapOutRate', 'Swap Written MBytes/sec'],
+      ['zero', 'Zero MBytes'], ['shared', 'Shared MBytes'], ['sharedSaved', 'Shared Saved MBytes'], ['overhead', 'Overhead MBytes'],
+      ['compressed', 'Compressed Memory MBytes']];
+    for (const [k, c] of vmWant) assert.equal(vs[k] ? String(vs[k]![0]) : undefined, at(`${H}\\Group Memory(1423953:poseidon)\\${c}`), `vm ${k} ← ${c}`);
+    assert.equal(Object.keys(vs).length, vmWant.length, 'no other VM column is taken');
+  });
+
+  it('generated captures carry the real host columns: sharing savings and swap rates', () => {
+    const { text, truth } = captureText({ vms: 3, samples: 40, spikeAt: 20, swapVms: [1], noise: false });
+    const cap = parseEsxtopText(text);
+    const last = (a: Float32Array | undefined) => a![a!.length - 1];
+    assert.ok(Math.abs(last(cap.hostEntity.series.sharedSaved) - truth.hostSharedSavedMB) < 0.01);
+    const max = (a: Float32Array | undefined) => Math.max(...Array.from(a!));
+    assert.ok(truth.hostMaxSwapOutRate > 0 && truth.hostMaxSwapInRate > 0);
+    assert.ok(Math.abs(max(cap.hostEntity.series.swapOutRate) - truth.hostMaxSwapOutRate) < 0.01);
+    assert.ok(Math.abs(max(cap.hostEntity.series.swapInRate) - truth.hostMaxSwapInRate) < 0.01);
+    assert.ok(max(cap.vms[1].series.swapOutRate) > 0);
+  });
+
   it('columns in another order give the same result (names, not positions)', () => {
     const { text } = captureText({ vms: 3, samples: 20, noise: false });
     const lines = text.trim().split('\r\n').map(splitCsvRecord);
