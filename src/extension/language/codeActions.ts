@@ -8,7 +8,8 @@ import { valueReplacement } from '../../core/vmx/document';
 import { minimalEdit } from '../../core/vmx/edit';
 import { escapeValue } from '../../core/vmx/encoding';
 import type { VmxDiagnostic, VmxFix } from '../../core/vmx/lint';
-import { toDiagnostic, vmxRange, VMX_DIAGNOSTIC_SOURCE, type VmxLinter } from './diagnostics';
+import { toDiagnostic, vmxRange, VMX_DIAGNOSTIC_SOURCE, type VmxEncodingDiagnostic, type VmxLinter } from './diagnostics';
+import { CHANGE_ENCODING_COMMAND, ENCODING_MISMATCH, REOPEN_WITH_ENCODING_COMMAND } from './encodingCheck';
 import { catalog, toRange, type VmxDocumentCache } from './shared';
 
 /** Fixes whose result is what the user almost certainly wants (applied by "Auto Fix"). */
@@ -69,6 +70,10 @@ export class VmxCodeActionProvider implements vscode.CodeActionProvider {
         for (const e of edits) action.edit.replace(document.uri, e.range, e.newText);
         actions.push(action);
       };
+      if (d.code === ENCODING_MISMATCH) {
+        actions.push(...this.encodingActions(document, d, shown));
+        continue;
+      }
       if (d.fix) {
         make(fixTitle(d, d.fix), d.fix.edits.map((e) => ({ range: toRange(e.range), newText: e.newText })), PREFERRED.has(d.code));
         continue;
@@ -80,6 +85,24 @@ export class VmxCodeActionProvider implements vscode.CodeActionProvider {
       }
     }
     return actions;
+  }
+
+  /** Reopen with the encoding the file declares (preferred), or pick one in VS Code's own picker. */
+  private encodingActions(document: vscode.TextDocument, d: VmxEncodingDiagnostic, shown: vscode.Diagnostic): vscode.CodeAction[] {
+    const out: vscode.CodeAction[] = [];
+    const { vscodeId, declared } = d.encoding;
+    if (vscodeId) {
+      const a = new vscode.CodeAction(vscode.l10n.t('Reopen with Encoding {0}', declared ?? vscodeId), vscode.CodeActionKind.QuickFix);
+      a.command = { title: a.title, command: REOPEN_WITH_ENCODING_COMMAND, arguments: [document.uri.toString(), vscodeId] };
+      a.diagnostics = [shown];
+      a.isPreferred = true;
+      out.push(a);
+    }
+    const pick = new vscode.CodeAction(vscode.l10n.t('Reopen with Encoding…'), vscode.CodeActionKind.QuickFix);
+    pick.command = { title: pick.title, command: CHANGE_ENCODING_COMMAND };
+    pick.diagnostics = [shown];
+    out.push(pick);
+    return out;
   }
 
   /** Replaces the value on `line`, keeping the line's quoting and spacing. */

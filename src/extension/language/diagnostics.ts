@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { lintVmx, type VmxDiagnostic, type VmxSeverity } from '../../core/vmx/lint';
 import { log } from '../log';
+import { checkEditorEncoding, ENCODING_MISMATCH, encodingMessage, type EncodingProblem } from './encodingCheck';
 import { catalog, VMX_LANGUAGE, type VmxDocumentCache } from './shared';
 
 export const VMX_DIAGNOSTIC_SOURCE = 'vmx';
@@ -23,12 +24,25 @@ const SEVERITY: Record<VmxSeverity, vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-export function vmxRange(d: VmxDiagnostic): vscode.Range {
+/** A problem the editor adds to the lint's: the file is shown in the wrong encoding (encodingCheck.ts). */
+export interface VmxEncodingDiagnostic extends Omit<VmxDiagnostic, 'code' | 'fix' | 'args'> {
+  code: typeof ENCODING_MISMATCH;
+  encoding: EncodingProblem;
+}
+
+export type VmxEditorDiagnostic = VmxDiagnostic | VmxEncodingDiagnostic;
+
+function encodingDiagnostic(p: EncodingProblem): VmxEncodingDiagnostic {
+  return { line: p.line, column: p.column, endLine: p.line, endColumn: p.endColumn, severity: 'error', code: ENCODING_MISMATCH, message: '', encoding: p };
+}
+
+export function vmxRange(d: VmxEditorDiagnostic): vscode.Range {
   return new vscode.Range(d.line, d.column, d.endLine, d.endColumn);
 }
 
-export function toDiagnostic(d: VmxDiagnostic, uri: vscode.Uri): vscode.Diagnostic {
-  const diag = new vscode.Diagnostic(vmxRange(d), d.message, SEVERITY[d.severity]);
+export function toDiagnostic(d: VmxEditorDiagnostic, uri: vscode.Uri): vscode.Diagnostic {
+  const message = d.code === ENCODING_MISMATCH ? encodingMessage(d.encoding) : d.message;
+  const diag = new vscode.Diagnostic(vmxRange(d), message, SEVERITY[d.severity]);
   diag.source = VMX_DIAGNOSTIC_SOURCE;
   diag.code = d.code;
   if (d.related?.length) {
@@ -39,17 +53,21 @@ export function toDiagnostic(d: VmxDiagnostic, uri: vscode.Uri): vscode.Diagnost
 
 /** Lint results per document version, shared by the diagnostics and the quick fixes. */
 export class VmxLinter {
-  private readonly results = new Map<string, { version: number; diags: VmxDiagnostic[] }>();
+  private readonly results = new Map<string, { version: number; diags: VmxEditorDiagnostic[] }>();
 
   constructor(private readonly cache: VmxDocumentCache) {}
 
-  async lint(document: vscode.TextDocument): Promise<VmxDiagnostic[]> {
+  async lint(document: vscode.TextDocument): Promise<VmxEditorDiagnostic[]> {
     const key = document.uri.toString();
     const hit = this.results.get(key);
     if (hit && hit.version === document.version) return hit.diags;
     const cat = await catalog();
     const version = document.version;
-    const diags = lintVmx(this.cache.get(document), cat.lookupKey);
+    const doc = this.cache.get(document);
+    const diags: VmxEditorDiagnostic[] = lintVmx(doc, cat.lookupKey);
+    const encoding = await checkEditorEncoding(document, doc);
+    if (encoding) diags.unshift(encodingDiagnostic(encoding));
+    if (document.version !== version) return diags;
     this.results.set(key, { version, diags });
     return diags;
   }

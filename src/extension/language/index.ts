@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { VmxCodeActionProvider } from './codeActions';
 import { VMX_TRIGGER_CHARACTERS, VmxCompletionProvider } from './completion';
 import { VmxDiagnostics, VmxLinter } from './diagnostics';
+import { REOPEN_WITH_ENCODING_COMMAND, reopenWithEncoding } from './encodingCheck';
 import { VmxHoverProvider } from './hover';
 import { VMX_SELECTOR, VmxDocumentCache } from './shared';
 import { VmxDocumentSymbolProvider } from './symbols';
@@ -20,5 +21,6 @@ export function registerVmxLanguage(context: vscode.ExtensionContext): void {
     vscode.languages.registerDocumentSymbolProvider(VMX_SELECTOR, new VmxDocumentSymbolProvider(cache), { label: 'VMX' }),
     vscode.languages.registerCodeActionsProvider(VMX_SELECTOR, new VmxCodeActionProvider(cache, linter), VmxCodeActionProvider.metadata),
     new VmxDiagnostics(linter),
+    vscode.commands.registerCommand(REOPEN_WITH_ENCODING_COMMAND, (uri: string, encoding: string) => reopenWithEncoding(uri, encoding)),
   );
 }
