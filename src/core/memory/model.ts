@@ -119,12 +119,16 @@ export function hostMemory(id: string, name: string, s: EntitySeries | undefined
     .sort((a, b) => (b.latest.swapped ?? 0) - (a.latest.swapped ?? 0) || (b.latest.balloon ?? 0) - (a.latest.balloon ?? 0));
   const likelyNext = vms.filter((v) => !v.ballooning && !v.swapping && (v.idleMB ?? 0) > 0)
     .sort((a, b) => (b.idleMB ?? 0) - (a.idleMB ?? 0)).slice(0, 5);
-  const anyBalloon = vms.some((v) => v.ballooning) || (latest.balloon ?? 0) > EPSILON_MB;
-  const anySwap = vms.some((v) => v.swapping) || (latest.swapped ?? 0) > EPSILON_MB;
+  const observed = {
+    balloonVms: vms.filter((v) => v.ballooning).length,
+    swapVms: vms.filter((v) => v.swapping).length,
+    hostBalloon: (latest.balloon ?? 0) > EPSILON_MB,
+    hostSwap: (latest.swapped ?? 0) > EPSILON_MB,
+  };
   return {
     id, name, totalMB, latest, freeMB, freePct, state, stateSource,
     sharingSavedMB: latest.shared !== undefined && latest.sharedCommon !== undefined ? Math.max(0, latest.shared - latest.sharedCommon) : undefined,
-    ladder: state ? ladder(state, { ballooning: anyBalloon, swapping: anySwap }) : undefined,
+    ladder: state ? ladder(state, observed) : undefined,
     vms, reclaiming, likelyNext,
   };
 }

@@ -51,23 +51,48 @@ export interface LadderStep {
   step: 'tps' | 'balloon' | 'swap';
   title: string;
   detail: string;
-  /** Running on this host now (from the state or from measured balloon/swap). */
+  /** Triggered by the host's memory state now (page sharing: always). */
   active: boolean;
+  /**
+   * Seen on some VMs (balloon or swapped memory) although the host's state does not trigger this step
+   * now: a VM memory limit (the VMkernel reclaims down to the limit whatever the host's free memory)
+   * or memory left over from earlier contention (swapped pages stay in the .vswp until touched).
+   */
+  seenOnly: boolean;
+  /** VMs on which this mechanism is seen (balloon or swapped > 0); undefined for page sharing. */
+  seenOnVms?: number;
   /** The next step the host would take if free memory keeps falling. */
   next: boolean;
 }
 
+export interface LadderObserved {
+  /** VMs with a balloon now. */
+  balloonVms?: number;
+  /** VMs with swapped memory now. */
+  swapVms?: number;
+  /** Host-wide balloon / swap figures above zero (when per-VM figures are missing). */
+  hostBalloon?: boolean;
+  hostSwap?: boolean;
+}
+
 /**
- * The reclamation ladder for a host: page sharing always, balloon, then swap; marks what is
- * active now (from the state, or observed balloon/swap) and what comes next.
+ * The reclamation ladder for a host: page sharing always, balloon, then swap. A step is `active`
+ * only when the host's state triggers it; balloon or swap seen on VMs in a state that does not
+ * trigger it is `seenOnly` (its cause is a VM limit or earlier contention, not the host now).
+ * `next` marks the first step the state does not trigger.
  */
-export function ladder(state: MemoryState, observed: { ballooning?: boolean; swapping?: boolean } = {}): LadderStep[] {
+export function ladder(state: MemoryState, observed: LadderObserved = {}): LadderStep[] {
   const info = STATE_BY_NAME.get(state)!;
-  const on = (s: 'balloon' | 'swap') => info.active.includes(s) || (s === 'balloon' ? !!observed.ballooning : !!observed.swapping);
+  const step = (key: 'balloon' | 'swap', title: string, detail: string): LadderStep => {
+    const vms = key === 'balloon' ? observed.balloonVms ?? 0 : observed.swapVms ?? 0;
+    const host = key === 'balloon' ? !!observed.hostBalloon : !!observed.hostSwap;
+    const active = info.active.includes(key);
+    return { step: key, title, detail, active, seenOnly: !active && (vms > 0 || host), seenOnVms: vms, next: false };
+  };
   const steps: LadderStep[] = [
-    { step: 'tps', title: 'Transparent page sharing', detail: 'Always on: identical pages are stored once.', active: true, next: false },
-    { step: 'balloon', title: 'Ballooning', detail: 'Under contention the balloon driver (vmmemctl, in VMware Tools) inflates in the guest so the guest pages out what it can spare.', active: on('balloon'), next: false },
-    { step: 'swap', title: 'VMkernel swap', detail: 'Last resort, slowest: when the balloon is missing, disabled, too slow or at its cap (sched.mem.maxmemctl), the VMkernel swaps VM memory to the .vswp file.', active: on('swap'), next: false },
+    { step: 'tps', title: 'Transparent page sharing', detail: 'Always on: identical pages are stored once.', active: true, seenOnly: false, next: false },
+    step('balloon', 'Ballooning', 'Under contention the balloon driver (vmmemctl, in VMware Tools) inflates in the guest so the guest pages out what it can spare.'),
+    step('swap', 'VMkernel swap', 'Last resort, slowest: when the balloon is missing, disabled, too slow or at its cap (sched.mem.maxmemctl), the VMkernel swaps VM memory to the .vswp file.'),
   ];
   const firstOff = steps.find((s) => !s.active);
   if (firstOff) firstOff.next = true;

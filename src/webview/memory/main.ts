@@ -14,6 +14,7 @@ import type { RangeName } from '../../core/memory/counters';
 import { decimateMinMax, seriesToCsv } from '../../core/memory/decimate';
 import type { ChartSpec, ColorToken, MemoryView } from '../../core/memory/view';
 import type { HostMemory, VmMemory } from '../../core/memory/model';
+import type { LadderStep } from '../../core/memory/state';
 import { PanelClient } from '../shared/rpc';
 import { adoptStyles, h, icon } from '../shared/dom';
 
@@ -199,15 +200,28 @@ function ladderPanel(v: MemoryView): HTMLElement | undefined {
   return h('section', { class: 'card ladder', 'aria-label': t('Reclamation ladder') },
     h('h2', {}, icon('layers'), t('Reclamation ladder')),
     h('p', { class: 'muted' }, t('ESX reclaims memory in steps: page sharing always, the balloon driver under contention, VMkernel swap last.')),
-    h('ol', { class: 'steps' }, ...steps.map((s) => h('li', { class: `step ${s.active ? 'active' : ''} ${s.next ? 'next' : ''}`, 'data-step': s.step },
-      h('div', { class: 'step-head' }, icon(s.active ? 'circle-filled' : s.next ? 'arrow-circle-right' : 'circle-outline'), h('strong', {}, t(s.title)),
-        s.active ? h('span', { class: 'tag' }, t('now')) : s.next ? h('span', { class: 'tag tag-next' }, t('next')) : ''),
+    h('ol', { class: 'steps' }, ...steps.map((s) => h('li', { class: `step ${s.active ? 'active' : ''} ${s.seenOnly ? 'seen' : ''} ${s.next ? 'next' : ''}`, 'data-step': s.step },
+      h('div', { class: 'step-head' }, icon(s.active ? 'circle-filled' : s.seenOnly ? 'eye' : s.next ? 'arrow-circle-right' : 'circle-outline'), h('strong', {}, t(s.title)),
+        h('span', { class: 'tags' },
+          s.active ? h('span', { class: 'tag', title: t('Triggered by this host\'s memory state now.') }, t('now')) : '',
+          s.seenOnly ? seenTag(s) : '',
+          !s.active && s.next ? h('span', { class: 'tag tag-next' }, t('next')) : '')),
       h('div', { class: 'muted step-detail' }, t(s.detail))))),
     h('div', { class: 'where' },
       h('span', {}, t('This host:'), ' '), stateBadge(host),
       host.freePct !== undefined ? h('span', { class: 'muted' }, t('{0}% free ({1})', host.freePct.toFixed(1), mb(host.freeMB))) : '',
       host.stateSource ? h('span', { class: 'muted' }, host.stateSource === 'counter' ? t('(from mem.state)') : t('(from free memory)')) : ''),
     h('table', { class: 'states' }, h('thead', {}, h('tr', {}, h('th', {}), h('th', {}, t('State')), h('th', {}, t('Free memory')), h('th', {}, t('What happens')))), h('tbody', {}, ...rows)));
+}
+
+/** "seen on N VMs": balloon or swap present although the host's state does not trigger it. */
+function seenTag(s: LadderStep): HTMLElement {
+  const n = s.seenOnVms ?? 0;
+  const label = n === 0 ? t('seen on this host') : n === 1 ? t('seen on 1 VM') : t('seen on {0} VMs', String(n));
+  const why = s.step === 'swap'
+    ? t('Some VMs hold swapped memory although this host\'s state does not trigger swapping now: a VM memory limit (the VMkernel reclaims down to the limit whatever the host\'s free memory), or pages swapped during earlier contention that stay in the .vswp file until the guest touches them.')
+    : t('Some VMs have an inflated balloon although this host\'s state does not trigger ballooning now: a VM memory limit, or a balloon left from earlier contention that deflates slowly.');
+  return h('span', { class: 'tag tag-seen', title: why, 'data-seen': String(n) }, icon('info'), ' ', label);
 }
 
 function vmRow(v: VmMemory): HTMLElement {

@@ -39,6 +39,11 @@ ol.steps { list-style: none; padding: 0; margin: 6px 0 10px; display: flex; flex
 .step-head { display: flex; align-items: center; gap: 6px; }
 .step-detail { font-size: 0.88em; margin-top: 4px; }
 .tag { font-size: 0.75em; padding: 0 6px; border-radius: 8px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); margin-left: auto; }
+.tags { margin-left: auto; display: flex; gap: 4px; align-items: center; }
+.tags .tag { margin-left: 0; }
+.step.seen { opacity: 1; }
+.tag-seen { background: transparent; border: 1px solid var(--vscode-editorWarning-foreground, #cca700); color: var(--vscode-editorWarning-foreground, #cca700); cursor: help; display: inline-flex; align-items: center; gap: 2px; }
+.tag-seen .codicon { font-size: 0.95em; }
 .tag-next { background: transparent; border: 1px dashed var(--vscode-descriptionForeground); color: var(--vscode-descriptionForeground); }
 .where { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; margin: 6px 0; }
 table.states tr.current td { background: var(--vscode-list-inactiveSelectionBackground, #8882); }

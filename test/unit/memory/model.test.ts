@@ -33,7 +33,9 @@ describe('memory: model of a host and its VMs', () => {
     assert.equal(h.sharingSavedMB, 2000);
     assert.deepEqual(h.reclaiming.map((v) => v.name), ['b', 'a'], 'swapping first, then ballooning');
     assert.deepEqual(h.likelyNext.map((v) => v.name), ['c', 'd'], 'most idle first');
-    assert.deepEqual(h.ladder!.map((s) => [s.step, s.active, s.next]), [['tps', true, false], ['balloon', true, false], ['swap', true, false]], 'a swapping VM lights the swap step');
+    assert.deepEqual(h.ladder!.map((s) => [s.step, s.active, s.seenOnly, s.seenOnVms, s.next]),
+      [['tps', true, false, undefined, false], ['balloon', true, false, 2, false], ['swap', false, true, 1, true]],
+      'a soft host: balloon now (2 VMs); swap only seen on 1 VM, and still the next step');
 
     const byCounter = hostMemory('host-1', 'esx01', { entity: { type: 'HostSystem', value: 'host-1' }, t: [1], values: { state: [2], consumed: [1000] } }, [], 100000);
     assert.equal(byCounter.state, 'hard');

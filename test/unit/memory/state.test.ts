@@ -38,7 +38,22 @@ describe('memory: host free-memory states (ESX 4.x)', () => {
     assert.deepEqual(soft.map((s) => [s.step, s.active, s.next]), [['tps', true, false], ['balloon', true, false], ['swap', false, true]]);
     const hard = ladder('hard');
     assert.ok(hard.every((s) => s.active && !s.next));
-    // Observed ballooning in a high state (e.g. a VM at its limit) still lights the balloon step.
-    assert.equal(ladder('high', { ballooning: true })[1].active, true);
+  });
+
+  it('balloon or swap seen on VMs in a state that does not trigger it is "seen", not "now"', () => {
+    // A soft host with one VM holding swapped memory (a VM limit, or swap left from earlier contention).
+    const soft = ladder('soft', { balloonVms: 2, swapVms: 1 });
+    assert.deepEqual(soft.map((s) => [s.step, s.active, s.seenOnly, s.seenOnVms, s.next]),
+      [['tps', true, false, undefined, false], ['balloon', true, false, 2, false], ['swap', false, true, 1, true]]);
+    // A high host: ballooning on a VM at its limit is seen, and the balloon is still what comes next.
+    const high = ladder('high', { balloonVms: 1 });
+    assert.deepEqual(high.map((s) => [s.step, s.active, s.seenOnly, s.next]), [['tps', true, false, false], ['balloon', false, true, true], ['swap', false, false, false]]);
+    // Host-wide figures alone (no per-VM series) also count as seen.
+    assert.equal(ladder('high', { hostSwap: true })[2].seenOnly, true);
+    assert.equal(ladder('high', { hostSwap: true })[2].seenOnVms, 0);
+    // In a state that triggers the step, it is "now" whatever is observed.
+    const hard = ladder('hard', { swapVms: 0 });
+    assert.ok(hard.every((s) => s.active && !s.seenOnly));
+    assert.equal(ladder('hard', { swapVms: 3 })[2].seenOnVms, 3);
   });
 });
