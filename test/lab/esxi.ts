@@ -14,6 +14,12 @@
  *   and SIGHUPs it, so the paired vcsim serves the new certificate. It fails (exit 1,
  *   nothing applied) when `failRestart` is set or the pair does not load (bad PEM,
  *   key not matching the certificate), as a real hostd would refuse to start.
+ *   `restartFailure` models failures that happen AFTER the new pair is in service, so a
+ *   rollback has something to undo: 'after-load' (hostd loads the pair — the new
+ *   certificate is live — then exits 1 "hostd failed to start"), 'stops-answering' (hostd
+ *   loads the pair and says "hostd started", then hangs: the paired vcsim is paused with
+ *   SIGSTOP, so TLS handshakes never complete, until the next restart resumes it).
+ *   `servedCerts` records the SHA-256 of every pair put in service, the initial one first.
  * VM list and power states come from the paired vcsim (GET /lab/vms); balloon/swap
  * figures in esxtop from its injected perf samples (GET /lab/perf).
  */
@@ -31,8 +37,10 @@ export interface EsxiOptions {
   vcsim: Vcsim;
   username?: string;
   password?: string;
-  /** Make hostd restarts fail (mutable later through the handle). */
+  /** Make hostd restarts fail before loading anything (mutable later through the handle). */
   failRestart?: boolean;
+  /** Make hostd restarts fail after the new pair was loaded (mutable later through the handle). */
+  restartFailure?: RestartFailure;
   /** Product version facts (default: vcsim -esx's "6.5.0" build 5969303). */
   version?: string;
   build?: string;
@@ -40,6 +48,15 @@ export interface EsxiOptions {
   /** Host physical memory for esxtop (default 4096 MB, as vcsim's ESX host). */
   hostMemoryMB?: number;
   hostname?: string;
+}
+
+/**
+ * A restart that fails once the new rui.crt/rui.key are in service. `times`: how many restarts
+ * fail this way (default: every one until cleared); the count goes down on each.
+ */
+export interface RestartFailure {
+  mode: 'after-load' | 'stops-answering';
+  times?: number;
 }
 
 export interface Esxi {
@@ -56,6 +73,16 @@ export interface Esxi {
   /** Temp dir playing the host's "/". */
   root: string;
   failRestart: boolean;
+  /** See EsxiOptions.restartFailure; `times` counts down, the property clears at 0. */
+  restartFailure: RestartFailure | undefined;
+  /**
+   * SHA-256 thumbprints (upper-case hex, colon-separated, as thumbprintsOfPem) of each pair hostd
+   * put in service, in order: the certificate served at start first, then one per restart that
+   * loaded a pair (even a restart that failed afterwards). vcsim is checked to serve each one.
+   */
+  readonly servedCerts: readonly string[];
+  /** The host stopped answering ('stops-answering'), until the next restart. */
+  readonly unresponsive: boolean;
   /** Commands executed, in order (for assertions). */
   readonly commands: string[];
   /** Number of successful hostd restarts. */
@@ -205,7 +232,24 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
     return real;
   };
 
-  const state = { failRestart: !!opts.failRestart, restarts: 0, commands: [] as string[] };
+  const state = {
+    failRestart: !!opts.failRestart,
+    restartFailure: opts.restartFailure ? { ...opts.restartFailure } : undefined,
+    restarts: 0,
+    commands: [] as string[],
+    servedCerts: [vcsim.thumbprintSha256] as string[],
+    paused: false,
+  };
+  /** Resumes a vcsim paused by 'stops-answering'. */
+  const resume = () => {
+    if (!state.paused) return;
+    state.paused = false;
+    try {
+      process.kill(vcsim.pid, 'SIGCONT');
+    } catch {
+      /* already gone */
+    }
+  };
 
   // ---- commands ----
   const perfValue = (inj: PerfInjection[], vm: LabVm, counter: string, sample: number): number | undefined => {
@@ -224,6 +268,8 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
       "Begin 'hostd ++min=0,swap,group=hostd /etc/vmware/hostd/config.xml', min-uptime = 60, max-quick-failures = 1, max-total-failures = 1000000, bg_pid_file = '', reboot-flag = '0'",
     );
     const fail = (why: string): ExecResult => ({ stdout: lines.join('\n') + '\n', stderr: `hostd failed to start: ${why}\n`, code: 1 });
+    // Stopping hostd ends a hang from a previous 'stops-answering' restart.
+    resume();
     if (state.failRestart) return fail('watchdog-hostd: hostd exited during startup');
     let crt: Buffer;
     let key: Buffer;
@@ -241,6 +287,15 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
       await vcsim.reloadCert();
     } catch (e) {
       return fail((e as Error).message);
+    }
+    state.servedCerts.push(vcsim.thumbprintSha256);
+    const late = state.restartFailure;
+    if (late) {
+      if (late.times !== undefined && --late.times <= 0) state.restartFailure = undefined;
+      if (late.mode === 'after-load') return fail('watchdog-hostd: hostd exited after loading /etc/vmware/hostd/config.xml');
+      // 'stops-answering': hostd reports a start, then hangs; the endpoint accepts TCP but never completes a handshake.
+      process.kill(vcsim.pid, 'SIGSTOP');
+      state.paused = true;
     }
     state.restarts++;
     lines.push('hostd started.');
@@ -794,6 +849,18 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
     set failRestart(v: boolean) {
       state.failRestart = v;
     },
+    get restartFailure() {
+      return state.restartFailure;
+    },
+    set restartFailure(v: RestartFailure | undefined) {
+      state.restartFailure = v ? { ...v } : undefined;
+    },
+    get servedCerts() {
+      return state.servedCerts;
+    },
+    get unresponsive() {
+      return state.paused;
+    },
     get commands() {
       return state.commands;
     },
@@ -802,6 +869,7 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
     },
     stop() {
       stopping ??= new Promise<void>((res) => {
+        resume();
         for (const c of clients) c.end();
         server.close(() => {
           fs.rmSync(root, { recursive: true, force: true });

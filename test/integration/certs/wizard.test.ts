@@ -140,8 +140,13 @@ describe('certificate wizard (real VS Code)', function () {
     assert.equal((await wizard.call('hostKey', { sshHost: esxi.host, sshPort: esxi.port })).status, 'pinned');
   });
 
-  it('a failing restart is rolled back: the old certificate is served, the pin stays', async () => {
-    esxi.failRestart = true;
+  it('a restart that puts the new certificate in service and then fails is rolled back: served old → new → old, the pin stays', async () => {
+    const old = oldSha(); // vc.thumbprintSha256 follows what vcsim serves: keep the value from before
+    const from = esxi.servedCerts.length;
+    assert.equal(esxi.servedCerts[from - 1], old);
+    assert.notEqual(newSha, old);
+    // hostd loads the new rui.crt/rui.key (the new certificate is live), then exits 1: only the rollback can bring the old one back.
+    esxi.restartFailure = { mode: 'after-load', times: 1 };
     try {
       const r = (await wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }))!;
       assert.equal(r.ok, false);
@@ -151,10 +156,11 @@ describe('certificate wizard (real VS Code)', function () {
       assert.ok(r.steps.some((s) => s.phase === 'rollback' && s.id === 'restore' && s.status === 'ok'));
       assert.equal(r.connectionPinUpdated, false);
     } finally {
-      esxi.failRestart = false;
+      esxi.restartFailure = undefined;
     }
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, oldSha());
-    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, oldSha());
+    assert.deepEqual(esxi.servedCerts.slice(from - 1), [old, newSha, old], 'old → new → old');
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old);
+    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, old);
   });
 
   it('deploys: the live thumbprint is the new one and the connection pin follows', async () => {

@@ -87,6 +87,53 @@ describe('esxi/deploy: replace the certificate of the ESXi simulator', function 
     for (const s of r.steps.filter((x) => x.status === 'ok' || x.status === 'failed')) assert.ok(typeof s.ms === 'number' && s.startedAt);
   });
 
+  it('a restart that loads the new certificate and then fails: served old → new → old, rollback proven', async () => {
+    const old = (await servedThumbprints(vc.host, vc.port)).sha256;
+    const want = thumbprintsOfPem(certPem).sha256;
+    assert.notEqual(want, old);
+    const from = esxi.servedCerts.length;
+    assert.equal(esxi.servedCerts[from - 1], old, 'the lab records what it serves now');
+    esxi.restartFailure = { mode: 'after-load', times: 1 };
+    // The lab's reloadCert() checks over TLS that vcsim serves each pair before recording it.
+    const r = await deployEsxCertificate({ host: vc.host, port: vc.port, ssh: ssh(), cert: certPem, key: keyPem, verifyTimeoutMs: 2000, now: new Date(Date.now() + 30_000) });
+    assert.equal(r.ok, false);
+    assert.equal(r.failedStep, 'restart');
+    assert.match(r.error ?? '', /hostd failed to start/);
+    assert.equal(r.rolledBack, true);
+    assert.deepEqual(esxi.servedCerts.slice(from - 1), [old, want, old], 'old → new → old');
+    assert.equal(r.previousCertServed, true);
+    assert.equal(r.liveSha256, old);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old);
+    assert.equal(thumbprintsOfPem(fs.readFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), 'utf8')).sha256, old, 'rui.crt restored');
+    assert.equal(esxi.restartFailure, undefined, 'the one failure was used');
+    const rb = r.steps.filter((s) => s.phase === 'rollback').map((s) => `${s.id}:${s.status}`);
+    assert.deepEqual(rb, ['restore:ok', 'cleanup:ok', 'restart:ok', 'wait:ok', 'verify-old:ok']);
+  });
+
+  it('a host that stops answering after loading the new certificate: the wait times out, rollback serves the old one again', async () => {
+    const old = (await servedThumbprints(vc.host, vc.port)).sha256;
+    const want = thumbprintsOfPem(certPem).sha256;
+    assert.notEqual(want, old, 'the host serves another certificate before the deploy');
+    const from = esxi.servedCerts.length;
+    esxi.restartFailure = { mode: 'stops-answering', times: 1 };
+    let hungDuringWait = false;
+    const t0 = Date.now();
+    const r = await deployEsxCertificate({
+      host: vc.host, port: vc.port, ssh: ssh(), cert: certPem, key: keyPem, waitTimeoutMs: 500, verifyTimeoutMs: 2000, now: new Date(Date.now() + 40_000),
+      onStep: (s) => { if (s.phase === 'deploy' && s.id === 'wait' && s.status === 'running') hungDuringWait = esxi.unresponsive; },
+    });
+    assert.equal(hungDuringWait, true, 'the host was not answering while the deploy waited');
+    assert.equal(r.ok, false);
+    assert.equal(r.failedStep, 'wait');
+    assert.match(r.error ?? '', /did not answer HTTPS/);
+    assert.equal(r.rolledBack, true);
+    assert.deepEqual(esxi.servedCerts.slice(from - 1), [old, want, old], 'old → new → old');
+    assert.equal(esxi.unresponsive, false, 'the rollback restart brought the host back');
+    assert.equal(r.previousCertServed, true);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old);
+    assert.ok(Date.now() - t0 < 30_000, 'short timeouts keep the test short');
+  });
+
   it('when the agent stays down, the rollback restart is reported failed; the old certificate is still served', async () => {
     const old = (await servedThumbprints(vc.host, vc.port)).sha256;
     esxi.failRestart = true;
