@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { MoRef } from '../../core/vsphere/decode';
 import type { Inventory } from '../../core/vsphere/inventory';
+import type { VmxOwner } from '../../core/vsphere/search';
 import { log } from '../log';
 import { ConnectionStore, hostOf } from './connections';
 import { SessionManager } from './sessions';
@@ -33,6 +34,43 @@ export function datastoreUri(conn: string, inv: Inventory, vm: MoRef, dsPath: st
   const dc = inv.datacenters.map((d) => inv.pathOf(d.ref)).find((p) => vmPath.startsWith(`${p}/`));
   if (!dc) return undefined;
   return vscode.Uri.from({ scheme: DATASTORE_SCHEME, authority: conn, path: `/${encodeURIComponent(dc.slice(1))}/${m[1]}/${m[2]}` });
+}
+
+/** The VM registered with this `.vmx`, looked up live on the server (undefined: none). */
+export async function liveVmxOwner(sessions: SessionManager, a: DatastoreAddress): Promise<VmxOwner | undefined> {
+  const m = await api();
+  const client = await sessions.client(a.conn);
+  return m.findVmxOwner(client, a.datacenter, `[${a.datastore}] ${a.path}`);
+}
+
+/** Why the `.vmx` of a running VM must not be written now, or undefined when it may be. */
+export function activeVmRefusal(owner: VmxOwner | undefined): string | undefined {
+  if (!owner || (owner.powerState !== 'poweredOn' && owner.powerState !== 'suspended')) return undefined;
+  return vscode.l10n.t(
+    '{0} is {1}: the host owns its .vmx while it runs and would overwrite your change. Power the VM off, then save again.',
+    owner.name, owner.powerState);
+}
+
+/**
+ * Refuses (as a FileSystemError, so VS Code keeps the editor dirty and shows the message) to
+ * write the `.vmx` of a VM that is powered on or suspended now, or when that cannot be checked.
+ */
+async function checkVmxWritable(sessions: SessionManager, a: DatastoreAddress): Promise<VmxOwner | undefined> {
+  let owner: VmxOwner | undefined;
+  try {
+    owner = await liveVmxOwner(sessions, a);
+  } catch (e) {
+    log().warn(`save of [${a.datastore}] ${a.path} refused: could not check its VM's power state: ${(e as Error).message}`);
+    throw vscode.FileSystemError.Unavailable(vscode.l10n.t(
+      'Not saved: could not check whether a running VM uses [{0}] {1} ({2}). Try again once the connection works.',
+      a.datastore, a.path, (e as Error).message));
+  }
+  const refusal = activeVmRefusal(owner);
+  if (refusal) {
+    log().info(`save of [${a.datastore}] ${a.path} refused: ${owner!.name} is ${owner!.powerState}`);
+    throw vscode.FileSystemError.NoPermissions(refusal);
+  }
+  return owner;
 }
 
 export class DatastoreFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
@@ -114,31 +152,11 @@ export class DatastoreFileSystem implements vscode.FileSystemProvider, vscode.Di
     }
   }
 
-  /** The registered VM whose configuration file this is, if any. */
-  private owningVm(a: DatastoreAddress): { name: string; powerState?: string } | undefined {
-    const snap = this.sessions.snapshot(a.conn);
-    const target = `[${a.datastore}] ${a.path}`;
-    const vm = snap?.inventory.vms.find((v) => v.vmPathName === target);
-    return vm && { name: vm.name, powerState: vm.powerState };
-  }
-
   async writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
     const a = parseDatastoreUri(uri);
-    if (/\.vmx$/i.test(a.path)) {
-      // Check the live power state, not the cached tree: a VM may have been powered on since.
-      const snapVm = this.owningVm(a);
-      if (snapVm) {
-        const m = await api();
-        const client = await this.sessions.client(a.conn);
-        const vm = this.sessions.snapshot(a.conn)?.inventory.vms.find((v) => v.vmPathName === `[${a.datastore}] ${a.path}`);
-        const power = vm ? await m.retrieveProperty(client, vm.ref, 'runtime.powerState').catch(() => vm.powerState) : undefined;
-        if (power === 'poweredOn' || power === 'suspended') {
-          throw vscode.FileSystemError.NoPermissions(vscode.l10n.t(
-            '{0} is {1}: the host owns its .vmx while it runs and would overwrite your change. Power the VM off, then save again.',
-            snapVm.name, String(power)));
-        }
-      }
-    }
+    // A .vmx: ask the server now which VM owns it and whether it runs (never the cached tree,
+    // which is empty after Disconnect or a refresh and stale after a power change elsewhere).
+    const owner = /\.vmx$/i.test(a.path) ? await checkVmxWritable(this.sessions, a) : undefined;
     if (!options.overwrite) {
       const exists = await this.stat(uri).then(() => true, () => false);
       if (exists) throw vscode.FileSystemError.FileExists(uri);
@@ -149,9 +167,10 @@ export class DatastoreFileSystem implements vscode.FileSystemProvider, vscode.Di
     this.stats.delete(uri.toString());
     this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     log().info(`saved [${a.datastore}] ${a.path} on ${hostOf(this.store.get(a.conn)?.url ?? a.conn)} (${content.length} bytes)`);
-    if (/\.vmx$/i.test(a.path) && this.owningVm(a)) {
-      void vscode.window.showInformationMessage(vscode.l10n.t(
-        'Saved. The host reads a .vmx when the VM powers on; if it keeps the old settings, reload the VM on the host (vim-cmd vmsvc/reload) or remove it from the inventory and register it again.'));
+    if (/\.vmx$/i.test(a.path)) {
+      void vscode.window.showInformationMessage(owner
+        ? vscode.l10n.t('Saved {0}. The host reads the .vmx when {1} powers on; if it keeps the old settings, reload the VM on the host (vim-cmd vmsvc/reload) or remove it from the inventory and register it again.', a.path.replace(/^.*\//, ''), owner.name)
+        : vscode.l10n.t('Saved {0}. No registered VM uses this file: register it (vSphere Client: Register VM) to use it.', a.path.replace(/^.*\//, '')));
     }
   }
 

@@ -12,3 +12,4 @@ export { fetchPeerCertificate, formatCertificateDescription } from '../../core/v
 export { powerOn, powerOff, reset, shutdownGuest } from '../../core/vsphere/vm';
 export { readFile, uploadFile, listFolder, parseDatastorePath } from '../../core/vsphere/datastore';
 export { retrieve, retrieveProperty } from '../../core/vsphere/property';
+export { findVmxOwner } from '../../core/vsphere/search';

@@ -144,6 +144,24 @@ describe('inventory against vcsim (real VS Code)', function () {
     await vscode.commands.executeCommand('vsphereLab.powerOn', node);
   });
 
+  it('after Disconnect (no cached inventory) saving a running VM\'s .vmx is still refused, checked live', async () => {
+    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
+    await vscode.commands.executeCommand('vsphereLab.openVmx', a.inventory.provider.itemNode(conn, key));
+    const doc = vscode.window.activeTextEditor!.document;
+    const original = Buffer.from(await vscode.workspace.fs.readFile(doc.uri));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), 'annotation = "saved while running"\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await vscode.commands.executeCommand('vsphereLab.disconnect', conn);
+    assert.equal(a.inventory.sessions.snapshot(conn), undefined, 'no cached inventory to consult');
+    assert.equal(await doc.save(), false, 'the save is refused');
+    assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(doc.uri)), original, 'the datastore file is unchanged');
+    assert.ok(a.recentLogLines().some((l) => l.includes(`refused: ${labVm.name} is poweredOn`)), 'the refusal names the VM and its state');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await a.inventory.sessions.load(conn, true);
+  });
+
   it('a wrong password gives a login error node with its fix; the right one recovers', async () => {
     await vscode.commands.executeCommand('vsphereLab.enterPassword', conn, 'not-the-password');
     const [msg] = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
