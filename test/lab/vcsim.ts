@@ -97,6 +97,8 @@ export interface Vcsim {
   clearPerf(): Promise<void>;
   injectedPerf(): Promise<PerfInjection[]>;
   listVms(): Promise<LabVm[]>;
+  /** Sets VMs' summary.quickStats balloonedMemory / swappedMemory (MB); a field left out keeps its value. */
+  setQuickStats(...items: Array<{ vm: string; balloonedMemory?: number; swappedMemory?: number }>): Promise<void>;
   /** GET a path on the server (JSON), TLS verification off. */
   getJson<T>(pathname: string): Promise<T>;
   /** Resolves when the process has exited; safe to call twice. */
@@ -317,6 +319,9 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     },
     injectedPerf: () => requestJson<PerfInjection[]>(`${base}/lab/perf`),
     listVms: () => requestJson<LabVm[]>(`${base}/lab/vms`),
+    async setQuickStats(...items) {
+      await requestJson(`${base}/lab/quickstats`, 'POST', items);
+    },
     getJson: <T>(p: string) => requestJson<T>(`${base}${p}`),
     async stop() {
       if (!stopped) {

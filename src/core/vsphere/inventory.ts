@@ -44,12 +44,16 @@ export interface VmInfo extends EntityBase {
   uuid?: string;
   resourcePool?: MoRef;
   template?: boolean;
+  /** summary.quickStats.balloonedMemory / swappedMemory (MB, VirtualMachineQuickStats): memory reclaimed now. */
+  balloonedMB?: number;
+  swappedMB?: number;
 }
 
 export const VM_PATHS = [
   'name', 'parent', 'runtime.powerState', 'runtime.host', 'config.guestId', 'config.guestFullName',
   'config.hardware.numCPU', 'config.hardware.memoryMB', 'config.files.vmPathName', 'config.version',
   'config.uuid', 'config.template', 'resourcePool',
+  'summary.quickStats.balloonedMemory', 'summary.quickStats.swappedMemory',
 ] as const;
 
 export const HOST_PATHS = ['name', 'parent', 'runtime.connectionState', 'runtime.powerState', 'summary.hardware'] as const;
@@ -73,6 +77,8 @@ export function toVm(o: ObjectContent): VmInfo {
     uuid: asString(p['config.uuid']),
     resourcePool: asMoRef(p.resourcePool),
     template: p['config.template'] === true,
+    balloonedMB: asNumber(p['summary.quickStats.balloonedMemory']),
+    swappedMB: asNumber(p['summary.quickStats.swappedMemory']),
   };
 }
 

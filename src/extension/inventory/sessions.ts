@@ -5,6 +5,7 @@ import type { Inventory } from '../../core/vsphere/inventory';
 import type { CertificateDescription, TrustPolicy } from '../../core/vsphere/tls';
 import { InventoryTree } from '../../core/inventory/tree';
 import { log } from '../log';
+import { memoryWarnings } from '../memory/warnings';
 import { ConnectionConfig, ConnectionStore, hostOf } from './connections';
 
 /** Loaded lazily: the SOAP client is not needed until a connection is used. */
@@ -163,6 +164,7 @@ export class SessionManager implements vscode.Disposable {
       }
       const snap: Snapshot = { inventory, tree: new InventoryTree(inventory), loadedAt: Date.now(), loadMs: performance.now() - started };
       if (s.generation === gen) s.snapshot = snap;
+      if (s.generation === gen) memoryWarnings.fromInventory(id, inventory.vms); // VMs that balloon or swap now (quick stats)
       const c = snap.tree.counts();
       log().debug(`inventory of ${id}: ${c.datacenters} datacenters, ${c.clusters} clusters, ${c.hosts} hosts, ${c.vms} VMs in ${snap.loadMs.toFixed(0)} ms`);
       return snap;

@@ -1,7 +1,8 @@
 /**
  * VMs seen ballooning or swapping, per connection, for the inventory tree's VM nodes
- * (`memoryWarnings.get(conn, vmRef)`). Filled by the memory panel's loads; the tree refreshes when
- * it changes.
+ * (`memoryWarnings.get(conn, vmRef)`). Filled when the inventory loads (every VM's
+ * summary.quickStats balloonedMemory / swappedMemory, MB) and by the memory panel's loads; the tree
+ * refreshes when it changes.
  */
 import * as vscode from 'vscode';
 
@@ -48,6 +49,23 @@ class MemoryWarnings {
       }
     }
     if (changed) this.emitter.fire(conn);
+  }
+
+  /**
+   * Replaces a connection's warnings with the quick stats of a fresh inventory (VMs without quick
+   * stats keep what a panel saw). Silent: the tree being loaded reads them as it builds its nodes.
+   */
+  fromInventory(conn: string, vms: ReadonlyArray<{ ref: { value: string }; balloonedMB?: number; swappedMB?: number }>): void {
+    let m = this.byConn.get(conn);
+    if (!m) this.byConn.set(conn, (m = new Map()));
+    const at = Date.now();
+    for (const v of vms) {
+      if (v.balloonedMB === undefined && v.swappedMB === undefined) continue;
+      const balloonMB = v.balloonedMB ?? 0;
+      const swappedMB = v.swappedMB ?? 0;
+      if (balloonMB > 0 || swappedMB > 0) m.set(v.ref.value, { balloonMB, swappedMB, at });
+      else m.delete(v.ref.value);
+    }
   }
 
   clear(conn?: string): void {

@@ -17,6 +17,9 @@
 //   - GET  /lab/vms    every VirtualMachine as JSON (moref, name, powerState,
 //     vmx path, guest id, hardware version, memory, cpus, host).
 //   - GET  /lab/cert   SHA-256 / SHA-1 thumbprints of the certificate now served.
+//   - POST /lab/quickstats  set a VM's summary.quickStats memory figures (MB):
+//     {"vm":"vm-42","balloonedMemory":256,"swappedMemory":80} (a field left out
+//     keeps its value; accepts one object or an array).
 //   - -stdinexit       exit when stdin reaches EOF (a parent that dies cannot
 //     leak us).
 package main
@@ -393,6 +396,50 @@ func main() {
 		default:
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "GET, POST or DELETE"})
 		}
+	})
+
+	svc.HandleFunc("/lab/quickstats", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "POST only"})
+			return
+		}
+		type quick struct {
+			VM              string `json:"vm"`
+			BalloonedMemory *int32 `json:"balloonedMemory"`
+			SwappedMemory   *int32 `json:"swappedMemory"`
+		}
+		var reqs []quick
+		data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err == nil {
+			if strings.HasPrefix(strings.TrimSpace(string(data)), "[") {
+				err = json.Unmarshal(data, &reqs)
+			} else {
+				var one quick
+				err = json.Unmarshal(data, &one)
+				reqs = []quick{one}
+			}
+		}
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		for _, q := range reqs {
+			ref := types.ManagedObjectReference{Type: "VirtualMachine", Value: q.VM}
+			vm, ok := simulator.Map.Get(ref).(*simulator.VirtualMachine)
+			if !ok {
+				writeJSON(w, http.StatusNotFound, map[string]string{"error": "no VirtualMachine " + q.VM})
+				return
+			}
+			simulator.Map.WithLock(vm, func() {
+				if q.BalloonedMemory != nil {
+					vm.Summary.QuickStats.BalloonedMemory = *q.BalloonedMemory
+				}
+				if q.SwappedMemory != nil {
+					vm.Summary.QuickStats.SwappedMemory = *q.SwappedMemory
+				}
+			})
+		}
+		writeJSON(w, http.StatusOK, map[string]int{"updated": len(reqs)})
 	})
 
 	var server *simulator.Server
