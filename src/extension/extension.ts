@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
-  registerUsbBoot(context);
+  registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory);
 
   const activationMs = performance.now() - started;

@@ -29,6 +29,9 @@ import {
   type UsbBootOptions,
   type UsbBootPlan,
 } from '../../core/vmx/usbBoot';
+import { DATASTORE_SCHEME, activeVmRefusal, datastoreUri, liveVmxOwner, parseDatastoreUri } from '../inventory/datastoreFs';
+import type { Node } from '../inventory/provider';
+import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { controllerName, errorText, noteText } from './messages';
 
@@ -63,13 +66,32 @@ export interface UsbBootCommandResult {
   error?: { code: string; message: string };
 }
 
+/** The inventory (sessions, tree): resolves VM nodes and checks datastore VMs' power state live. */
+let inventory: InventoryServices | undefined;
+
 class Refusal extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
   }
 }
 
-function parseArgs(a: unknown, b: unknown): { uri?: vscode.Uri; args: UsbBootCommandArgs } {
+function isNode(x: unknown): x is Node {
+  return !!x && typeof x === 'object' && (x as Node).type === 'item' && typeof (x as { conn?: unknown }).conn === 'string' && typeof (x as { key?: unknown }).key === 'string';
+}
+
+/** A VM node of the inventory → the `vsphere-ds:` URI of its .vmx. */
+async function vmNodeUri(node: Node): Promise<vscode.Uri> {
+  const it = inventory?.provider.item(node);
+  if (!inventory || it?.kind !== 'vm') throw new Refusal('no-vmx', vscode.l10n.t('select a virtual machine in the vSphere Lab inventory.'));
+  if (!it.info.vmPathName) throw new Refusal('no-vmx', vscode.l10n.t('the server does not say where the .vmx of {0} is.', it.name));
+  const snap = inventory.sessions.snapshot(node.conn) ?? await inventory.sessions.load(node.conn);
+  const uri = datastoreUri(node.conn, snap.inventory, it.ref, it.info.vmPathName);
+  if (!uri) throw new Refusal('no-vmx', vscode.l10n.t('cannot tell which datacenter holds {0}.', it.name));
+  return uri;
+}
+
+function parseArgs(a: unknown, b: unknown): { uri?: vscode.Uri; node?: Node; args: UsbBootCommandArgs } {
+  if (isNode(a)) return { node: a, args: b && typeof b === 'object' ? b as UsbBootCommandArgs : {} };
   const isPlain = (x: unknown): x is UsbBootCommandArgs => !!x && typeof x === 'object' && !(x instanceof vscode.Uri) && !Array.isArray(x);
   let uri: vscode.Uri | undefined;
   let args: UsbBootCommandArgs = {};
@@ -94,6 +116,12 @@ async function preflight(uri: vscode.Uri): Promise<void> {
     return;
   }
   if (uri.scheme === 'untitled') return;
+  if (uri.scheme === DATASTORE_SCHEME && inventory) {
+    // the VM's power state now, from the server (a datastore of a running VM shows no *.lck on VMFS)
+    const owner = await liveVmxOwner(inventory.sessions, parseDatastoreUri(uri));
+    const refusal = activeVmRefusal(owner, 'retry');
+    if (refusal) throw new Refusal('vm-running', refusal);
+  }
   const dir = vscode.Uri.joinPath(uri, '..');
   let entries: [string, vscode.FileType][] = [];
   try {
@@ -237,10 +265,26 @@ function successMessage(name: string, plan: UsbBootPlan): string {
   return [main, ...plan.notes.map(noteText)].join(' ');
 }
 
+/**
+ * Saves the document after running the preflight again (the Save button of the success message
+ * may be clicked long after the edit: the VM may have started meanwhile). False when refused.
+ */
+export async function saveAfterPreflight(document: vscode.TextDocument): Promise<boolean> {
+  try {
+    await preflight(document.uri);
+  } catch (e) {
+    const reason = e instanceof Refusal ? e.message : errorText(e);
+    log().warn(`usb boot: save refused for ${document.uri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} was not saved: {1}', nameOf(document.uri), reason));
+    return false;
+  }
+  return document.save();
+}
+
 function offerSave(message: string, document: vscode.TextDocument): void {
   const save = vscode.l10n.t('Save');
   void vscode.window.showInformationMessage(message, save).then((b) => {
-    if (b === save) void document.save();
+    if (b === save) void saveAfterPreflight(document);
   });
 }
 
@@ -252,9 +296,12 @@ async function openForEdit(uri: vscode.Uri | undefined): Promise<{ document: vsc
 }
 
 export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootCommandResult> {
-  const { uri, args } = parseArgs(a, b);
+  const parsed = parseArgs(a, b);
+  const { args } = parsed;
+  let { uri } = parsed;
   const interactive = args.confirm !== false;
   try {
+    if (parsed.node) uri = await vmNodeUri(parsed.node);
     const { document, version, doc } = await openForEdit(uri);
     const options: UsbBootOptions = { route: args.route ?? 'auto', usb: args.usb ?? 'auto' };
     // refusals that do not depend on the ISO come before asking for it
@@ -297,9 +344,12 @@ export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootC
 }
 
 export async function usbBootRemoveCommand(a?: unknown, b?: unknown): Promise<UsbBootCommandResult> {
-  const { uri, args } = parseArgs(a, b);
+  const parsed = parseArgs(a, b);
+  const { args } = parsed;
+  let { uri } = parsed;
   const interactive = args.confirm !== false;
   try {
+    if (parsed.node) uri = await vmNodeUri(parsed.node);
     const { document, version, doc } = await openForEdit(uri);
     const plan = planUsbBootRemoval(doc);
     const { edit, newText, firstLine } = singleEdit(document, (d) => removeUsbBoot(d));
@@ -351,7 +401,8 @@ function trackAppliedContext(context: vscode.ExtensionContext): void {
   update();
 }
 
-export function registerUsbBoot(context: vscode.ExtensionContext): void {
+export function registerUsbBoot(context: vscode.ExtensionContext, services?: InventoryServices): void {
+  inventory = services;
   context.subscriptions.push(
     vscode.commands.registerCommand(USB_BOOT_COMMAND, usbBootCommand),
     vscode.commands.registerCommand(USB_BOOT_REMOVE_COMMAND, usbBootRemoveCommand),

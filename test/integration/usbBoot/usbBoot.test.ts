@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { VsphereLabApi } from '../../../src/extension/extension';
-import type { UsbBootCommandResult } from '../../../src/extension/usbBoot';
+import { saveAfterPreflight, type UsbBootCommandResult } from '../../../src/extension/usbBoot';
+import { recentLogLines as testCopyLogLines } from '../../../src/extension/log';
+import { startVcsim, type Vcsim } from '../../lab/index';
 
 const EXTENSION_ID = 'vsphere-lab.vsphere-lab';
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/usbboot');
@@ -146,6 +148,25 @@ describe('usb boot helper (VS Code)', () => {
     assert.ok(api.recentLogLines().some((l) => /usb boot: apply refused .*xp\.vmx \[vm-running\]/.test(l)), 'logged');
   });
 
+  it('the Save button runs the preflight again: refused once the VM started (*.lck), file unchanged; saved once it stopped', async () => {
+    const file = vm('ws71-hw7-bios.vmx', 'later.vmx');
+    const hash = sha(file);
+    const r = await run('vsphereLab.usbBoot', vscode.Uri.file(file), { iso, confirm: false });
+    assert.equal(r.applied, true, JSON.stringify(r));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)!;
+    assert.ok(doc.isDirty);
+    const lock = path.join(path.dirname(file), 'later.vmx.lck');
+    mkdirSync(lock); // the user powered the VM on before clicking Save
+    assert.equal(await saveAfterPreflight(doc), false, 'refused');
+    assert.equal(sha(file), hash, 'the file on disk is unchanged');
+    assert.ok(doc.isDirty, 'the edit stays in the editor');
+    // saveAfterPreflight is this bundle's copy of the module: its log lines are in this copy's log
+    assert.ok(testCopyLogLines().some((l) => /usb boot: save refused .*later\.vmx/.test(l)), 'logged');
+    rmSync(lock, { recursive: true });
+    assert.equal(await saveAfterPreflight(doc), true, 'saved once the VM is off');
+    assert.match(readFileSync(file, 'utf8'), /^vsphereLab\.usbBoot\.undo = "/m);
+  });
+
   it('refuses duplicates (pointing to the quick fix), a missing or non-ISO image, and a removal with nothing to remove', async () => {
     const dup = vm('duplicates.vmx');
     const r1 = await run('vsphereLab.usbBoot', vscode.Uri.file(dup), { iso, confirm: false });
@@ -173,5 +194,73 @@ describe('usb boot helper (VS Code)', () => {
     assert.equal(config.get('usbBoot.isoPath'), '');
     const r = await run('vsphereLab.usbBoot', vscode.Uri.file(file), { confirm: false });
     assert.equal(r.error?.code, 'iso-required');
+  });
+});
+
+describe('usb boot helper on a VM node of the inventory (vcsim, VS Code)', function () {
+  this.timeout(120_000);
+  let api: VsphereLabApi;
+  let lab: Vcsim;
+  let conn: string;
+  let dir: string;
+  let iso: string;
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!.activate();
+    dir = mkdtempSync(path.join(tmpdir(), 'vlab-usbboot-vm-'));
+    iso = path.join(dir, 'plpbt.iso');
+    writeTinyIso(iso);
+    lab = await startVcsim({ esx: true, vm: 2, username: 'root', password: 'Usb-boot.1' });
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: 'root', password: 'Usb-boot.1', thumbprint: lab.thumbprintSha256 });
+    await api.inventory.sessions.load(conn);
+  });
+  after(async () => {
+    await closeAll();
+    if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+    await lab?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const nodeOf = (moref: string) => {
+    const key = api.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: moref })!;
+    return api.inventory.provider.itemNode(conn, key);
+  };
+
+  it('the VM node menu offers the command when the node has a .vmx', async () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const entry = pkg.contributes.menus['view/item/context'].find((m) => m.command === 'vsphereLab.usbBoot');
+    assert.ok(entry?.when, 'a view/item/context entry');
+    const when = /viewItem =~ \/(.*?)\/ /.exec(entry.when)![1];
+    const vmNode = nodeOf((await lab.listVms())[0].moref);
+    const contextValue = (await api.inventory.provider.getTreeItem(vmNode)).contextValue ?? '';
+    assert.match(contextValue, new RegExp(when), `${contextValue} matches the menu's when clause`);
+  });
+
+  it('a running VM is refused (live power state), its .vmx untouched', async () => {
+    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const r = await run('vsphereLab.usbBoot', nodeOf(labVm.moref), { iso, confirm: false });
+    assert.equal(r.applied, false, JSON.stringify(r));
+    assert.equal(r.error?.code, 'vm-running');
+    assert.match(r.message ?? '', new RegExp(`${labVm.name} is poweredOn.*Power the VM off and try again`));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vsphere-ds' && d.uri.path.endsWith(labVm.vmxPath.replace(/^\[[^\]]*\]\s*/, '')));
+    assert.ok(!doc?.isDirty, 'no edit');
+    await closeAll();
+  });
+
+  it('a powered-off VM: the edit lands in its datastore .vmx editor, unsaved', async () => {
+    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const node = nodeOf(labVm.moref);
+    await vscode.commands.executeCommand('vsphereLab.powerOff', node, { confirm: false });
+    assert.equal((await lab.listVms()).find((v) => v.moref === labVm.moref)!.powerState, 'poweredOff');
+    const r = await run('vsphereLab.usbBoot', nodeOf(labVm.moref), { iso, confirm: false });
+    assert.equal(r.applied, true, JSON.stringify(r));
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.equal(doc.uri.scheme, 'vsphere-ds');
+    assert.ok(doc.uri.path.endsWith(labVm.vmxPath.replace(/^\[[^\]]*\]\s*/, '')), doc.uri.toString());
+    assert.ok(doc.isDirty, 'not saved behind the user\'s back');
+    assert.match(doc.getText(), new RegExp(`^${r.cdSlot!.replace('.', '\\.')}\\.fileName = "${iso.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"$`, 'm'));
+    const stored = Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8');
+    assert.ok(!stored.includes('vsphereLab.usbBoot.undo'), 'the datastore file is unchanged');
+    await closeAll();
   });
 });
