@@ -40,6 +40,8 @@ export interface ExecOptions {
   /** Default 60 s; the command's channel is closed when it runs out. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Streams stdout as it arrives (long outputs such as `esxtop -b`); the result's stdout is then empty. */
+  readonly onStdout?: (chunk: Buffer) => void;
 }
 
 export interface ExecResult {
@@ -273,7 +275,16 @@ export class SshSession {
             stream.close();
             return;
           }
-          stream.on('data', (d: Buffer) => out.push(d));
+          stream.on('data', (d: Buffer) => {
+            if (!opts.onStdout) out.push(d);
+            else {
+              try {
+                opts.onStdout(d);
+              } catch (e) {
+                done(new SshError(`Reading the output of "${command}" failed: ${(e as Error).message}`, 'output'));
+              }
+            }
+          });
           stream.stderr.on('data', (d: Buffer) => errOut.push(d));
           stream.on('exit', (c: number | null, sig?: string) => {
             code = typeof c === 'number' ? c : null;

@@ -1,0 +1,105 @@
+/**
+ * `esxtop -b -a -d D -n N` over SSH (SshSession, host key pinned), streamed into the esxtop parser:
+ * against the lab's ESXi simulator (which answers from vcsim's VMs and injected perf), and against a
+ * real OpenSSH sshd where esxtop does not exist.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startEsxi, startSshd, startVcsim, type Esxi, type Sshd, type Vcsim } from '../../lab';
+import { SshCancelledError, SshSession } from '../../../src/core/esxi/ssh';
+import { parseEsxtopFile, summarizeCapture } from '../../../src/core/memory/esxtop';
+import { captureEsxtopOverSsh, esxtopCommand, EsxtopRunError, type CaptureProgress } from '../../../src/core/memory/esxtopSsh';
+
+describe('memory: esxtop capture over SSH (SshSession → parser)', function () {
+  this.timeout(90_000);
+  let vc: Vcsim;
+  let esxi: Esxi;
+  let session: SshSession;
+  let tmp: string;
+
+  before(async () => {
+    vc = await startVcsim({ esx: true, vm: 3 });
+    esxi = await startEsxi({ vcsim: vc, hostname: 'esx-ssh-capture' });
+    session = await SshSession.connect({ host: esxi.host, port: esxi.port, username: esxi.username, password: esxi.password, hostKey: esxi.hostKeySha256 });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-esxtop-ssh-'));
+  });
+  after(async () => {
+    session?.close();
+    await esxi?.stop();
+    await vc?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  afterEach(() => vc.clearPerf());
+
+  it('the command: every counter, delay and samples; esxtop\'s 2 s minimum delay enforced', () => {
+    assert.equal(esxtopCommand({ samples: 30, delaySeconds: 2 }), 'esxtop -b -a -d 2 -n 30');
+    assert.equal(esxtopCommand({ samples: 1, delaySeconds: 5, allCounters: false }), 'esxtop -b -d 5 -n 1');
+    assert.throws(() => esxtopCommand({ samples: 3, delaySeconds: 1 }), /at least 2 seconds/);
+    assert.throws(() => esxtopCommand({ samples: 0, delaySeconds: 2 }), EsxtopRunError);
+    assert.throws(() => esxtopCommand({ samples: 2.5, delaySeconds: 2 }), /whole number/);
+  });
+
+  it('streams the capture into the parser: host, every powered-on VM, injected balloon and swap in MB; the saved CSV parses the same', async () => {
+    const vms = (await vc.listVms()).filter((v) => v.powerState === 'poweredOn');
+    await vc.injectPerf(
+      { entity: vms[0].moref, counter: 'mem.vmmemctl.average', values: [102400, 204800, 307200] },
+      { entity: vms[1].moref, counter: 'mem.swapped.average', values: [0, 51200, 0] },
+    );
+    const progress: CaptureProgress[] = [];
+    const saved = path.join(tmp, 'capture.csv');
+    const fd = fs.openSync(saved, 'w');
+    let r;
+    try {
+      r = await captureEsxtopOverSsh(session, { samples: 3, delaySeconds: 2, onProgress: (p) => progress.push(p), sink: (c) => { fs.writeSync(fd, c); } });
+    } finally {
+      fs.closeSync(fd);
+    }
+    assert.equal(r.command, 'esxtop -b -a -d 2 -n 3');
+    assert.ok(esxi.commands.includes('esxtop -b -a -d 2 -n 3'), 'the host ran exactly that command');
+    const cap = r.capture;
+    assert.equal(cap.host, 'esx-ssh-capture');
+    assert.equal(cap.rows, 3);
+    assert.deepEqual(cap.vms.map((v) => v.name).sort(), vms.map((v) => v.name).sort());
+    const s = summarizeCapture(cap);
+    assert.equal(s.vms.find((v) => v.name === vms[0].name)!.maxBalloonMB, 300, '307200 KB = 300 MB');
+    assert.equal(s.vms.find((v) => v.name === vms[1].name)!.maxSwappedMB, 50);
+    assert.ok(progress.length >= 1 && progress[progress.length - 1].rows === 3, `progress ends at 3 rows: ${JSON.stringify(progress.at(-1))}`);
+    assert.equal(progress[progress.length - 1].bytes, r.bytes);
+    assert.equal(fs.statSync(saved).size, r.bytes, 'the sink got every byte');
+    assert.deepEqual(summarizeCapture(await parseEsxtopFile(saved)), s, 'the saved CSV reads back the same');
+  });
+
+  it('cancelling stops the run (SshCancelledError) well before it would end', async () => {
+    const ac = new AbortController();
+    const started = Date.now();
+    setTimeout(() => ac.abort(), 300);
+    await assert.rejects(captureEsxtopOverSsh(session, { samples: 20, delaySeconds: 2, signal: ac.signal }), SshCancelledError);
+    assert.ok(Date.now() - started < 10_000, 'did not wait for 20 × 2 s');
+    // The session still works afterwards.
+    assert.equal((await captureEsxtopOverSsh(session, { samples: 1, delaySeconds: 2 })).capture.rows, 1);
+  });
+});
+
+describe('memory: esxtop over SSH on a host without esxtop (OpenSSH sshd)', function () {
+  this.timeout(60_000);
+  let sshd: Sshd;
+  let session: SshSession;
+  before(async () => {
+    sshd = await startSshd();
+    session = await SshSession.connect({
+      host: sshd.host, port: sshd.port, username: sshd.username, hostKey: sshd.hostKeySha256,
+      ...(sshd.password ? { password: sshd.password } : { privateKey: sshd.privateKey }),
+    });
+  });
+  after(async () => {
+    session?.close();
+    await sshd?.stop();
+  });
+
+  it('a missing esxtop fails with the command and the shell\'s reason', async () => {
+    await assert.rejects(captureEsxtopOverSsh(session, { samples: 1, delaySeconds: 2 }),
+      (e: Error) => e instanceof EsxtopRunError && e.code === 'exit' && /"esxtop -b -a -d 2 -n 1" failed on .*not found/i.test(e.message));
+  });
+});
