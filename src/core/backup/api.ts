@@ -6,10 +6,11 @@
  */
 import type { VimClient } from '../vsphere/client';
 import type { MoRef, VimValue } from '../vsphere/decode';
-import { asBoolean, asNumber, asObject, asString, asArray } from '../vsphere/decode';
+import { asBoolean, asMoRef, asNumber, asObject, asString, asArray } from '../vsphere/decode';
 import { VimFaultError } from '../vsphere/errors';
-import { retrieveObject, type RetrieveOptions } from '../vsphere/property';
+import { retrieveObject, retrieveProperty, type RetrieveOptions } from '../vsphere/property';
 import { extraConfigToRecord, getVmDiagnostics, toDevice, toSnapshotTree, type DeviceInfo, type SnapshotNode } from '../vsphere/vm';
+import type { RunningHostProduct } from './createdOn';
 import type { ApiSnapshotTree, ApiVirtualDevice, ApiVmConfig, PowerState } from './facts';
 
 /** Properties read in one retrieve. The last three are not in every API version (vSphere 4.1 lacks consolidationNeeded). */
@@ -98,4 +99,31 @@ export async function readVmForBackup(client: VimClient, vm: MoRef, opts?: Retri
     if (d.snapshots.length) out.snapshot = { rootSnapshotList: snapshotsToApi(d.snapshots) };
     return out;
   }
+}
+
+/**
+ * The product of the host running the VM, for the created-on inference (createdOn.ts): the VM's
+ * `runtime.host` → that HostSystem's `config.product`; on a direct ESX(i) connection (HostAgent)
+ * without it, the service's `about`. Undefined when neither can be read (best effort: a missing
+ * hint only means the rule cannot guess).
+ */
+export async function readRunningHostProduct(client: VimClient, vm: MoRef, opts?: RetrieveOptions): Promise<RunningHostProduct | undefined> {
+  try {
+    const hostRef = asMoRef(await retrieveProperty(client, vm, 'runtime.host', opts));
+    if (hostRef) {
+      const h = await retrieveObject(client, hostRef, ['config.product.version', 'config.product.fullName'], opts);
+      const version = asString(h.props['config.product.version']);
+      if (version) {
+        const fullName = asString(h.props['config.product.fullName']);
+        return { version, ...(fullName ? { fullName } : {}), path: `HostSystem:${hostRef.value} config.product.version` };
+      }
+    }
+  } catch (e) {
+    if (opts?.signal?.aborted) throw e;
+  }
+  const about = client.serviceContent?.about;
+  if (about?.apiType === 'HostAgent' && about.version) {
+    return { version: about.version, ...(about.fullName ? { fullName: about.fullName } : {}), path: 'ServiceContent.about.version' };
+  }
+  return undefined;
 }

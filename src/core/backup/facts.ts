@@ -12,6 +12,7 @@
  * VirtualMachineRuntimeInfo, GuestInfo, VirtualDisk backings).
  */
 import type { VmxDocument } from '../vmx/document';
+import type { CreatedOnHint } from './createdOn';
 
 /** Where a fact came from. */
 export type Evidence =
@@ -85,6 +86,8 @@ export interface VmFacts {
   toolsVersion?: string;
   /** The vSphere version the VM was created on, e.g. "4.1", when known (caller-supplied). */
   createdOnVersion?: string;
+  /** Set when `createdOnVersion` is an inference (createdOn.ts), not a fact: why it is believed. */
+  createdOnInferred?: string;
   powerState?: PowerState;
   /** Evidence per top-level fact name (same names as the fields above). */
   evidence: Partial<Record<FactName, Evidence[]>>;
@@ -97,7 +100,10 @@ export type FactName =
 
 /** Facts the config cannot tell; the caller may know them (inventory, user input). */
 export interface FactHints {
+  /** The version the user says the VM was created on (CLI --created-on, the panel's selector). */
   createdOnVersion?: string;
+  /** A created-on version with its evidence; `inferred` when it is a guess (ignored when createdOnVersion is set). */
+  createdOn?: CreatedOnHint;
   /**
    * Disk descriptors by the file name the .vmx gives (`scsi0:1.fileName`): the small text .vmdk
    * next to the .vmx. Used to tell raw device mappings and their compatibility mode.
@@ -207,6 +213,10 @@ function applyHints(f: VmFacts, hints: FactHints | undefined): void {
   if (hints.createdOnVersion) {
     f.createdOnVersion = hints.createdOnVersion;
     f.evidence.createdOnVersion = [{ kind: 'option', name: 'createdOnVersion', value: hints.createdOnVersion }];
+  } else if (hints.createdOn) {
+    f.createdOnVersion = hints.createdOn.version;
+    f.evidence.createdOnVersion = hints.createdOn.evidence;
+    if (hints.createdOn.inferred) f.createdOnInferred = hints.createdOn.inferred;
   }
   if (hints.name && !f.name) {
     f.name = hints.name;

@@ -145,17 +145,22 @@ const ruleWin2008Uuid: ConfigRule = (f, input) => {
   const runs = vmJobRuns(input.logs, f.name);
   const g3960 = logGroup(input.logs, '-3960');
   const vmLower = f.name?.toLowerCase();
-  if (g3960 && (runs.some((r) => r.errorKeys.includes(g3960.key)) || g3960.vms.some((v) => v.toLowerCase() === vmLower))) {
-    evidence.push(...groupEvidence(g3960, 3));
-  }
+  const quiesceFailed = !!g3960 && (runs.some((r) => r.errorKeys.includes(g3960.key)) || g3960.vms.some((v) => v.toLowerCase() === vmLower));
+  if (g3960 && quiesceFailed) evidence.push(...groupEvidence(g3960, 3));
   for (const run of runs) {
     if (run.outcome !== 'completed' && run.evidence) evidence.push(logEvidence(run.evidence));
   }
   const guest = f.guestFamily === 'windows2008r2' ? 'Windows Server 2008 R2' : 'Windows Server 2008';
+  const inferred = f.diskEnableUuid !== true && f.createdOnInferred !== undefined;
   const how = f.diskEnableUuid === true
     ? 'disk.EnableUUID is TRUE'
-    : `disk.EnableUUID is not set and the VM was created on vSphere ${f.createdOnVersion}, where it is turned on by default`;
-  let severity: Severity = 'error';
+    : inferred
+      ? `disk.EnableUUID is not set and the VM was probably created on vSphere ${f.createdOnVersion} or later, where it is turned on by default. ` +
+        `That version is inferred, not read: the vSphere API does not record where a VM was created (${f.createdOnInferred}). ` +
+        'If the VM was created on 4.0 or earlier, this finding does not apply'
+      : `disk.EnableUUID is not set and the VM was created on vSphere ${f.createdOnVersion}, where it is turned on by default`;
+  // An inference alone is not enough for an error: a warning, unless the logs show this VM's quiesce failing.
+  let severity: Severity = inferred && !quiesceFailed ? 'warning' : 'error';
   let tail = '';
   if (fixedVddk) {
     severity = 'info';

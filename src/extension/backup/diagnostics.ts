@@ -29,7 +29,14 @@ export class BackupDiagnostics implements vscode.Disposable, vscode.CodeActionPr
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor() {
+  /** `createdOn(uri)`: the version the user said a .vmx's VM was created on (panel choice), if any. */
+  constructor(private readonly createdOn: (uri: string) => string | undefined = () => undefined, createdOnChanged?: vscode.Event<string>) {
+    if (createdOnChanged) {
+      this.disposables.push(createdOnChanged((uri) => {
+        const d = vscode.workspace.textDocuments.find((x) => x.uri.toString() === uri);
+        if (d) this.schedule(d, 0);
+      }));
+    }
     this.disposables.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
@@ -59,7 +66,8 @@ export class BackupDiagnostics implements vscode.Disposable, vscode.CodeActionPr
     try {
       const e = await engine();
       const text = d.getText();
-      const findings = d.languageId === 'vmx' ? e.diagnoseVmxText(text, file).findings : (await e.diagnoseLogText(text, file)).findings;
+      const createdOn = d.languageId === 'vmx' ? this.createdOn(file) : undefined;
+      const findings = d.languageId === 'vmx' ? e.diagnoseVmxText(text, file, createdOn ? { createdOnVersion: createdOn } : undefined).findings : (await e.diagnoseLogText(text, file)).findings;
       if (d.isClosed || d.version !== version) return [];
       const diags: vscode.Diagnostic[] = [];
       for (const f of findings) {

@@ -2,12 +2,14 @@
  * Everything backup diagnostics runs, in one module loaded on first use (a .vmx or Data Recovery
  * log opened, or the panel shown), so activation stays light.
  */
-import { factsFromApi, factsFromVmxDocument, type VmFacts } from '../../core/backup/facts';
+import { factsFromApi, factsFromVmxDocument, type FactHints, type VmFacts } from '../../core/backup/facts';
 import { LogAnalyzer, type LogAnalysis } from '../../core/backup/logs';
 import { diagnose, type Finding } from '../../core/backup/rules';
 import { VmxDocument } from '../../core/vmx/document';
 
-export { readVmForBackup } from '../../core/backup/api';
+export { readRunningHostProduct, readVmForBackup } from '../../core/backup/api';
+export { CREATED_ON_CHOICES, inferCreatedOn } from '../../core/backup/createdOn';
+export { isWindows2008Family, parseHardwareVersion } from '../../core/backup/facts';
 export { anchorLine, findingKey, fixLabel, planFix } from '../../core/backup/fixes';
 export { analyzeLogFiles } from '../../core/backup/logs';
 export { diagnose, factsFromApi };
@@ -18,8 +20,8 @@ export { retrieveProperty } from '../../core/vsphere/property';
 export { setExtraConfig, shutdownGuest } from '../../core/vsphere/vm';
 
 /** Findings for the text of a .vmx; evidence names `file` (a URI string). */
-export function diagnoseVmxText(text: string, file: string): { facts: VmFacts; findings: Finding[] } {
-  const facts = factsFromVmxDocument(VmxDocument.fromText(text), file);
+export function diagnoseVmxText(text: string, file: string, hints?: FactHints): { facts: VmFacts; findings: Finding[] } {
+  const facts = factsFromVmxDocument(VmxDocument.fromText(text), file, hints);
   return { facts, findings: diagnose({ facts }) };
 }
 

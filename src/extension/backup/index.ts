@@ -16,7 +16,7 @@ import { PanelHost } from '../panels/panelHost';
 import type { BackupProtocol, BackupState, BackupTarget } from '../../webview/backup/protocol';
 import { BackupDiagnostics } from './diagnostics';
 import { fetchLogsOverSsh, type FetchLogsArgs } from './fetch';
-import { backupPanelDefinition, controllers, isBackupState, pickLogFiles, type BackupPanelOptions } from './panel';
+import { backupPanelDefinition, controllers, createdOnChanged, createdOnKey, isBackupState, pickLogFiles, type BackupPanelOptions } from './panel';
 
 export interface DiagnoseOptions extends BackupPanelOptions {
   /** Data Recovery logs to read with the configuration (URIs or URI strings). */
@@ -30,7 +30,7 @@ function isVmxUri(u: vscode.Uri): boolean {
 }
 
 export function registerBackupDiagnostics(context: vscode.ExtensionContext, inventory: InventoryServices): void {
-  const diagnostics = new BackupDiagnostics();
+  const diagnostics = new BackupDiagnostics((uri) => context.workspaceState.get<string>(createdOnKey(uri)), createdOnChanged.event);
   const def = backupPanelDefinition(inventory);
   context.subscriptions.push(diagnostics);
   PanelHost.registerSerializer(context, def, isBackupState);

@@ -10,7 +10,7 @@ import type { Finding } from '../../core/backup/rules';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { PanelHost, type PanelDefinition } from '../panels/panelHost';
-import type { BackupProtocol, BackupReport, BackupState, BackupTarget } from '../../webview/backup/protocol';
+import type { BackupProtocol, BackupReport, BackupState, BackupTarget, CreatedOnView } from '../../webview/backup/protocol';
 import { findingView, logsView, relabelLogs, shortName } from './report';
 import { uiStrings } from './strings';
 
@@ -18,6 +18,10 @@ export const BACKUP_VIEW_TYPE = 'vsphereLab.backupDiagnostics';
 const engine = () => import('./engine');
 /** Log sets above this size get a notification with progress and Cancel besides the panel's. */
 const NOTIFY_BYTES = 8 * 1024 * 1024;
+/** workspaceState key of the created-on choice for a .vmx (URI string). */
+export const createdOnKey = (uri: string): string => `vsphereLab.backup.createdOn:${uri}`;
+/** Fires with the .vmx URI string when its created-on choice changes (the editor diagnostics follow). */
+export const createdOnChanged = new vscode.EventEmitter<string>();
 
 export interface BackupPanelOptions {
   /** Skip the confirmation before shutting a guest down (scripts and tests). */
@@ -90,6 +94,7 @@ export class BackupController implements vscode.Disposable {
     let title = vscode.l10n.t('Backup diagnostics');
     let subtitle = '';
     let blockedReason: string | undefined;
+    let createdOn: CreatedOnView | undefined;
     this.powerState = undefined;
     try {
       const t = state.target;
@@ -98,7 +103,16 @@ export class BackupController implements vscode.Disposable {
         const conn = this.inventory.store.get(t.conn);
         subtitle = vscode.l10n.t('Virtual machine on {0}, read through the vSphere API', conn?.label ?? conn?.url ?? t.conn);
         const client = await this.inventory.sessions.client(t.conn);
-        facts = e.factsFromApi(await e.readVmForBackup(client, e.moref('VirtualMachine', t.ref)));
+        const ref = e.moref('VirtualMachine', t.ref);
+        const apiVm = await e.readVmForBackup(client, ref);
+        // Where the VM was created is not in the API: guess it from its hardware version and its host's product.
+        const hint = e.inferCreatedOn({ hardwareVersion: e.parseHardwareVersion(apiVm.config?.version), host: await e.readRunningHostProduct(client, ref) });
+        facts = e.factsFromApi(apiVm, hint ? { createdOn: hint } : undefined);
+        createdOn = {
+          mode: 'inferred', value: hint?.version ?? '', choices: [],
+          relevant: e.isWindows2008Family(facts.guestFamily) && facts.diskEnableUuidRaw === undefined,
+          ...(hint?.inferred ? { reason: hint.inferred } : {}),
+        };
         this.powerState = facts.powerState;
         if (facts.name) title = facts.name;
       } else if (t.kind === 'vmx') {
@@ -106,7 +120,9 @@ export class BackupController implements vscode.Disposable {
         title = shortName(t.uri);
         subtitle = uri.scheme === 'file' ? uri.fsPath : t.uri;
         const doc = await vscode.workspace.openTextDocument(uri);
-        facts = e.diagnoseVmxText(doc.getText(), t.uri).facts;
+        const chosen = this.host.context.workspaceState.get<string>(createdOnKey(t.uri)) ?? '';
+        facts = e.diagnoseVmxText(doc.getText(), t.uri, chosen ? { createdOnVersion: chosen } : undefined).facts;
+        createdOn = { mode: 'choice', value: chosen, choices: [...e.CREATED_ON_CHOICES], relevant: e.isWindows2008Family(facts.guestFamily) && facts.diskEnableUuidRaw === undefined };
         blockedReason = await this.vmxBlocked(uri);
       } else {
         title = vscode.l10n.t('Data Recovery logs');
@@ -152,6 +168,7 @@ export class BackupController implements vscode.Disposable {
     };
     if (this.powerState) report.powerState = this.powerState;
     if (logs) report.logs = logsView(logs);
+    if (createdOn) report.createdOn = createdOn;
     report.state = this.host.state;
     return report;
   }
@@ -304,6 +321,16 @@ export class BackupController implements vscode.Disposable {
     this.inventory.provider.refresh(this.inventory.provider.connectionNode(conn));
   }
 
+  /** A .vmx: keeps the user's created-on version for this file ('' forgets it) and checks again. */
+  async setCreatedOn(version: string): Promise<BackupReport> {
+    const t = this.host.state.target;
+    if (t.kind !== 'vmx') throw new Error(vscode.l10n.t('Only a .vmx file takes a created-on version; for a VM from the inventory it is inferred.'));
+    if (version !== '' && !/^\d+\.\d+$/.test(version)) throw new Error(vscode.l10n.t('"{0}" is not a vSphere version such as 4.1.', version));
+    await this.host.context.workspaceState.update(createdOnKey(t.uri), version || undefined);
+    createdOnChanged.fire(t.uri);
+    return this.check();
+  }
+
   async addLogs(): Promise<BackupReport | null> {
     const picked = await pickLogFiles();
     if (!picked?.length) return null;
@@ -387,6 +414,7 @@ export function backupPanelDefinition(inventory: InventoryServices): PanelDefini
         },
         addLogs: () => ctl.addLogs(),
         removeLog: (p) => ctl.removeLog(p.uri),
+        setCreatedOn: (p) => ctl.setCreatedOn(p.version),
         fetchLogs: () => ctl.fetchLogs(),
       };
     },

@@ -47,5 +47,12 @@ export function uiStrings(): Record<string, string> {
     running: vscode.l10n.t('running'),
     older: vscode.l10n.t('{0} older runs not kept'),
     unparsed: vscode.l10n.t('{0} lines in no known shape'),
+    createdOn: vscode.l10n.t('Created on vSphere…'),
+    createdOnUnknown: vscode.l10n.t('Not known'),
+    createdOnVersion: vscode.l10n.t('vSphere {0}'),
+    createdOnOlder: vscode.l10n.t('vSphere {0} or earlier'),
+    createdOnHelp: vscode.l10n.t('disk.EnableUUID is not set. On a VM created on vSphere 4.1 or later it is on by default; say where this VM was created.'),
+    createdOnInferred: vscode.l10n.t('Probably created on vSphere {0} (inferred: {1}).'),
+    createdOnNotInferred: vscode.l10n.t('Where this VM was created cannot be inferred from its hardware version and host.'),
   };
 }

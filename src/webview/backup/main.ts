@@ -5,11 +5,13 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { PanelClient } from '../shared/rpc';
 import { adoptStyles, h, icon } from '../shared/dom';
 
 adoptStyles(css);
-import type { BackupProtocol, BackupReport, BackupState, EvidenceView, FindingView, FixView, LogsView } from './protocol';
+import type { BackupProtocol, BackupReport, BackupState, CreatedOnView, EvidenceView, FindingView, FixView, LogsView } from './protocol';
 import { css } from './styles';
 
 
@@ -30,6 +32,9 @@ const EN: Record<string, string> = {
   runs: 'Runs', lastOutcome: 'Last outcome', code: 'Code', count: 'Count', firstSeen: 'First seen', lastSeen: 'Last seen',
   layer: 'Layer', logFiles: 'Log files', remove: 'Remove', cancel: 'Cancel', checking: 'Checking…', noLogs: '', lines: '{0} lines',
   checkedAt: 'Checked at {0}', toDo: 'To do', older: '{0} older runs not kept', unparsed: '{0} lines in no known shape',
+  createdOn: 'Created on vSphere…', createdOnUnknown: 'Not known', createdOnVersion: 'vSphere {0}', createdOnOlder: 'vSphere {0} or earlier',
+  createdOnHelp: 'disk.EnableUUID is not set. On a VM created on vSphere 4.1 or later it is on by default; say where this VM was created.',
+  createdOnInferred: 'Probably created on vSphere {0} (inferred: {1}).', createdOnNotInferred: 'Where this VM was created cannot be inferred from its hardware version and host.',
 };
 
 function t(key: string, ...args: string[]): string {
@@ -116,6 +121,34 @@ function findingCard(f: FindingView): HTMLElement {
   );
   c.append(body);
   return c;
+}
+
+/** The .vmx's "Created on vSphere…" choice, or the API VM's inferred guess; only when the rules depend on it. */
+function createdOnRow(c: CreatedOnView): HTMLElement | undefined {
+  if (!c.relevant) return undefined;
+  if (c.mode === 'inferred') {
+    return h('div', { class: 'created-on muted', id: 'created-on' }, icon('history'), ' ',
+      c.value ? t('createdOnInferred', c.value, c.reason ?? '') : t('createdOnNotInferred'));
+  }
+  const select = document.createElement('vscode-single-select');
+  select.id = 'created-on-select';
+  select.setAttribute('aria-label', t('createdOn'));
+  const opts: [string, string][] = [['', t('createdOnUnknown')], ...c.choices.map((v, i): [string, string] => [v, i === 0 ? t('createdOnOlder', v) : t('createdOnVersion', v)])];
+  for (const [value, label] of opts) {
+    const o = document.createElement('vscode-option');
+    o.setAttribute('value', value);
+    o.textContent = label;
+    if (value === c.value) o.setAttribute('selected', '');
+    select.append(o);
+  }
+  if (busy) select.setAttribute('disabled', '');
+  select.addEventListener('change', () => {
+    const version = (select as unknown as { value: string }).value;
+    if (version !== c.value) void run(() => client.request('setCreatedOn', { version }));
+  });
+  return h('div', { class: 'created-on row', id: 'created-on' },
+    h('label', { for: 'created-on-select' }, icon('history'), ` ${t('createdOn')}`), select,
+    h('span', { class: 'muted' }, t('createdOnHelp')));
 }
 
 function findingsSection(r: BackupReport): HTMLElement {
@@ -286,6 +319,8 @@ function render(): void {
   app.append(header(r), progressBox());
   if (flash) app.append(h('div', { class: `flash ${flash.ok ? 'flash-ok' : 'flash-bad'}`, role: 'status' }, icon(flash.ok ? 'pass' : 'warning'), ` ${flash.text}`));
   for (const p of r.problems) app.append(h('div', { class: 'flash flash-bad', role: 'alert' }, icon('warning'), ` ${p}`));
+  const created = r.createdOn ? createdOnRow(r.createdOn) : undefined;
+  if (created) app.append(created);
   app.append(findingsSection(r), logsSection(r));
 }
 

@@ -97,6 +97,22 @@ export interface LogsView {
   errorsOverflow: number;
 }
 
+/**
+ * Where the VM was created, for the rule on Windows 2008 with disk.EnableUUID absent: a .vmx gets a
+ * choice (kept per file in the workspace), a VM from the API an inferred guess.
+ */
+export interface CreatedOnView {
+  mode: 'choice' | 'inferred';
+  /** e.g. "4.1"; '' when not known. */
+  value: string;
+  /** Versions the user can pick (mode 'choice'). */
+  choices: string[];
+  /** The rule depends on it now (Windows 2008 / 2008 R2 guest, disk.EnableUUID not set). */
+  relevant: boolean;
+  /** Mode 'inferred': why. */
+  reason?: string;
+}
+
 export interface BackupReport {
   /** The panel's identifiers now (the webview saves them for restore). */
   state: BackupState;
@@ -108,6 +124,7 @@ export interface BackupReport {
   /** Findings of the previous check that are gone now. */
   resolved: { key: string; title: string }[];
   logs?: LogsView;
+  createdOn?: CreatedOnView;
   logFiles: { uri: string; label: string }[];
   /** Problems reading a source; the rest of the report still stands. */
   problems: string[];
@@ -126,6 +143,8 @@ export interface BackupProtocol {
     openEvidence: { params: { uri: string; line?: number }; result: void };
     addLogs: { params: Record<string, never>; result: BackupReport | null };
     removeLog: { params: { uri: string }; result: BackupReport };
+    /** A .vmx: the vSphere version the VM was created on ('' = not known); kept per file, then re-checked. */
+    setCreatedOn: { params: { version: string }; result: BackupReport };
     /** Asks for the appliance and copies its logs over SSH, then adds them. */
     fetchLogs: { params: Record<string, never>; result: BackupReport | null };
   };

@@ -9,6 +9,10 @@ h2 { display: flex; align-items: center; gap: 6px; margin-top: 22px; }
 h4 { margin: 12px 0 4px; font-size: 0.85em; text-transform: uppercase; letter-spacing: 0.04em; color: var(--vscode-descriptionForeground); font-weight: 600; }
 .subtitle { margin: 2px 0 8px; }
 .actions { margin-top: 6px; }
+.created-on { margin: 10px 0 4px; padding: 6px 10px; border-left: 3px solid var(--vscode-textLink-foreground);
+  background: var(--vscode-sideBar-background, transparent); }
+.created-on label { display: inline-flex; align-items: center; gap: 4px; font-weight: 600; }
+.created-on vscode-single-select { min-width: 190px; }
 .summary { display: flex; gap: 14px; font-size: 1.05em; }
 .sum { display: inline-flex; align-items: center; gap: 4px; }
 .count { display: inline-block; min-width: 18px; padding: 0 6px; border-radius: 9px; text-align: center; font-size: 0.85em;

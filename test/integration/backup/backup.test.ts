@@ -7,7 +7,7 @@
  * config.guestId = windows7Server64Guest and extraConfig disk.EnableUUID = TRUE.
  */
 import * as assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -137,6 +137,88 @@ describe('backup diagnostics (real VS Code)', function () {
       assert.equal(await retrieveProperty(client, ref, 'runtime.powerState'), 'poweredOff');
       assert.equal((await getExtraConfig(client, ref))['disk.EnableUUID'], 'FALSE');
       assert.equal(finding(done.report, 'vdr.win2008-app-quiesce'), undefined);
+    });
+  });
+
+  describe('where the VM was created: inferred for a VM from the API, chosen for a .vmx', () => {
+    let lab: Vcsim;
+    let a: VsphereLabApi;
+    let conn: string;
+    let dir: string;
+    let uri: vscode.Uri;
+    before(async () => {
+      a = await api();
+      lab = await startVcsim({ dc: 1, cluster: 1, host: 1, vm: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
+      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password, thumbprint: lab.thumbprintSha256 });
+      await until('connected', () => a.inventory.sessions.state(conn).status === 'connected' || undefined);
+      // Windows Server 2008 R2 and no disk.EnableUUID at all: the rule depends on where the VM was created.
+      const client = await a.inventory.sessions.client(conn);
+      for (const vm of await lab.listVms()) {
+        await runTask(client, 'ReconfigVM_Task', moref('VirtualMachine', vm.moref), [['spec', { guestId: 'windows7Server64Guest' }]]);
+      }
+      dir = mkdtempSync(join(tmpdir(), 'vlab-backup-created-'));
+      const text = readFileSync(join(FIX, 'vmx', 'w2k8r2-41.vmx'), 'utf8').split('\n').filter((l) => !/^disk\.EnableUUID/i.test(l)).join('\n');
+      writeFileSync(join(dir, 'APP01.vmx'), text);
+      uri = vscode.Uri.file(join(dir, 'APP01.vmx'));
+    });
+    after(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+      await lab?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a VM from the tree: the created-on version is inferred from its hardware version and host, and the finding says so', async () => {
+      const [vm] = await lab.listVms();
+      const client = await a.inventory.sessions.client(conn);
+      const hostRef = await retrieveProperty(client, moref('VirtualMachine', vm.moref), 'runtime.host') as { value: string };
+      const hostVersion = String(await retrieveProperty(client, moref('HostSystem', hostRef.value), 'config.product.version'));
+      const hw = Number(/(\d+)$/.exec(String(await retrieveProperty(client, moref('VirtualMachine', vm.moref), 'config.version')))![1]);
+      const host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', { conn, ref: vm.moref }, { confirm: false });
+      try {
+        const r = await host.call('load', {});
+        assert.equal(r.createdOn?.mode, 'inferred');
+        assert.equal(r.createdOn?.relevant, true);
+        assert.ok(hw >= 7, `vcsim VM hardware ${hw}`);
+        if (hw >= 8) assert.match(r.createdOn?.reason ?? '', new RegExp(`hardware version ${hw} first came with vSphere`));
+        else assert.match(r.createdOn?.reason ?? '', new RegExp(hostVersion.replace(/\./g, '\\.')));
+        const f = finding(r, 'vdr.win2008-app-quiesce');
+        assert.ok(f, r.findings.map((x) => x.id).join(', '));
+        assert.equal(f.severity, 'warning', 'an inference is a warning, not an error');
+        assert.match(f.explanation, /inferred, not read/);
+        assert.ok(f.evidence.some((e) => e.kind === 'api' && e.label === 'config.version'), f.evidence.map((e) => e.label).join(', '));
+      } finally {
+        host.dispose();
+      }
+    });
+
+    it('a .vmx: "Created on vSphere…" re-runs the rules, is kept per file, and the editor diagnostics follow', async () => {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      let host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', uri);
+      const r0 = await host.call('load', {});
+      assert.deepEqual({ mode: r0.createdOn?.mode, value: r0.createdOn?.value, relevant: r0.createdOn?.relevant }, { mode: 'choice', value: '', relevant: true });
+      assert.ok(r0.createdOn!.choices.includes('4.1') && r0.createdOn!.choices.includes('4.0'));
+      assert.equal(finding(r0, 'vdr.win2008-app-quiesce'), undefined, 'not known → no finding');
+      const r1 = await host.call('setCreatedOn', { version: '4.1' });
+      const f = finding(r1, 'vdr.win2008-app-quiesce');
+      assert.ok(f, r1.findings.map((x) => x.id).join(', '));
+      assert.equal(f.severity, 'error');
+      assert.ok(f.evidence.some((e) => e.kind === 'option' && e.text === '4.1'));
+      await until('editor diagnostic follows the choice', () => backupDiags(uri).some((d) => d.code === 'vdr.win2008-app-quiesce') || undefined);
+      // Kept for this file: a new panel (and a new check) starts from it.
+      host.dispose();
+      host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', uri);
+      const r2 = await host.call('load', {});
+      assert.equal(r2.createdOn?.value, '4.1');
+      assert.ok(finding(r2, 'vdr.win2008-app-quiesce'));
+      const r3 = await host.call('setCreatedOn', { version: '4.0' });
+      assert.equal(finding(r3, 'vdr.win2008-app-quiesce'), undefined);
+      await until('editor diagnostic gone', () => backupDiags(uri).every((d) => d.code !== 'vdr.win2008-app-quiesce') || undefined);
+      await assert.rejects(host.call('setCreatedOn', { version: 'four' }), /not a vSphere version/);
+      const r4 = await host.call('setCreatedOn', { version: '' });
+      assert.equal(r4.createdOn?.value, '');
+      host.dispose();
     });
   });
 
