@@ -4,6 +4,13 @@
  */
 export type VmxValueType = 'bool' | 'int' | 'enum' | 'string' | 'path' | 'size' | 'float' | 'uuid' | 'mac' | 'list';
 
+/** The lowest virtual hardware version (virtualHW.version) on which ESXi offers a setting. */
+export interface VmxHardwareRequirement {
+  version: number;
+  /** Where the fact comes from. Required. */
+  source: string;
+}
+
 export interface VmxAllowedValue {
   /** The value as written in the .vmx, e.g. "lsilogic" or "windows7srv-64". */
   value: string;
@@ -11,6 +18,8 @@ export interface VmxAllowedValue {
   description: string;
   /** Extra facts, e.g. the API guest id for a guestOS value ("windows7Server64Guest"). */
   apiId?: string;
+  /** Setting this value needs at least this virtual hardware (e.g. firmware = "efi"). */
+  minHardware?: VmxHardwareRequirement;
 }
 
 export interface VmxProducts {
@@ -35,6 +44,8 @@ export interface VmxCatalogEntry {
   min?: number;
   max?: number;
   products?: VmxProducts;
+  /** A boolean that needs this virtual hardware when set to TRUE (e.g. nvme{n}.present). */
+  minHardware?: VmxHardwareRequirement;
   /** Where the fact comes from (a URL or a document name). Required. */
   source: string;
 }

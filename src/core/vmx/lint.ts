@@ -15,8 +15,17 @@
  *   letter case and nothing else; VMware writes "TRUE"/"FALSE". Whether VMware also takes
  *   "1"/"0"/"yes"/"no" is not documented publicly, so those get a warning, not an error.
  * - Changed block tracking needs virtual hardware 7 (DOMAIN.md §1, vSphere 4 CBT requirements).
+ * - Other hardware-version contradictions come from the catalog (`minHardware` on an entry or an
+ *   allowed value, each with its source: the vSphere "Hardware Features Available with Virtual Machine
+ *   Compatibility Settings" tables). Those tables describe ESXi, so the rule is skipped for files that
+ *   say `virtualHW.productCompatibility = "hosted"` (Workstation, Fusion, Player).
+ * - Sizes: VMware writes byte counts as plain decimal numbers (svga.vramSize = "8388608" in the
+ *   fixtures drawn from real products).
+ *
+ * Every diagnostic carries its `code` and `args` (the values its message quotes, in order), so a user
+ * interface can word it in another language; `message` is the English text the CLI prints.
  */
-import type { VmxCatalogMatch } from './catalog-types';
+import type { VmxCatalogEntry, VmxCatalogMatch, VmxHardwareRequirement } from './catalog-types';
 import { escapeValue } from './encoding';
 import { valueReplacement, type VmxDocument, type VmxLine } from './document';
 import { minimalEdit, type TextEditLike } from './edit';
@@ -26,6 +35,8 @@ export type VmxSeverity = 'error' | 'warning' | 'info' | 'hint';
 export interface VmxFix {
   title: string;
   edits: TextEditLike[];
+  /** The values the title quotes, in order (see FIX_TITLE_ARGS in the extension). */
+  args?: string[];
 }
 
 export interface VmxDiagnostic {
@@ -36,6 +47,8 @@ export interface VmxDiagnostic {
   endColumn: number;
   severity: VmxSeverity;
   code: VmxLintCode;
+  /** The values `message` quotes, in order; see lintMessage() for each code's list. */
+  args: string[];
   message: string;
   fix?: VmxFix;
   /** Other lines involved (e.g. the first occurrence of a duplicated key), 0-based. */
@@ -58,7 +71,77 @@ export type VmxLintCode =
   | 'unknown-key'
   | 'unknown-encoding'
   | 'undecodable-line'
-  | 'ctk-needs-hw7';
+  | 'ctk-needs-hw7'
+  | 'needs-hardware'
+  | 'unknown-value'
+  | 'invalid-size'
+  | 'nonstandard-size';
+
+/**
+ * The English message for a code and its args. Args per code:
+ * unknown-encoding [encoding] · undecodable-line [encoding] · missing-key [] · missing-equals [key] ·
+ * unterminated-quote [key] · trailing-text [key] · nul-character [] · unquoted-value [key] ·
+ * duplicate-key [key, first line (1-based)] · unknown-key [key] · nonstandard-boolean [key, value, TRUE|FALSE] ·
+ * invalid-boolean [key, value] · invalid-int [key, value] · int-out-of-range [key, value, min|…, max|…] ·
+ * invalid-enum [value, key, quoted list] · unknown-value [value, key, closest known value] ·
+ * invalid-size [key, value] · nonstandard-size [key, value] · ctk-needs-hw7 [key, hardware version] ·
+ * needs-hardware [key, value, minimum version, hardware version].
+ */
+export function lintMessage(code: VmxLintCode, a: readonly string[]): string {
+  switch (code) {
+    case 'unknown-encoding': return `Unknown encoding "${a[0]}": bytes are kept as they are, but non-ASCII text may show wrongly.`;
+    case 'undecodable-line': return `This line is not valid ${a[0]}; its bytes are kept unchanged.`;
+    case 'missing-key': return 'No key before "=": VMware ignores this line.';
+    case 'missing-equals': return `Missing "=" after "${a[0]}": VMware ignores this line.`;
+    case 'unterminated-quote': return `The value of "${a[0]}" has no closing quote: VMware ignores this line.`;
+    case 'trailing-text': return `Unexpected text after the value of "${a[0]}": VMware ignores this line (quote values that hold spaces; start comments with #).`;
+    case 'nul-character': return 'NUL character in the line: VMware stops reading the line there.';
+    case 'unquoted-value': return `The value of "${a[0]}" is not quoted; VMware writes every value in double quotes.`;
+    case 'duplicate-key': return `"${a[0]}" is already set on line ${a[1]} (keys are case-insensitive); VMware refuses to start a VM with a duplicated key.`;
+    case 'unknown-key': return `"${a[0]}" is not in the key catalog (it may still be valid).`;
+    case 'nonstandard-boolean': return `"${a[0]}" is a boolean; "${a[1]}" is not a form VMware documents or writes (use "${a[2]}").`;
+    case 'invalid-boolean': return `"${a[0]}" is a boolean: use "TRUE" or "FALSE", not "${a[1]}".`;
+    case 'invalid-int': return `"${a[0]}" takes a whole number, not "${a[1]}".`;
+    case 'int-out-of-range': return `"${a[0]}" = ${a[1]} is outside ${a[2]}–${a[3]}.`;
+    case 'invalid-enum': return `"${a[0]}" is not a known value of "${a[1]}"; expected one of ${a[2]}.`;
+    case 'unknown-value': return `"${a[0]}" is not a known value of "${a[1]}" (it may still be valid); did you mean "${a[2]}"?`;
+    case 'invalid-size': return `"${a[0]}" takes a size in bytes (a whole number), not "${a[1]}".`;
+    case 'nonstandard-size': return `"${a[0]}" takes a size in bytes; VMware writes a plain number, not "${a[1]}".`;
+    case 'ctk-needs-hw7': return `"${a[0]}" = TRUE has no effect: changed block tracking needs virtual hardware 7 or later, this VM is version ${a[1]}.`;
+    case 'needs-hardware': return `"${a[0]}" = "${a[1]}" needs virtual hardware ${a[2]} or later on ESXi; this VM is version ${a[3]}.`;
+  }
+}
+
+/** Levenshtein distance, case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length];
+}
+
+/**
+ * The known value closest to `value` when it is close enough to be a typo (at most 2 edits, and
+ * fewer than a third of the value's length), and the only one at that distance; else undefined.
+ */
+export function closestValue(value: string, candidates: readonly string[]): string | undefined {
+  const v = value.trim();
+  if (v.length < 3) return undefined;
+  let best: string | undefined;
+  let bestD = Infinity;
+  let tie = false;
+  for (const c of candidates) {
+    const d = editDistance(v, c);
+    if (d < bestD) { best = c; bestD = d; tie = false; } else if (d === bestD && c.toLowerCase() !== best?.toLowerCase()) tie = true;
+  }
+  if (best === undefined || bestD === 0 || tie || bestD > 2 || bestD * 3 >= v.length) return undefined;
+  return best;
+}
 
 export type CatalogLookup = (key: string) => VmxCatalogMatch | undefined;
 
@@ -111,7 +194,7 @@ function quoteFix(i: number, l: VmxLine, rawValue: string, title = 'Quote the va
 export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintOptions = {}): VmxDiagnostic[] {
   const out: VmxDiagnostic[] = [];
   const lines = doc.lines;
-  const push = (d: VmxDiagnostic) => out.push(d);
+  const push = (d: Omit<VmxDiagnostic, 'message'>) => out.push({ ...d, message: lintMessage(d.code, d.args) });
   const at = (i: number, start: number, end: number) => ({ line: i, column: start, endLine: i, endColumn: Math.max(end, start) });
 
   // --- encoding
@@ -119,39 +202,39 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
     const i = doc.find('.encoding')[0] ?? 0;
     const l = lines[i];
     const span = l?.valueSpan ?? { start: 0, end: l ? l.text.length : 0 };
-    push({ ...at(i, span.start, span.end), severity: 'warning', code: 'unknown-encoding', message: `Unknown encoding "${doc.encoding}": bytes are kept as they are, but non-ASCII text may show wrongly.` });
+    push({ ...at(i, span.start, span.end), severity: 'warning', code: 'unknown-encoding', args: [doc.encoding] });
   }
 
   // --- syntax
   lines.forEach((l, i) => {
     if (l.raw) {
-      push({ ...at(i, ...lineRange(l)), severity: 'warning', code: 'undecodable-line', message: `This line is not valid ${doc.encoding ?? 'UTF-8'}; its bytes are kept unchanged.` });
+      push({ ...at(i, ...lineRange(l)), severity: 'warning', code: 'undecodable-line', args: [doc.encoding ?? 'UTF-8'] });
     }
     if (l.kind === 'invalid') {
       const key = l.key;
       switch (l.reason) {
         case 'missing-key':
-          push({ ...at(i, l.errorColumn, l.text.length), severity: 'error', code: 'missing-key', message: 'No key before "=": VMware ignores this line.' });
+          push({ ...at(i, l.errorColumn, l.text.length), severity: 'error', code: 'missing-key', args: [] });
           break;
         case 'missing-equals': {
-          const d: VmxDiagnostic = { ...at(i, l.keyStart >= 0 ? l.keyStart : 0, l.text.length), severity: 'error', code: 'missing-equals', message: `Missing "=" after "${key ?? ''}": VMware ignores this line.` };
+          const d: Omit<VmxDiagnostic, 'message'> = { ...at(i, l.keyStart >= 0 ? l.keyStart : 0, l.text.length), severity: 'error', code: 'missing-equals', args: [key ?? ''] };
           const rest = l.text.slice(l.keyEnd).trim();
           if (key && rest !== '' && !rest.startsWith('#')) {
             const value = /^"[^"]*"$/.test(rest) ? rest : `"${escapeValue(rest)}"`;
-            d.fix = replaceLineFix(i, l, l.text.slice(0, l.keyEnd) + ' = ' + value, `Write ${key} = ${value}`);
+            d.fix = { ...replaceLineFix(i, l, l.text.slice(0, l.keyEnd) + ' = ' + value, `Write ${key} = ${value}`), args: [key, value] };
           }
           push(d);
           break;
         }
         case 'unterminated-quote': {
-          const d: VmxDiagnostic = { ...at(i, l.valueStart - 1, l.text.length), severity: 'error', code: 'unterminated-quote', message: `The value of "${key}" has no closing quote: VMware ignores this line.` };
+          const d: Omit<VmxDiagnostic, 'message'> = { ...at(i, l.valueStart - 1, l.text.length), severity: 'error', code: 'unterminated-quote', args: [key ?? ''] };
           const text = l.text.slice(0, l.valueEnd) + '"' + l.text.slice(l.valueEnd);
           d.fix = replaceLineFix(i, l, text, 'Add the closing quote');
           push(d);
           break;
         }
         case 'trailing-text': {
-          const d: VmxDiagnostic = { ...at(i, l.errorColumn, l.text.length), severity: 'error', code: 'trailing-text', message: `Unexpected text after the value of "${key}": VMware ignores this line (quote values that hold spaces; start comments with #).` };
+          const d: Omit<VmxDiagnostic, 'message'> = { ...at(i, l.errorColumn, l.text.length), severity: 'error', code: 'trailing-text', args: [key ?? ''] };
           if (!l.quoted && l.valueStart >= 0) {
             const hash = l.text.indexOf('#', l.valueStart);
             const end = hash < 0 ? l.text.length : hash;
@@ -164,7 +247,7 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
           break;
         }
         case 'nul-character':
-          push({ ...at(i, l.errorColumn, l.errorColumn + 1), severity: 'error', code: 'nul-character', message: 'NUL character in the line: VMware stops reading the line there.' });
+          push({ ...at(i, l.errorColumn, l.errorColumn + 1), severity: 'error', code: 'nul-character', args: [] });
           break;
         default:
           break;
@@ -174,7 +257,7 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
         ...at(i, l.valueStart, l.valueEnd),
         severity: 'warning',
         code: 'unquoted-value',
-        message: `The value of "${l.key}" is not quoted; VMware writes every value in double quotes.`,
+        args: [l.key ?? ''],
         fix: quoteFix(i, l, l.rawValue ?? ''),
       });
     }
@@ -189,12 +272,25 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
         ...at(i, l.keyStart, l.keyEnd),
         severity: 'error',
         code: 'duplicate-key',
-        message: `"${l.key}" is already set on line ${first + 1} (keys are case-insensitive); VMware refuses to start a VM with a duplicated key.`,
+        args: [l.key ?? '', String(first + 1)],
         fix: deleteLineFix(doc, i, `Remove this line (keep line ${first + 1})`),
         related: [{ line: first, message: `first "${lines[first].key}"` }],
       });
     }
   }
+
+  /** Whole-number check shared by int, size and numeric enums; false when `v` is not a whole number. */
+  const checkInt = (key: string, v: string, entry: VmxCatalogEntry, vr: ReturnType<typeof at>): boolean => {
+    if (!/^[+-]?\d+$/.test(v.trim())) {
+      push({ ...vr, severity: 'error', code: 'invalid-int', args: [key, v] });
+      return false;
+    }
+    const n = Number(v.trim());
+    if ((entry.min !== undefined && n < entry.min) || (entry.max !== undefined && n > entry.max)) {
+      push({ ...vr, severity: 'warning', code: 'int-out-of-range', args: [key, String(n), entry.min !== undefined ? String(entry.min) : '…', entry.max !== undefined ? String(entry.max) : '…'] });
+    }
+    return true;
+  };
 
   // --- values against the catalog
   const entries = doc.entries();
@@ -206,7 +302,7 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
       if (!match) {
         const lower = e.key.toLowerCase();
         if (reportUnknown && !lower.startsWith('.') && !FREE_FORM_PREFIXES.some((p) => lower.startsWith(p))) {
-          push({ ...at(e.line, e.keySpan.start, e.keySpan.end), severity: 'hint', code: 'unknown-key', message: `"${e.key}" is not in the key catalog (it may still be valid).` });
+          push({ ...at(e.line, e.keySpan.start, e.keySpan.end), severity: 'hint', code: 'unknown-key', args: [e.key] });
         }
         continue;
       }
@@ -218,29 +314,43 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
           if (TRUE_RE.test(v) || FALSE_RE.test(v)) break;
           const alias = BOOL_ALIASES[v.trim().toLowerCase()];
           if (alias) {
-            push({ ...vr, severity: 'warning', code: 'nonstandard-boolean', message: `"${e.key}" is a boolean; "${v}" is not a form VMware documents or writes (use "${alias}").`, fix: valueFix(e.line, l, alias, `Change to "${alias}"`) });
+            push({ ...vr, severity: 'warning', code: 'nonstandard-boolean', args: [e.key, v, alias], fix: { ...valueFix(e.line, l, alias, `Change to "${alias}"`), args: [alias] } });
           } else {
-            push({ ...vr, severity: 'error', code: 'invalid-boolean', message: `"${e.key}" is a boolean: use "TRUE" or "FALSE", not "${v}".` });
+            push({ ...vr, severity: 'error', code: 'invalid-boolean', args: [e.key, v] });
           }
           break;
         }
-        case 'int': {
-          if (!/^[+-]?\d+$/.test(v.trim())) {
-            push({ ...vr, severity: 'error', code: 'invalid-int', message: `"${e.key}" takes a whole number, not "${v}".` });
-            break;
-          }
-          const n = Number(v.trim());
-          if ((entry.min !== undefined && n < entry.min) || (entry.max !== undefined && n > entry.max)) {
-            push({ ...vr, severity: 'warning', code: 'int-out-of-range', message: `"${e.key}" = ${n} is outside ${entry.min ?? '…'}–${entry.max ?? '…'}.` });
+        case 'int':
+          checkInt(e.key, v, entry, vr);
+          break;
+        case 'size': {
+          const t = v.trim();
+          if (/^\d+$/.test(t)) {
+            checkInt(e.key, v, entry, vr);
+          } else if (/^\d+(?:\.\d+)?\s*[kmgt]i?b?$/i.test(t)) {
+            push({ ...vr, severity: 'warning', code: 'nonstandard-size', args: [e.key, v] });
+          } else {
+            push({ ...vr, severity: 'error', code: 'invalid-size', args: [e.key, v] });
           }
           break;
         }
         case 'enum': {
-          if (!entry.closed || !entry.values || entry.values.length === 0) break;
-          const lower = v.toLowerCase();
-          if (entry.values.some((a) => a.value.toLowerCase() === lower)) break;
-          const list = entry.values.map((a) => `"${a.value}"`).join(', ');
-          push({ ...vr, severity: 'warning', code: 'invalid-enum', message: `"${v}" is not a known value of "${e.key}"; expected one of ${list}.` });
+          // A numeric enum (virtualHW.version) must be a number first.
+          if ((entry.min !== undefined || entry.max !== undefined) && !checkInt(e.key, v, entry, vr)) break;
+          if (!entry.values || entry.values.length === 0) break;
+          const lower = v.trim().toLowerCase();
+          if (lower === '' || entry.values.some((a) => a.value.toLowerCase() === lower)) break;
+          if (entry.closed) {
+            const list = entry.values.map((a) => `"${a.value}"`).join(', ');
+            push({ ...vr, severity: 'warning', code: 'invalid-enum', args: [v, e.key, list] });
+            break;
+          }
+          // Open list: other values may be valid (newer products, numbers for shares); only a near miss is worth a note.
+          if (/^[+-]?\d+$/.test(lower)) break;
+          const near = closestValue(v, entry.values.map((a) => a.value));
+          if (near !== undefined) {
+            push({ ...vr, severity: 'info', code: 'unknown-value', args: [v, e.key, near], fix: { ...valueFix(e.line, l, near, `Change to "${near}"`), args: [near] } });
+          }
           break;
         }
         default:
@@ -261,7 +371,22 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
           ...at(e.line, e.keySpan.start, e.valueSpan.end + (e.quoted ? 1 : 0)),
           severity: 'warning',
           code: 'ctk-needs-hw7',
-          message: `"${e.key}" = TRUE has no effect: changed block tracking needs virtual hardware 7 or later, this VM is version ${hw}.`,
+          args: [e.key, String(hw)],
+          related: [{ line: hwLines[hwLines.length - 1], message: 'virtualHW.version' }],
+        });
+      }
+    }
+    // --- contradictions from the catalog: a setting that needs a newer virtual hardware version on ESXi
+    const hosted = /^hosted$/i.test((doc.get('virtualHW.productCompatibility') ?? '').trim());
+    if (lookup && Number.isFinite(hw) && !hosted) {
+      for (const e of entries) {
+        const req = hardwareRequirement(lookup, e.key, e.value);
+        if (!req || hw >= req.version) continue;
+        push({
+          ...at(e.line, e.keySpan.start, e.valueSpan.end + (e.quoted ? 1 : 0)),
+          severity: 'warning',
+          code: 'needs-hardware',
+          args: [e.key, e.value, String(req.version), String(hw)],
           related: [{ line: hwLines[hwLines.length - 1], message: 'virtualHW.version' }],
         });
       }
@@ -270,6 +395,20 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
 
   const rank: Record<VmxSeverity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
   return out.sort((a, b) => a.line - b.line || a.column - b.column || rank[a.severity] - rank[b.severity]);
+}
+
+/**
+ * The virtual hardware a setting needs, from the catalog: the allowed value's `minHardware` (firmware =
+ * "efi"), or the entry's for a boolean set to TRUE (nvme0.present = "TRUE"). Undefined when none applies.
+ */
+export function hardwareRequirement(lookup: CatalogLookup, key: string, value: string): VmxHardwareRequirement | undefined {
+  const entry = lookup(key)?.entry;
+  if (!entry) return undefined;
+  const v = value.trim().toLowerCase();
+  const allowed = entry.values?.find((a) => a.value.toLowerCase() === v);
+  if (allowed?.minHardware) return allowed.minHardware;
+  if (entry.minHardware && entry.type === 'bool' && TRUE_RE.test(v)) return entry.minHardware;
+  return undefined;
 }
 
 /** True when any diagnostic is an error. */

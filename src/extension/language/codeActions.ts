@@ -7,44 +7,16 @@ import * as vscode from 'vscode';
 import { valueReplacement } from '../../core/vmx/document';
 import { minimalEdit } from '../../core/vmx/edit';
 import { escapeValue } from '../../core/vmx/encoding';
-import type { VmxDiagnostic, VmxFix } from '../../core/vmx/lint';
+import { editDistance, type VmxDiagnostic } from '../../core/vmx/lint';
 import { toDiagnostic, vmxRange, VMX_DIAGNOSTIC_SOURCE, type VmxEncodingDiagnostic, type VmxLinter } from './diagnostics';
 import { CHANGE_ENCODING_COMMAND, ENCODING_MISMATCH, REOPEN_WITH_ENCODING_COMMAND } from './encodingCheck';
+import { fixTitleL10n } from './messages';
 import { catalog, toRange, type VmxDocumentCache } from './shared';
 
 /** Fixes whose result is what the user almost certainly wants (applied by "Auto Fix"). */
 const PREFERRED = new Set(['duplicate-key', 'unquoted-value', 'nonstandard-boolean', 'unterminated-quote']);
 /** Closed enums with at most this many values get one action per value. */
 const MAX_ENUM_ACTIONS = 8;
-
-function fixTitle(d: VmxDiagnostic, fix: VmxFix): string {
-  switch (d.code) {
-    case 'duplicate-key': {
-      const first = d.related?.[0]?.line;
-      return first !== undefined ? vscode.l10n.t('Remove this line (keep line {0})', String(first + 1)) : fix.title;
-    }
-    case 'unquoted-value': return vscode.l10n.t('Quote the value');
-    case 'unterminated-quote': return vscode.l10n.t('Add the closing quote');
-    case 'trailing-text': return vscode.l10n.t('Quote the whole value');
-    case 'nonstandard-boolean': {
-      const m = /"(TRUE|FALSE)"/.exec(fix.title);
-      return m ? vscode.l10n.t('Change to "{0}"', m[1]) : fix.title;
-    }
-    default: return fix.title;
-  }
-}
-
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[y.length];
-}
 
 export class VmxCodeActionProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
@@ -75,7 +47,7 @@ export class VmxCodeActionProvider implements vscode.CodeActionProvider {
         continue;
       }
       if (d.fix) {
-        make(fixTitle(d, d.fix), d.fix.edits.map((e) => ({ range: toRange(e.range), newText: e.newText })), PREFERRED.has(d.code));
+        make(fixTitleL10n(d, d.fix), d.fix.edits.map((e) => ({ range: toRange(e.range), newText: e.newText })), PREFERRED.has(d.code));
         continue;
       }
       if (d.code === 'invalid-boolean') {
@@ -121,7 +93,7 @@ export class VmxCodeActionProvider implements vscode.CodeActionProvider {
     const match = (await catalog()).lookupKey(key);
     const values = match?.entry.values ?? [];
     const current = l.rawValue ?? '';
-    const ranked = values.map((v) => ({ v, dist: distance(current, v.value) })).sort((a, b) => a.dist - b.dist);
+    const ranked = values.map((v) => ({ v, dist: editDistance(current, v.value) })).sort((a, b) => a.dist - b.dist);
     const shortList = values.length <= MAX_ENUM_ACTIONS ? ranked : ranked.filter((x) => x.dist <= 2).slice(0, 3);
     const best = ranked.length > 0 && ranked[0].dist <= 2 && (ranked.length === 1 || ranked[1].dist > ranked[0].dist) ? ranked[0].v : undefined;
     for (const { v } of shortList) make(vscode.l10n.t('Change to "{0}" ({1})', v.value, v.description), this.valueEdit(document, d.line, v.value), v === best);

@@ -1,6 +1,7 @@
 /** Markdown for a catalog entry: shared by the hover and the completion item documentation. */
 import * as vscode from 'vscode';
-import type { VmxAllowedValue, VmxCatalogMatch, VmxProducts } from '../../core/vmx/catalog-types';
+import type { VmxAllowedValue, VmxCatalogMatch } from '../../core/vmx/catalog-types';
+import { productsText, valueMinHardware } from './catalogFacts';
 import { deviceOf } from './devices';
 import { deviceLabel, typeLabel } from './labels';
 import { mdCode, mdEscape, type CatalogModule } from './shared';
@@ -23,18 +24,15 @@ export function linkify(source: string): string {
   return out + mdEscape(source.slice(last));
 }
 
-function productsText(p: VmxProducts | undefined): string | undefined {
-  if (!p) return undefined;
-  const parts: string[] = [];
-  if (p.esx) parts.push(`ESX/ESXi ${p.esx}`);
-  if (p.workstation) parts.push(`Workstation ${p.workstation}`);
-  if (p.fusion) parts.push(`Fusion ${p.fusion}`);
-  return parts.length ? parts.join(', ') : undefined;
-}
-
 function valueRow(v: VmxAllowedValue): string {
   const meaning = v.apiId ? `${mdEscape(v.description)} (${mdCode(v.apiId, true)})` : mdEscape(v.description);
   return `| ${mdCode(v.value, true)} | ${meaning} |`;
+}
+
+/** " (needs virtual hardware 8 or later on ESXi)" for a value that has a minimum, else "". */
+function hardwareNote(match: VmxCatalogMatch, value: string): string {
+  const hw = valueMinHardware(match.entry, value);
+  return hw === undefined ? '' : ` ${mdEscape(vscode.l10n.t('(needs virtual hardware {0} or later on ESXi)', String(hw)))}`;
 }
 
 export interface KeyMarkdownOptions {
@@ -66,11 +64,12 @@ export function keyMarkdown(cat: CatalogModule, match: VmxCatalogMatch, opts: Ke
   }
   const products = productsText(entry.products);
   if (products) facts.push(`${mdEscape(vscode.l10n.t('Products'))}: ${mdEscape(products)}`);
+  if (entry.minHardware) facts.push(`${mdEscape(vscode.l10n.t('Virtual hardware'))}: ${mdEscape(vscode.l10n.t('{0} or later (when TRUE)', String(entry.minHardware.version)))}`);
   lines.push('', facts.join(' · '));
 
   if (opts.currentValue !== undefined) {
     const meaning = cat.describeValue(opts.key, opts.currentValue);
-    if (meaning) lines.push('', `${mdEscape(vscode.l10n.t('Current value'))}: ${mdCode(opts.currentValue)} — ${mdEscape(meaning)}`);
+    if (meaning) lines.push('', `${mdEscape(vscode.l10n.t('Current value'))}: ${mdCode(opts.currentValue)} — ${mdEscape(meaning)}${hardwareNote(match, opts.currentValue)}`);
   }
 
   const values = entry.values ?? [];
@@ -93,7 +92,7 @@ export function valueMarkdown(cat: CatalogModule, match: VmxCatalogMatch, key: s
   const meaning = cat.describeValue(key, value);
   const lines: string[] = [];
   if (meaning) {
-    lines.push(`${mdCode(value)} — ${mdEscape(meaning)}`);
+    lines.push(`${mdCode(value)} — ${mdEscape(meaning)}${hardwareNote(match, value)}`);
   } else if (match.entry.closed && match.entry.values?.length && value.trim() !== '') {
     lines.push(mdEscape(vscode.l10n.t('"{0}" is not a known value of {1}.', value, key)));
   } else {

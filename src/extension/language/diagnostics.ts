@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { lintVmx, type VmxDiagnostic, type VmxSeverity } from '../../core/vmx/lint';
 import { log } from '../log';
+import { lintMessageL10n, relatedMessageL10n } from './messages';
 import { checkEditorEncoding, ENCODING_MISMATCH, encodingMessage, type EncodingProblem } from './encodingCheck';
 import { catalog, VMX_LANGUAGE, type VmxDocumentCache } from './shared';
 
@@ -41,12 +42,12 @@ export function vmxRange(d: VmxEditorDiagnostic): vscode.Range {
 }
 
 export function toDiagnostic(d: VmxEditorDiagnostic, uri: vscode.Uri): vscode.Diagnostic {
-  const message = d.code === ENCODING_MISMATCH ? encodingMessage(d.encoding) : d.message;
+  const message = d.code === ENCODING_MISMATCH ? encodingMessage(d.encoding) : lintMessageL10n(d);
   const diag = new vscode.Diagnostic(vmxRange(d), message, SEVERITY[d.severity]);
   diag.source = VMX_DIAGNOSTIC_SOURCE;
   diag.code = d.code;
   if (d.related?.length) {
-    diag.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Position(r.line, 0)), r.message));
+    diag.relatedInformation = d.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Position(r.line, 0)), relatedMessageL10n(d, r.message)));
   }
   return diag;
 }

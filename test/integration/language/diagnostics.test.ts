@@ -76,6 +76,54 @@ describe('vmx language: diagnostics and quick fixes', () => {
     assert.equal(reopened.lineAt(5).text, 'scsi0.virtualDev = "lsilogicc"', 'the fixture is unchanged');
   });
 
+  /** An untitled .vmx with `content`, shown in an editor. */
+  async function scratch(content: string): Promise<vscode.TextDocument> {
+    const doc = await vscode.workspace.openTextDocument({ language: 'vmx', content });
+    await vscode.window.showTextDocument(doc);
+    return doc;
+  }
+
+  it('quick fix: add the closing quote (preferred)', async () => {
+    const doc = await scratch('config.version = "8"\ndisplayName = "Lab VM\nmemsize = "2048"\n');
+    const action = await applyFix(doc, 'unterminated-quote', (a) => a.isPreferred === true);
+    assert.equal(action.title, 'Add the closing quote');
+    assert.equal(doc.lineAt(1).text, 'displayName = "Lab VM"');
+    await diagnosticsWhen(doc.uri, (d) => !d.some((x) => codeOf(x) === 'unterminated-quote'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('quick fix: quote the whole value of an unquoted value with spaces, keeping the comment', async () => {
+    const doc = await scratch('displayName = Lab VM one # test box\n');
+    await applyFix(doc, 'trailing-text', (a) => a.title === 'Quote the whole value');
+    assert.equal(doc.lineAt(0).text, 'displayName = "Lab VM one" # test box');
+    await diagnosticsWhen(doc.uri, (d) => d.length === 0);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('quick fix: insert the missing "="', async () => {
+    const doc = await scratch('config.version = "8"\nmemsize "2048"\nnumvcpus 2\n');
+    const first = await applyFix(doc, 'missing-equals', (a) => a.title === 'Write memsize = "2048"');
+    assert.equal(first.kind?.value, vscode.CodeActionKind.QuickFix.value);
+    assert.equal(doc.lineAt(1).text, 'memsize = "2048"');
+    await diagnosticsWhen(doc.uri, (d) => d.filter((x) => codeOf(x) === 'missing-equals').length === 1);
+    await applyFix(doc, 'missing-equals', (a) => a.title === 'Write numvcpus = "2"');
+    assert.equal(doc.lineAt(2).text, 'numvcpus = "2"');
+    await diagnosticsWhen(doc.uri, (d) => d.length === 0);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('open enums: a near miss is an information with a "did you mean" fix; hardware contradictions are warnings', async () => {
+    const doc = await scratch('virtualHW.version = "11"\nguestOS = "windows7srv64"\nnvme0.present = "TRUE"\nsvga.vramSize = "lots"\n');
+    const diags = await diagnosticsWhen(doc.uri, (d) => d.length >= 3);
+    assert.deepEqual(summary(diags), ['1:unknown-value:Information', '2:needs-hardware:Warning', '3:invalid-size:Error']);
+    assert.match(diags[0].message, /did you mean "windows7srv-64"\?/);
+    assert.match(diags[1].message, /needs virtual hardware 13 or later on ESXi; this VM is version 11/);
+    assert.equal(diags[1].relatedInformation?.[0].location.range.start.line, 0);
+    await applyFix(doc, 'unknown-value', (a) => a.title === 'Change to "windows7srv-64"');
+    assert.equal(doc.lineAt(1).text, 'guestOS = "windows7srv-64"');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('a realistic Workstation VM has no errors or warnings', async () => {
     const doc = await openFixture('workstation-ubuntu.vmx');
     await vscode.window.showTextDocument(doc);

@@ -64,6 +64,18 @@ describe('vmx language: hover', () => {
     assert.match(nic, /Ethernet adapter 0/);
   });
 
+  it('shows the products and the virtual hardware of hardware-gated keys and values', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'vmx', content: 'virtualHW.version = "13"\nnvme0.present = "TRUE"\nfirmware = "efi"\n' });
+    const key = await hoverText(doc, positionOf(doc, 'nvme0.present', 2));
+    assert.match(key, /Products: ESX\/ESXi 6\.5\+/);
+    assert.match(key, /Virtual hardware: 13 or later \(when TRUE\)/);
+    assert.match(key, /Hardware Features Available with Virtual Machine Compatibility Settings/, 'the source of the fact');
+    const value = await hoverText(doc, positionOf(doc, '"efi"', 2));
+    assert.match(value, /UEFI firmware \(needs virtual hardware 8 or later on ESXi\)/);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('gives no hover on comments, blanks or unknown keys', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'vmx', content: '# memsize = "4096"\n\nnot.a.real.key = "1"\n' });
     assert.equal(await hoverText(doc, positionOf(doc, 'memsize', 1)), '');

@@ -49,6 +49,36 @@ describe('vmx catalog: schema', () => {
     }
   });
 
+  it('hardware requirements are whole known versions with a source; only booleans carry them at entry level', () => {
+    const reqs: [string, { version: number; source: string }][] = [];
+    for (const e of entries) {
+      if (e.minHardware) { assert.equal(e.type, 'bool', e.key); reqs.push([e.key, e.minHardware]); }
+      for (const v of e.values ?? []) if (v.minHardware) reqs.push([`${e.key}=${v.value}`, v.minHardware]);
+    }
+    assert.ok(reqs.length >= 10, `only ${reqs.length} requirements`);
+    const hw = lookupKey('virtualHW.version')!.entry.values!.map((v) => Number(v.value));
+    for (const [k, r] of reqs) {
+      assert.ok(hw.includes(r.version), `${k}: ${r.version} is not a known hardware version`);
+      assert.ok(r.source.trim().length > 20, `${k}: no source`);
+    }
+  });
+
+  it('products are filled for the hardware-gated keys (ESXi release of their minimum version)', () => {
+    const esx = (k: string) => lookupKey(k)?.entry.products?.esx;
+    assert.equal(esx('nvme0.present'), '6.5+');
+    assert.equal(esx('nvme0:0.fileName'), '6.5+');
+    assert.equal(esx('sata1.present'), '5.5+');
+    assert.equal(esx('usb_xhci.present'), '5.0+');
+    assert.equal(esx('uefi.secureBoot.enabled'), '6.5+');
+    assert.equal(esx('vhv.enable'), '5.1+');
+    assert.equal(esx('scsi0:0.ctkEnabled'), '4.0+');
+    for (const e of entries) {
+      if (!e.products) continue;
+      assert.ok(Object.keys(e.products).length > 0, e.key);
+      assert.match(e.source, /Hardware Features Available|DOMAIN/, `${e.key}: products without their source`);
+    }
+  });
+
   it('enum entries have values; values are unique and described', () => {
     for (const e of entries) {
       if (e.type === 'enum') assert.ok(e.values && e.values.length > 0, `${e.key}: enum without values`);

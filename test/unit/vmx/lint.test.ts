@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { VmxDocument } from '../../../src/core/vmx/document';
 import { applyTextEdits } from '../../../src/core/vmx/edit';
-import { lintVmx, hasErrors, type CatalogLookup, type VmxDiagnostic } from '../../../src/core/vmx/lint';
+import { lintVmx, hasErrors, lintMessage, closestValue, hardwareRequirement, type CatalogLookup, type VmxDiagnostic } from '../../../src/core/vmx/lint';
 import type { VmxCatalogEntry } from '../../../src/core/vmx/catalog-types';
 import { lookupKey } from '../../../src/core/vmx/catalog';
 import { fixture } from './helpers';
@@ -156,6 +156,79 @@ describe('vmx lint', () => {
         assert.deepEqual(ds.map((d) => `${d.line + 1}:${d.code}:${d.message}`), []);
       });
     }
+
+    const real = (src: string) => lintVmx(parse(src), lookupKey);
+    const only = (ds: VmxDiagnostic[], code: string) => ds.filter((d) => d.code === code);
+
+    it('open enums: a near miss gets an info with the closest known value and a fix; other values pass', () => {
+      const src = 'guestOS = "windows7srv64"\nide1:0.deviceType = "cdrom-imag"\nsched.scsi0:0.shares = "1500"\nguestOS.detailed.data = "x"\nscsi0:0.deviceType = "frobnicator"\n';
+      const ds = only(real(src), 'unknown-value');
+      assert.deepEqual(ds.map((d) => [d.line, d.severity, d.args[2]]), [[0, 'info', 'windows7srv-64'], [1, 'info', 'cdrom-image']]);
+      assert.match(ds[0].message, /did you mean "windows7srv-64"\?/);
+      assert.equal(applyTextEdits(src, ds[0].fix!.edits).split('\n')[0], 'guestOS = "windows7srv-64"');
+      assert.deepEqual(real('guestOS = "windows7srv-64"\nide1:0.deviceType = "CDROM-IMAGE"\n'), []);
+    });
+
+    it('closestValue wants a unique near miss', () => {
+      assert.equal(closestValue('lsilogc', ['lsilogic', 'buslogic']), 'lsilogic');
+      assert.equal(closestValue('abc', ['abd', 'abe']), undefined, 'a tie says nothing');
+      assert.equal(closestValue('zzzzzzzz', ['lsilogic']), undefined, 'too far');
+      assert.equal(closestValue('ab', ['ac']), undefined, 'too short to guess');
+    });
+
+    it('sizes: "lots" is an error, "8MB" a warning, a byte count passes', () => {
+      const ds = real('svga.vramSize = "lots"\nsvga.vramSize.x = "1"\n');
+      assert.deepEqual(only(ds, 'invalid-size').map((d) => [d.line, d.severity, d.args[1]]), [[0, 'error', 'lots']]);
+      assert.deepEqual(only(real('svga.vramSize = "8MB"\n'), 'nonstandard-size').map((d) => d.severity), ['warning']);
+      assert.deepEqual(real('svga.vramSize = "8388608"\n'), []);
+    });
+
+    it('virtualHW.version must be a whole number within the known versions', () => {
+      assert.deepEqual(real('virtualHW.version = "seven"\n').map((d) => [d.code, d.severity]), [['invalid-int', 'error']]);
+      assert.deepEqual(real('virtualHW.version = "99"\n').map((d) => [d.code, d.severity]), [['int-out-of-range', 'warning']]);
+      assert.deepEqual(real('virtualHW.version = "13"\n'), []);
+    });
+
+    const hwCases: [string, string, number][] = [
+      ['firmware = "efi"', 'firmware', 8],
+      ['uefi.secureBoot.enabled = "TRUE"', 'uefi.secureBoot.enabled', 13],
+      ['usb_xhci.present = "TRUE"', 'usb_xhci.present', 8],
+      ['sata0.present = "TRUE"', 'sata0.present', 10],
+      ['nvme0.present = "TRUE"', 'nvme0.present', 13],
+      ['vhv.enable = "TRUE"', 'vhv.enable', 9],
+      ['vpmc.enable = "TRUE"', 'vpmc.enable', 9],
+      ['ethernet0.virtualDev = "e1000e"', 'ethernet0.virtualDev', 8],
+      ['ethernet0.virtualDev = "vmxnet3"', 'ethernet0.virtualDev', 7],
+      ['scsi0.virtualDev = "pvscsi"', 'scsi0.virtualDev', 7],
+      ['scsi0.virtualDev = "lsisas1068"', 'scsi0.virtualDev', 7],
+    ];
+    for (const [line, key, min] of hwCases) {
+      it(`${line} needs virtual hardware ${min} (catalog minHardware, with its source)`, () => {
+        const below = only(real(`virtualHW.version = "${min - 1}"\n${line}\n`), 'needs-hardware');
+        assert.deepEqual(below.map((d) => [d.line, d.severity, d.args[0], d.args[2], d.args[3]]), [[1, 'warning', key, String(min), String(min - 1)]]);
+        assert.equal(below[0].related?.[0].line, 0);
+        assert.match(below[0].message, new RegExp(`needs virtual hardware ${min} or later`));
+        assert.deepEqual(only(real(`virtualHW.version = "${min}"\n${line}\n`), 'needs-hardware'), []);
+        assert.match(hardwareRequirement(lookupKey, key, line.split('"')[1])!.source, /Hardware Features Available/);
+      });
+    }
+
+    it('hardware rules: FALSE, other values, hosted products and files without virtualHW.version say nothing', () => {
+      assert.deepEqual(only(real('virtualHW.version = "7"\nnvme0.present = "FALSE"\nfirmware = "bios"\nethernet0.virtualDev = "e1000"\n'), 'needs-hardware'), []);
+      assert.deepEqual(only(real('virtualHW.version = "7"\nvirtualHW.productCompatibility = "hosted"\nfirmware = "efi"\n'), 'needs-hardware'), []);
+      assert.deepEqual(only(real('firmware = "efi"\nnvme0.present = "TRUE"\n'), 'needs-hardware'), []);
+    });
+
+    it('every diagnostic carries args, and its message is lintMessage(code, args)', () => {
+      const ds = [...lintVmx(VmxDocument.parse(fixture('garbage.vmx')), lookupKey), ...real('virtualHW.version = "4"\nfirmware = "efi"\nguestOS = "windows7srv64"\nsvga.vramSize = "lots"\nsvga.vramSize = "8MB"\n')];
+      const codes = new Set(ds.map((d) => d.code));
+      for (const c of ['missing-equals', 'needs-hardware', 'unknown-value', 'invalid-size', 'nonstandard-size', 'ctk-needs-hw7'] as const) assert.ok(codes.has(c), c);
+      for (const d of ds) {
+        assert.ok(Array.isArray(d.args), d.code);
+        assert.equal(d.message, lintMessage(d.code, d.args));
+        assert.ok(!d.message.includes('undefined'), d.message);
+      }
+    });
 
     it('dup-case.vmx and garbage.vmx have errors', () => {
       assert.ok(hasErrors(lintVmx(VmxDocument.parse(fixture('dup-case.vmx')), lookupKey)));
