@@ -33,6 +33,7 @@ import { DATASTORE_SCHEME, activeVmRefusal, datastoreUri, liveVmxOwner, parseDat
 import type { Node } from '../inventory/provider';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
+import { editorEncodingId, hasNonAscii, isUtf8Name } from './editorEncoding';
 import { controllerName, errorText, noteText } from './messages';
 
 export const USB_BOOT_COMMAND = 'vsphereLab.usbBoot';
@@ -245,17 +246,52 @@ function refuse(uri: vscode.Uri | undefined, e: unknown, removing: boolean, inte
   return { applied: false, message, error: { code, message: reason } };
 }
 
-async function openTarget(uri: vscode.Uri | undefined): Promise<vscode.TextDocument> {
+/** The refusal for a non-ASCII value when the editor does not hold the file's declared encoding. */
+type AsciiOnly = (value: string) => string;
+
+/**
+ * Opens the .vmx in the encoding its `.encoding` line declares (an all-ASCII windows-1252 file
+ * otherwise opens as UTF-8, and an ISO path with accents would be saved as UTF-8 bytes that VMware
+ * reads as mojibake). `asciiOnly` is set when the editor cannot hold that encoding (unknown to
+ * VS Code, or a document with unsaved changes that cannot be reopened): values with non-ASCII
+ * characters are then refused.
+ */
+async function openTarget(uri: vscode.Uri | undefined): Promise<{ document: vscode.TextDocument; asciiOnly?: AsciiOnly }> {
   if (!vscode.workspace.isTrusted) throw new Refusal('untrusted', vscode.l10n.t('vSphere Lab does not edit .vmx files in a restricted workspace; trust the workspace first.'));
   if (!uri) throw new Refusal('no-vmx', vscode.l10n.t('open a .vmx file first.'));
-  const document = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(document, { preview: false });
+  let document = await vscode.workspace.openTextDocument(uri);
   const declared = VmxDocument.fromText(document.getText()).encoding;
-  if (document.getText().includes('\uFFFD') && declared && !/^utf-?8$/i.test(declared)) {
+  let asciiOnly: AsciiOnly | undefined;
+  if (declared && !isUtf8Name(declared) && document.uri.scheme !== 'untitled') {
+    const id = editorEncodingId(declared);
+    if (id && document.encoding !== id) {
+      try {
+        document = await vscode.workspace.openTextDocument(document.uri, { encoding: id });
+        log().info(`usb boot: reopened ${document.uri.toString()} as ${document.encoding} (.encoding = "${declared}")`);
+      } catch (e) {
+        log().info(`usb boot: could not reopen ${document.uri.toString()} as ${id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (!id || document.encoding !== id) {
+      const editorEncoding = document.encoding;
+      asciiOnly = (value) => id
+        ? vscode.l10n.t('the editor holds this file as {0}, not as {1} (its .encoding), and it has unsaved changes, so it cannot be reopened: the value {2} has characters that would be saved wrongly. Save or revert the file and try again, or use an ISO path with ASCII characters only.', editorEncoding, declared, value)
+        : vscode.l10n.t('VS Code cannot write {1} (this file\'s .encoding); the editor holds it as {0}: the value {2} has characters that would be saved wrongly. Use an ISO path with ASCII characters only.', editorEncoding, declared, value);
+    }
+  }
+  await vscode.window.showTextDocument(document, { preview: false });
+  if (document.getText().includes('\uFFFD') && declared && !isUtf8Name(declared)) {
     // the editor decoded the bytes with another encoding: saving would replace characters
     throw new Refusal('editor-encoding', vscode.l10n.t('the editor did not decode this file as {0}, the encoding it declares (some characters show as �). Reopen it with that encoding (Reopen with Encoding) and try again.', declared));
   }
-  return document;
+  return { document, asciiOnly };
+}
+
+/** Refuses values the editor would save in the wrong encoding (see `openTarget`). */
+function checkAscii(asciiOnly: AsciiOnly | undefined, values: readonly (string | undefined)[]): void {
+  if (!asciiOnly) return;
+  const bad = values.find((v) => v !== undefined && hasNonAscii(v));
+  if (bad !== undefined) throw new Refusal('editor-encoding', asciiOnly(`"${bad}"`));
 }
 
 function successMessage(name: string, plan: UsbBootPlan): string {
@@ -289,10 +325,10 @@ function offerSave(message: string, document: vscode.TextDocument): void {
 }
 
 /** Opens the .vmx, refuses what the preflight refuses, and parses the editor's text as it is now. */
-async function openForEdit(uri: vscode.Uri | undefined): Promise<{ document: vscode.TextDocument; version: number; doc: VmxDocument }> {
-  const document = await openTarget(uri);
+async function openForEdit(uri: vscode.Uri | undefined): Promise<{ document: vscode.TextDocument; version: number; doc: VmxDocument; asciiOnly?: AsciiOnly }> {
+  const { document, asciiOnly } = await openTarget(uri);
   await preflight(document.uri);
-  return { document, version: document.version, doc: VmxDocument.fromText(document.getText()) };
+  return { document, version: document.version, doc: VmxDocument.fromText(document.getText()), asciiOnly };
 }
 
 export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootCommandResult> {
@@ -302,7 +338,7 @@ export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootC
   const interactive = args.confirm !== false;
   try {
     if (parsed.node) uri = await vmNodeUri(parsed.node);
-    const { document, version, doc } = await openForEdit(uri);
+    const { document, version, doc, asciiOnly } = await openForEdit(uri);
     const options: UsbBootOptions = { route: args.route ?? 'auto', usb: args.usb ?? 'auto' };
     // refusals that do not depend on the ISO come before asking for it
     const route = options.route === 'auto' ? (vmFirmware(doc) === 'efi' ? 'firmware' : 'plop') : options.route;
@@ -314,6 +350,7 @@ export async function usbBootCommand(a?: unknown, b?: unknown): Promise<UsbBootC
     }
     if (document.version !== version) throw new UsbBootError('stale-plan', 'the document changed');
     const plan = planUsbBoot(doc, options);
+    checkAscii(asciiOnly, plan.changes.map((c) => c.after));
     const { edit, newText, firstLine } = singleEdit(document, (d) => applyUsbBootPlan(d, plan));
     if (interactive) {
       const title = plan.route === 'plop'
@@ -350,8 +387,9 @@ export async function usbBootRemoveCommand(a?: unknown, b?: unknown): Promise<Us
   const interactive = args.confirm !== false;
   try {
     if (parsed.node) uri = await vmNodeUri(parsed.node);
-    const { document, version, doc } = await openForEdit(uri);
+    const { document, version, doc, asciiOnly } = await openForEdit(uri);
     const plan = planUsbBootRemoval(doc);
+    checkAscii(asciiOnly, plan.changes.map((c) => c.after));
     const { edit, newText, firstLine } = singleEdit(document, (d) => removeUsbBoot(d));
     if (interactive) {
       const detail = [

@@ -167,6 +167,65 @@ describe('usb boot helper (VS Code)', () => {
     assert.match(readFileSync(file, 'utf8'), /^vsphereLab\.usbBoot\.undo = "/m);
   });
 
+  it('windows-1252, all ASCII: the document is reopened as windows1252, so an ISO path with accents is saved in CP1252', async () => {
+    const file = vm('ws71-hw7-bios.vmx', 'ascii.vmx');
+    writeFileSync(file, readFileSync(file, 'latin1').replace(/^\.encoding = .*$/m, '.encoding = "windows-1252"'), 'latin1');
+    const isoDir = path.join(dir, 'Images réseau');
+    mkdirSync(isoDir, { recursive: true });
+    const accented = path.join(isoDir, 'plpbt.iso');
+    writeTinyIso(accented);
+    const opened = await vscode.workspace.openTextDocument(file);
+    assert.equal(opened.encoding, 'utf8', 'VS Code opens it as UTF-8 on its own');
+    const r = await run('vsphereLab.usbBoot', vscode.Uri.file(file), { iso: accented, confirm: false });
+    assert.equal(r.applied, true, JSON.stringify(r));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)!;
+    assert.equal(doc.encoding, 'windows1252');
+    assert.ok(doc.getText().includes(`fileName = "${accented}"`));
+    assert.equal(await saveAfterPreflight(doc), true);
+    const bytes = readFileSync(file);
+    assert.ok(bytes.includes(Buffer.from(`fileName = "${accented}"`, 'latin1')), 'é written as the single CP1252 byte E9');
+    assert.ok(!bytes.includes(Buffer.from('réseau', 'utf8')), 'no UTF-8 bytes');
+  });
+
+  it('windows-1252 with accents: works (no "Reopen with Encoding" refusal); apply, save, remove, save gives the original bytes', async () => {
+    const file = vm('ws7-cp1252.vmx');
+    const original = readFileSync(file);
+    const r = await run('vsphereLab.usbBoot', vscode.Uri.file(file), { iso, confirm: false });
+    assert.equal(r.applied, true, JSON.stringify(r));
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)!;
+    assert.equal(doc.encoding, 'windows1252');
+    assert.match(doc.getText(), /^displayName = "Poste de démo — équipe réseau"$/m);
+    assert.ok(!doc.getText().includes('\uFFFD'));
+    assert.equal(await saveAfterPreflight(doc), true);
+    const removed = await run('vsphereLab.usbBootRemove', vscode.Uri.file(file), { confirm: false });
+    assert.equal(removed.applied, true, JSON.stringify(removed));
+    assert.equal(await saveAfterPreflight(doc), true);
+    assert.deepEqual(readFileSync(file), original);
+  });
+
+  it('windows-1252 held as UTF-8 with unsaved changes: an accented ISO path is refused (file and editor text kept), an ASCII one works', async () => {
+    const file = vm('ws71-hw7-bios.vmx', 'dirty.vmx');
+    writeFileSync(file, readFileSync(file, 'latin1').replace(/^\.encoding = .*$/m, '.encoding = "windows-1252"'), 'latin1');
+    const hash = sha(file);
+    const accented = path.join(dir, 'Images réseau', 'plpbt.iso');
+    mkdirSync(path.dirname(accented), { recursive: true });
+    writeTinyIso(accented);
+    const doc = await vscode.workspace.openTextDocument(file);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), 'annotation = "unsaved"\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const before = doc.getText();
+    const r = await run('vsphereLab.usbBoot', vscode.Uri.file(file), { iso: accented, confirm: false });
+    // VS Code refuses to reopen a dirty document in another encoding
+    assert.equal(doc.encoding, 'utf8');
+    assert.equal(r.error?.code, 'editor-encoding', JSON.stringify(r));
+    assert.match(r.message ?? '', /windows-1252.*réseau/);
+    assert.equal(doc.getText(), before);
+    assert.equal(sha(file), hash);
+    const ok = await run('vsphereLab.usbBoot', vscode.Uri.file(file), { iso, confirm: false });
+    assert.equal(ok.applied, true, JSON.stringify(ok));
+  });
+
   it('refuses duplicates (pointing to the quick fix), a missing or non-ISO image, and a removal with nothing to remove', async () => {
     const dup = vm('duplicates.vmx');
     const r1 = await run('vsphereLab.usbBoot', vscode.Uri.file(dup), { iso, confirm: false });
