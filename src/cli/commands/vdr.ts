@@ -80,7 +80,8 @@ export function renderReport(findings: Finding[], logs: LogAnalysis | undefined,
   if (!findings.length) out.push('  Nothing wrong found.');
   for (const f of findings) {
     out.push('');
-    out.push(`  ${f.severity.toUpperCase().padEnd(7)} ${f.vm ? `[${f.vm}] ` : ''}${f.title}  (${f.id})`);
+    const who = f.vm ?? f.vms?.join(', ');
+    out.push(`  ${f.severity.toUpperCase().padEnd(7)} ${who ? `[${who}] ` : ''}${f.title}  (${f.id})`);
     out.push(wrap(f.explanation, '          '));
     for (const e of f.evidence) out.push(`          evidence: ${formatEvidence(e)}`);
     for (const x of f.fix ?? []) out.push(wrap(`fix: ${describeFix(x)}`, '          '));
@@ -96,7 +97,7 @@ export function renderReport(findings: Finding[], logs: LogAnalysis | undefined,
     for (const g of logs.errors) {
       const what = g.code ? `${g.source === 'vcbAPI' ? 'vcbAPI ' : ''}${g.code}${g.meaning ? ` ${g.meaning}` : ''}` : g.key.replace(/^msg:/, '');
       out.push(`  ${String(g.count).padStart(6)}×  ${what}`);
-      out.push(`           first ${path.basename(g.first.file)}:${g.first.line} ${iso(g.first.time)}, last ${path.basename(g.last.file)}:${g.last.line} ${iso(g.last.time)}${g.vms.length ? `, VMs: ${g.vms.join(', ')}` : ''}`);
+      out.push(`           first ${path.basename(g.first.file)}:${g.first.line} ${iso(g.first.time)}, last ${path.basename(g.last.file)}:${g.last.line} ${iso(g.last.time)}${g.vms.length ? `, VMs: ${g.vms.join(', ')}` : ''}${g.duringRuns.length ? `, during job runs of: ${g.duringRuns.map((d) => `${d.vm} (${d.lines})`).join(', ')}` : ''}`);
     }
   }
   return out.join('\n') + '\n';

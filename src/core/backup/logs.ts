@@ -100,6 +100,15 @@ export interface ErrorGroup {
   samples: EvidenceLine[];
   /** VMs named on these lines (vcbAPI disk paths, job names), bounded. */
   vms: string[];
+  /**
+   * For lines that name no VM: the VMs whose job runs were open when each was logged, with how many
+   * such lines (bounded). A line logged while runs of several VMs were open counts for each of them.
+   */
+  duringRuns: { vm: string; lines: number }[];
+  /** Lines naming no VM that were logged while runs of more than one VM were open. */
+  linesSeveralVms: number;
+  /** Lines naming no VM that were logged while no job run of a VM was open. */
+  linesNoRun: number;
 }
 
 export interface VmOutcome {
@@ -634,7 +643,7 @@ export class LogAnalyzer {
         this.errorsOverflow++;
         return;
       }
-      g = { key: e.key, source: e.source, count: 0, first: line, last: line, samples: [], vms: [] };
+      g = { key: e.key, source: e.source, count: 0, first: line, last: line, samples: [], vms: [], duringRuns: [], linesSeveralVms: 0, linesNoRun: 0 };
       if (e.code) g.code = e.code;
       if (e.meaning) g.meaning = e.meaning;
       this.groups.set(e.key, g);
@@ -646,6 +655,17 @@ export class LogAnalyzer {
       pushBounded(g.vms, e.vm, 50);
       const o = this.vmOutcome(e.vm);
       if (o) pushBounded(o.errorKeys, e.key, 50);
+    } else {
+      // The line names no VM: the VMs whose job runs are open now are the candidates.
+      const open = new Set<string>();
+      for (const run of this.open.values()) for (const vm of run.vms) open.add(vm);
+      if (open.size === 0) g.linesNoRun++;
+      else if (open.size > 1) g.linesSeveralVms++;
+      for (const vm of open) {
+        const d = g.duringRuns.find((x) => x.vm === vm);
+        if (d) d.lines++;
+        else if (g.duringRuns.length < 50) g.duringRuns.push({ vm, lines: 1 });
+      }
     }
     for (const run of this.open.values()) pushBounded(run.errorKeys, e.key, 50);
   }

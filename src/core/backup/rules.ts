@@ -43,6 +43,8 @@ export interface Finding {
   fix?: Fix[];
   /** The VM concerned, when known. */
   vm?: string;
+  /** A log finding that concerns several VMs: their names (`vm` is then unset). */
+  vms?: string[];
 }
 
 export interface DiagnoseInput {
@@ -416,6 +418,25 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
 // Log rules
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Which VMs a group's lines concern: those named on the lines, then those whose job runs were open
+ * when lines naming no VM were logged. Returns the names and a sentence for the explanation.
+ */
+export function affectedVms(g: ErrorGroup): { vms: string[]; text: string } {
+  const named = [...g.vms];
+  const during = g.duringRuns.filter((d) => !named.some((n) => n.toLowerCase() === d.vm.toLowerCase()));
+  const vms = [...named, ...during.map((d) => d.vm)];
+  const parts: string[] = [];
+  if (named.length) parts.push(`The lines name ${named.join(', ')}.`);
+  if (g.duringRuns.length) {
+    const list = g.duringRuns.map((d) => `${d.vm} (${d.lines} line${d.lines === 1 ? '' : 's'})`).join(', ');
+    parts.push(`${named.length ? 'Other lines name no VM; they' : 'The lines name no VM; they'} were logged while the backup job run${g.duringRuns.length === 1 ? '' : 's'} of ${list} ${g.duringRuns.length === 1 ? 'was' : 'were'} open.`);
+    if (g.linesSeveralVms) parts.push(`${g.linesSeveralVms} line${g.linesSeveralVms === 1 ? ' was' : 's were'} logged while runs of several VMs were open at once, so ${g.linesSeveralVms === 1 ? 'it cannot' : 'they cannot'} be pinned to one of them.`);
+  }
+  if (g.linesNoRun && g.duringRuns.length) parts.push(`${g.linesNoRun} line${g.linesNoRun === 1 ? ' was' : 's were'} logged while no backup run of a VM was open.`);
+  return { vms, text: parts.join(' ') };
+}
+
 function countLine(g: ErrorGroup): string {
   const when = (t?: number) => (t === undefined ? '' : ` (${new Date(t).toISOString()})`);
   return `${g.count} time${g.count === 1 ? '' : 's'}, first at ${g.first.file}:${g.first.line}${when(g.first.time)}, last at ${g.last.file}:${g.last.line}${when(g.last.time)}`;
@@ -427,17 +448,23 @@ function logRules(logs: LogAnalysis): Finding[] {
   const g3960 = logGroup(logs, '-3960');
   if (g3960) {
     used.add(g3960.key);
-    out.push({
+    const affected = affectedVms(g3960);
+    const f: Finding = {
       id: 'vdr.log.quiesce-3960',
       severity: 'error',
-      title: 'Snapshots failed: the guest could not be quiesced (-3960)',
+      title: affected.vms.length
+        ? `Snapshots of ${affected.vms.length <= 3 ? affected.vms.join(', ') : `${affected.vms.length} VMs`} failed: the guest could not be quiesced (-3960)`
+        : 'Snapshots failed: the guest could not be quiesced (-3960)',
       explanation:
-        `Data Recovery logged "cannot quiesce virtual machine" ${countLine(g3960)}. The backup snapshot needs the guest to ` +
+        `Data Recovery logged "cannot quiesce virtual machine" ${countLine(g3960)}.${affected.text ? ` ${affected.text}` : ''} The backup snapshot needs the guest to ` +
         'quiesce through VMware Tools. On Windows Server 2008 / 2008 R2 guests check disk.EnableUUID (application-consistent ' +
         'quiescing this appliance cannot handle); otherwise check that Tools runs and is current, and the guest\'s VSS writers.',
       evidence: groupEvidence(g3960),
       source: [SOURCES.ADMIN_GUIDE, SOURCES.ELATOV_QUIESCE, 'DOMAIN.md §1 error codes'],
-    });
+    };
+    if (affected.vms.length === 1) f.vm = affected.vms[0];
+    else if (affected.vms.length > 1) f.vms = affected.vms;
+    out.push(f);
   }
   const g3956 = logGroup(logs, '-3956');
   const vcbRead = logs.errors.filter((g) => g.source === 'vcbAPI' && (g.code !== undefined || /read/i.test(g.key)));

@@ -65,6 +65,7 @@ export function findingView(f: Finding, ctx: FixContext): FindingView {
     evidence: f.evidence.map(evidenceView), source: f.source, fixes,
   };
   if (f.vm !== undefined) v.vm = f.vm;
+  if (f.vms?.length) v.vms = f.vms;
   return v;
 }
 
@@ -92,6 +93,7 @@ export function logsView(a: LogAnalysis): LogsView {
         key: g.key, label: g.code ?? g.key.replace(/^msg:/, ''), source: g.source, count: g.count,
         first: lineView(g.first), last: lineView(g.last), vms: g.vms,
       };
+      if (g.duringRuns.length) v.duringRuns = g.duringRuns.map((d) => d.vm);
       if (g.code) v.code = g.code;
       if (g.meaning) v.meaning = g.meaning;
       return v;

@@ -47,6 +47,7 @@ export function uiStrings(): Record<string, string> {
     running: vscode.l10n.t('running'),
     older: vscode.l10n.t('{0} older runs not kept'),
     unparsed: vscode.l10n.t('{0} lines in no known shape'),
+    duringRunsHint: vscode.l10n.t('The lines name no VM; these VMs had a job run open when they were logged.'),
     createdOn: vscode.l10n.t('Created on vSphere…'),
     createdOnUnknown: vscode.l10n.t('Not known'),
     createdOnVersion: vscode.l10n.t('vSphere {0}'),

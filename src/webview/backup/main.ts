@@ -34,6 +34,7 @@ const EN: Record<string, string> = {
   checkedAt: 'Checked at {0}', toDo: 'To do', older: '{0} older runs not kept', unparsed: '{0} lines in no known shape',
   createdOn: 'Created on vSphere…', createdOnUnknown: 'Not known', createdOnVersion: 'vSphere {0}', createdOnOlder: 'vSphere {0} or earlier',
   createdOnHelp: 'disk.EnableUUID is not set. On a VM created on vSphere 4.1 or later it is on by default; say where this VM was created.',
+  duringRunsHint: 'The lines name no VM; these VMs had a job run open when they were logged.',
   createdOnInferred: 'Probably created on vSphere {0} (inferred: {1}).', createdOnNotInferred: 'Where this VM was created cannot be inferred from its hardware version and host.',
 };
 
@@ -101,7 +102,7 @@ function findingCard(f: FindingView): HTMLElement {
   const summary = h('summary', {},
     icon(SEV_ICON[f.severity], `sev-${f.severity}`),
     h('span', { class: 'finding-title' }, f.title),
-    f.vm ? h('span', { class: 'muted finding-vm' }, f.vm) : undefined,
+    f.vm || f.vms?.length ? h('span', { class: 'muted finding-vm' }, f.vm ?? f.vms!.join(', ')) : undefined,
     hasFix ? h('span', { class: 'pill' }, icon('wrench'), ` ${t('fix')}`) : undefined,
   );
   const c = h('details', { class: `finding sev-border-${f.severity}`, 'data-key': f.key, 'data-id': f.id, open: openKeys.has(f.key) }, summary);
@@ -232,7 +233,7 @@ function errorTable(l: LogsView): HTMLElement {
       h('td', { class: 'num' }, h('vscode-badge', { variant: 'counter' }, String(g.count))),
       h('td', {}, evidenceLink(g.first), h('div', { class: 'muted' }, fmtTime(g.first.time))),
       h('td', {}, evidenceLink(g.last), h('div', { class: 'muted' }, fmtTime(g.last.time))),
-      h('td', {}, g.vms.join(', ') || '—'),
+      h('td', {}, g.vms.join(', ') || (g.duringRuns?.length ? h('span', { title: t('duringRunsHint') }, `${g.duringRuns.join(', ')} *`) : '—')),
     ))),
   );
 }

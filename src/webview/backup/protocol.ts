@@ -52,6 +52,8 @@ export interface FindingView {
   title: string;
   explanation: string;
   vm?: string;
+  /** A log finding about several VMs. */
+  vms?: string[];
   evidence: EvidenceView[];
   source: string[];
   fixes: FixView[];
@@ -78,6 +80,8 @@ export interface ErrorGroupView {
   first: EvidenceView;
   last: EvidenceView;
   vms: string[];
+  /** Lines naming no VM: the VMs whose job runs were open when they were logged. */
+  duringRuns?: string[];
 }
 
 export interface VmOutcomeView {

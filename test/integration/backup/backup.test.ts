@@ -312,12 +312,16 @@ describe('backup diagnostics (real VS Code)', function () {
       assert.equal(ev.label, 'datarecovery-0.log:4');
       assert.equal(ev.line, 4);
       assert.equal(ev.uri, logs[0].toString());
+      // The -3960 line names no VM; the panel names the one whose job run was open then.
+      assert.equal(f.vm, 'EXCH01');
+      assert.match(f.title, /^Snapshots of EXCH01 failed/);
       assert.ok(r.logs, 'log view');
       const exch = r.logs.jobs.find((j) => j.vms.includes('EXCH01'))!;
       assert.equal(exch.outcome, 'incomplete');
       assert.ok(exch.start !== undefined && exch.end !== undefined && exch.end >= exch.start);
       assert.ok(r.logs.jobs.some((j) => j.outcome === 'completed'), 'the clean night from the older rotation');
       assert.ok(r.logs.jobs.some((j) => j.outcome === 'terminated-at-stop-time'));
+      assert.deepEqual(r.logs.errors.find((x) => x.code === '-3960')!.duringRuns, ['EXCH01']);
       const g = r.logs.errors.find((x) => x.code === '-3956')!;
       assert.equal(g.count, 3);
       assert.ok(g.first.line! < g.last.line!);

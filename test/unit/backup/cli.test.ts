@@ -35,6 +35,9 @@ describe('cli: vlab vdr analyze', () => {
     assert.match(r.out, /fix: set disk\.EnableUUID = "FALSE" \(with the VM powered off\)/);
     assert.match(r.out, /2012-07-08T08:30:00Z → 2012-07-08T10:00:00Z +terminated-at-stop-time All_Other_VMs_Backup_Job \(FILE02\)/);
     assert.match(r.out, / 3× +-3956 operation failed/);
+    // -3960 from the logs: the VM whose job run was open is named.
+    assert.match(r.out, /ERROR +\[EXCH01\] Snapshots of EXCH01 failed: the guest could not be quiesced \(-3960\)/);
+    assert.match(r.out, /1× +-3960 cannot quiesce virtual machine\n.*during job runs of: EXCH01 \(1\)/);
     // Errors come before warnings.
     assert.ok(r.out.indexOf('ERROR') < r.out.indexOf('WARNING'));
   });
@@ -48,6 +51,9 @@ describe('cli: vlab vdr analyze', () => {
     ]);
     assert.deepEqual(doc.errors.map((g) => [g.key, g.count]), [['-3956', 3], ['vcbAPI:2338', 2], ['-2249', 1], ['-3960', 1]]);
     assert.equal(doc.jobs.length, 4);
+    const q = (doc.findings as { id: string; vm?: string }[]).find((f) => f.id === 'vdr.log.quiesce-3960')!;
+    assert.equal(q.vm, 'EXCH01');
+    assert.deepEqual((doc.errors as unknown as { key: string; duringRuns: unknown }[]).find((g) => g.key === '-3960')!.duringRuns, [{ vm: 'EXCH01', lines: 1 }]);
     assert.equal(doc.jobs[0].end.file, 'datarecovery-0.log', 'paths as the user gave them');
   });
 

@@ -214,6 +214,57 @@ describe('backup/rules', () => {
       assert.match(read.explanation, /vcbAPI error 2338\) 1 time.* on Email/);
       assert.match(only(f, 'vdr.log.other-errors')[0].explanation, /-1234 \(something new\): 1×/);
     });
+    it('-3960 from the logs alone names the VM whose job run was open at those lines', async () => {
+      const l = await logs([
+        'Jul  7 18:00:01 vdr datarecovery: Job "Nightly (EXCH01)" started',
+        '7/7/2012 18:04:02.876: 0x0123e6a8: $[*20702]Failed to create snapshot for proxy, error -3960 ( cannot quiesce virtual machine)',
+        '7/7/2012 18:04:12.876: 0x0123e6a8: $[*20702]Failed to create snapshot for proxy, error -3960 ( cannot quiesce virtual machine)',
+        'Jul  7 18:04:13 vdr datarecovery: Job "Nightly (EXCH01)" incomplete',
+        'Jul  7 18:05:00 vdr datarecovery: Job "Nightly (FILE02)" started',
+        'Jul  7 18:25:00 vdr datarecovery: Job "Nightly (FILE02)" completed successfully',
+      ].join('\n'));
+      const g = l.errors.find((x) => x.code === '-3960')!;
+      assert.deepEqual(g.duringRuns, [{ vm: 'EXCH01', lines: 2 }]);
+      assert.deepEqual([g.linesSeveralVms, g.linesNoRun], [0, 0]);
+      const f = only(diagnose({ logs: l }), 'vdr.log.quiesce-3960')[0];
+      assert.equal(f.vm, 'EXCH01', 'the finding names the VM');
+      assert.equal(f.vms, undefined);
+      assert.match(f.title, /^Snapshots of EXCH01 failed/);
+      assert.match(f.explanation, /The lines name no VM; they were logged while the backup job run of EXCH01 \(2 lines\) was open\./);
+      assert.doesNotMatch(f.explanation, /FILE02/, 'a VM whose run was not open is not blamed');
+    });
+    it('-3960 while runs of two VMs overlap: both named, and the ambiguity said', async () => {
+      const l = await logs([
+        'Jul  7 18:00:01 vdr datarecovery: Job "Nightly (EXCH01)" started',
+        'Jul  7 18:00:02 vdr datarecovery: Job "Nightly (SQL01)" started',
+        '7/7/2012 18:04:02.876: 0x0123e6a8: $[*20702]Failed to create snapshot for proxy, error -3960 ( cannot quiesce virtual machine)',
+        'Jul  7 18:04:13 vdr datarecovery: Job "Nightly (SQL01)" completed successfully',
+        '7/7/2012 18:05:02.876: 0x0123e6a8: $[*20702]Failed to create snapshot for proxy, error -3960 ( cannot quiesce virtual machine)',
+        'Jul  7 18:06:13 vdr datarecovery: Job "Nightly (EXCH01)" incomplete',
+        '7/7/2012 18:07:02.876: 0x0123e6a8: $[*20702]Failed to create snapshot for proxy, error -3960 ( cannot quiesce virtual machine)',
+      ].join('\n'));
+      const g = l.errors.find((x) => x.code === '-3960')!;
+      assert.deepEqual(g.duringRuns, [{ vm: 'EXCH01', lines: 2 }, { vm: 'SQL01', lines: 1 }]);
+      assert.deepEqual([g.linesSeveralVms, g.linesNoRun], [1, 1]);
+      const f = only(diagnose({ logs: l }), 'vdr.log.quiesce-3960')[0];
+      assert.equal(f.vm, undefined);
+      assert.deepEqual(f.vms, ['EXCH01', 'SQL01']);
+      assert.match(f.title, /^Snapshots of EXCH01, SQL01 failed/);
+      assert.match(f.explanation, /job runs of EXCH01 \(2 lines\), SQL01 \(1 line\) were open/);
+      assert.match(f.explanation, /1 line was logged while runs of several VMs were open at once/);
+      assert.match(f.explanation, /1 line was logged while no backup run of a VM was open/);
+    });
+    it('-3960 with no VM run open (an integrity check): no VM named', async () => {
+      const l = await logs([
+        'Jul  8 02:00:00 vdr datarecovery: Job "Integrity Check" started',
+        '7/8/2012 02:04:02.876: 0x0123e6a8: $[*20702]Failed to create snapshot for proxy, error -3960 ( cannot quiesce virtual machine)',
+        'Jul  8 02:14:06 vdr datarecovery: Job "Integrity Check" incomplete',
+      ].join('\n'));
+      const f = only(diagnose({ logs: l }), 'vdr.log.quiesce-3960')[0];
+      assert.equal(f.vm, undefined);
+      assert.equal(f.vms, undefined);
+      assert.equal(f.title, 'Snapshots failed: the guest could not be quiesced (-3960)');
+    });
     it('a clean night gives no findings', async () => {
       const l = await logs([
         'Jul  7 18:00:01 vdr datarecovery: Job "Nightly (VM1)" started',
