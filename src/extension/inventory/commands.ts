@@ -44,13 +44,19 @@ export function registerInventoryCommands(
     return vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification,
       title: vscode.l10n.t('Connecting to {0}…', hostOf(conn.url)),
-      cancellable: false,
-    }, async () => {
+      cancellable: true,
+    }, async (_progress, token) => {
+      // Cancel aborts the connect/load requests and leaves the connection disconnected.
+      const onCancel = token.onCancellationRequested(() => {
+        log().info(`connecting to ${hostOf(conn.url)}: cancelled by the user`);
+        void sessions.cancel(id).then(() => provider.refresh(provider.connectionNode(id)));
+      });
       try {
         await sessions.load(id, true);
         provider.refresh(provider.connectionNode(id));
         return true;
       } catch (e) {
+        if (token.isCancellationRequested) return false;
         const problem = e instanceof ConnectionProblem ? e.problem : undefined;
         if (interactive && problem && (problem.kind === 'untrusted' || problem.kind === 'certificateChanged')) {
           return trustCertificate(id, undefined, true);
@@ -58,6 +64,8 @@ export function registerInventoryCommands(
         provider.refresh(provider.connectionNode(id));
         if (interactive) void vscode.window.showErrorMessage((e as Error).message);
         return false;
+      } finally {
+        onCancel.dispose();
       }
     });
   };
@@ -219,26 +227,46 @@ export function registerInventoryCommands(
       reset: vscode.l10n.t('Resetting…'), shutdownGuest: vscode.l10n.t('Shutting down guest…'),
     };
     provider.setBusy(node, labels[kind]);
+    let cancelled = false;
     try {
-      await vscode.window.withProgress({ location: { viewId: 'vsphereLab.inventory' }, title: `${vm.name}: ${labels[kind]}` }, async () => {
-        const m = await api();
-        const client = await sessions.client(node.conn);
-        if (kind === 'shutdownGuest') {
-          await m.shutdownGuest(client, vm.ref);
-          // The request is accepted at once; wait (up to 3 minutes) for the guest to power off.
-          const until = Date.now() + 180_000;
-          while (Date.now() < until) {
-            await new Promise((r) => setTimeout(r, 1500));
-            if ((await m.retrieveProperty(client, vm.ref, 'runtime.powerState')) === 'poweredOff') break;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${vm.name}: ${labels[kind]}`, cancellable: true }, async (progress, token) => {
+        // Cancel stops waiting (the request is aborted); a task the server already started runs on.
+        const abort = new AbortController();
+        const onCancel = token.onCancellationRequested(() => { cancelled = true; abort.abort(); });
+        const signal = abort.signal;
+        let shown = 0;
+        const onProgress = (p: { progress?: number }): void => {
+          if (p.progress === undefined || p.progress <= shown) return;
+          progress.report({ increment: p.progress - shown, message: `${p.progress}%` });
+          shown = p.progress;
+        };
+        try {
+          const m = await api();
+          const client = await sessions.client(node.conn);
+          if (kind === 'shutdownGuest') {
+            await m.shutdownGuest(client, vm.ref, { signal });
+            // The request is accepted at once; wait (up to 3 minutes) for the guest to power off.
+            const until = Date.now() + 180_000;
+            while (Date.now() < until && !signal.aborted) {
+              await new Promise((r) => setTimeout(r, 1500));
+              if ((await m.retrieveProperty(client, vm.ref, 'runtime.powerState', { signal })) === 'poweredOff') break;
+            }
+          } else {
+            await m[kind](client, vm.ref, { signal, onProgress });
           }
-        } else {
-          await m[kind](client, vm.ref);
+        } finally {
+          onCancel.dispose();
         }
       });
       log().info(`${kind} ${vm.name}: done`);
     } catch (e) {
-      log().warn(`${kind} ${vm.name} failed: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', vm.name, (e as Error).message));
+      if (cancelled) {
+        log().info(`${kind} ${vm.name}: the user stopped waiting`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0}: stopped waiting. A task the server had already started goes on; the tree shows its state after the refresh.', vm.name));
+      } else {
+        log().warn(`${kind} ${vm.name} failed: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', vm.name, (e as Error).message));
+      }
     } finally {
       provider.setBusy(node, undefined);
       await sessions.load(node.conn, true).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as vscode from 'vscode';
 import type { VimClient } from '../../core/vsphere/client';
 import type { MoRef } from '../../core/vsphere/decode';
@@ -43,6 +44,8 @@ class Session {
   generation = 0;
   connecting: { gen: number; promise: Promise<VimClient> } | undefined;
   loading: { gen: number; promise: Promise<Snapshot> } | undefined;
+  /** Aborts the requests of this generation's connect and load (replaced on every drop). */
+  abort = new AbortController();
 }
 
 /**
@@ -104,7 +107,7 @@ export class SessionManager implements vscode.Disposable {
       const { VimClient } = await vsphere();
       const trust: TrustPolicy = conn.thumbprintSha256 ? { mode: 'pinned', sha256: conn.thumbprintSha256 } : { mode: 'system' };
       const client = await VimClient.connect({
-        url: conn.url, username: conn.username, password, trust,
+        url: conn.url, username: conn.username, password, trust, signal: this.session(id).abort.signal,
         log: (m) => log().debug(`[${hostOf(conn.url)}] ${m}`),
       });
       if (this.session(id).generation !== gen) {
@@ -152,7 +155,7 @@ export class SessionManager implements vscode.Disposable {
       const started = performance.now();
       let inventory: Inventory;
       try {
-        inventory = await client.withRelogin(() => getInventory(client));
+        inventory = await client.withRelogin(() => getInventory(client, { signal: s.abort.signal }));
       } catch (e) {
         const problem = await this.describe(e);
         if ((problem.kind === 'network' || problem.kind === 'certificateChanged') && s.generation === gen) {
@@ -201,9 +204,19 @@ export class SessionManager implements vscode.Disposable {
     this.setState(id, { status: 'disconnected' });
   }
 
+  /**
+   * Stops a connect or load in flight (the user cancelled it): its requests are aborted and the
+   * connection shows as disconnected.
+   */
+  async cancel(id: string): Promise<void> {
+    await this.disconnect(id);
+  }
+
   private async drop(id: string): Promise<void> {
     const s = this.session(id);
     s.generation++;
+    s.abort.abort();
+    s.abort = new AbortController();
     const client = s.client;
     s.client = undefined;
     s.snapshot = undefined;
@@ -219,10 +232,13 @@ export class SessionManager implements vscode.Disposable {
   /**
    * Fetches the certificate the endpoint presents now (for the trust prompt), without trusting it.
    */
-  async presentedCertificate(conn: ConnectionConfig): Promise<CertificateDescription> {
+  async presentedCertificate(conn: ConnectionConfig, signal?: AbortSignal): Promise<CertificateDescription> {
     const { fetchPeerCertificate, parseSdkUrl } = await vsphere();
     const ep = parseSdkUrl(conn.url);
-    return fetchPeerCertificate({ host: ep.host, port: ep.port }, { timeoutMs: 15000 });
+    // The same SNI name the client sends (none for an IP address): a server with several
+    // certificates must show the one the connection will meet.
+    const servername = isIP(ep.host.replace(/^\[|\]$/g, '')) ? undefined : ep.host;
+    return fetchPeerCertificate({ host: ep.host, port: ep.port, servername }, { timeoutMs: 15000, signal });
   }
 
   async forget(id: string): Promise<void> {

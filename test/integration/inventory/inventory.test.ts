@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startVcsim, Vcsim, makeSelfSignedCert } from '../../lab/index';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as tls from 'node:tls';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VsphereLabApi } from '../../../src/extension/extension';
@@ -263,6 +265,58 @@ describe('inventory: a large vCenter (real VS Code)', function () {
       assert.deepEqual(again, first.filter((n) => a.inventory.provider.item(n)?.kind === 'datacenter'), 'the same nodes (ids) once the snapshot is there');
       const dcChildren = await a.inventory.provider.getChildren(first[0]);
       assert.ok(dcChildren.some((n) => a.inventory.provider.item(n)?.kind === 'cluster'), 'a datacenter expands into its clusters');
+    } finally {
+      await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+      await lab.stop();
+    }
+  });
+});
+
+describe('inventory: the trust prompt reads the certificate the connection will meet (SNI)', function () {
+  this.timeout(60_000);
+  it('a server with one certificate per name: the prompt shows the one for the host name, not the default', async () => {
+    const a = await api();
+    const fallback = makeSelfSignedCert({ commonName: 'default.invalid' });
+    const named = makeSelfSignedCert({ commonName: 'localhost' });
+    const namedCtx = tls.createSecureContext({ cert: named.certPem, key: named.keyPem });
+    const seen: (string | undefined)[] = [];
+    const server = tls.createServer({
+      cert: fallback.certPem, key: fallback.keyPem,
+      SNICallback: (name, cb) => { seen.push(name); cb(null, name === 'localhost' ? namedCtx : undefined); },
+    }, (sock) => sock.end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const byName = await a.inventory.sessions.presentedCertificate({ id: 'sni', url: `https://localhost:${port}/sdk`, username: 'u' });
+      assert.match(byName.subject, /CN=localhost/);
+      assert.deepEqual(seen, ['localhost'], 'the host name went out as SNI');
+      const byIp = await a.inventory.sessions.presentedCertificate({ id: 'sni', url: `https://127.0.0.1:${port}/sdk`, username: 'u' });
+      assert.match(byIp.subject, /CN=default\.invalid/, 'no SNI for an IP address');
+      assert.deepEqual(seen, ['localhost']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('inventory: cancelling a connection in progress (real VS Code)', function () {
+  this.timeout(120_000);
+  it('cancel aborts the requests in flight at once and leaves the connection disconnected', async () => {
+    const a = await api();
+    const creds = { username: 'root', password: 'Slow-lab.1' };
+    const lab = await startVcsim({ esx: true, vm: 1, ...creds, delay: 2000 });
+    const conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, ...creds, thumbprint: lab.thumbprintSha256 });
+    try {
+      await a.inventory.sessions.reset(conn);
+      const started = Date.now();
+      const loading = a.inventory.sessions.load(conn, true).then(() => 'loaded', () => 'failed');
+      await new Promise((r) => setTimeout(r, 300));
+      await a.inventory.sessions.cancel(conn);
+      assert.equal(await loading, 'failed');
+      const took = Date.now() - started;
+      assert.ok(took < 1500, `stopped after ${took} ms, before vcsim's 2 s answer`);
+      assert.equal(a.inventory.sessions.state(conn).status, 'disconnected');
+      assert.equal(a.inventory.sessions.snapshot(conn), undefined);
     } finally {
       await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
       await lab.stop();
