@@ -13,6 +13,7 @@
  * nothing at extension activation.
  */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
 
 export interface SshConnectOptions {
@@ -325,6 +326,15 @@ export class SshSession {
 
   async readFile(path: string): Promise<Buffer> {
     return this.sftpCall<Buffer>('read', path, (s, cb) => s.readFile(path, (e, b) => cb(e, b)));
+  }
+
+  /**
+   * The bytes of a remote file as a stream (SFTP reads, back-pressured by the consumer), for files
+   * too large to hold in memory. Destroy the stream to stop early.
+   */
+  async createReadStream(path: string, opts?: { highWaterMark?: number }): Promise<Readable> {
+    const s = await this.sftp();
+    return s.createReadStream(path, opts?.highWaterMark ? { highWaterMark: opts.highWaterMark } : {});
   }
 
   /** Writes a whole file (created or truncated) and sets its mode. */

@@ -4,6 +4,9 @@
  * datarecovery-*.log and vcbAPI-*.log into a local folder and returns their URIs. The password is
  * asked each time and never stored; the host key fingerprint (not a secret) is kept in globalState.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../log';
 
@@ -52,9 +55,7 @@ export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: 
   const pinKey = `${target.host}:${target.port}`;
   const pins = context.globalState.get<Record<string, string>>(PINS_KEY) ?? {};
   let hostKey = args?.hostKey ?? pins[pinKey];
-  const [{ SshSession }, { fetchRemoteLogs, VDR_LOG_DIRS }, { writeFileAtomic }] = await Promise.all([
-    import('../../core/esxi/ssh'), import('../../core/backup/fetch'), import('../../core/vmx/fsutil'),
-  ]);
+  const [{ SshSession }, { fetchRemoteLogs, VDR_LOG_DIRS }] = await Promise.all([import('../../core/esxi/ssh'), import('../../core/backup/fetch')]);
 
   return vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, cancellable: true,
@@ -80,27 +81,47 @@ export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: 
         session = await connect();
       }
       await context.globalState.update(PINS_KEY, { ...pins, [pinKey]: session.hostKey });
+      const base = args?.dest ?? vscode.Uri.joinPath(
+        vscode.workspace.workspaceFolders?.[0]?.uri ?? context.globalStorageUri, '.vsphere-lab', 'vdr-logs', target.host.replace(/[^\w.-]/g, '_'));
+      // Each log streams into a temp file beside its destination and is renamed into place (memory stays
+      // flat on logs of hundreds of MB). A destination that is not a local folder gets local copies first.
+      const local = base.scheme === 'file' ? base.fsPath : await mkdtemp(join(tmpdir(), 'vlab-vdr-logs-'));
       try {
         progress.report({ message: vscode.l10n.t('Reading the log files…') });
-        const logs = await fetchRemoteLogs(session, args?.dirs ?? [...VDR_LOG_DIRS], ac.signal);
+        const mb = (n: number) => (n / 1048576).toFixed(1);
+        let shown = 0;
+        let lastAt = 0;
+        const logs = await fetchRemoteLogs(session, local, {
+          dirs: args?.dirs ?? [...VDR_LOG_DIRS], signal: ac.signal,
+          onProgress: (p) => {
+            const now = Date.now();
+            if (now - lastAt < 200 && p.bytes !== 0 && p.bytes < p.size) return;
+            lastAt = now;
+            // Overall fraction: whole files done plus this one's share.
+            const fraction = (p.index + (p.size ? Math.min(1, p.bytes / p.size) : 1)) / p.files;
+            progress.report({
+              message: vscode.l10n.t('{0} ({1} of {2}): {3} of {4} MB', p.remote.split('/').pop() ?? p.remote, String(p.index + 1), String(p.files), mb(p.bytes), mb(p.size)),
+              increment: Math.max(0, fraction * 100 - shown),
+            });
+            shown = Math.max(shown, fraction * 100);
+          },
+        });
         if (!logs.length) {
           void vscode.window.showWarningMessage(vscode.l10n.t('No datarecovery-*.log or vcbAPI-*.log on {0} in {1}.', target.host, (args?.dirs ?? [...VDR_LOG_DIRS]).join(', ')));
           return [];
         }
-        const base = args?.dest ?? vscode.Uri.joinPath(
-          vscode.workspace.workspaceFolders?.[0]?.uri ?? context.globalStorageUri, '.vsphere-lab', 'vdr-logs', target.host.replace(/[^\w.-]/g, '_'));
-        await vscode.workspace.fs.createDirectory(base);
         const out: vscode.Uri[] = [];
+        if (base.scheme !== 'file') await vscode.workspace.fs.createDirectory(base);
         for (const l of logs) {
           const u = vscode.Uri.joinPath(base, l.name);
-          if (u.scheme === 'file') await writeFileAtomic(u.fsPath, l.data);
-          else await vscode.workspace.fs.writeFile(u, l.data);
+          if (base.scheme !== 'file') await vscode.workspace.fs.copy(vscode.Uri.file(l.file), u, { overwrite: true });
           out.push(u);
         }
-        log().info(`backup: fetched ${out.length} Data Recovery log(s) from ${pinKey} into ${base.toString()}`);
+        log().info(`backup: fetched ${out.length} Data Recovery log(s) (${mb(logs.reduce((n, l) => n + l.bytes, 0))} MB) from ${pinKey} into ${base.toString()}`);
         return out;
       } finally {
         session.close();
+        if (base.scheme !== 'file') await rm(local, { recursive: true, force: true });
       }
     } catch (e) {
       if ((e as Error).name === 'SshCancelledError' || (e as Error).name === 'AbortError') return undefined;
