@@ -3,7 +3,12 @@
  * overhead (exact, interpolated between two known rows, or unknown — never extrapolated).
  * `vlab memory esxtop FILE [--json]`: per-VM summary of an esxtop batch capture (streamed): peak
  * balloon, peak swapped and when, page-sharing savings. Exit 1 when a VM swapped.
+ * `vlab memory esxtop --ssh HOST[:PORT] --user U [--password-env VAR] [--samples N] [--delay S]
+ * [--host-key SHA256:…] [--out FILE] [--json]`: the same summary of a capture taken now over SSH
+ * (`esxtop -b -a`), streamed; `--out` also saves the CSV (written beside, renamed into place).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { requireInputFile } from '../files';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, UsageError } from '../command';
@@ -68,12 +73,114 @@ function renderEsxtop(file: string, s: EsxtopSummary): string {
   return lines.join('\n');
 }
 
+const str = (inv: CliInvocation, k: string): string | undefined => (typeof inv.values[k] === 'string' ? (inv.values[k] as string) : undefined);
+
+/** `--ssh HOST[:PORT]` ([v6]:port accepted). */
+function sshTarget(text: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:\s/@]+)(?::(\d+))?$/.exec(text);
+  const port = m?.[2] ? Number(m[2]) : 22;
+  if (!m || !Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--ssh must be HOST or HOST:PORT, got "${text}"`);
+  return { host: m[1], port };
+}
+
+async function esxtopOverSsh(inv: CliInvocation, sshText: string): Promise<number> {
+  if (inv.positionals.length) throw new UsageError('give either FILE or --ssh HOST, not both');
+  const target = sshTarget(sshText);
+  const user = str(inv, 'user');
+  if (!user) throw new UsageError('--user is required with --ssh');
+  const samples = str(inv, 'samples') === undefined ? 30 : positiveNumber(inv.values.samples, 'samples', true);
+  const delaySeconds = str(inv, 'delay') === undefined ? 2 : positiveNumber(inv.values.delay, 'delay');
+  // Loaded on use (ssh2 comes with the SSH module): other vlab commands do not pay for them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { captureEsxtopOverSsh, checkEsxtopRun, EsxtopRunError } = require('../../core/memory/esxtopSsh') as typeof import('../../core/memory/esxtopSsh');
+  const problem = checkEsxtopRun({ samples, delaySeconds });
+  if (problem) throw new UsageError(problem.replace(/^samples/, '--samples').replace(/^delay/, '--delay'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SshSession, SshError, UnknownHostKeyError, normaliseFingerprint } = require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh');
+  let hostKey: string | undefined;
+  const hk = str(inv, 'host-key');
+  if (hk !== undefined) {
+    try {
+      hostKey = normaliseFingerprint(hk);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const envName = str(inv, 'password-env') ?? 'VLAB_SSH_PASSWORD';
+  const password = inv.io.env[envName];
+  if (password === undefined || password === '') {
+    throw new CliFailure(`No SSH password: set the environment variable ${envName} (or name another one with --password-env). The password is never taken on the command line.`, 'no-password');
+  }
+  const outText = str(inv, 'out');
+  const out = outText ? path.resolve(inv.io.cwd, outText) : undefined;
+  const part = out ? `${out}.part` : undefined;
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  let fd: number | undefined;
+  let session: import('../../core/esxi/ssh').SshSession | undefined;
+  try {
+    try {
+      session = await SshSession.connect({ host: target.host, port: target.port, username: user, password, hostKey, signal: ac.signal });
+    } catch (e) {
+      if (e instanceof UnknownHostKeyError) {
+        throw new CliFailure(`${e.message}\nIf it matches the host's key, run again with --host-key ${e.fingerprint}`, 'unknown-host-key');
+      }
+      if (e instanceof SshError) throw new CliFailure(e.message, e.code);
+      throw e;
+    }
+    if (part) fd = fs.openSync(part, 'w', 0o644);
+    let last = -1;
+    const r = await captureEsxtopOverSsh(session, {
+      samples, delaySeconds, signal: ac.signal,
+      sink: fd === undefined ? undefined : (chunk) => { fs.writeSync(fd!, chunk); },
+      onProgress: (p) => {
+        if (inv.json || p.rows === last) return;
+        last = p.rows;
+        inv.io.stderr(`\r${target.host}: sample ${p.rows}/${p.samples}`);
+      },
+    }).catch((e: unknown) => {
+      if (e instanceof EsxtopRunError) throw new CliFailure(e.message, `esxtop-${e.code}`);
+      if (e instanceof EsxtopFormatError) throw new CliFailure(`${target.host}: ${e.message}`, 'bad-format');
+      if (e instanceof SshError) throw new CliFailure(e.message, e.code);
+      throw e;
+    });
+    if (!inv.json) inv.io.stderr('\n');
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+      fd = undefined;
+      fs.renameSync(part!, out!);
+    }
+    const summary = summarizeCapture(r.capture);
+    const label = out ? outText! : `${target.host} (esxtop over SSH)`;
+    emit(inv, { ...(out ? { file: outText } : {}), ssh: `${target.host}:${target.port}`, command: r.command, ...summary }, () => renderEsxtop(label, summary));
+    return summary.vms.some((v) => v.maxSwappedMB > 0) ? EXIT_FINDINGS : EXIT_OK;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    session?.close();
+    if (fd !== undefined) fs.closeSync(fd);
+    if (part) fs.rmSync(part, { force: true });
+  }
+}
+
 const esxtop: CliCommand = {
   path: ['memory', 'esxtop'],
-  summary: 'Summarise an esxtop batch capture: balloon, swap and page sharing per VM.',
-  synopsis: 'FILE [--json]',
-  positionals: { min: 1, max: 1 },
+  summary: 'Summarise an esxtop batch capture (a file, or one taken now over SSH): balloon, swap and page sharing per VM.',
+  synopsis: 'FILE [--json] | --ssh HOST[:PORT] --user USER [--password-env VAR] [--samples N] [--delay S] [--host-key SHA256:…] [--out FILE] [--json]',
+  options: {
+    ssh: { type: 'string', valueName: 'HOST[:PORT]', description: 'run esxtop -b -a on this host over SSH instead of reading FILE' },
+    user: { type: 'string', valueName: 'USER', description: 'SSH user (e.g. root)' },
+    'password-env': { type: 'string', valueName: 'VAR', description: 'environment variable holding the SSH password (default VLAB_SSH_PASSWORD)' },
+    samples: { type: 'string', valueName: 'N', description: 'number of samples (default 30)' },
+    delay: { type: 'string', valueName: 'S', description: 'seconds between samples, at least 2 (default 2)' },
+    'host-key': { type: 'string', valueName: 'SHA256:…', description: 'pinned SSH host key fingerprint; without it the command stops and prints the host\'s' },
+    out: { type: 'string', valueName: 'FILE', description: 'also save the CSV to FILE' },
+  },
+  positionals: { min: 0, max: 1 },
   async run(inv: CliInvocation): Promise<number> {
+    const ssh = str(inv, 'ssh');
+    if (ssh !== undefined) return esxtopOverSsh(inv, ssh);
+    if (inv.positionals.length !== 1) throw new UsageError('give the capture FILE, or --ssh HOST to take one now');
     const file = inv.positionals[0];
     const abs = await requireInputFile(inv, file);
     let summary: EsxtopSummary;

@@ -184,6 +184,21 @@ export function registerMemory(context: vscode.ExtensionContext, inventory: Inve
       }
       return PanelHost.show(context, def, state);
     }),
+    vscode.commands.registerCommand('vsphereLab.captureEsxtopSsh', async (arg?: Node | import('./esxtopSsh').EsxtopSshArgs) => {
+      try {
+        const { captureEsxtopOverSshCommand } = await import('./esxtopSsh');
+        const r = await captureEsxtopOverSshCommand(context, inventory, arg);
+        if (!r) return undefined;
+        const key = r.uri.toString();
+        captures.set(key, r.capture);
+        return PanelHost.show(context, def, { kind: 'esxtop', file: key, name: r.name });
+      } catch (e) {
+        const msg = (e as Error).message;
+        log().warn(`esxtop over SSH failed: ${msg}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('esxtop capture over SSH failed: {0}', msg));
+        return undefined;
+      }
+    }),
     vscode.commands.registerCommand('vsphereLab.openEsxtop', async (uri?: vscode.Uri) => {
       let target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!target || !/\.csv$/i.test(target.path)) {

@@ -11,6 +11,13 @@ import { startEsxi, startSshd, startVcsim, type Esxi, type Sshd, type Vcsim } fr
 import { SshCancelledError, SshSession } from '../../../src/core/esxi/ssh';
 import { parseEsxtopFile, summarizeCapture } from '../../../src/core/memory/esxtop';
 import { captureEsxtopOverSsh, esxtopCommand, EsxtopRunError, type CaptureProgress } from '../../../src/core/memory/esxtopSsh';
+import { runCli } from '../../../src/cli/main';
+import type { CliIO } from '../../../src/cli/command';
+
+function cliIo(env: NodeJS.ProcessEnv, cwd: string): CliIO & { out: string; err: string } {
+  const io = { out: '', err: '', env, cwd, stdout(t: string) { io.out += t; }, stderr(t: string) { io.err += t; } };
+  return io;
+}
 
 describe('memory: esxtop capture over SSH (SshSession → parser)', function () {
   this.timeout(90_000);
@@ -69,6 +76,34 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
     assert.equal(progress[progress.length - 1].bytes, r.bytes);
     assert.equal(fs.statSync(saved).size, r.bytes, 'the sink got every byte');
     assert.deepEqual(summarizeCapture(await parseEsxtopFile(saved)), s, 'the saved CSV reads back the same');
+  });
+
+  it('vlab memory esxtop --ssh: summary per VM, --out saves the CSV, exit 1 when a VM swapped; the host key must be pinned', async () => {
+    const vms = (await vc.listVms()).filter((v) => v.powerState === 'poweredOn');
+    await vc.injectPerf({ entity: vms[2].moref, counter: 'mem.swapped.average', values: [20480] });
+    const env = { ESX_PW: esxi.password };
+    const base = ['memory', 'esxtop', '--ssh', `${esxi.host}:${esxi.port}`, '--user', esxi.username, '--password-env', 'ESX_PW', '--samples', '2', '--delay', '2'];
+    // No pinned key: stops, printing the fingerprint to pin.
+    let io = cliIo(env, tmp);
+    assert.equal(await runCli(base, io), 1);
+    assert.ok(io.err.includes(`--host-key ${esxi.hostKeySha256}`), io.err);
+    assert.equal(io.out, '', 'no capture without a pinned key');
+    // Pinned: runs, saves, summarises.
+    io = cliIo(env, tmp);
+    const code = await runCli([...base, '--host-key', esxi.hostKeySha256, '--out', 'cli.csv', '--json'], io);
+    assert.equal(code, 1, `a VM swapped → exit 1 (stderr: ${io.err})`);
+    const j = JSON.parse(io.out) as { rows: number; command: string; file: string; vms: Array<{ name: string; maxSwappedMB: number }> };
+    assert.equal(j.rows, 2);
+    assert.equal(j.command, 'esxtop -b -a -d 2 -n 2');
+    assert.equal(j.vms.find((v) => v.name === vms[2].name)!.maxSwappedMB, 20);
+    assert.equal(summarizeCapture(await parseEsxtopFile(path.join(tmp, 'cli.csv'))).rows, 2);
+    assert.ok(!fs.existsSync(path.join(tmp, 'cli.csv.part')));
+    // Usage errors exit 2: delay under esxtop's minimum, FILE and --ssh together, no password.
+    assert.equal(await runCli([...base.slice(0, -1), '1'], cliIo(env, tmp)), 2);
+    assert.equal(await runCli([...base, 'x.csv'], cliIo(env, tmp)), 2);
+    io = cliIo({}, tmp);
+    assert.notEqual(await runCli([...base, '--host-key', esxi.hostKeySha256], io), 0);
+    assert.match(io.err, /ESX_PW/);
   });
 
   it('cancelling stops the run (SshCancelledError) well before it would end', async () => {
