@@ -192,21 +192,50 @@ describe('inventory against vcsim (real VS Code)', function () {
     assert.equal(a.inventory.provider.item(children[0])?.kind, 'datacenter');
   });
 
-  it('no password or session cookie appears in settings, saved state or the log', async () => {
+  it('no password or session cookie appears in settings, saved state, panel (webview) state or the log', async () => {
     const client = await a.inventory.sessions.client(conn);
     const cookie = client.cookieHeader() ?? '';
     const session = cookie.replace(/^.*vmware_soap_session="?([^";]+)"?.*$/, '$1');
     assert.ok(session.length > 8, 'the client holds a session cookie to look for');
-    const haystacks = [
-      JSON.stringify(a.inventory.store.list()),
-      JSON.stringify(vscode.workspace.getConfiguration()),
-      a.recentLogLines().join('\n'),
+    // Open the panels that start from nodes (memory, backup, certificates) on lab nodes.
+    const snap = await a.inventory.sessions.load(conn);
+    const labVm = (await lab.listVms())[0];
+    const vmNode = a.inventory.provider.itemNode(conn, snap.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!);
+    const hostNode = (await walk(a, a.inventory.provider.connectionNode(conn))).find((n) => a.inventory.provider.item(n)?.kind === 'host')!;
+    type Panel = { state: unknown; ready: Promise<void> };
+    const opens: [string, () => Thenable<Panel | undefined>][] = [
+      ['memory (VM)', () => vscode.commands.executeCommand<Panel>('vsphereLab.showMemory', vmNode)],
+      ['memory (host)', () => vscode.commands.executeCommand<Panel>('vsphereLab.showMemory', hostNode)],
+      ['backup', () => vscode.commands.executeCommand<Panel>('vsphereLab.backupDiagnose', vmNode, { confirm: false })],
+      ['certificates (host)', () => vscode.commands.executeCommand<Panel>('vsphereLab.certWizard', hostNode)],
+      ['certificates (connection)', () => vscode.commands.executeCommand<Panel>('vsphereLab.certWizard', a.inventory.provider.connectionNode(conn))],
+    ];
+    const panels: [string, Panel][] = [];
+    for (const [name, open] of opens) {
+      const p = await open();
+      assert.ok(p && 'state' in p, `${name}: the command returns its panel`);
+      // the webview loads (while it is the active editor) and gets its state, which it persists with setState
+      const ready = await Promise.race([p.ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+      assert.ok(ready, `${name}: the webview loaded`);
+      panels.push([name, p]);
+    }
+    // The extension's whole global state (every key), not only the connection list.
+    const globalState = (a.inventory.store as unknown as { state: vscode.Memento }).state;
+    assert.ok(globalState.keys().length > 0, 'the global state has keys to check');
+    const haystacks: [string, string][] = [
+      ['connections', JSON.stringify(a.inventory.store.list())],
+      ['settings', JSON.stringify(vscode.workspace.getConfiguration())],
+      ['global state', JSON.stringify(globalState.keys().map((k) => [k, globalState.get(k)]))],
+      ...panels.map(([name, p]): [string, string] => [`${name} panel state`, JSON.stringify(p.state)]),
+      ['log', a.recentLogLines().join('\n')],
     ];
     assert.ok(a.recentLogLines().length > 3, 'the log has lines to check');
-    for (const h of haystacks) {
-      assert.ok(!h.includes(lab.password), 'password absent');
-      assert.ok(!h.includes(session), 'session cookie absent');
+    for (const [name, h] of haystacks) {
+      assert.ok(!h.includes(lab.password), `password absent from ${name}`);
+      assert.ok(!h.includes(session), `session cookie absent from ${name}`);
+      assert.ok(!/vmware_soap_session/.test(h), `no cookie header in ${name}`);
     }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
 
