@@ -61,3 +61,8 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
     return false;
   }
 }
+
+/** True when `text` has characters outside ASCII (which the byte encodings disagree on). */
+export function hasNonAscii(text: string): boolean {
+  return /[\u0080-\uffff]/.test(text);
+}

@@ -33,7 +33,7 @@ import { DATASTORE_SCHEME, activeVmRefusal, datastoreUri, liveVmxOwner, parseDat
 import type { Node } from '../inventory/provider';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
-import { editorEncodingId, hasNonAscii, isUtf8Name } from './editorEncoding';
+import { hasNonAscii, isUtf8Name, vscodeEncodingId } from '../language/encodingIds';
 import { controllerName, errorText, noteText } from './messages';
 
 export const USB_BOOT_COMMAND = 'vsphereLab.usbBoot';
@@ -263,7 +263,7 @@ async function openTarget(uri: vscode.Uri | undefined): Promise<{ document: vsco
   const declared = VmxDocument.fromText(document.getText()).encoding;
   let asciiOnly: AsciiOnly | undefined;
   if (declared && !isUtf8Name(declared) && document.uri.scheme !== 'untitled') {
-    const id = editorEncodingId(declared);
+    const id = vscodeEncodingId(declared);
     if (id && document.encoding !== id) {
       try {
         document = await vscode.workspace.openTextDocument(document.uri, { encoding: id });

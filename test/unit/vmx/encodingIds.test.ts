@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isUtf8Name, isValidUtf8, vscodeEncodingId, VSCODE_ENCODING_IDS } from '../../../src/extension/language/encodingIds';
+import { hasNonAscii, isUtf8Name, isValidUtf8, vscodeEncodingId, VSCODE_ENCODING_IDS } from '../../../src/extension/language/encodingIds';
 
 describe('vmx .encoding names → VS Code encoding ids', () => {
   it('maps the names VMware writes (DOMAIN.md §4) to VS Code ids', () => {
@@ -32,5 +32,9 @@ describe('vmx .encoding names → VS Code encoding ids', () => {
     assert.ok(!isUtf8Name('windows-1252'));
     assert.ok(isValidUtf8(Buffer.from('Café\n', 'utf8')));
     assert.ok(!isValidUtf8(Buffer.from([0x43, 0x61, 0x66, 0xe9])), 'CP1252 é alone is not UTF-8');
+  });
+  it('tells ASCII-only text (the same bytes in every code page) from text that is not', () => {
+    assert.equal(hasNonAscii('C:\\ISO\\plpbt.iso'), false);
+    assert.equal(hasNonAscii('C:\\Images Réseau\\plpbt.iso'), true);
   });
 });
