@@ -5,7 +5,7 @@
  * button edits the open .vmx and the finding moves to "Resolved".
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
@@ -21,6 +21,8 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
     ws = mkdtempSync(join(tmpdir(), 'vlab-e2e-backup-'));
     copyFileSync(join(FIX, 'vmx', 'w2k8r2-41.vmx'), join(ws, 'EXCH01.vmx'));
     for (const f of ['datarecovery-0.log', 'datarecovery-1.log', 'vcbAPI-0.log']) copyFileSync(join(FIX, f), join(ws, f));
+    // The same VM without disk.EnableUUID: whether the rule applies depends on where it was created.
+    writeFileSync(join(ws, 'APP01.vmx'), readFileSync(join(FIX, 'vmx', 'w2k8r2-41.vmx'), 'utf8').split('\n').filter((l) => !/^disk\.EnableUUID/i.test(l)).join('\n'));
     wb = await openPackagedWorkbench(ws, { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false });
   });
   after(async () => {
@@ -85,5 +87,29 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
     await page.locator('.monaco-editor .view-line', { hasText: 'disk.EnableUUID = "FALSE"' }).first().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(1000); // diagnostics refresh after their debounce
     await wb.screenshot('backup-panel-fixed');
+  });
+
+  it('a .vmx without disk.EnableUUID: "Created on vSphere…" 4.1 brings the finding; screenshot', async () => {
+    const { page } = wb;
+    await page.keyboard.press('Control+B'); // the side bar back (the first test hid it)
+    const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name });
+    await row('APP01.vmx').waitFor({ timeout: 30_000 });
+    await chooseFromContextMenu(page, () => row('APP01.vmx'), 'Diagnose Backups…', async () => { await row('APP01.vmx').click(); });
+    const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const select = view.locator('#created-on vscode-single-select');
+    await select.waitFor({ timeout: 30_000 }).catch(async (e) => { await wb.screenshot('backup-created-on-debug'); throw e; });
+    assert.match(await view.locator('h1').innerText(), /APP01\.vmx/);
+    assert.equal(await view.locator('details.finding[data-id="vdr.win2008-app-quiesce"]').count(), 0, 'not known → no finding');
+    await page.keyboard.press('Control+B');
+    await page.waitForTimeout(500);
+    await wb.screenshot('backup-created-on-unknown');
+    // Choose "vSphere 4.1" in the drop-down, as a user would.
+    await select.click();
+    await view.locator('#created-on vscode-single-select li[role="option"]', { hasText: 'vSphere 4.1' }).first().click();
+    const card = view.locator('details.finding[data-id="vdr.win2008-app-quiesce"]');
+    await card.waitFor({ timeout: 15_000 }).catch(async (e) => { await wb.screenshot('backup-created-on-debug'); throw e; });
+    await card.locator('summary').click();
+    await page.waitForTimeout(500);
+    await wb.screenshot('backup-created-on-41');
   });
 });

@@ -452,9 +452,8 @@ function logRules(logs: LogAnalysis): Finding[] {
     const f: Finding = {
       id: 'vdr.log.quiesce-3960',
       severity: 'error',
-      title: affected.vms.length
-        ? `Snapshots of ${affected.vms.length <= 3 ? affected.vms.join(', ') : `${affected.vms.length} VMs`} failed: the guest could not be quiesced (-3960)`
-        : 'Snapshots failed: the guest could not be quiesced (-3960)',
+      // The VM(s) go in `vm` / `vms` (shown beside the title) and in the explanation.
+      title: 'Snapshots failed: the guest could not be quiesced (-3960)',
       explanation:
         `Data Recovery logged "cannot quiesce virtual machine" ${countLine(g3960)}.${affected.text ? ` ${affected.text}` : ''} The backup snapshot needs the guest to ` +
         'quiesce through VMware Tools. On Windows Server 2008 / 2008 R2 guests check disk.EnableUUID (application-consistent ' +

@@ -314,7 +314,7 @@ describe('backup diagnostics (real VS Code)', function () {
       assert.equal(ev.uri, logs[0].toString());
       // The -3960 line names no VM; the panel names the one whose job run was open then.
       assert.equal(f.vm, 'EXCH01');
-      assert.match(f.title, /^Snapshots of EXCH01 failed/);
+      assert.match(f.explanation, /logged while the backup job run of EXCH01 \(1 line\) was open/);
       assert.ok(r.logs, 'log view');
       const exch = r.logs.jobs.find((j) => j.vms.includes('EXCH01'))!;
       assert.equal(exch.outcome, 'incomplete');

@@ -36,7 +36,7 @@ describe('cli: vlab vdr analyze', () => {
     assert.match(r.out, /2012-07-08T08:30:00Z → 2012-07-08T10:00:00Z +terminated-at-stop-time All_Other_VMs_Backup_Job \(FILE02\)/);
     assert.match(r.out, / 3× +-3956 operation failed/);
     // -3960 from the logs: the VM whose job run was open is named.
-    assert.match(r.out, /ERROR +\[EXCH01\] Snapshots of EXCH01 failed: the guest could not be quiesced \(-3960\)/);
+    assert.match(r.out, /ERROR +\[EXCH01\] Snapshots failed: the guest could not be quiesced \(-3960\)/);
     assert.match(r.out, /1× +-3960 cannot quiesce virtual machine\n.*during job runs of: EXCH01 \(1\)/);
     // Errors come before warnings.
     assert.ok(r.out.indexOf('ERROR') < r.out.indexOf('WARNING'));
