@@ -166,6 +166,41 @@ describe('lab: ESXi simulator', function () {
     assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, other.thumbprintSha256);
   });
 
+  it('restartFailure after-load: the new pair is served, then hostd exits 1; servedCerts records each pair', async () => {
+    const before = (await servedThumbprints(vc.host, vc.port)).sha256;
+    const from = esxi.servedCerts.length;
+    assert.equal(esxi.servedCerts[from - 1], before);
+    const next = makeSelfSignedCert({ commonName: 'after-load.lab.local', bits: 2048 });
+    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), next.certPem);
+    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), next.keyPem);
+    esxi.restartFailure = { mode: 'after-load', times: 1 };
+    const r = await exec(c, '/etc/init.d/hostd restart');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /hostd failed to start/);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, next.thumbprintSha256, 'the new certificate is live');
+    assert.deepEqual(esxi.servedCerts.slice(from - 1), [before, next.thumbprintSha256]);
+    assert.equal(esxi.restartFailure, undefined, 'used up');
+    const again = await exec(c, '/etc/init.d/hostd restart');
+    assert.equal(again.code, 0, again.stderr);
+  });
+
+  it('restartFailure stops-answering: "hostd started", then no TLS handshake completes until the next restart', async () => {
+    const next = makeSelfSignedCert({ commonName: 'hang.lab.local', bits: 2048 });
+    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), next.certPem);
+    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), next.keyPem);
+    esxi.restartFailure = { mode: 'stops-answering', times: 1 };
+    const r = await exec(c, 'services.sh restart');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /hostd started\./);
+    assert.equal(esxi.unresponsive, true);
+    assert.equal(esxi.servedCerts[esxi.servedCerts.length - 1], next.thumbprintSha256, 'loaded before it hung');
+    await assert.rejects(servedThumbprints(vc.host, vc.port, 700), /timed out/);
+    const back = await exec(c, '/etc/init.d/hostd restart');
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(esxi.unresponsive, false);
+    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, next.thumbprintSha256);
+  });
+
   it('accepts keyboard-interactive, rejects a wrong password', async () => {
     const k = await connect({
       host: esxi.host,
