@@ -60,8 +60,10 @@ describe('vlab cert deploy (CLI) against the ESXi simulator', function () {
     assert.equal(await runCli(['cert', 'deploy', ...base(), '--host-key', 'nope'], u, commands), 2);
   });
 
-  it('--json with a failing restart: exit 1 after rollback, old certificate served', async () => {
-    esxi.failRestart = true;
+  it('--json with a restart that loads the new certificate and fails: exit 1 after rollback, served old → new → old', async () => {
+    const old = (await servedThumbprints(vc.host, vc.port)).sha256;
+    const from = esxi.servedCerts.length;
+    esxi.restartFailure = { mode: 'after-load', times: 1 };
     try {
       const o = io(dir, { ESX_PW: 'Secret-1' });
       const code = await runCli(['cert', 'deploy', ...base(), '--chain', 'ca.crt', '--host-key', esxi.hostKeySha256, '--json'], o, commands);
@@ -71,9 +73,13 @@ describe('vlab cert deploy (CLI) against the ESXi simulator', function () {
       assert.equal(r.rolledBack, true);
       assert.equal(r.failedStep, 'restart');
       assert.equal(r.previousCertServed, true);
-      assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, vc.thumbprintSha256);
+      const seq = esxi.servedCerts.slice(from - 1);
+      assert.equal(seq.length, 3, seq.join(' → '));
+      assert.notEqual(seq[1], old, 'the new certificate was live after the failed restart');
+      assert.deepEqual([seq[0], seq[2]], [old, old], 'old → new → old');
+      assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old);
     } finally {
-      esxi.failRestart = false;
+      esxi.restartFailure = undefined;
     }
   });
 
