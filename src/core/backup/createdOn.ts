@@ -10,9 +10,12 @@
  *  - the product version of the host running the VM (HostSystem `config.product`, or `about` of a
  *    direct ESX(i) connection): with hardware version 7 (ESX/ESXi 4.x) it tells 4.0 from 4.1.
  *
- * Hardware version → first release: VMware KB 1003746 "Virtual machine hardware versions"
- * (4: ESX 3.x; 7: ESX/ESXi 4.x; 8: 5.0; 9: 5.1; 10: 5.5; 11: 6.0; 13: 6.5; 14: 6.7; 15: 6.7 U2;
- * 17: 7.0; 18: 7.0 U1; 19: 7.0 U2; 20: 8.0; 21: 8.0 U2).
+ * Hardware version → first release: the vSphere guides' "Virtual Machine Hardware Versions" pages
+ * (vSphere 5.0 Upgrade guide, pubs.vmware.com vsphere-50 upgrade.doc_50: 4 for ESX/ESXi 3.5, 7 for
+ * ESX/ESXi 4.x, 8 for ESXi 5.0, and a VM created on 5.0 with the custom path may keep version 7;
+ * the vSphere 6.0 guide: 11 for 6.0). The later rows (9: 5.1; 10: 5.5; 13: 6.5; 14: 6.7; 15: 6.7 U2;
+ * 17: 7.0; 18: 7.0 U1; 19: 7.0 U2; 20: 8.0; 21: 8.0 U2) follow VMware KB 1003746 as commonly quoted,
+ * not checked against the KB here.
  */
 import type { Evidence } from './facts';
 
