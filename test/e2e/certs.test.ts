@@ -131,11 +131,15 @@ describe('e2e: certificate wizard', function () {
     assert.match(await view.locator('#hostkey').innerText(), new RegExp(esxi.hostKeySha256.replace(/[+/]/g, '\\$&')));
     await shot('cert-5-hostkey');
     await view.locator('#pin-host-key').click();
-    esxi.failRestart = true;
+    // hostd loads the new pair, then fails to start: the new certificate was live, the rollback
+    // must put the old one back in service.
+    const from = esxi.servedCerts.length;
+    esxi.restartFailure = { mode: 'after-load', times: 1 };
     await view.locator('#deploy').click();
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Deploy and Restart' }).click();
     await view.locator('[data-step="rollback:verify-old"][data-status="ok"]').waitFor({ timeout: 60_000 });
-    esxi.failRestart = false;
+    esxi.restartFailure = undefined;
+    assert.deepEqual(esxi.servedCerts.slice(from - 1), [oldSha, newSha, oldSha], 'old → new → old');
     assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, oldSha);
     await shot('cert-5-rollback');
   });
