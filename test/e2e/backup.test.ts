@@ -109,6 +109,7 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
     const card = view.locator('details.finding[data-id="vdr.win2008-app-quiesce"]');
     await card.waitFor({ timeout: 15_000 }).catch(async (e) => { await wb.screenshot('backup-created-on-debug'); throw e; });
     await card.locator('summary').click();
+    assert.match(await card.innerText(), /Created on vSphere \(your choice above\)\s*= 4\.1/);
     await page.waitForTimeout(500);
     await wb.screenshot('backup-created-on-41');
   });

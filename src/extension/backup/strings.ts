@@ -12,6 +12,7 @@ export function uiStrings(): Record<string, string> {
     addLogs: vscode.l10n.t('Add Logs…'),
     fetchSsh: vscode.l10n.t('Fetch over SSH…'),
     evidence: vscode.l10n.t('Evidence'),
+    optionCreatedOnVersion: vscode.l10n.t('Created on vSphere (your choice above)'),
     sources: vscode.l10n.t('Sources'),
     fix: vscode.l10n.t('Fix'),
     apply: vscode.l10n.t('Apply'),

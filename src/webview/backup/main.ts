@@ -69,7 +69,9 @@ function evidenceLink(e: EvidenceView): HTMLElement {
     });
     return a;
   }
-  return h('span', { class: 'ev-path mono' }, e.label);
+  // Options the user gave in the panel read as words, not as the rule engine's input names.
+  const label = e.kind === 'option' && e.label === 'createdOnVersion' ? t('optionCreatedOnVersion') : e.label;
+  return h('span', { class: e.kind === 'option' ? 'ev-path' : 'ev-path mono' }, label);
 }
 
 function evidenceRow(e: EvidenceView): HTMLElement {
