@@ -4,6 +4,7 @@
  */
 import { certsCore } from '../../core/certs/lazy';
 import { readInputFile } from '../files';
+import { sshCredentials } from '../ssh';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliInvocation } from '../command';
@@ -310,21 +311,7 @@ const deploy: CliCommand = {
     const waitText = str(inv, 'wait-timeout');
     const waitTimeoutMs = waitText === undefined ? undefined : Number(waitText) * 1000;
     if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0)) throw new UsageError(`--wait-timeout must be a positive number of seconds, not "${waitText}"`);
-    const { normaliseFingerprint } = core.ssh();
-    const hostKeyText = str(inv, 'host-key');
-    let hostKey: string | undefined;
-    if (hostKeyText !== undefined) {
-      try {
-        hostKey = normaliseFingerprint(hostKeyText);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-    }
-    const envName = str(inv, 'password-env') ?? 'VLAB_SSH_PASSWORD';
-    const password = inv.io.env[envName];
-    if (password === undefined || password === '') {
-      throw new CliFailure(`No SSH password: set the environment variable ${envName} (or name another one with --password-env). The password is never taken on the command line.`, 'no-password');
-    }
+    const { hostKey, password } = sshCredentials(inv);
     const cert = await readInput(inv, certFile);
     const key = await readInput(inv, keyFile);
     const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requireInputFile } from '../files';
+import { sshCredentials } from '../ssh';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, UsageError } from '../command';
 import { estimateOverhead, OVERHEAD_TABLES, type OverheadTableId } from '../../core/memory/overhead';
@@ -96,21 +97,8 @@ async function esxtopOverSsh(inv: CliInvocation, sshText: string): Promise<numbe
   const problem = checkEsxtopRun({ samples, delaySeconds });
   if (problem) throw new UsageError(problem.replace(/^samples/, '--samples').replace(/^delay/, '--delay'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SshSession, SshError, UnknownHostKeyError, normaliseFingerprint } = require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh');
-  let hostKey: string | undefined;
-  const hk = str(inv, 'host-key');
-  if (hk !== undefined) {
-    try {
-      hostKey = normaliseFingerprint(hk);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  }
-  const envName = str(inv, 'password-env') ?? 'VLAB_SSH_PASSWORD';
-  const password = inv.io.env[envName];
-  if (password === undefined || password === '') {
-    throw new CliFailure(`No SSH password: set the environment variable ${envName} (or name another one with --password-env). The password is never taken on the command line.`, 'no-password');
-  }
+  const { SshSession, SshError, UnknownHostKeyError } = require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh');
+  const { hostKey, password } = sshCredentials(inv);
   const outText = str(inv, 'out');
   const out = outText ? path.resolve(inv.io.cwd, outText) : undefined;
   const part = out ? `${out}.part` : undefined;

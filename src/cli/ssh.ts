@@ -1,0 +1,35 @@
+/**
+ * The SSH credentials a CLI command takes, the same way everywhere: `--host-key SHA256:…` (the host
+ * key to trust, checked before anything is sent) and the password from an environment variable
+ * (`--password-env VAR`, default VLAB_SSH_PASSWORD) — never from the command line, where `ps` and
+ * shell history would show it.
+ */
+import { CliFailure, UsageError, type CliInvocation } from './command';
+
+export interface SshCredentials {
+  /** Normalised `SHA256:…` fingerprint to pin, when given. */
+  hostKey?: string;
+  password: string;
+}
+
+export function sshCredentials(inv: CliInvocation): SshCredentials {
+  const text = (name: string): string | undefined => (typeof inv.values[name] === 'string' ? (inv.values[name] as string) : undefined);
+  let hostKey: string | undefined;
+  const hk = text('host-key');
+  if (hk !== undefined) {
+    // ssh2 stays out of the CLI's start-up: loaded only when a command uses SSH.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { normaliseFingerprint } = require('../core/esxi/ssh') as typeof import('../core/esxi/ssh');
+    try {
+      hostKey = normaliseFingerprint(hk);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const envName = text('password-env') ?? 'VLAB_SSH_PASSWORD';
+  const password = inv.io.env[envName];
+  if (password === undefined || password === '') {
+    throw new CliFailure(`No SSH password: set the environment variable ${envName} (or name another one with --password-env). The password is never taken on the command line.`, 'no-password');
+  }
+  return { ...(hostKey ? { hostKey } : {}), password };
+}
