@@ -67,19 +67,23 @@ export async function openPackagedWorkbench(workspace: string, settings?: Record
 }
 
 const MENU = '.context-view .monaco-menu';
+/** Anything in a context view: a menu, or a tree row's hover tooltip (which can cover the next row). */
+const OVERLAY = '.context-view:visible';
 
-/** Closes any context menu still open (one can come up late, after an Escape meant for it). */
+/** Closes context menus and hover tooltips (a menu can come up late, after an Escape meant for it). */
 export async function closeMenus(page: Page): Promise<void> {
+  // Away from the tree, where no tooltip comes up.
+  await page.mouse.move(1000, 600);
   for (let i = 0; i < 20; i++) {
-    if (await page.locator(MENU).count() === 0) {
+    if (await page.locator(OVERLAY).count() === 0) {
       // A late menu shows within a moment of its right-click: look once more before saying it is gone.
       await page.waitForTimeout(300);
-      if (await page.locator(MENU).count() === 0) return;
+      if (await page.locator(OVERLAY).count() === 0) return;
     }
     await page.keyboard.press('Escape');
     await page.waitForTimeout(200);
   }
-  throw new Error('a context menu stayed open after 20 × Escape');
+  throw new Error('a context menu or hover stayed open after 20 × Escape');
 }
 
 /**

@@ -13,7 +13,7 @@ import { startVcsim, type Vcsim } from '../lab/index';
 import { writeCapture } from '../fixtures/esxtop/generate';
 import { VimClient } from '../../src/core/vsphere/client';
 import { runTask } from '../../src/core/vsphere/tasks';
-import { chooseFromContextMenu, openPackagedWorkbench, widenSidebar, type Workbench } from './helpers';
+import { chooseFromContextMenu, closeMenus, openPackagedWorkbench, widenSidebar, type Workbench } from './helpers';
 
 const PASS_ENV = 'VLAB_E2E_MEMORY_PASSWORD';
 
@@ -135,6 +135,25 @@ describe('e2e: is the host short of memory? (journey 4)', function () {
     // The tree marks the VMs that balloon or swap.
     const vmRow = page.locator('.part.sidebar .monaco-list-row', { hasText: /balloon \d+ MB/ });
     assert.ok(await vmRow.count() >= 2, 'warnings in the tree');
+  });
+
+  it('the context menus of a host and a VM offer their panels and commands; screenshots', async () => {
+    const { page } = wb;
+    const menuLabels = async (row: string | RegExp, shot: string): Promise<string[]> => {
+      await closeMenus(page);
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: row }).first().click({ button: 'right' });
+      const items = page.locator('.context-view .monaco-menu .action-item .action-label');
+      await items.first().waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(600); // every extension's items resolved
+      await wb.screenshot(shot);
+      const labels = (await items.allInnerTexts()).map((l) => l.trim()).filter(Boolean);
+      await closeMenus(page);
+      return labels;
+    };
+    const host = await menuLabels('DC0_C0_H0', 'menu-host');
+    for (const want of ['Show Memory', 'Capture esxtop over SSH…', 'Replace Certificate…']) assert.ok(host.includes(want), `host menu: ${host.join(' | ')}`);
+    const vm = await menuLabels(vmNames[0], 'menu-vm');
+    for (const want of ['Open .vmx', 'Boot from USB Key…', 'Diagnose Backups…', 'Show Memory']) assert.ok(vm.includes(want), `VM menu: ${vm.join(' | ')}`);
   });
 
   it('a VM chart: stacked memory, overhead measured vs the documented tables', async () => {
