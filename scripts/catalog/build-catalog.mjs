@@ -545,7 +545,7 @@ STR('pciPassthru{n}.deviceId', 'PCI device id of the passed-through device (hex)
 STR('pciPassthru{n}.vendorId', 'PCI vendor id of the passed-through device (hex).', 'vSphere DirectPath I/O (.vmx pciPassthruN.* keys)');
 STR('pciPassthru{n}.systemId', 'Id of the host the passthrough device belongs to.', 'vSphere DirectPath I/O (.vmx pciPassthruN.* keys)');
 INT('pciPassthru{n}.pciSlotNumber', 'PCI slot of passthrough device {n} in the guest.', 'vSphere DirectPath I/O (.vmx pciPassthruN.* keys)', { min: -1 });
-SIZE('pciPassthru.64bitMMIOSizeGB', 'Size in GB of the 64-bit MMIO window for large-BAR passthrough devices (GPUs); needs EFI.', 'vSphere DirectPath I/O for GPUs (pciPassthru.use64bitMMIO / 64bitMMIOSizeGB)', { min: 1 });
+INT('pciPassthru.64bitMMIOSizeGB', 'Size in GB of the 64-bit MMIO window for large-BAR passthrough devices (GPUs); needs EFI.', 'vSphere DirectPath I/O for GPUs (pciPassthru.use64bitMMIO / 64bitMMIOSizeGB)', { min: 1 });
 BOOL('pciPassthru.use64bitMMIO', 'Map passthrough BARs above 4 GB (large GPUs).', 'vSphere DirectPath I/O for GPUs (pciPassthru.use64bitMMIO / 64bitMMIOSizeGB)', { default: 'FALSE' });
 BOOL('hpet0.present', 'Whether the HPET timer exists (hardware 7+).', `${S.wildEsx}; ${S.packer}`, { default: 'TRUE' });
 

@@ -63,9 +63,19 @@ export class SshError extends Error {
   }
 }
 
+/**
+ * The host's public key file for the key type the server presented (ssh2 prefers ed25519, then
+ * ECDSA, then RSA), so the fingerprint a user compares is the right one.
+ */
+export function hostKeyFile(keyType: string | undefined): string {
+  const t = (keyType ?? '').toLowerCase();
+  const kind = t.includes('ed25519') ? 'ed25519' : t.startsWith('ecdsa') ? 'ecdsa' : t.includes('rsa') ? 'rsa' : t.includes('dss') ? 'dsa' : '*';
+  return `/etc/ssh/ssh_host_${kind}_key.pub`;
+}
+
 export class UnknownHostKeyError extends SshError {
   constructor(readonly host: string, readonly port: number, readonly fingerprint: string, readonly keyType?: string) {
-    super(`The SSH host key of ${host}:${port} is not known yet (${keyType ? `${keyType} ` : ''}${fingerprint}). Compare it with the key shown on the host's console (DCUI or \`ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub\`) and pin it if it matches.`, 'unknown-host-key');
+    super(`The SSH host key of ${host}:${port} is not known yet (${keyType ? `${keyType} ` : ''}${fingerprint}). Compare it with the key shown on the host's console (DCUI or \`ssh-keygen -lf ${hostKeyFile(keyType)}\`) and pin it if it matches.`, 'unknown-host-key');
     this.name = 'UnknownHostKeyError';
   }
 }

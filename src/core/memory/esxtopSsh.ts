@@ -35,6 +35,9 @@ export class EsxtopRunError extends Error {
   }
 }
 
+/** The longest capture (samples × delay) we wait for: a week, well inside a timer's range. */
+export const ESXTOP_MAX_RUN_S = 7 * 86_400;
+
 /** Checks samples / delay; returns a message for the user, or undefined when fine. */
 export function checkEsxtopRun(run: EsxtopRun): string | undefined {
   if (!Number.isInteger(run.samples) || run.samples < 1 || run.samples > ESXTOP_MAX_SAMPLES) {
@@ -42,6 +45,9 @@ export function checkEsxtopRun(run: EsxtopRun): string | undefined {
   }
   if (!Number.isFinite(run.delaySeconds) || run.delaySeconds < ESXTOP_MIN_DELAY_S || run.delaySeconds > 86_400) {
     return `delay must be at least ${ESXTOP_MIN_DELAY_S} seconds (esxtop's minimum), got ${run.delaySeconds}`;
+  }
+  if (run.samples * run.delaySeconds > ESXTOP_MAX_RUN_S) {
+    return `samples × delay must be at most ${ESXTOP_MAX_RUN_S / 86_400} days (${ESXTOP_MAX_RUN_S} s), got ${run.samples * run.delaySeconds} s; take several shorter captures`;
   }
   return undefined;
 }
@@ -89,25 +95,41 @@ export async function captureEsxtopOverSsh(session: ExecSession, opts: CaptureOv
   let sinkError: Error | undefined;
   // The whole run, plus a minute for the connection and the host to start esxtop.
   const timeoutMs = (opts.samples * opts.delaySeconds + 60) * 1000;
-  const res = await session.exec(command, {
-    timeoutMs,
-    signal: opts.signal,
-    onStdout: (chunk) => {
-      bytes += chunk.length;
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
-      if (opts.sink && !sinkError) {
-        const sink = opts.sink;
-        sinkChain = sinkChain.then(() => sink(chunk)).catch((e: unknown) => { sinkError = e as Error; });
-      }
-      if (parseError) return;
-      try {
-        parser.push(decoder.write(chunk));
-      } catch (e) {
-        parseError = e as Error;
-      }
-      opts.onProgress?.({ rows: Math.max(0, newlines - 1), samples: opts.samples, bytes });
-    },
-  });
+  // A failing sink (disk full) or an unreadable capture stops esxtop now, not at the end of the run.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener('abort', onAbort);
+  let res: Awaited<ReturnType<typeof session.exec>>;
+  try {
+    res = await session.exec(command, {
+      timeoutMs,
+      signal: stop.signal,
+      onStdout: (chunk) => {
+        bytes += chunk.length;
+        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) newlines++;
+        if (opts.sink && !sinkError) {
+          const sink = opts.sink;
+          sinkChain = sinkChain.then(() => sink(chunk)).catch((e: unknown) => { sinkError = e as Error; stop.abort(); });
+        }
+        if (parseError) return;
+        try {
+          parser.push(decoder.write(chunk));
+        } catch (e) {
+          parseError = e as Error;
+          stop.abort();
+        }
+        opts.onProgress?.({ rows: Math.max(0, newlines - 1), samples: opts.samples, bytes });
+      },
+    });
+  } catch (e) {
+    await sinkChain;
+    const own: Error | undefined = sinkError ?? parseError;
+    if (own && !opts.signal?.aborted) throw own;
+    throw e;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
   await sinkChain;
   if (sinkError) throw sinkError;
   if (res.code !== 0) {

@@ -55,7 +55,7 @@ export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: 
   const pinKey = `${target.host}:${target.port}`;
   const pins = context.globalState.get<Record<string, string>>(PINS_KEY) ?? {};
   let hostKey = args?.hostKey ?? pins[pinKey];
-  const [{ SshSession }, { fetchRemoteLogs, VDR_LOG_DIRS }] = await Promise.all([import('../../core/esxi/ssh'), import('../../core/backup/fetch')]);
+  const [{ SshSession, hostKeyFile }, { fetchRemoteLogs, VDR_LOG_DIRS }] = await Promise.all([import('../../core/esxi/ssh'), import('../../core/backup/fetch')]);
 
   return vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, cancellable: true,
@@ -69,12 +69,12 @@ export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: 
       try {
         session = await connect();
       } catch (e) {
-        const err = e as Error & { fingerprint?: string };
+        const err = e as Error & { fingerprint?: string; keyType?: string };
         if (err.name !== 'UnknownHostKeyError' || !err.fingerprint) throw e;
         const trust = vscode.l10n.t('Trust and Fetch');
         const answer = await vscode.window.showWarningMessage(
           vscode.l10n.t('The SSH host key of {0} is not known yet.', pinKey),
-          { modal: true, detail: vscode.l10n.t('Fingerprint: {0}\n\nTrust it only if it matches the key shown on the appliance\'s console (ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub).', err.fingerprint) },
+          { modal: true, detail: vscode.l10n.t('Fingerprint: {0}\n\nTrust it only if it matches the key shown on the appliance\'s console (ssh-keygen -lf {1}).', `${err.keyType ? `${err.keyType} ` : ''}${err.fingerprint}`, hostKeyFile(err.keyType)) },
           trust);
         if (answer !== trust) return undefined;
         hostKey = err.fingerprint;

@@ -46,9 +46,10 @@ export async function liveVmxOwner(sessions: SessionManager, a: DatastoreAddress
 /** Why the `.vmx` of a running VM must not be written now, or undefined when it may be. */
 export function activeVmRefusal(owner: VmxOwner | undefined, then: 'save' | 'retry' = 'save'): string | undefined {
   if (!owner || (owner.powerState !== 'poweredOn' && owner.powerState !== 'suspended')) return undefined;
+  const state = owner.powerState === 'poweredOn' ? vscode.l10n.t('powered on') : vscode.l10n.t('suspended');
   return then === 'save'
-    ? vscode.l10n.t('{0} is {1}: the host owns its .vmx while it runs and would overwrite your change. Power the VM off, then save again.', owner.name, owner.powerState)
-    : vscode.l10n.t('{0} is {1}: the host owns its .vmx while it runs and would overwrite your change. Power the VM off and try again.', owner.name, owner.powerState);
+    ? vscode.l10n.t('{0} is {1}: the host owns its .vmx while it runs and would overwrite your change. Power the VM off, then save again.', owner.name, state)
+    : vscode.l10n.t('{0} is {1}: the host owns its .vmx while it runs and would overwrite your change. Power the VM off and try again.', owner.name, state);
 }
 
 /**

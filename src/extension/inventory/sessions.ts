@@ -95,7 +95,12 @@ export class SessionManager implements vscode.Disposable {
   private async connect(id: string, gen: number): Promise<VimClient> {
     const conn = this.store.get(id);
     if (!conn) throw new Error(vscode.l10n.t('This connection no longer exists.'));
+    // This attempt's signal, taken now: a cancel or reset replaces the session's controller.
+    const signal = this.session(id).abort.signal;
+    const stale = (): ConnectionProblem => new ConnectionProblem({ kind: 'other', message: vscode.l10n.t('The connection settings changed while connecting; try again.') });
     const password = await this.store.password(id);
+    // Cancelled or reset while the password was read: leave the state the cancel set.
+    if (this.session(id).generation !== gen) throw stale();
     if (password === undefined) {
       const problem: Problem = { kind: 'noPassword', message: vscode.l10n.t('No password is stored for {0}.', conn.username) };
       this.setState(id, { status: 'error', problem });
@@ -107,13 +112,13 @@ export class SessionManager implements vscode.Disposable {
       const { VimClient } = await vsphere();
       const trust: TrustPolicy = conn.thumbprintSha256 ? { mode: 'pinned', sha256: conn.thumbprintSha256 } : { mode: 'system' };
       const client = await VimClient.connect({
-        url: conn.url, username: conn.username, password, trust, signal: this.session(id).abort.signal,
+        url: conn.url, username: conn.username, password, trust, signal,
         log: (m) => log().debug(`[${hostOf(conn.url)}] ${m}`),
       });
       if (this.session(id).generation !== gen) {
         // Reset while connecting (new pin, new password): this client belongs to the old settings.
         await client.close().catch(() => undefined);
-        throw new ConnectionProblem({ kind: 'other', message: vscode.l10n.t('The connection settings changed while connecting; try again.') });
+        throw stale();
       }
       this.session(id).client = client;
       const about = client.serviceContent.about;

@@ -114,7 +114,7 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
   const answers = await ask(context, defaultHost, lastKey, args);
   if (!answers) return undefined;
   const { target, username, samples, delaySeconds } = answers;
-  const [{ SshSession }, { captureEsxtopOverSsh, checkEsxtopRun }] = await Promise.all([
+  const [{ SshSession, hostKeyFile }, { captureEsxtopOverSsh, checkEsxtopRun }] = await Promise.all([
     import('../../core/esxi/ssh'), import('../../core/memory/esxtopSsh'),
   ]);
   const problem = checkEsxtopRun({ samples, delaySeconds });
@@ -163,13 +163,13 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
       try {
         session = await connect();
       } catch (e) {
-        const err = e as Error & { fingerprint?: string };
+        const err = e as Error & { fingerprint?: string; keyType?: string };
         if (err.name === 'SshAuthError' && storedPassword) await context.secrets.delete(secretKey);
         if (err.name !== 'UnknownHostKeyError' || !err.fingerprint) throw e;
         const trust = vscode.l10n.t('Trust and Connect');
         const choice = await vscode.window.showWarningMessage(
           vscode.l10n.t('{0}:{1} presents an SSH host key vSphere Lab has not seen before.', target.host, String(target.port)),
-          { modal: true, detail: vscode.l10n.t('Fingerprint: {0}\n\nTrust it only if it matches the host\'s key (on ESXi: the DCUI, or "ssh-keygen -lf /etc/ssh/ssh_host_rsa_key.pub" in the ESXi Shell).', err.fingerprint) },
+          { modal: true, detail: vscode.l10n.t('Fingerprint: {0}\n\nTrust it only if it matches the host\'s key (on ESXi: the DCUI, or "ssh-keygen -lf {1}" in the ESXi Shell).', `${err.keyType ? `${err.keyType} ` : ''}${err.fingerprint}`, hostKeyFile(err.keyType)) },
           trust,
         );
         if (choice !== trust) return undefined;

@@ -187,6 +187,23 @@ describe('usb boot helper (VS Code)', () => {
     assert.ok(!bytes.includes(Buffer.from('réseau', 'utf8')), 'no UTF-8 bytes');
   });
 
+  it('windows-1252: an ISO path with characters CP1252 lacks (日本語) is refused, not saved as "?"; file and editor kept', async () => {
+    const file = vm('ws71-hw7-bios.vmx', 'cjk.vmx');
+    writeFileSync(file, readFileSync(file, 'latin1').replace(/^\.encoding = .*$/m, '.encoding = "windows-1252"'), 'latin1');
+    const hash = sha(file);
+    const cjk = path.join(dir, '日本語', 'plpbt.iso');
+    mkdirSync(path.dirname(cjk), { recursive: true });
+    writeTinyIso(cjk);
+    const r = await run('vsphereLab.usbBoot', vscode.Uri.file(file), { iso: cjk, confirm: false });
+    assert.equal(r.applied, false, JSON.stringify(r));
+    assert.equal(r.error?.code, 'encoding', JSON.stringify(r));
+    assert.match(r.message ?? '', /cannot be written in this file's encoding/);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)!;
+    assert.equal(doc.encoding, 'windows1252');
+    assert.ok(!doc.isDirty, 'nothing edited');
+    assert.equal(sha(file), hash);
+  });
+
   it('windows-1252 with accents: works (no "Reopen with Encoding" refusal); apply, save, remove, save gives the original bytes', async () => {
     const file = vm('ws7-cp1252.vmx');
     const original = readFileSync(file);
@@ -300,7 +317,7 @@ describe('usb boot helper on a VM node of the inventory (vcsim, VS Code)', funct
     const r = await run('vsphereLab.usbBoot', nodeOf(labVm.moref), { iso, confirm: false });
     assert.equal(r.applied, false, JSON.stringify(r));
     assert.equal(r.error?.code, 'vm-running');
-    assert.match(r.message ?? '', new RegExp(`${labVm.name} is poweredOn.*Power the VM off and try again`));
+    assert.match(r.message ?? '', new RegExp(`${labVm.name} is powered on.*Power the VM off and try again`));
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'vsphere-ds' && d.uri.path.endsWith(labVm.vmxPath.replace(/^\[[^\]]*\]\s*/, '')));
     assert.ok(!doc?.isDirty, 'no edit');
     await closeAll();

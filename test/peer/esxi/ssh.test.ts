@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { startEsxi, startSshd, startVcsim, type Esxi, type Sshd, type Vcsim } from '../../lab';
 import {
-  HostKeyChangedError, SshAuthError, SshSession, UnknownHostKeyError, fingerprintOfKey, normaliseFingerprint,
+  HostKeyChangedError, SshAuthError, SshSession, UnknownHostKeyError, fingerprintOfKey, hostKeyFile, normaliseFingerprint,
 } from '../../../src/core/esxi/ssh';
 
 describe('esxi/ssh: against the ESXi simulator', function () {
@@ -23,6 +23,13 @@ describe('esxi/ssh: against the ESXi simulator', function () {
     await vc?.stop();
   });
 
+  it('names the host key file of each key type', () => {
+    assert.equal(hostKeyFile('ssh-ed25519'), '/etc/ssh/ssh_host_ed25519_key.pub');
+    assert.equal(hostKeyFile('ecdsa-sha2-nistp256'), '/etc/ssh/ssh_host_ecdsa_key.pub');
+    assert.equal(hostKeyFile('ssh-rsa'), '/etc/ssh/ssh_host_rsa_key.pub');
+    assert.equal(hostKeyFile(undefined), '/etc/ssh/ssh_host_*_key.pub');
+  });
+
   it('fingerprints match the OpenSSH form the lab computes', () => {
     assert.equal(fingerprintOfKey(esxi.hostKeyBlob), esxi.hostKeySha256);
     assert.equal(normaliseFingerprint(esxi.hostKeySha256.slice(7) + '='), esxi.hostKeySha256);
@@ -35,6 +42,8 @@ describe('esxi/ssh: against the ESXi simulator', function () {
       assert.equal(e.fingerprint, esxi.hostKeySha256);
       assert.equal(e.keyType, 'ssh-ed25519');
       assert.match(e.message, /not known yet/);
+      // The file to compare with is the one of the key type presented (ed25519 here), not RSA.
+      assert.match(e.message, /ssh-keygen -lf \/etc\/ssh\/ssh_host_ed25519_key\.pub/);
       return true;
     });
     // Nothing ran on the host.

@@ -46,6 +46,16 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
     assert.throws(() => esxtopCommand({ samples: 3, delaySeconds: 1 }), /at least 2 seconds/);
     assert.throws(() => esxtopCommand({ samples: 0, delaySeconds: 2 }), EsxtopRunError);
     assert.throws(() => esxtopCommand({ samples: 2.5, delaySeconds: 2 }), /whole number/);
+    // Longer than a week would overflow the run's timer: refused with a clear message.
+    assert.throws(() => esxtopCommand({ samples: 100_000, delaySeconds: 30 }), /at most 7 days/);
+    assert.equal(esxtopCommand({ samples: 20_160, delaySeconds: 30 }), 'esxtop -b -a -d 30 -n 20160'); // exactly a week
+  });
+
+  it('a failing sink (disk full) fails the capture with its own error', async () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    await assert.rejects(captureEsxtopOverSsh(session, { samples: 2, delaySeconds: 2, sink: () => { throw full; } }), /ENOSPC/);
+    // The session still works afterwards.
+    assert.equal((await captureEsxtopOverSsh(session, { samples: 1, delaySeconds: 2 })).capture.rows, 1);
   });
 
   it('streams the capture into the parser: host, every powered-on VM, injected balloon and swap in MB; the saved CSV parses the same', async () => {
