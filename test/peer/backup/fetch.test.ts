@@ -134,8 +134,9 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
         assert.ok(seen.length > 50, `progress reported along the way (${seen.length} times)`);
         assert.equal(seen[seen.length - 1], statSync(big).size);
         const mb = (n: number) => (n / 1048576).toFixed(1);
-        // Holding the file (the old readFile path) would add at least its 50 MB to both figures.
-        assert.ok(peakBuffers - base.arrayBuffers < 16 * 1048576, `buffers grew by ${mb(peakBuffers - base.arrayBuffers)} MB`);
+        // Holding the file (the old readFile path) would add at least its 50 MB to both figures; a
+        // streaming copy stays well under half of it (up to ~20 MB in flight seen on a loaded machine).
+        assert.ok(peakBuffers - base.arrayBuffers < 25 * 1048576, `buffers grew by ${mb(peakBuffers - base.arrayBuffers)} MB`);
         assert.ok(peakRss - base.rss < 40 * 1048576, `RSS grew by ${mb(peakRss - base.rss)} MB`);
         console.log(`      (50 MB log: RSS +${mb(peakRss - base.rss)} MB, buffers +${mb(peakBuffers - base.arrayBuffers)} MB at peak)`);
       } finally {
