@@ -81,7 +81,7 @@ export class UnknownHostKeyError extends SshError {
 }
 
 export class HostKeyChangedError extends SshError {
-  constructor(readonly host: string, readonly port: number, readonly expected: string, readonly fingerprint: string) {
+  constructor(readonly host: string, readonly port: number, readonly expected: string, readonly fingerprint: string, readonly keyType?: string) {
     super(`The SSH host key of ${host}:${port} has CHANGED: expected ${expected}, the host presented ${fingerprint}. The connection was refused. If the host was reinstalled, check the new key on its console and pin it again; otherwise someone may be intercepting the connection.`, 'host-key-changed');
     this.name = 'HostKeyChangedError';
   }
@@ -210,7 +210,7 @@ export class SshSession {
           if (pinned) {
             if (fp === pinned) verify(true);
             else {
-              keyProblem = new HostKeyChangedError(host, port, pinned, fp);
+              keyProblem = new HostKeyChangedError(host, port, pinned, fp, keyTypeOf(key));
               verify(false);
             }
             return;

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { askToTrustHostKey } from '../ssh/trustPrompt';
 import { log } from '../log';
 
 export interface FetchLogsArgs {
@@ -69,15 +70,11 @@ export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: 
       try {
         session = await connect();
       } catch (e) {
-        const err = e as Error & { fingerprint?: string; keyType?: string };
-        if (err.name !== 'UnknownHostKeyError' || !err.fingerprint) throw e;
-        const trust = vscode.l10n.t('Trust and Fetch');
-        const answer = await vscode.window.showWarningMessage(
-          vscode.l10n.t('The SSH host key of {0} is not known yet.', pinKey),
-          { modal: true, detail: vscode.l10n.t('Fingerprint: {0}\n\nTrust it only if it matches the key shown on the appliance\'s console (ssh-keygen -lf {1}).', `${err.keyType ? `${err.keyType} ` : ''}${err.fingerprint}`, hostKeyFile(err.keyType)) },
-          trust);
-        if (answer !== trust) return undefined;
-        hostKey = err.fingerprint;
+        // A caller that named the key to trust (scripts, tests) gets the refusal, not a prompt.
+        if (args?.hostKey !== undefined) throw e;
+        const accepted = await askToTrustHostKey(e, pinKey, vscode.l10n.t('the appliance\'s console'), hostKeyFile);
+        if (!accepted) return undefined;
+        hostKey = accepted;
         session = await connect();
       }
       await context.globalState.update(PINS_KEY, { ...pins, [pinKey]: session.hostKey });

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { askToTrustHostKey } from '../ssh/trustPrompt';
 import type { EsxtopCapture } from '../../core/memory/esxtop';
 import type { InventoryServices } from '../inventory/services';
 import type { Node } from '../inventory/provider';
@@ -163,17 +164,12 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
       try {
         session = await connect();
       } catch (e) {
-        const err = e as Error & { fingerprint?: string; keyType?: string };
-        if (err.name === 'SshAuthError' && storedPassword) await context.secrets.delete(secretKey);
-        if (err.name !== 'UnknownHostKeyError' || !err.fingerprint) throw e;
-        const trust = vscode.l10n.t('Trust and Connect');
-        const choice = await vscode.window.showWarningMessage(
-          vscode.l10n.t('{0}:{1} presents an SSH host key vSphere Lab has not seen before.', target.host, String(target.port)),
-          { modal: true, detail: vscode.l10n.t('Fingerprint: {0}\n\nTrust it only if it matches the host\'s key (on ESXi: the DCUI, or "ssh-keygen -lf {1}" in the ESXi Shell).', `${err.keyType ? `${err.keyType} ` : ''}${err.fingerprint}`, hostKeyFile(err.keyType)) },
-          trust,
-        );
-        if (choice !== trust) return undefined;
-        hostKey = err.fingerprint;
+        if ((e as Error).name === 'SshAuthError' && storedPassword) await context.secrets.delete(secretKey);
+        // A caller that named the key to trust (scripts, tests) gets the refusal, not a prompt.
+        if (args.hostKey !== undefined) throw e;
+        const accepted = await askToTrustHostKey(e, `${target.host}:${target.port}`, vscode.l10n.t('the host\'s console (DCUI, or the ESXi Shell)'), hostKeyFile);
+        if (!accepted) return undefined;
+        hostKey = accepted;
         session = await connect();
       }
       await context.globalState.update(PINS_KEY, { ...pins, [pinKey]: session.hostKey });
