@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { startVcsim, type Vcsim } from '../lab/index';
+import { startEsxi, startVcsim, type Vcsim } from '../lab/index';
 import { writeCapture } from '../fixtures/esxtop/generate';
 import { VimClient } from '../../src/core/vsphere/client';
 import { runTask } from '../../src/core/vsphere/tasks';
@@ -175,7 +175,6 @@ describe('e2e: is the host short of memory? (journey 4)', function () {
     await input.waitFor({ state: 'visible' });
     await input.fill('>vSphere Lab: Open esxtop Capture');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open esxtop Capture' }).first().click();
-    // The open dialog (VS Code's simple file dialog in code-server): type the path.
     // The open dialog (VS Code's simple file dialog in code-server) starts in the workspace.
     const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'esx01-night.csv' }).first();
     await entry.waitFor({ timeout: 20_000 });
@@ -186,5 +185,45 @@ describe('e2e: is the host short of memory? (journey 4)', function () {
     await frame.locator('[data-chart="vmSwapped"] canvas').first().waitFor({ timeout: 60_000 });
     await page.waitForTimeout(800);
     await wb.screenshot('memory-esxtop');
+  });
+
+  it('Capture esxtop over SSH… on a host: address, user, preset, password, the unknown host key, then the charts; screenshots', async () => {
+    const { page } = wb;
+    // An ESXi shell paired with this lab; its clock runs 50× fast so the "1 minute" preset takes ~1 s.
+    const esxi = await startEsxi({ vcsim: lab, password: 'Ssh-pass.1', esxtopTimeScale: 0.02 });
+    try {
+      await chooseFromContextMenu(page, () => page.locator('.part.sidebar .monaco-list-row', { hasText: 'DC0_C0_H0' }).first(), 'Capture esxtop over SSH…');
+      const input = page.locator('.quick-input-widget input').first();
+      const answer = async (title: RegExp, value?: string): Promise<void> => {
+        await page.locator('.quick-input-widget', { hasText: title }).first().waitFor({ timeout: 15_000 });
+        if (value !== undefined) await input.fill(value);
+        await input.press('Enter');
+      };
+      await answer(/SSH address of the host/, `${esxi.host}:${esxi.port}`);
+      await answer(/User name on/); // root is offered
+      await answer(/How long to capture/); // 1 minute: 30 samples every 2 s
+      await answer(/Capture esxtop over SSH/); // open in the memory panel
+      await answer(/Password for root@/, esxi.password);
+      // First contact: the host key is shown, with the file to compare it with for its type.
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 30_000 });
+      const text = await dialog.innerText();
+      assert.match(text, /presents an SSH host key vSphere Lab has not seen before/);
+      assert.ok(text.includes(esxi.hostKeySha256), text);
+      assert.match(text, /ssh_host_ed25519_key\.pub/);
+      await wb.screenshot('memory-esxtop-ssh-hostkey');
+      await dialog.locator('.monaco-button', { hasText: 'Trust and Connect' }).click();
+      // The capture opens in its own panel, named after the CSV kept in the extension's storage.
+      const tab = page.locator('.tabs-container .tab', { hasText: /esxtop: 127\.0\.0\.1-/ });
+      await tab.waitFor({ timeout: 60_000 });
+      const frame = panelFrame(page, (await tab.innerText()).trim());
+      await frame.locator('h1', { hasText: /127\.0\.0\.1-/ }).waitFor({ timeout: 60_000 });
+      await frame.locator('[data-chart="vmBalloon"] canvas').first().waitFor({ timeout: 30_000 });
+      assert.ok(esxi.commands.some((c) => /^esxtop -b -a -d 2 -n 30$/.test(c)), esxi.commands.join(' | '));
+      await page.waitForTimeout(800);
+      await wb.screenshot('memory-esxtop-ssh');
+    } finally {
+      await esxi.stop();
+    }
   });
 });

@@ -48,6 +48,11 @@ export interface EsxiOptions {
   /** Host physical memory for esxtop (default 4096 MB, as vcsim's ESX host). */
   hostMemoryMB?: number;
   hostname?: string;
+  /**
+   * Lab clock for `esxtop -d`: the simulator waits delay × this between samples (default 1, real
+   * time). UI tests pick a real preset ("1 minute") and set 0.02 so it takes about a second.
+   */
+  esxtopTimeScale?: number;
 }
 
 /**
@@ -334,8 +339,10 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
     const mb = (kb: number | undefined) => (kb === undefined ? undefined : kb / 1024);
     const f = (n: number) => n.toFixed(2);
     const rows = [header.map(q).join(',')];
+    // Sample times follow the lab clock: `delay` apart even when esxtopTimeScale makes the wait shorter.
+    const startedAt = Date.now();
     for (let s = 0; s < count; s++) {
-      if (s > 0) await new Promise((r) => setTimeout(r, delay * 1000));
+      if (s > 0) await new Promise((r) => setTimeout(r, delay * 1000 * (opts.esxtopTimeScale ?? 1)));
       let used = 1024; // VMkernel and friends
       let memctl = 0;
       let swapped = 0;
@@ -355,7 +362,7 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
         swapped += swap;
         vmVals.push(...[size, granted, consumed, balloon, swap, shared, zero, overhead, compressed].map(f));
       }
-      const row = [fmtCsvTime(new Date()), f(hostMemoryMB), f(Math.max(0, hostMemoryMB - used)), f(memctl), f(memctl), f(swapped), ...vmVals];
+      const row = [fmtCsvTime(new Date(startedAt + s * delay * 1000)), f(hostMemoryMB), f(Math.max(0, hostMemoryMB - used)), f(memctl), f(memctl), f(swapped), ...vmVals];
       rows.push(row.map(q).join(','));
     }
     return ok(rows.join('\r\n') + '\r\n');
