@@ -71,3 +71,15 @@ export function emit(inv: CliInvocation, data: unknown, human: string | (() => s
     if (text) inv.io.stdout(text.endsWith('\n') ? text : text + '\n');
   }
 }
+
+/** A string option's value, or undefined when it was not given. */
+export function optionString(inv: CliInvocation, name: string): string | undefined {
+  const v = inv.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A repeatable option's values (none, one or several). */
+export function optionList(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}

@@ -4,7 +4,7 @@
  * (`--password-env VAR`, default VLAB_SSH_PASSWORD) — never from the command line, where `ps` and
  * shell history would show it.
  */
-import { CliFailure, UsageError, type CliInvocation } from './command';
+import { CliFailure, optionString, UsageError, type CliInvocation } from './command';
 
 export interface SshCredentials {
   /** Normalised `SHA256:…` fingerprint to pin, when given. */
@@ -13,9 +13,8 @@ export interface SshCredentials {
 }
 
 export function sshCredentials(inv: CliInvocation): SshCredentials {
-  const text = (name: string): string | undefined => (typeof inv.values[name] === 'string' ? (inv.values[name] as string) : undefined);
   let hostKey: string | undefined;
-  const hk = text('host-key');
+  const hk = optionString(inv, 'host-key');
   if (hk !== undefined) {
     // ssh2 stays out of the CLI's start-up: loaded only when a command uses SSH.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,7 +25,7 @@ export function sshCredentials(inv: CliInvocation): SshCredentials {
       throw new UsageError((e as Error).message);
     }
   }
-  const envName = text('password-env') ?? 'VLAB_SSH_PASSWORD';
+  const envName = optionString(inv, 'password-env') ?? 'VLAB_SSH_PASSWORD';
   const password = inv.io.env[envName];
   if (password === undefined || password === '') {
     throw new CliFailure(`No SSH password: set the environment variable ${envName} (or name another one with --password-env). The password is never taken on the command line.`, 'no-password');

@@ -8,7 +8,7 @@ import { sshCredentials } from '../ssh';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliInvocation } from '../command';
-import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, UsageError } from '../command';
+import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, UsageError } from '../command';
 import type { CertificateInfo, EndpointInspection, Finding } from '../../core/certs/types';
 import type { VerifyResult } from '../../core/certs/verify';
 
@@ -18,16 +18,6 @@ import type { VerifyResult } from '../../core/certs/verify';
  * hook does not serve TypeScript to native dynamic import.
  */
 const core = certsCore;
-
-function list(v: unknown): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-
-function str(inv: CliInvocation, name: string): string | undefined {
-  const v = inv.values[name];
-  return typeof v === 'string' ? v : undefined;
-}
 
 function required(inv: CliInvocation, name: string): string {
   const v = str(inv, name);

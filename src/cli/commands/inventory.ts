@@ -5,7 +5,7 @@
  * prompt on a terminal; it is never printed.
  */
 import type { CliCommand, CliInvocation } from '../command';
-import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, UsageError } from '../command';
+import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, UsageError } from '../command';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const core = {
@@ -15,11 +15,6 @@ const core = {
   errors: () => require('../../core/vsphere/errors') as typeof import('../../core/vsphere/errors'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-function str(inv: CliInvocation, name: string): string | undefined {
-  const v = inv.values[name];
-  return typeof v === 'string' ? v : undefined;
-}
 
 /** Reads a line from the terminal without echo. */
 function promptPassword(prompt: string): Promise<string> {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { requireInputFile } from '../files';
 import { sshCredentials } from '../ssh';
 import type { CliCommand, CliInvocation } from '../command';
-import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, UsageError } from '../command';
+import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, UsageError } from '../command';
 import { estimateOverhead, OVERHEAD_TABLES, type OverheadTableId } from '../../core/memory/overhead';
 import { EsxtopFormatError, parseEsxtopFile, summarizeCapture, type EsxtopSummary } from '../../core/memory/esxtop';
 
@@ -74,7 +74,6 @@ function renderEsxtop(file: string, s: EsxtopSummary): string {
   return lines.join('\n');
 }
 
-const str = (inv: CliInvocation, k: string): string | undefined => (typeof inv.values[k] === 'string' ? (inv.values[k] as string) : undefined);
 
 /** `--ssh HOST[:PORT]` ([v6]:port accepted). */
 function sshTarget(text: string): { host: string; port: number } {

@@ -8,7 +8,7 @@ import { requireInputFile } from '../files';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliInvocation } from '../command';
-import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, UsageError } from '../command';
+import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, UsageError } from '../command';
 import { VmxDocument } from '../../core/vmx/document';
 import type { ApiVmConfig, FactHints, VmFacts } from '../../core/backup/facts';
 import { factsFromApi, factsFromVmxDocument, formatEvidence } from '../../core/backup/facts';
@@ -16,11 +16,6 @@ import type { LogAnalysis } from '../../core/backup/logs';
 import { analyzeLogFiles } from '../../core/backup/logs';
 import type { Finding, Fix } from '../../core/backup/rules';
 import { diagnose } from '../../core/backup/rules';
-
-function list(v: unknown): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
 
 /** Reads the small descriptor .vmdk files a .vmx names, to recognise raw device mappings. */
 async function readDescriptors(doc: VmxDocument, vmxAbs: string, vmxShown: string): Promise<FactHints['descriptors']> {
