@@ -77,10 +77,11 @@ function renderEsxtop(file: string, s: EsxtopSummary): string {
 
 /** `--ssh HOST[:PORT]` ([v6]:port accepted). */
 function sshTarget(text: string): { host: string; port: number } {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:\s/@]+)(?::(\d+))?$/.exec(text);
-  const port = m?.[2] ? Number(m[2]) : 22;
-  if (!m || !Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--ssh must be HOST or HOST:PORT, got "${text}"`);
-  return { host: m[1], port };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseSshTarget } = require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh');
+  const target = parseSshTarget(text);
+  if (!target) throw new UsageError(`--ssh must be HOST or HOST:PORT, got "${text}"`);
+  return target;
 }
 
 async function esxtopOverSsh(inv: CliInvocation, sshText: string): Promise<number> {

@@ -73,6 +73,20 @@ export function hostKeyFile(keyType: string | undefined): string {
   return `/etc/ssh/ssh_host_${kind}_key.pub`;
 }
 
+/**
+ * An SSH target as people type it: `host`, `host:port`, `[v6]` or `[v6]:port`, optionally written
+ * `ssh://user@host:port/…` (scheme, user and path are dropped). Port 22 unless given; undefined
+ * when the text is not such an address or the port is out of range.
+ */
+export function parseSshTarget(text: string): { host: string; port: number } | undefined {
+  const t = text.trim().replace(/^ssh:\/\//i, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(t) ?? /^([^:\s]+)(?::(\d+))?$/.exec(t);
+  if (!m) return undefined;
+  const port = m[2] ? Number(m[2]) : 22;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  return { host: m[1], port };
+}
+
 export class UnknownHostKeyError extends SshError {
   constructor(readonly host: string, readonly port: number, readonly fingerprint: string, readonly keyType?: string) {
     super(`The SSH host key of ${host}:${port} is not known yet (${keyType ? `${keyType} ` : ''}${fingerprint}). Compare it with the key shown on the host's console (DCUI or \`ssh-keygen -lf ${hostKeyFile(keyType)}\`) and pin it if it matches.`, 'unknown-host-key');

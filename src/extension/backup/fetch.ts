@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { askToTrustHostKey } from '../ssh/trustPrompt';
+import { parseSshTarget } from '../../core/esxi/ssh';
 import { log } from '../log';
 
 export interface FetchLogsArgs {
@@ -27,10 +28,9 @@ export interface FetchLogsArgs {
 const PINS_KEY = 'vsphereLab.backup.sshHostKeys';
 
 function parseHost(text: string): { host: string; port: number } {
-  const t = text.trim().replace(/^ssh:\/\//i, '').replace(/\/.*$/, '').replace(/^[^@]*@/, '');
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(t) ?? /^([^:]+)(?::(\d+))?$/.exec(t);
-  if (!m) throw new Error(vscode.l10n.t('"{0}" is not a host name or address.', text));
-  return { host: m[1], port: m[2] ? Number(m[2]) : 22 };
+  const target = parseSshTarget(text);
+  if (!target) throw new Error(vscode.l10n.t('"{0}" is not a host name or address.', text));
+  return target;
 }
 
 export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: FetchLogsArgs): Promise<vscode.Uri[] | undefined> {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { askToTrustHostKey } from '../ssh/trustPrompt';
+import { parseSshTarget } from '../../core/esxi/ssh';
 import type { EsxtopCapture } from '../../core/memory/esxtop';
 import type { InventoryServices } from '../inventory/services';
 import type { Node } from '../inventory/provider';
@@ -41,16 +42,6 @@ export interface EsxtopSshResult {
   capture: EsxtopCapture;
 }
 
-function parseHostPort(text: string): { host: string; port: number } | undefined {
-  const t = text.trim().replace(/^ssh:\/\//i, '').replace(/^[^@]*@/, '').replace(/\/.*$/, '');
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
-  const m = v6 ?? /^([^:\s]+)(?::(\d+))?$/.exec(t);
-  if (!m) return undefined;
-  const port = m[2] ? Number(m[2]) : 22;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
-  return { host: m[1], port };
-}
-
 const stamp = (d = new Date()): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 /** Asks for what `args` does not give; undefined when the user cancels. */
@@ -60,11 +51,11 @@ async function ask(context: vscode.ExtensionContext, defaultHost: string, lastKe
     title: vscode.l10n.t('Capture esxtop over SSH'),
     prompt: vscode.l10n.t('SSH address of the host (HOST or HOST:PORT). ESXi needs SSH enabled (Host > Configuration > Security Profile, or the DCUI).'),
     value: last?.sshHost ?? defaultHost,
-    validateInput: (v) => (parseHostPort(v) ? undefined : vscode.l10n.t('Enter HOST or HOST:PORT.')),
+    validateInput: (v) => (parseSshTarget(v) ? undefined : vscode.l10n.t('Enter HOST or HOST:PORT.')),
     ignoreFocusOut: true,
   });
   if (sshHostText === undefined) return undefined;
-  const target = parseHostPort(sshHostText);
+  const target = parseSshTarget(sshHostText);
   if (!target) throw new Error(vscode.l10n.t('"{0}" is not HOST or HOST:PORT.', sshHostText));
   const username = args.username ?? await vscode.window.showInputBox({
     title: vscode.l10n.t('Capture esxtop over SSH'),

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { startEsxi, startSshd, startVcsim, type Esxi, type Sshd, type Vcsim } from '../../lab';
 import {
-  HostKeyChangedError, SshAuthError, SshSession, UnknownHostKeyError, fingerprintOfKey, hostKeyFile, normaliseFingerprint,
+  HostKeyChangedError, SshAuthError, SshSession, UnknownHostKeyError, fingerprintOfKey, hostKeyFile, normaliseFingerprint, parseSshTarget,
 } from '../../../src/core/esxi/ssh';
 
 describe('esxi/ssh: against the ESXi simulator', function () {
@@ -21,6 +21,14 @@ describe('esxi/ssh: against the ESXi simulator', function () {
   after(async () => {
     await esxi?.stop();
     await vc?.stop();
+  });
+
+  it('reads SSH targets as people type them', () => {
+    assert.deepEqual(parseSshTarget('esx01'), { host: 'esx01', port: 22 });
+    assert.deepEqual(parseSshTarget(' root@esx01.lab.local:2222 '), { host: 'esx01.lab.local', port: 2222 });
+    assert.deepEqual(parseSshTarget('ssh://vdr/var/log'), { host: 'vdr', port: 22 });
+    assert.deepEqual(parseSshTarget('[fe80::1]:22'), { host: 'fe80::1', port: 22 });
+    for (const bad of ['', 'host:0', 'host:70000', 'a b', 'fe80::1']) assert.equal(parseSshTarget(bad), undefined, bad);
   });
 
   it('names the host key file of each key type', () => {
