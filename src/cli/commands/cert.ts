@@ -7,6 +7,7 @@ import { readInputFile } from '../files';
 import { sshCredentials } from '../ssh';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../core/vmx/fsutil';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, UsageError } from '../command';
 import type { CertificateInfo, EndpointInspection, Finding } from '../../core/certs/types';
@@ -36,10 +37,7 @@ async function writeOutput(inv: CliInvocation, file: string, data: string | Buff
     const exists = await fsp.stat(abs).then(() => true, () => false);
     if (exists) throw new CliFailure(`${file} already exists; not overwriting it (a private key cannot be recovered). Use --force or another --out.`, 'exists');
   }
-  const tmp = `${abs}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, data, { mode });
-  await fsp.chmod(tmp, mode);
-  await fsp.rename(tmp, abs);
+  await writeFileAtomic(abs, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { mode, enforceMode: true });
   return abs;
 }
 

@@ -49,6 +49,11 @@ export interface AtomicWriteOptions {
   backup?: boolean | string;
   /** Mode for a new file (default 0o644, less the umask). An existing file keeps its mode. */
   mode?: number;
+  /**
+   * Apply `mode` even when replacing a file, and replace it even when it is read-only: for files
+   * whose mode we own, such as a private key that must stay 0600.
+   */
+  enforceMode?: boolean;
 }
 
 export interface AtomicWriteResult {
@@ -61,7 +66,8 @@ export interface AtomicWriteResult {
  * Replaces `file` with `bytes` so that readers see either the old or the new content, never a
  * mix: write a temporary file in the same directory, fsync it, rename it over the target, fsync
  * the directory. The file's permission bits (and owner, when allowed) are kept. Refuses a file
- * with no write permission bit set (also when running as root) or one that is not a regular file.
+ * with no write permission bit set (also when running as root) or one that is not a regular file;
+ * with `enforceMode` the given mode is applied and only the latter is refused.
  */
 export async function writeFileAtomic(file: string, bytes: Uint8Array, options: AtomicWriteOptions = {}): Promise<AtomicWriteResult> {
   let target = path.resolve(file);
@@ -77,15 +83,17 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, options: 
     const st = await fsp.stat(target);
     exists = true;
     if (!st.isFile()) throw new WriteRefusedError(`${target} is not a regular file`, 'not-a-file');
-    mode = st.mode & 0o7777;
     owner = { uid: st.uid, gid: st.gid };
-    if ((mode & 0o222) === 0) {
-      throw new WriteRefusedError(`${target} is read-only (mode ${mode.toString(8).padStart(4, '0')}); make it writable first if you mean to change it`, 'read-only');
-    }
-    try {
-      await fsp.access(target, fsc.W_OK);
-    } catch {
-      throw new WriteRefusedError(`${target} is not writable by this user`, 'read-only');
+    if (!options.enforceMode) {
+      mode = st.mode & 0o7777;
+      if ((mode & 0o222) === 0) {
+        throw new WriteRefusedError(`${target} is read-only (mode ${mode.toString(8).padStart(4, '0')}); make it writable first if you mean to change it`, 'read-only');
+      }
+      try {
+        await fsp.access(target, fsc.W_OK);
+      } catch {
+        throw new WriteRefusedError(`${target} is not writable by this user`, 'read-only');
+      }
     }
   } catch (e) {
     if (e instanceof WriteRefusedError) throw e;

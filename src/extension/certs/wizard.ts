@@ -11,6 +11,7 @@
  * The webview state holds only {host, port, conn, kind, step}; everything else is re-read on `load`.
  */
 import { certsCore } from '../../core/certs/lazy';
+import { writeFileAtomic } from '../../core/vmx/fsutil';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -83,11 +84,9 @@ function bytesOf(f: PickedFile | { name: string; text: string }): Buffer {
   return 'base64' in f ? Buffer.from(f.base64, 'base64') : Buffer.from(f.text, 'utf8');
 }
 
+/** Key and certificate files: the mode we set (0600 for keys) holds even over an existing file. */
 async function writeAtomic(file: string, data: string | Buffer, mode: number): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fsp.writeFile(tmp, data, { mode });
-  await fsp.chmod(tmp, mode);
-  await fsp.rename(tmp, file);
+  await writeFileAtomic(file, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { mode, enforceMode: true });
 }
 
 export function certWizardDefinition(context: vscode.ExtensionContext, inventory: InventoryServices): PanelDefinition<CertWizardProtocol, CertWizardState> {

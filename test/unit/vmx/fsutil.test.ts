@@ -61,4 +61,18 @@ describe('vmx fsutil', () => {
     await assert.rejects(writeFileAtomic(dir, Buffer.from('x')), (e: unknown) => e instanceof WriteRefusedError && e.code === 'not-a-file');
     assert.deepEqual(readdirSync(dir), ['ro.vmx']);
   });
+
+  it('enforceMode: a key stays 0600 over an existing 0644 file, and a read-only one is replaced too', async () => {
+    const f = path.join(dir, 'rui.key');
+    writeFileSync(f, 'old', { mode: 0o644 });
+    chmodSync(f, 0o644);
+    await writeFileAtomic(f, Buffer.from('new key'), { mode: 0o600, enforceMode: true });
+    assert.equal(readFileSync(f, 'utf8'), 'new key');
+    assert.equal(statSync(f).mode & 0o777, 0o600);
+    chmodSync(f, 0o400);
+    await writeFileAtomic(f, Buffer.from('newer key'), { mode: 0o600, enforceMode: true });
+    assert.equal(readFileSync(f, 'utf8'), 'newer key');
+    assert.equal(statSync(f).mode & 0o777, 0o600);
+    await assert.rejects(writeFileAtomic(dir, Buffer.from('x'), { mode: 0o600, enforceMode: true }), (e: unknown) => e instanceof WriteRefusedError && e.code === 'not-a-file');
+  });
 });
