@@ -59,36 +59,12 @@ const watchReporter = {
   },
 };
 
+/** Node bundles in dist/ (the extension and the CLI leave iconv-lite's code pages to dist/codepages.js). */
+const node = { ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20' };
 const configs = [
-  {
-    ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: nodeExternals,
-    plugins: [codepagesExternal],
-  },
-  {
-    ...common,
-    entryPoints: { codepages: 'node_modules/iconv-lite/lib/index.js' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-  },
-  {
-    ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: nodeExternals,
-    plugins: [codepagesExternal],
-    banner: { js: '#!/usr/bin/env node' },
-  },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [codepagesExternal] },
+  { ...node, entryPoints: { codepages: 'node_modules/iconv-lite/lib/index.js' } },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, external: nodeExternals, plugins: [codepagesExternal], banner: { js: '#!/usr/bin/env node' } },
 ];
 
 /** The codicon font for webviews (vscode-elements looks for #vscode-codicon-stylesheet). */
@@ -129,15 +105,12 @@ if (tests) {
   };
   walk('test/integration');
   configs.push({
-    ...common,
+    ...node,
     minify: false,
     sourcemap: 'inline',
     entryPoints: files,
     outbase: 'test/integration',
     outdir: 'out/integration',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     external: [...nodeExternals, 'mocha'],
   });
 }
