@@ -192,7 +192,8 @@ describe('inventory against vcsim (real VS Code)', function () {
     assert.equal(a.inventory.provider.item(children[0])?.kind, 'datacenter');
   });
 
-  it('no password or session cookie appears in settings, saved state, panel (webview) state or the log', async () => {
+  it('no password or session cookie appears in settings, saved state, panel (webview) state or the log', async function () {
+    this.timeout(300_000);
     const client = await a.inventory.sessions.client(conn);
     const cookie = client.cookieHeader() ?? '';
     const session = cookie.replace(/^.*vmware_soap_session="?([^";]+)"?.*$/, '$1');
@@ -214,8 +215,10 @@ describe('inventory against vcsim (real VS Code)', function () {
     for (const [name, open] of opens) {
       const p = await open();
       assert.ok(p && 'state' in p, `${name}: the command returns its panel`);
-      // the webview loads (while it is the active editor) and gets its state, which it persists with setState
-      const ready = await Promise.race([p.ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+      // the webview loads (while it is the active editor) and gets its state, which it persists with setState;
+      // in this test browser a webview can wait ~30 s for its service worker ("Found unexpected service
+      // worker controller … Waiting for controllerchange"), so the wait allows for that
+      const ready = await Promise.race([p.ready.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 50_000))]);
       assert.ok(ready, `${name}: the webview loaded`);
       panels.push([name, p]);
     }
