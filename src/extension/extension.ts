@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ConnectionStore } from './inventory/connections';
 import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
+import { InventoryDecorations } from './inventory/decorations';
 import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
@@ -29,18 +30,19 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   context.subscriptions.push(output);
 
   const store = new ConnectionStore(context.globalState, context.secrets);
-  const sessions = new SessionManager(store);
+  const decorations = new InventoryDecorations();
+  const sessions = new SessionManager(store, decorations);
   const provider = new InventoryProvider(store, sessions);
   const view = vscode.window.createTreeView('vsphereLab.inventory', { treeDataProvider: provider, showCollapseAll: true });
   context.subscriptions.push(
-    store, sessions, provider, view,
+    store, decorations, sessions, provider, view,
     new RefreshManager(view, store, sessions, provider),
     vscode.workspace.registerFileSystemProvider(DATASTORE_SCHEME, new DatastoreFileSystem(store, sessions), { isCaseSensitive: true }),
     vscode.commands.registerCommand('vsphereLab.showLog', () => output.show()),
   );
   registerVmxLanguage(context);
   registerInventoryCommands(context, store, sessions, provider, view);
-  const inventory: InventoryServices = { store, sessions, provider, view };
+  const inventory: InventoryServices = { store, sessions, provider, view, decorations };
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
