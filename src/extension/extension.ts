@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { AnalysisHost } from './analysis/host';
 import { ConnectionStore } from './inventory/connections';
 import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
@@ -20,6 +21,8 @@ export interface VsphereLabApi {
   readonly activationMs: number;
   /** For tests: the inventory's sessions and tree provider. */
   readonly inventory: InventoryServices;
+  /** For tests: the document-analysis host (its parse counter shows one parse per document version). */
+  readonly analysis: AnalysisHost;
   /** For tests: the last log lines. */
   readonly recentLogLines: () => readonly string[];
 }
@@ -40,18 +43,20 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
     vscode.workspace.registerFileSystemProvider(DATASTORE_SCHEME, new DatastoreFileSystem(store, sessions), { isCaseSensitive: true }),
     vscode.commands.registerCommand('vsphereLab.showLog', () => output.show()),
   );
-  registerVmxLanguage(context);
+  const analysis = new AnalysisHost();
+  context.subscriptions.push(analysis);
+  registerVmxLanguage(context, analysis);
   registerInventoryCommands(context, store, sessions, provider, view);
   const inventory: InventoryServices = { store, sessions, provider, view, decorations };
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
   registerUsbBoot(context, inventory);
-  registerBackupDiagnostics(context, inventory);
+  registerBackupDiagnostics(context, inventory, analysis);
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory, recentLogLines };
+  return { activationMs, inventory, analysis, recentLogLines };
 }
 
 export function deactivate(): void {
