@@ -17,7 +17,7 @@ import { memoryDecorator, memoryWarnings } from './warnings';
 export { memoryWarnings };
 
 const VIEW_TYPE = 'vsphereLab.memory';
-const data = () => import('./data');
+const data = () => import('../../core/memory/data');
 type Capture = Awaited<ReturnType<Awaited<ReturnType<typeof data>>['readCapture']>>;
 
 /** Captures already read, by URI (dropped when their panel closes). */
