@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/vmx/fsutil';
+import { writeFileAtomic } from '../core/fs/atomic';
 import { CliFailure, type CliInvocation } from './command';
 
 export function resolveInput(inv: CliInvocation, file: string): string {

@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { CliFailure, EXIT_FINDINGS, EXIT_OK, emit, type CliCommand, type CliInvocation } from '../command';
 import { VmxDocument, VmxEncodingError } from '../../core/vmx/document';
 import { lintVmx, type VmxDiagnostic } from '../../core/vmx/lint';
-import { findVmLocks, writeFileAtomic, WriteRefusedError } from '../../core/vmx/fsutil';
+import { writeFileAtomic, WriteRefusedError } from '../../core/fs/atomic';
+import { findVmLocks } from '../../core/vmx/locks';
 import { lookupKey, matchDescription } from '../../core/vmx/catalog';
 
 async function readVmx(inv: CliInvocation, file: string): Promise<{ abs: string; bytes: Buffer; doc: VmxDocument }> {

@@ -62,7 +62,7 @@ async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: strin
   }
   if (!uri) return { saved: false };
   if (uri.scheme === 'file') {
-    const { writeFileAtomic } = await import('../../core/vmx/fsutil');
+    const { writeFileAtomic } = await import('../../core/fs/atomic');
     await writeFileAtomic(uri.fsPath, bytes);
   } else {
     await vscode.workspace.fs.writeFile(uri, bytes);
