@@ -11,6 +11,7 @@
 import * as tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { parseEndpoint as parseAnyEndpoint, type Endpoint } from '../net/endpoint';
 import { analyseChain, describeCertShort } from './analyse';
 import { loadCertificate, readCertificates, type LoadedCertificate } from './x509';
 import { chainsToAnchor } from './verify';
@@ -42,22 +43,14 @@ export class InspectError extends Error {
   }
 }
 
-/** `host`, `host:port`, `[v6]:port`, bare IPv6, or an https:// URL → host and port. */
-export function parseEndpoint(text: string, defaultPort = 443): { host: string; port: number } {
-  let t = text.trim();
-  const url = /^[a-z]+:\/\//i.test(t) ? new URL(t) : undefined;
-  if (url) {
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    return { host, port: url.port ? Number(url.port) : defaultPort };
-  }
-  let port = defaultPort;
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
-  if (bracket) return { host: bracket[1], port: bracket[2] ? Number(bracket[2]) : defaultPort };
-  if (isIP(t) === 6) return { host: t, port };
-  const m = /^(.*):(\d+)$/.exec(t);
-  if (m) { t = m[1]; port = Number(m[2]); }
-  if (!t || port < 1 || port > 65535) throw new InspectError(`"${text}" is not a host[:port].`, 'bad-endpoint');
-  return { host: t, port };
+/**
+ * `host`, `host:port`, `[v6]:port`, bare IPv6, or an https:// URL → host and port (the one endpoint
+ * parser, core/net/endpoint.ts); an InspectError when it is none of these.
+ */
+export function parseEndpoint(text: string, defaultPort = 443): Endpoint {
+  const ep = parseAnyEndpoint(text, defaultPort);
+  if (!ep) throw new InspectError(`"${text}" is not a host[:port].`, 'bad-endpoint');
+  return { host: ep.host, port: ep.port };
 }
 
 let rootStoreHashes: Set<string> | undefined;

@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { parseEndpoint } from '../net/endpoint';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
 
 export interface SshConnectOptions {
@@ -74,17 +75,15 @@ export function hostKeyFile(keyType: string | undefined): string {
 }
 
 /**
- * An SSH target as people type it: `host`, `host:port`, `[v6]` or `[v6]:port`, optionally written
- * `ssh://user@host:port/…` (scheme, user and path are dropped). Port 22 unless given; undefined
- * when the text is not such an address or the port is out of range.
+ * An SSH target as people type it: `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address,
+ * optionally written `user@…` or `ssh://user@host:port/…` (user and path are dropped). Port 22
+ * unless given; undefined when the text is not such an address (another URL scheme included) or
+ * the port is out of range. The parsing is core/net/endpoint's.
  */
 export function parseSshTarget(text: string): { host: string; port: number } | undefined {
-  const t = text.trim().replace(/^ssh:\/\//i, '').replace(/^[^@/]*@/, '').replace(/\/.*$/, '');
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(t) ?? /^([^:\s]+)(?::(\d+))?$/.exec(t);
-  if (!m) return undefined;
-  const port = m[2] ? Number(m[2]) : 22;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
-  return { host: m[1], port };
+  const ep = parseEndpoint(text, 22);
+  if (!ep || (ep.scheme !== undefined && ep.scheme !== 'ssh')) return undefined;
+  return { host: ep.host, port: ep.port };
 }
 
 export class UnknownHostKeyError extends SshError {

@@ -13,6 +13,7 @@ import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap'
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
 import { Generation } from './generation';
+import { formatEndpoint, parseEndpoint } from '../net/endpoint';
 
 export const SESSION_COOKIE = 'vmware_soap_session';
 
@@ -66,20 +67,12 @@ export interface SdkEndpoint {
   display: string;
 }
 
+/** `https://host[:port]/path` or `host[:port]` (core/net/endpoint's forms) → the SDK endpoint; `/sdk` unless a path is given. */
 export function parseSdkUrl(input: string): SdkEndpoint {
-  let s = input.trim();
-  if (!/^[a-z]+:\/\//i.test(s)) s = `https://${s}`;
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    throw new VsphereError('badUrl', `"${input}" is not a valid address. Use https://host[:port]/sdk or host[:port].`);
-  }
-  if (u.protocol !== 'https:') throw new VsphereError('badUrl', `"${input}" must use https (vSphere requires TLS).`);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const port = u.port ? Number(u.port) : 443;
-  const path = u.pathname && u.pathname !== '/' ? u.pathname.replace(/\/$/, '') : '/sdk';
-  return { host, port, path, display: `${u.hostname}${port === 443 ? '' : `:${port}`}` };
+  const ep = parseEndpoint(input, 443);
+  if (!ep) throw new VsphereError('badUrl', `"${input}" is not a valid address. Use https://host[:port]/sdk or host[:port].`);
+  if ((ep.scheme ?? 'https') !== 'https') throw new VsphereError('badUrl', `"${input}" must use https (vSphere requires TLS).`);
+  return { host: ep.host, port: ep.port, path: ep.path ?? '/sdk', display: formatEndpoint(ep, 443) };
 }
 
 function isIp(host: string): boolean {

@@ -11,6 +11,7 @@ import type { Node } from '../inventory/provider';
 import { PanelHost } from '../panels/panelHost';
 import type { CertWizardProtocol, CertWizardState } from '../../webview/certs/protocol';
 import { certWizardDefinition, isWizardState } from './wizard';
+import { parseEndpoint } from '../../core/net/endpoint';
 
 export interface CertWizardArgs {
   host: string;
@@ -18,19 +19,10 @@ export interface CertWizardArgs {
   conn?: string;
 }
 
-/** `host[:port]`, `[v6]:port`, or an https URL → host and port (443 by default). */
+/** `host[:port]`, `[v6]:port`, or an https URL → host and port (443 by default; core/net/endpoint). */
 function parseHostPort(text: string): { host: string; port: number } | undefined {
-  const t = text.trim();
-  if (!t) return undefined;
-  try {
-    const u = new URL(/^[a-z]+:\/\//i.test(t) ? t : `https://${t.includes(':') && !t.startsWith('[') && t.split(':').length > 2 ? `[${t}]` : t}`);
-    const port = u.port ? Number(u.port) : 443;
-    const host = u.hostname.replace(/^\[|\]$/g, '');
-    if (!host || port < 1 || port > 65535) return undefined;
-    return { host, port };
-  } catch {
-    return undefined;
-  }
+  const ep = parseEndpoint(text, 443);
+  return ep && { host: ep.host, port: ep.port };
 }
 
 export function registerCertificateWizard(context: vscode.ExtensionContext, inventory: InventoryServices): void {

@@ -12,6 +12,7 @@
 import { promises as fsp } from 'node:fs';
 import type * as vscode from 'vscode';
 import { writeFileAtomic } from '../../core/fs/atomic';
+import { parseEndpoint } from '../../core/net/endpoint';
 import type { InventoryServices } from '../inventory/services';
 import type { CertWizardState, PickedFile, RequestForm } from '../../webview/certs/protocol';
 
@@ -121,12 +122,8 @@ export class WizardStore {
   /** The inventory connection whose endpoint is this host:port, if any. */
   connectionFor(s: CertWizardState): string | undefined {
     const matches = (url: string): boolean => {
-      try {
-        const u = new URL(url);
-        return u.hostname.replace(/^\[|\]$/g, '') === s.host && (u.port ? Number(u.port) : 443) === s.port;
-      } catch {
-        return false;
-      }
+      const ep = parseEndpoint(url, 443);
+      return ep?.host === s.host.toLowerCase() && ep.port === s.port;
     };
     const store = this.inventory.store;
     if (s.conn) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatEndpoint, parseEndpoint } from '../../core/net/endpoint';
 
 /** A saved endpoint. The password is never here: it lives in SecretStorage only. */
 export interface ConnectionConfig {
@@ -143,26 +144,15 @@ function stableHash(s: string): string {
 
 /** `host` or `host:port` of a connection, for labels. */
 export function hostOf(url: string): string {
-  try {
-    const u = new URL(/^[a-z]+:\/\//i.test(url) ? url : `https://${url}`);
-    return u.port && u.port !== '443' ? `${u.hostname}:${u.port}` : u.hostname;
-  } catch {
-    return url;
-  }
+  const ep = parseEndpoint(url, 443);
+  return ep ? formatEndpoint(ep, 443) : url;
 }
 
 /** Normalises what a user types into `https://host[:port]/sdk`; throws with a readable message. */
 export function normaliseUrl(input: string): string {
-  let s = input.trim();
-  if (!s) throw new Error(vscode.l10n.t('Enter the address of a vCenter or ESXi host.'));
-  if (!/^[a-z]+:\/\//i.test(s)) s = `https://${s}`;
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    throw new Error(vscode.l10n.t('"{0}" is not an address. Use host, host:port or https://host/sdk.', input));
-  }
-  if (u.protocol !== 'https:') throw new Error(vscode.l10n.t('vSphere needs https: "{0}" uses {1}.', input, u.protocol.replace(':', '')));
-  const path = u.pathname && u.pathname !== '/' ? u.pathname.replace(/\/$/, '') : '/sdk';
-  return `https://${u.host}${path}`;
+  if (!input.trim()) throw new Error(vscode.l10n.t('Enter the address of a vCenter or ESXi host.'));
+  const ep = parseEndpoint(input, 443);
+  if (!ep) throw new Error(vscode.l10n.t('"{0}" is not an address. Use host, host:port or https://host/sdk.', input));
+  if (ep.scheme !== undefined && ep.scheme !== 'https') throw new Error(vscode.l10n.t('vSphere needs https: "{0}" uses {1}.', input, ep.scheme));
+  return `https://${formatEndpoint(ep, 443)}${ep.path ?? '/sdk'}`;
 }

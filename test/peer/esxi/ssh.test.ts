@@ -28,7 +28,8 @@ describe('esxi/ssh: against the ESXi simulator', function () {
     assert.deepEqual(parseSshTarget(' root@esx01.lab.local:2222 '), { host: 'esx01.lab.local', port: 2222 });
     assert.deepEqual(parseSshTarget('ssh://vdr/var/log'), { host: 'vdr', port: 22 });
     assert.deepEqual(parseSshTarget('[fe80::1]:22'), { host: 'fe80::1', port: 22 });
-    for (const bad of ['', 'host:0', 'host:70000', 'a b', 'fe80::1']) assert.equal(parseSshTarget(bad), undefined, bad);
+    assert.deepEqual(parseSshTarget('fe80::1'), { host: 'fe80::1', port: 22 }, 'a bare IPv6 address (core/net/endpoint)');
+    for (const bad of ['', 'host:0', 'host:70000', 'a b', 'https://esx01']) assert.equal(parseSshTarget(bad), undefined, bad);
   });
 
   it('names the host key file of each key type', () => {
