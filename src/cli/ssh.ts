@@ -4,7 +4,11 @@
  * (`--password-env VAR`, default VLAB_SSH_PASSWORD) — never from the command line, where `ps` and
  * shell history would show it.
  */
+import { lazy } from '../core/lazy';
 import { CliFailure, optionString, UsageError, type CliInvocation, type OptionSpec } from './command';
+
+/** ssh2 stays out of the CLI's start-up: loaded only when a command uses SSH (core/lazy.ts). */
+const ssh = lazy(() => require('../core/esxi/ssh') as typeof import('../core/esxi/ssh'));
 
 /** The options sshCredentials() reads; spread them into a command's `options`. */
 export const sshCredentialOptions: Record<'password-env' | 'host-key', OptionSpec> = {
@@ -22,9 +26,7 @@ export function sshCredentials(inv: CliInvocation): SshCredentials {
   let hostKey: string | undefined;
   const hk = optionString(inv, 'host-key');
   if (hk !== undefined) {
-    // ssh2 stays out of the CLI's start-up: loaded only when a command uses SSH.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { normaliseFingerprint } = require('../core/esxi/ssh') as typeof import('../core/esxi/ssh');
+    const { normaliseFingerprint } = ssh();
     try {
       hostKey = normaliseFingerprint(hk);
     } catch (e) {

@@ -4,17 +4,16 @@
  * memory and vmx path. The password comes from an environment variable (default VLAB_PASSWORD) or a
  * prompt on a terminal; it is never printed.
  */
+import { lazy } from '../../core/lazy';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, UsageError } from '../command';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const core = {
-  client: () => require('../../core/vsphere/client') as typeof import('../../core/vsphere/client'),
-  inventory: () => require('../../core/vsphere/inventory') as typeof import('../../core/vsphere/inventory'),
-  tls: () => require('../../core/vsphere/tls') as typeof import('../../core/vsphere/tls'),
-  errors: () => require('../../core/vsphere/errors') as typeof import('../../core/vsphere/errors'),
+  client: lazy(() => require('../../core/vsphere/client') as typeof import('../../core/vsphere/client')),
+  inventory: lazy(() => require('../../core/vsphere/inventory') as typeof import('../../core/vsphere/inventory')),
+  tls: lazy(() => require('../../core/vsphere/tls') as typeof import('../../core/vsphere/tls')),
+  errors: lazy(() => require('../../core/vsphere/errors') as typeof import('../../core/vsphere/errors')),
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Reads a line from the terminal without echo. */
 function promptPassword(prompt: string): Promise<string> {

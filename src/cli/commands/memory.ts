@@ -15,6 +15,11 @@ import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, positiveNumber, UsageError } from '../command';
 import { estimateOverhead, OVERHEAD_TABLES, type OverheadTableId } from '../../core/memory/overhead';
 import { EsxtopFormatError, parseEsxtopFile, summarizeCapture, type EsxtopSummary } from '../../core/memory/esxtop';
+import { lazy } from '../../core/lazy';
+
+/* Loaded on use (ssh2 comes with the SSH modules): other vlab commands do not pay for them. */
+const ssh = lazy(() => require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh'));
+const esxtopSsh = lazy(() => require('../../core/memory/esxtopSsh') as typeof import('../../core/memory/esxtopSsh'));
 
 const overhead: CliCommand = {
   path: ['memory', 'overhead'],
@@ -68,8 +73,7 @@ function renderEsxtop(file: string, s: EsxtopSummary): string {
 
 /** `--ssh HOST[:PORT]` ([v6]:port accepted). */
 function sshTarget(text: string): { host: string; port: number } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseSshTarget } = require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh');
+  const { parseSshTarget } = ssh();
   const target = parseSshTarget(text);
   if (!target) throw new UsageError(`--ssh must be HOST or HOST:PORT, got "${text}"`);
   return target;
@@ -82,13 +86,10 @@ async function esxtopOverSsh(inv: CliInvocation, sshText: string): Promise<numbe
   if (!user) throw new UsageError('--user is required with --ssh');
   const samples = str(inv, 'samples') === undefined ? 30 : positiveNumber(inv.values.samples, 'samples', true);
   const delaySeconds = str(inv, 'delay') === undefined ? 2 : positiveNumber(inv.values.delay, 'delay');
-  // Loaded on use (ssh2 comes with the SSH module): other vlab commands do not pay for them.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { captureEsxtopOverSsh, checkEsxtopRun, EsxtopRunError } = require('../../core/memory/esxtopSsh') as typeof import('../../core/memory/esxtopSsh');
+  const { captureEsxtopOverSsh, checkEsxtopRun, EsxtopRunError } = esxtopSsh();
   const problem = checkEsxtopRun({ samples, delaySeconds });
   if (problem) throw new UsageError(problem.replace(/^samples/, '--samples').replace(/^delay/, '--delay'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SshSession, SshError, UnknownHostKeyError } = require('../../core/esxi/ssh') as typeof import('../../core/esxi/ssh');
+  const { SshSession, SshError, UnknownHostKeyError } = ssh();
   const { hostKey, password } = sshCredentials(inv);
   const outText = str(inv, 'out');
   const out = outText ? path.resolve(inv.io.cwd, outText) : undefined;

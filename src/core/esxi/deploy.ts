@@ -15,15 +15,14 @@
 import * as tls from 'node:tls';
 import type { DeployPlan, PlanStep } from '../certs/files';
 import type { FileInput } from '../certs/verify';
+import { lazy } from '../lazy';
 import { SshCancelledError, SshSession, type SshConnectOptions } from './ssh';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const certs = {
-  files: () => require('../certs/files') as typeof import('../certs/files'),
-  inspect: () => require('../certs/inspect') as typeof import('../certs/inspect'),
-  x509: () => require('../certs/x509') as typeof import('../certs/x509'),
+  files: lazy(() => require('../certs/files') as typeof import('../certs/files')),
+  inspect: lazy(() => require('../certs/inspect') as typeof import('../certs/inspect')),
+  x509: lazy(() => require('../certs/x509') as typeof import('../certs/x509')),
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type StepStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped';
 export type StepPhase = 'prepare' | 'deploy' | 'rollback';

@@ -14,7 +14,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { lazy } from '../lazy';
 import { parseEndpoint } from '../net/endpoint';
+
+/** ssh2 (and its crypto) loads on the first connect (core/lazy.ts). */
+const ssh2 = lazy(() => require('ssh2') as typeof import('ssh2'));
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
 
 export interface SshConnectOptions {
@@ -172,8 +176,7 @@ export class SshSession {
 
   /** Connects, verifies the host key, authenticates. */
   static connect(opts: SshConnectOptions): Promise<SshSession> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Client: SshClient } = require('ssh2') as typeof import('ssh2');
+    const { Client: SshClient } = ssh2();
     const host = opts.host;
     const port = opts.port ?? 22;
     const pinned = opts.hostKey ? normaliseFingerprint(opts.hostKey) : undefined;

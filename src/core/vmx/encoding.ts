@@ -18,17 +18,14 @@
  * UTF-16/32 — is handled as "binary": one byte = one char (latin1), which keeps every byte.
  */
 import type * as IconvLite from 'iconv-lite';
+import { lazy } from '../lazy';
 
-let iconvModule: typeof IconvLite | undefined;
 /**
  * iconv-lite and its code-page tables (most of their size is CJK tables) are loaded on first use,
  * i.e. only for a file that declares a non-UTF-8 `.encoding`. The bundles ship it as a separate
  * file (dist/codepages.js, see esbuild.mjs) so activation never reads it.
  */
-function iconvLib(): typeof IconvLite {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (iconvModule ??= require('iconv-lite') as typeof IconvLite);
-}
+const iconvLib = lazy(() => require('iconv-lite') as typeof IconvLite);
 
 export type CodecKind = 'utf8' | 'iconv' | 'binary';
 

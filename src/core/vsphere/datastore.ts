@@ -2,7 +2,7 @@
  * Datastore files over HTTPS (`/folder/PATH?dcPath=DC&dsName=DS` with the session cookie), streamed
  * and cancellable, and directory listing with HostDatastoreBrowser.SearchDatastore_Task.
  */
-import type { Readable, Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VimClient } from './client';
 import { asArray, asMoRef, asNumber, asObject, asString, type MoRef } from './decode';
@@ -62,8 +62,7 @@ export async function downloadFile(client: VimClient, loc: DatastoreLocation, de
 /** Reads a (small) datastore file into memory. */
 export async function readFile(client: VimClient, loc: DatastoreLocation, opts: { signal?: AbortSignal } = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const { Writable: W } = await import('node:stream');
-  await downloadFile(client, loc, new W({ write(c: Buffer, _e, cb) { chunks.push(c); cb(); } }), opts);
+  await downloadFile(client, loc, new Writable({ write(c: Buffer, _e, cb) { chunks.push(c); cb(); } }), opts);
   return Buffer.concat(chunks);
 }
 

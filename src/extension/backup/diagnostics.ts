@@ -7,10 +7,11 @@
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../../core/backup/rules';
 import type { AnalysisHost, AnalysisInput, VmxDocumentCache } from '../analysis/host';
+import { lazy } from '../../core/lazy';
 
 export const BACKUP_DIAGNOSTIC_SOURCE = 'vSphere Lab backup';
 const ANALYZER_ID = 'backup';
-const engine = () => import('./engine');
+const engine = lazy(() => require('./engine') as typeof import('./engine'));
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

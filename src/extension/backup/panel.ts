@@ -13,9 +13,11 @@ import { PanelHost, type PanelDefinition } from '../panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState, BackupTarget, CreatedOnView } from '../../webview/backup/protocol';
 import { findingView, logsView, relabelLogs, shortName } from '../../core/backup/report';
 import { uiStrings } from './strings';
+import { lazy } from '../../core/lazy';
 
 export const BACKUP_VIEW_TYPE = 'vsphereLab.backupDiagnostics';
-const engine = () => import('./engine');
+const fetchModule = lazy(() => require('./fetch') as typeof import('./fetch'));
+const engine = lazy(() => require('./engine') as typeof import('./engine'));
 /** Log sets above this size get a notification with progress and Cancel besides the panel's. */
 const NOTIFY_BYTES = 8 * 1024 * 1024;
 /** workspaceState key of the created-on choice for a .vmx (URI string). */
@@ -340,7 +342,7 @@ export class BackupController implements vscode.Disposable {
   }
 
   async fetchLogs(): Promise<BackupReport | null> {
-    const { fetchLogsOverSsh } = await import('./fetch');
+    const { fetchLogsOverSsh } = fetchModule();
     const got = await fetchLogsOverSsh(this.host.context);
     if (!got?.length) return null;
     const s = this.host.state;

@@ -6,8 +6,9 @@ import { ConnectionStore, hostOf, normaliseUrl } from './connections';
 import { datastoreUri } from './datastoreFs';
 import { InventoryProvider, Node } from './provider';
 import { ConnectionProblem, SessionManager } from './sessions';
+import { lazy } from '../../core/lazy';
 
-const api = () => import('./vsphereApi');
+const api = lazy(() => require('./vsphereApi') as typeof import('./vsphereApi'));
 
 /** Arguments accepted by the connection commands when run from scripts or tests (no prompts). */
 export interface AddConnectionArgs {

@@ -5,9 +5,10 @@ import type { VmxOwner } from '../../core/vsphere/search';
 import { log } from '../log';
 import { ConnectionStore, hostOf } from './connections';
 import { SessionManager } from './sessions';
+import { lazy } from '../../core/lazy';
 
 export const DATASTORE_SCHEME = 'vsphere-ds';
-const api = () => import('./vsphereApi');
+const api = lazy(() => require('./vsphereApi') as typeof import('./vsphereApi'));
 
 /**
  * `vsphere-ds://<connection>/<datacenter path>/<datastore>/<path in datastore>`; the datacenter

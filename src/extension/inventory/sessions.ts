@@ -8,9 +8,10 @@ import { InventoryTree } from '../../core/inventory/tree';
 import { log } from '../log';
 import { ConnectionConfig, ConnectionStore, hostOf } from './connections';
 import { InventoryDecorations } from './decorations';
+import { lazy } from '../../core/lazy';
 
 /** Loaded lazily: the SOAP client is not needed until a connection is used. */
-const vsphere = () => import('./vsphereApi');
+const vsphere = lazy(() => require('./vsphereApi') as typeof import('./vsphereApi'));
 
 export type SessionState =
   | { status: 'disconnected' }

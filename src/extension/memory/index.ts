@@ -13,11 +13,14 @@ import { log } from '../log';
 import { PanelHost, type Handlers, type PanelDefinition } from '../panels/panelHost';
 import { webviewStrings } from './strings';
 import { memoryDecorator, memoryWarnings } from './warnings';
+import { lazy } from '../../core/lazy';
+import { writeFileAtomic } from '../../core/fs/atomic';
 
 export { memoryWarnings };
 
 const VIEW_TYPE = 'vsphereLab.memory';
-const data = () => import('../../core/memory/data');
+const esxtopSsh = lazy(() => require('./esxtopSsh') as typeof import('./esxtopSsh'));
+const data = lazy(() => require('../../core/memory/data') as typeof import('../../core/memory/data'));
 type Capture = Awaited<ReturnType<Awaited<ReturnType<typeof data>>['readCapture']>>;
 
 /** Captures already read, by URI (dropped when their panel closes). */
@@ -62,7 +65,6 @@ async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: strin
   }
   if (!uri) return { saved: false };
   if (uri.scheme === 'file') {
-    const { writeFileAtomic } = await import('../../core/fs/atomic');
     await writeFileAtomic(uri.fsPath, bytes);
   } else {
     await vscode.workspace.fs.writeFile(uri, bytes);
@@ -186,7 +188,7 @@ export function registerMemory(context: vscode.ExtensionContext, inventory: Inve
     }),
     vscode.commands.registerCommand('vsphereLab.captureEsxtopSsh', async (arg?: Node | import('./esxtopSsh').EsxtopSshArgs) => {
       try {
-        const { captureEsxtopOverSshCommand } = await import('./esxtopSsh');
+        const { captureEsxtopOverSshCommand } = esxtopSsh();
         const r = await captureEsxtopOverSshCommand(context, inventory, arg);
         if (!r) return undefined;
         const key = r.uri.toString();
