@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FetchProgress } from '../../core/backup/fetch';
-import { isCancellation } from '../../core/errors';
+import { errorMessage, isCancellation } from '../../core/errors';
 import { parseSshTarget } from '../../core/esxi/ssh';
+import { withCancellableProgress, type ProgressReporter } from '../commands';
 import { log } from '../log';
 import { pinKey, sshService, type SshSession, type SshTarget } from '../ssh';
 
@@ -26,8 +27,6 @@ export interface FetchLogsArgs {
   /** Local folder to save into. */
   dest?: vscode.Uri;
 }
-
-type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
 function parseHost(text: string): SshTarget {
   const target = parseSshTarget(text);
@@ -56,41 +55,34 @@ export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: 
   const who = await askTarget(args);
   if (!who) return undefined;
   const { target, username } = who;
-  return vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification, cancellable: true,
-    title: vscode.l10n.t('Fetching Data Recovery logs from {0}', target.host),
-  }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
+  try {
+    return await withCancellableProgress({ title: vscode.l10n.t('Fetching Data Recovery logs from {0}', target.host) }, async (signal, progress) => {
       const session = await sshService(context).connect(target, {
-        purpose: 'Data Recovery logs', username, signal: ac.signal,
+        purpose: 'Data Recovery logs', username, signal,
         title: vscode.l10n.t('Fetch Data Recovery Logs (3/3): password for {0}@{1}', username, target.host),
         where: vscode.l10n.t('the appliance\'s console'),
         ...(args?.password !== undefined ? { password: args.password } : {}),
         ...(args?.hostKey !== undefined ? { hostKey: args.hostKey } : {}),
       });
       try {
-        return await copyLogs(context, session, target, args, progress, ac.signal);
+        return await copyLogs(context, session, target, args, progress, signal);
       } finally {
         session.close();
       }
-    } catch (e) {
-      if (isCancellation(e) || ac.signal.aborted) return undefined;
-      const msg = vscode.l10n.t('Could not fetch the Data Recovery logs from {0}: {1}', target.host, (e as Error).message);
-      log().warn(msg);
-      void vscode.window.showErrorMessage(msg);
-      return undefined;
-    } finally {
-      sub.dispose();
-    }
-  });
+    });
+  } catch (e) {
+    if (isCancellation(e)) return undefined;
+    const msg = vscode.l10n.t('Could not fetch the Data Recovery logs from {0}: {1}', target.host, errorMessage(e));
+    log().warn(msg);
+    void vscode.window.showErrorMessage(msg);
+    return undefined;
+  }
 }
 
 const mb = (n: number): string => (n / 1048576).toFixed(1);
 
 /** Progress for the whole fetch (files done plus this one's share), at most every 200 ms. */
-function reporter(progress: Progress): (p: FetchProgress) => void {
+function reporter(progress: ProgressReporter): (p: FetchProgress) => void {
   let shown = 0;
   let lastAt = 0;
   return (p) => {
@@ -111,7 +103,7 @@ function reporter(progress: Progress): (p: FetchProgress) => void {
  * and is renamed into place (memory stays flat on logs of hundreds of MB); a destination that is not a
  * local folder gets local copies first.
  */
-async function copyLogs(context: vscode.ExtensionContext, session: SshSession, target: SshTarget, args: FetchLogsArgs | undefined, progress: Progress, signal: AbortSignal): Promise<vscode.Uri[]> {
+async function copyLogs(context: vscode.ExtensionContext, session: SshSession, target: SshTarget, args: FetchLogsArgs | undefined, progress: ProgressReporter, signal: AbortSignal): Promise<vscode.Uri[]> {
   const { fetchRemoteLogs, VDR_LOG_DIRS } = await import('../../core/backup/fetch');
   const dirs = args?.dirs ?? [...VDR_LOG_DIRS];
   const base = args?.dest ?? vscode.Uri.joinPath(

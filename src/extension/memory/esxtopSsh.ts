@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellation } from '../../core/errors';
 import { parseSshTarget } from '../../core/esxi/ssh';
+import { withCancellableProgress, type ProgressReporter } from '../commands';
 import { pinKey, sshService, type SshSession, type SshTarget } from '../ssh';
 import type { EsxtopCapture } from '../../core/memory/esxtop';
 import type { InventoryServices } from '../inventory/services';
@@ -137,18 +138,12 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
   if (problem) throw new Error(problem);
   const out = await outputUri(context, answers);
   const { target, username } = answers;
-  return vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification,
-    title: vscode.l10n.t('esxtop on {0}', target.host),
-    cancellable: true,
-  }, async (progress, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    let session: SshSession | undefined;
-    try {
+  let session: SshSession | undefined;
+  try {
+    return await withCancellableProgress({ title: vscode.l10n.t('esxtop on {0}', target.host) }, async (signal, progress) => {
       progress.report({ message: vscode.l10n.t('Connecting to {0}:{1}…', target.host, String(target.port)) });
       session = await sshService(context).connect(target, {
-        purpose: 'esxtop', username, signal: ac.signal, title: vscode.l10n.t('Capture esxtop over SSH'),
+        purpose: 'esxtop', username, signal, title: vscode.l10n.t('Capture esxtop over SSH'),
         ...(args.password !== undefined ? { password: args.password } : {}),
         ...(args.hostKey !== undefined ? { hostKey: args.hostKey } : {}),
       });
@@ -156,25 +151,24 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
         const last = context.globalState.get<LastUsed>(LAST_KEY, {});
         await context.globalState.update(LAST_KEY, { ...last, [lastKey]: { sshHost: target.port === 22 ? target.host : pinKey(target), username } });
       }
-      const r = await streamCapture(session, answers, out, progress, ac.signal);
+      const r = await streamCapture(session, answers, out, progress, signal);
       log().info(`esxtop over SSH: ${r.capture.rows} samples (${r.bytes} bytes) from ${pinKey(target)} in ${r.ms} ms → ${out.fsPath}`);
       if (!answers.save) await pruneStorage(path.dirname(out.fsPath));
       return { uri: out, name: path.basename(out.fsPath), capture: r.capture };
-    } catch (e) {
-      if (isCancellation(e) || ac.signal.aborted) return undefined;
-      throw e;
-    } finally {
-      sub.dispose();
-      session?.close();
-    }
-  });
+    });
+  } catch (e) {
+    if (isCancellation(e)) return undefined;
+    throw e;
+  } finally {
+    session?.close();
+  }
 }
 
 /**
  * Streams `esxtop -b` into a `.part` file beside `out` and renames it into place: a cancelled or
  * failed run leaves nothing.
  */
-async function streamCapture(session: SshSession, answers: Answers, out: vscode.Uri, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal) {
+async function streamCapture(session: SshSession, answers: Answers, out: vscode.Uri, progress: ProgressReporter, signal: AbortSignal) {
   const { captureEsxtopOverSsh } = await import('../../core/memory/esxtopSsh');
   const part = `${out.fsPath}.part`;
   let fd: fs.promises.FileHandle | undefined;
