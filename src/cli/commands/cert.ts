@@ -12,11 +12,7 @@ import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionStr
 import type { CertificateInfo, EndpointInspection, Finding } from '../../core/certs/types';
 import type { VerifyResult } from '../../core/certs/verify';
 
-/*
- * The certificate core pulls in node-forge; load it only when a cert command runs. `require` rather
- * than `import()`: the CLI is CommonJS (esbuild keeps a bundled require lazy) and the tsx/cjs test
- * hook does not serve TypeScript to native dynamic import.
- */
+/* The certificate core pulls in node-forge; it loads only when a cert command runs (core/lazy.ts). */
 const core = certsCore;
 
 /** Writes via a temp file + rename; refuses to replace an existing file unless `force`. */

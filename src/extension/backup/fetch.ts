@@ -14,6 +14,9 @@ import { parseSshTarget } from '../../core/esxi/ssh';
 import { withCancellableProgress, type ProgressReporter } from '../commands';
 import { log } from '../log';
 import { pinKey, sshService, type SshSession, type SshTarget } from '../ssh';
+import { lazy } from '../../core/lazy';
+
+const backupFetch = lazy(() => require('../../core/backup/fetch') as typeof import('../../core/backup/fetch'));
 
 export interface FetchLogsArgs {
   host: string;
@@ -104,7 +107,7 @@ function reporter(progress: ProgressReporter): (p: FetchProgress) => void {
  * local folder gets local copies first.
  */
 async function copyLogs(context: vscode.ExtensionContext, session: SshSession, target: SshTarget, args: FetchLogsArgs | undefined, progress: ProgressReporter, signal: AbortSignal): Promise<vscode.Uri[]> {
-  const { fetchRemoteLogs, VDR_LOG_DIRS } = await import('../../core/backup/fetch');
+  const { fetchRemoteLogs, VDR_LOG_DIRS } = backupFetch();
   const dirs = args?.dirs ?? [...VDR_LOG_DIRS];
   const base = args?.dest ?? vscode.Uri.joinPath(
     vscode.workspace.workspaceFolders?.[0]?.uri ?? context.globalStorageUri, '.vsphere-lab', 'vdr-logs', target.host.replace(/[^\w.-]/g, '_'));

@@ -4,19 +4,15 @@
  * the document-analysis host, analysis/host.ts).
  */
 import * as vscode from 'vscode';
+import { lazy } from '../../core/lazy';
 
 export const VMX_LANGUAGE = 'vmx';
 export const VMX_SELECTOR: vscode.DocumentSelector = { language: VMX_LANGUAGE };
 
 export type CatalogModule = typeof import('../../core/vmx/catalog');
 
-let catalogPromise: Promise<CatalogModule> | undefined;
-
-/** The catalog module. esbuild turns the dynamic import into a lazy initialiser in the bundle. */
-export function catalog(): Promise<CatalogModule> {
-  catalogPromise ??= import('../../core/vmx/catalog');
-  return catalogPromise;
-}
+/** The catalog module (and its JSON), loaded on first use (core/lazy.ts). */
+export const catalog = lazy(() => require('../../core/vmx/catalog') as CatalogModule);
 
 /** Parsed documents come from the document-analysis host: one parse per version for every feature. */
 export type { VmxDocumentCache } from '../analysis/host';

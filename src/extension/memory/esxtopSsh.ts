@@ -16,6 +16,9 @@ import type { EsxtopCapture } from '../../core/memory/esxtop';
 import type { InventoryServices } from '../inventory/services';
 import type { Node } from '../inventory/provider';
 import { log } from '../log';
+import { lazy } from '../../core/lazy';
+
+const esxtopCore = lazy(() => require('../../core/memory/esxtopSsh') as typeof import('../../core/memory/esxtopSsh'));
 
 const LAST_KEY = 'vsphereLab.memory.esxtopSsh.last';
 /** Captures kept in the extension's storage when the user does not save them elsewhere. */
@@ -133,7 +136,7 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
   const lastKey = node ? `${node.conn}/${node.key}` : '';
   const answers = await ask(context, item?.kind === 'host' ? item.name : '', lastKey, args);
   if (!answers) return undefined;
-  const { checkEsxtopRun } = await import('../../core/memory/esxtopSsh');
+  const { checkEsxtopRun } = esxtopCore();
   const problem = checkEsxtopRun(answers);
   if (problem) throw new Error(problem);
   const out = await outputUri(context, answers);
@@ -169,7 +172,7 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
  * failed run leaves nothing.
  */
 async function streamCapture(session: SshSession, answers: Answers, out: vscode.Uri, progress: ProgressReporter, signal: AbortSignal) {
-  const { captureEsxtopOverSsh } = await import('../../core/memory/esxtopSsh');
+  const { captureEsxtopOverSsh } = esxtopCore();
   const part = `${out.fsPath}.part`;
   let fd: fs.promises.FileHandle | undefined;
   try {
