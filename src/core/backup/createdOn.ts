@@ -17,7 +17,7 @@
  * 17: 7.0; 18: 7.0 U1; 19: 7.0 U2; 20: 8.0; 21: 8.0 U2) follow VMware KB 1003746 as commonly quoted,
  * not checked against the KB here.
  */
-import type { Evidence } from './facts';
+import type { Evidence } from './evidence';
 import { Generation } from '../vsphere/generation';
 
 const FIRST_RELEASE: Readonly<Record<number, string>> = {

@@ -13,13 +13,8 @@
  */
 import type { VmxDocument } from '../vmx/document';
 import type { CreatedOnHint } from './createdOn';
+import type { Evidence } from './evidence';
 
-/** Where a fact came from. */
-export type Evidence =
-  | { kind: 'vmx'; file: string; line: number; key: string; value: string }
-  | { kind: 'api'; path: string; value: string }
-  | { kind: 'log'; file: string; line: number; text: string; time?: number }
-  | { kind: 'option'; name: string; value: string };
 
 export type Bus = 'ide' | 'scsi' | 'sata' | 'nvme';
 export type DiskMode = 'persistent' | 'nonpersistent' | 'undoable' | 'independent-persistent' | 'independent-nonpersistent' | 'append';

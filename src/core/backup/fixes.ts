@@ -2,7 +2,7 @@
  * How a finding's fix can be applied to each kind of source: a .vmx (text edit) or a live VM
  * (ReconfigVM_Task extraConfig). Pure: the VS Code glue and the CLI decide how to run the plan.
  */
-import type { Evidence } from './facts';
+import type { Evidence } from './evidence';
 import type { Finding, Fix } from './rules';
 
 /** A finding's identity across re-checks: the rule and the VM it is about. */

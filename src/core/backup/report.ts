@@ -2,7 +2,7 @@
  * Turns facts, log analyses and findings into the panel's view model. No 'vscode' here: the
  * caller passes what depends on the editor (power state, whether a .vmx may be edited now).
  */
-import type { Evidence } from './facts';
+import type { Evidence } from './evidence';
 import { findingKey, fixLabel, planFix } from './fixes';
 import type { EvidenceLine, LogAnalysis } from './logs';
 import type { Finding } from './rules';

@@ -17,7 +17,8 @@
  *    datarecovery.ini options.
  *  - CONFIG_MAX: vSphere 4.1 Configuration Maximums (15 devices per SCSI controller, 4 controllers).
  */
-import type { Evidence, VmFacts, DiskFacts } from './facts';
+import type { Evidence } from './evidence';
+import type { VmFacts, DiskFacts } from './facts';
 import { isWindows2008Family } from './facts';
 import type { ErrorGroup, EvidenceLine, JobRun, LogAnalysis } from './logs';
 

@@ -1,7 +1,7 @@
 /**
  * Typed errors of the vSphere client. Every message says what failed and what to do.
  */
-import type { CertificateDescription } from './tls';
+import type { CertificateDescription } from './certificate';
 import type { MoRef, VimObject } from './decode';
 
 export class VsphereError extends Error {

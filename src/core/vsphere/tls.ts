@@ -7,29 +7,10 @@ import * as crypto from 'node:crypto';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import type { CertificateDescription } from './certificate';
 import { CertificateChangedError, ConnectionError, TimeoutError } from './errors';
 
-export interface CertificateDescription {
-  subject: string;
-  issuer: string;
-  /** 'RSA', 'EC', 'Ed25519'… */
-  keyType: string;
-  /** Key size in bits (RSA modulus / EC curve size); 0 when unknown. */
-  keyBits: number;
-  /** EC curve name, when EC. */
-  curve?: string;
-  /** e.g. 'sha256WithRSAEncryption'. */
-  signatureAlgorithm: string;
-  validFrom: string;
-  validTo: string;
-  serialNumber: string;
-  subjectAltNames: string[];
-  /** `AA:BB:…` upper-case hex. */
-  sha256: string;
-  sha1: string;
-  selfSigned: boolean;
-  warnings: string[];
-}
+export type { CertificateDescription } from './certificate';
 
 export type TrustPolicy =
   | { mode: 'system' }
