@@ -5,8 +5,8 @@
  * file are linted, under the file's own path, which keeps this test fast.)
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ESLint } from 'eslint';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -19,6 +19,13 @@ function sources(dir: string): string[] {
     else if (p.endsWith('.ts')) out.push(p);
   }
   return out;
+}
+
+const IMPORT_RE = /^\s*(?:(?:import|export)\b[^;'"]*?\bfrom|import)\s*['"]([^'"]+)['"]/gm;
+
+/** The specifiers a file imports or re-exports (static imports; `import type` included). */
+function importsOf(abs: string): string[] {
+  return [...readFileSync(abs, 'utf8').matchAll(IMPORT_RE)].map((m) => m[1]);
 }
 
 /** [file, code, rejected?] — a file path decides which rules apply. */
@@ -83,8 +90,7 @@ describe('layers: the lint rules that keep them straight', function () {
     const files = sources(join(ROOT, 'src'));
     assert.ok(files.length > 100);
     for (const abs of files) {
-      const text = readFileSync(abs, 'utf8');
-      const specs = [...text.matchAll(/^\s*(?:(?:import|export)\b[^;'"]*?\bfrom|import)\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+      const specs = importsOf(abs);
       if (!specs.length) continue;
       seen += specs.length;
       const hits = await layerHits(relative(ROOT, abs), specs.map((s) => `import ${JSON.stringify(s)};`).join('\n'));
@@ -92,5 +98,32 @@ describe('layers: the lint rules that keep them straight', function () {
     }
     assert.ok(seen > 500, `${seen} imports read`);
     assert.deepEqual(bad, []);
+  });
+
+  it('src/ has no import cycle (type-only imports count: a shared type lives below both users)', () => {
+    const files = sources(join(ROOT, 'src'));
+    const edges = new Map<string, string[]>();
+    for (const f of files) {
+      const deps: string[] = [];
+      for (const spec of importsOf(f)) {
+        if (!spec.startsWith('.')) continue;
+        const base = resolve(dirname(f), spec);
+        const hit = [`${base}.ts`, join(base, 'index.ts')].find((c) => existsSync(c));
+        if (hit) deps.push(hit);
+      }
+      edges.set(f, deps);
+    }
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (f: string, path: string[]): void => {
+      state.set(f, 'open');
+      for (const d of edges.get(f) ?? []) {
+        if (state.get(d) === 'open') cycles.push([...path.slice(path.indexOf(d)), d].map((p) => relative(ROOT, p)).join(' → '));
+        else if (!state.has(d)) visit(d, [...path, d]);
+      }
+      state.set(f, 'done');
+    };
+    for (const f of files) if (!state.has(f)) visit(f, [f]);
+    assert.deepEqual(cycles, []);
   });
 });
