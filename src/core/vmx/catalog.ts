@@ -197,23 +197,18 @@ interface DeviceFamily {
   reservedUnits?: number[];
 }
 
+/** Controllers with units: prefix → [highest controller index, highest unit, reserved units]. */
+const WITH_UNITS: Readonly<Record<string, readonly [number, number, number[]?]>> = {
+  ide: [1, 1], scsi: [3, 15, [7]], sata: [3, 29], nvme: [3, 14], pcibridge: [7, 7],
+};
+/** Numbered devices without units: prefix → highest index. */
+const WITHOUT_UNITS: Readonly<Record<string, number>> = {
+  ethernet: 9, serial: 3, parallel: 2, floppy: 1, sharedfolder: 99, pcipassthru: 15, vmci: 0,
+  'usb:': 15, 'usb_xhci:': 15, 'ehci:': 15, 'usb.autoconnect.device': 99,
+};
 const FAMILIES: DeviceFamily[] = [
-  { prefix: 'ide', maxIndex: 1, maxUnit: 1 },
-  { prefix: 'scsi', maxIndex: 3, maxUnit: 15, reservedUnits: [7] },
-  { prefix: 'sata', maxIndex: 3, maxUnit: 29 },
-  { prefix: 'nvme', maxIndex: 3, maxUnit: 14 },
-  { prefix: 'ethernet', maxIndex: 9 },
-  { prefix: 'serial', maxIndex: 3 },
-  { prefix: 'parallel', maxIndex: 2 },
-  { prefix: 'floppy', maxIndex: 1 },
-  { prefix: 'sharedfolder', maxIndex: 99 },
-  { prefix: 'pcibridge', maxIndex: 7, maxUnit: 7 },
-  { prefix: 'pcipassthru', maxIndex: 15 },
-  { prefix: 'vmci', maxIndex: 0 },
-  { prefix: 'usb:', maxIndex: 15 },
-  { prefix: 'usb_xhci:', maxIndex: 15 },
-  { prefix: 'ehci:', maxIndex: 15 },
-  { prefix: 'usb.autoconnect.device', maxIndex: 99 },
+  ...Object.entries(WITH_UNITS).map(([prefix, [maxIndex, maxUnit, reservedUnits]]) => ({ prefix, maxIndex, maxUnit, ...(reservedUnits ? { reservedUnits } : {}) })),
+  ...Object.entries(WITHOUT_UNITS).map(([prefix, maxIndex]) => ({ prefix, maxIndex })),
 ];
 
 function familyOf(pattern: string): DeviceFamily | undefined {

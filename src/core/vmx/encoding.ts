@@ -79,24 +79,18 @@ function isUtf8Name(name: string): boolean {
   return /^utf-?8$/i.test(name.trim());
 }
 
-const utf8Codec: VmxCodec = {
-  declared: undefined,
-  kind: 'utf8',
-  name: 'utf-8',
-  decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-  encode: (text) => Buffer.from(text, 'utf8'),
-  canEncode: (text) => isWellFormed(text),
-};
+/** A codec over one of Node's own encodings (no iconv-lite needed). */
+function bufferCodec(kind: 'utf8' | 'binary', name: string, encoding: 'utf8' | 'latin1', canEncode: (text: string) => boolean): VmxCodec {
+  return {
+    declared: undefined, kind, name, canEncode,
+    decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding),
+    encode: (text) => Buffer.from(text, encoding),
+  };
+}
 
-const binaryCodec: VmxCodec = {
-  declared: undefined,
-  kind: 'binary',
-  name: 'latin1',
-  decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
-  encode: (text) => Buffer.from(text, 'latin1'),
-  // eslint-disable-next-line no-control-regex
-  canEncode: (text) => /^[\u0000-\u00ff]*$/.test(text),
-};
+const utf8Codec = bufferCodec('utf8', 'utf-8', 'utf8', isWellFormed);
+// eslint-disable-next-line no-control-regex
+const binaryCodec = bufferCodec('binary', 'latin1', 'latin1', (text) => /^[\u0000-\u00ff]*$/.test(text));
 
 /**
  * The codec for a declared `.encoding` value. No declaration → UTF-8 (what current VMware
