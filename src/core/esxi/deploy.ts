@@ -15,7 +15,8 @@
 import * as tls from 'node:tls';
 import type { DeployPlan, PlanStep } from '../certs/files';
 import type { FileInput } from '../certs/verify';
-import { SshCancelledError, SshSession, type SshConnectOptions } from './ssh';
+import { CancelledError } from '../errors';
+import { SshSession, type SshConnectOptions } from './ssh';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const certs = {
@@ -206,7 +207,7 @@ export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxD
 
   const runPlanStep = async (phase: StepPhase, s: PlanStep, signal: AbortSignal | undefined, expectSha?: string): Promise<void> => {
     await run(phase, s.id, s.title, async () => {
-      if (signal?.aborted) throw new SshCancelledError('The deploy');
+      if (signal?.aborted) throw new CancelledError('The deploy');
       switch (s.kind) {
         case 'exec': {
           const r = await ssh.exec(s.command, { timeoutMs: execTimeoutMs, ...(signal ? { signal } : {}) });
@@ -233,7 +234,7 @@ export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxD
             if (await answersTls(host, s.port, 5000)) return attempt > 1 ? `Answered after ${attempt} attempts.` : 'Answered.';
             if (Date.now() > deadline) throw new DeployError(`${host}:${s.port} did not answer HTTPS within ${Math.round(s.timeoutMs / 1000)} s after the restart.`, 'timeout');
             await sleep(1000, signal);
-            if (signal?.aborted) throw new SshCancelledError('Waiting for the host');
+            if (signal?.aborted) throw new CancelledError('Waiting for the host');
           }
         }
         case 'check-thumbprint': {

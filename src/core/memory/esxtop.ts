@@ -22,6 +22,7 @@
  * ESX 4.1 names remain *unconfirmed* (no 4.x capture seen).
  */
 import * as fs from 'node:fs';
+import { CancelledError } from '../errors';
 import type { EntitySeries, MetricKey } from './counters';
 
 /** esxtop counter name (lower case) → metric, for `Group Memory(GID:NAME)` objects. */
@@ -326,7 +327,7 @@ export async function parseEsxtopFile(file: string, opts: { signal?: AbortSignal
   for await (const chunk of stream) {
     if (opts.signal?.aborted) {
       stream.destroy();
-      throw new Error('cancelled');
+      throw new CancelledError('Reading the esxtop capture');
     }
     p.push(chunk as string);
   }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { askToTrustHostKey } from '../ssh/trustPrompt';
+import { isCancellation } from '../../core/errors';
 import { parseSshTarget } from '../../core/esxi/ssh';
 import { log } from '../log';
 
@@ -121,7 +122,7 @@ export async function fetchLogsOverSsh(context: vscode.ExtensionContext, args?: 
         if (base.scheme !== 'file') await rm(local, { recursive: true, force: true });
       }
     } catch (e) {
-      if ((e as Error).name === 'SshCancelledError' || (e as Error).name === 'AbortError') return undefined;
+      if (isCancellation(e)) return undefined;
       const msg = vscode.l10n.t('Could not fetch the Data Recovery logs from {0}: {1}', target.host, (e as Error).message);
       log().warn(msg);
       void vscode.window.showErrorMessage(msg);

@@ -2,6 +2,7 @@
  * Loads what the memory panel shows (loaded lazily, on first use): live series from a vSphere
  * connection (one QueryPerf per entity kind), or an esxtop capture (streamed).
  */
+import { CancelledError } from '../../core/errors';
 import { getPerfCatalog, type PerfCatalog } from '../../core/vsphere/perf';
 import type { VimClient } from '../../core/vsphere/client';
 import type { MoRef } from '../../core/vsphere/decode';
@@ -80,7 +81,7 @@ export async function readCapture(source: { fsPath: string } | { bytes: Uint8Arr
   const dec = new TextDecoder('utf-8');
   const step = 1 << 20;
   for (let i = 0; i < source.bytes.length; i += step) {
-    if (signal?.aborted) throw new Error('cancelled');
+    if (signal?.aborted) throw new CancelledError('Reading the esxtop capture');
     p.push(dec.decode(source.bytes.subarray(i, i + step), { stream: true }));
   }
   p.push(dec.decode());

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { askToTrustHostKey } from '../ssh/trustPrompt';
+import { isCancellation } from '../../core/errors';
 import { parseSshTarget } from '../../core/esxi/ssh';
 import type { EsxtopCapture } from '../../core/memory/esxtop';
 import type { InventoryServices } from '../inventory/services';
@@ -106,7 +107,7 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
   const answers = await ask(context, defaultHost, lastKey, args);
   if (!answers) return undefined;
   const { target, username, samples, delaySeconds } = answers;
-  const [{ SshSession, hostKeyFile }, { captureEsxtopOverSsh, checkEsxtopRun }] = await Promise.all([
+  const [{ SshSession, SshAuthError, hostKeyFile }, { captureEsxtopOverSsh, checkEsxtopRun }] = await Promise.all([
     import('../../core/esxi/ssh'), import('../../core/memory/esxtopSsh'),
   ]);
   const problem = checkEsxtopRun({ samples, delaySeconds });
@@ -155,7 +156,7 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
       try {
         session = await connect();
       } catch (e) {
-        if ((e as Error).name === 'SshAuthError' && storedPassword) await context.secrets.delete(secretKey);
+        if (e instanceof SshAuthError && storedPassword) await context.secrets.delete(secretKey);
         // A caller that named the key to trust (scripts, tests) gets the refusal, not a prompt.
         if (args.hostKey !== undefined) throw e;
         const accepted = await askToTrustHostKey(e, `${target.host}:${target.port}`, vscode.l10n.t('the host\'s console (DCUI, or the ESXi Shell)'), hostKeyFile);
@@ -190,8 +191,7 @@ export async function captureEsxtopOverSshCommand(context: vscode.ExtensionConte
       if (!answers.save) await pruneStorage(path.dirname(out.fsPath));
       return { uri: out, name, capture: r.capture };
     } catch (e) {
-      const n = (e as Error).name;
-      if (n === 'SshCancelledError' || ac.signal.aborted) return undefined;
+      if (isCancellation(e) || ac.signal.aborted) return undefined;
       throw e;
     } finally {
       sub.dispose();

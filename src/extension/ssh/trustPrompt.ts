@@ -4,12 +4,7 @@
  * fingerprint with the host's own and decides; nothing is trusted silently.
  */
 import * as vscode from 'vscode';
-
-interface KeyError extends Error {
-  fingerprint?: string;
-  keyType?: string;
-  expected?: string;
-}
+import { HostKeyChangedError, UnknownHostKeyError } from '../../core/esxi/ssh';
 
 /** `/etc/ssh/ssh_host_<type>_key.pub` for the key type presented (see core/esxi/ssh.ts). */
 type HostKeyFile = (keyType: string | undefined) => string;
@@ -20,11 +15,11 @@ type HostKeyFile = (keyType: string | undefined) => string;
  * error is thrown again.
  */
 export async function askToTrustHostKey(e: unknown, target: string, where: string, hostKeyFile: HostKeyFile): Promise<string | undefined> {
-  const err = e as KeyError;
-  if (!err?.fingerprint || (err.name !== 'UnknownHostKeyError' && err.name !== 'HostKeyChangedError')) throw e;
+  if (!(e instanceof UnknownHostKeyError || e instanceof HostKeyChangedError)) throw e;
+  const err = e;
   const presented = `${err.keyType ? `${err.keyType} ` : ''}${err.fingerprint}`;
   const check = `ssh-keygen -lf ${hostKeyFile(err.keyType)}`;
-  if (err.name === 'UnknownHostKeyError') {
+  if (err instanceof UnknownHostKeyError) {
     const trust = vscode.l10n.t('Trust and Connect');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('{0} presents an SSH host key vSphere Lab has not seen before.', target),
@@ -37,7 +32,7 @@ export async function askToTrustHostKey(e: unknown, target: string, where: strin
     vscode.l10n.t('The SSH host key of {0} has CHANGED since it was pinned.', target),
     {
       modal: true,
-      detail: vscode.l10n.t('Pinned: {0}\nPresented now: {1}\n\nIf the host was reinstalled or its keys were regenerated, compare the new key with the one shown on {2} ("{3}") and trust it only if they match. Otherwise someone may be intercepting the connection: do not connect.', err.expected ?? '?', presented, where, check),
+      detail: vscode.l10n.t('Pinned: {0}\nPresented now: {1}\n\nIf the host was reinstalled or its keys were regenerated, compare the new key with the one shown on {2} ("{3}") and trust it only if they match. Otherwise someone may be intercepting the connection: do not connect.', err.expected, presented, where, check),
     },
     trustNew);
   return choice === trustNew ? err.fingerprint : undefined;
