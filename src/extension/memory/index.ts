@@ -12,7 +12,7 @@ import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { PanelHost, type Handlers, type PanelDefinition } from '../panels/panelHost';
 import { webviewStrings } from './strings';
-import { memoryWarnings } from './warnings';
+import { memoryDecorator, memoryWarnings } from './warnings';
 
 export { memoryWarnings };
 
@@ -175,7 +175,7 @@ export function registerMemory(context: vscode.ExtensionContext, inventory: Inve
   const def = definition(inventory);
   PanelHost.registerSerializer(context, def, isMemoryPanelState);
   context.subscriptions.push(
-    memoryWarnings.onDidChange(() => inventory.provider.refresh()),
+    inventory.decorations.register(memoryDecorator),
     vscode.commands.registerCommand('vsphereLab.showMemory', (arg?: Target) => {
       const state = resolveTarget(inventory, arg);
       if (!state) {

@@ -1,0 +1,29 @@
+/**
+ * What every step of the certificate wizard's host side is given: the panel (its identifiers and
+ * events), the store (everything persisted), the UI strings, and what lives only as long as the panel.
+ * Each step module returns the handlers of its requests; `../wizard.ts` joins them.
+ */
+import type * as vscode from 'vscode';
+import type { Handlers, PanelHost } from '../../panels/panelHost';
+import type { RequestName } from '../../../webview/protocol';
+import type { CertWizardProtocol, CertWizardState } from '../../../webview/certs/protocol';
+import type { WizardStore } from '../store';
+
+export interface WizardContext {
+  readonly panel: PanelHost<CertWizardProtocol, CertWizardState>;
+  readonly store: WizardStore;
+  readonly strings: Readonly<Record<string, string>>;
+  /** Not persisted: the PFX password typed in step 4 (vCenter's `testpassword` until then). */
+  pfxPassword: string;
+}
+
+/** The handlers of some of the wizard's requests. */
+export type StepHandlers<K extends RequestName<CertWizardProtocol>> = Pick<Handlers<CertWizardProtocol>, K>;
+
+/** An AbortSignal that follows a VS Code cancellation token. */
+export function toAbort(token: vscode.CancellationToken): AbortSignal {
+  const ac = new AbortController();
+  if (token.isCancellationRequested) ac.abort();
+  token.onCancellationRequested(() => ac.abort());
+  return ac.signal;
+}
