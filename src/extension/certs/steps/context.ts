@@ -4,6 +4,7 @@
  * Each step module returns the handlers of its requests; `../wizard.ts` joins them.
  */
 import type * as vscode from 'vscode';
+import { tokenSignal } from '../../commands';
 import type { Handlers, PanelHost } from '../../panels/panelHost';
 import type { RequestName } from '../../../webview/protocol';
 import type { CertWizardProtocol, CertWizardState } from '../../../webview/certs/protocol';
@@ -20,10 +21,12 @@ export interface WizardContext {
 /** The handlers of some of the wizard's requests. */
 export type StepHandlers<K extends RequestName<CertWizardProtocol>> = Pick<Handlers<CertWizardProtocol>, K>;
 
-/** An AbortSignal that follows a VS Code cancellation token. */
-export function toAbort(token: vscode.CancellationToken): AbortSignal {
-  const ac = new AbortController();
-  if (token.isCancellationRequested) ac.abort();
-  token.onCancellationRequested(() => ac.abort());
-  return ac.signal;
+/** Runs `work` with an AbortSignal that follows the request's token (the kit's bridge, disposed after). */
+export async function withSignal<T>(token: vscode.CancellationToken, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const bridge = tokenSignal(token);
+  try {
+    return await work(bridge.signal);
+  } finally {
+    bridge.dispose();
+  }
 }

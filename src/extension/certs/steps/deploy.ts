@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import { certsCore as core } from '../../../core/certs/lazy';
 import type { EsxDeployResult, StepReport } from '../../../core/esxi/deploy';
+import { withCancellableProgress } from '../../commands';
 import { log } from '../../log';
 import type { CertWizardState, DeployView, StepView } from '../../../webview/certs/protocol';
 import { hostId } from '../store';
-import { toAbort, type StepHandlers, type WizardContext } from './context';
+import { withSignal, type StepHandlers, type WizardContext } from './context';
 
 type DeployParams = Parameters<StepHandlers<'deploy'>['deploy']>[0];
 
@@ -73,7 +74,7 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       let keyType: string | undefined;
       try {
         // Never logs in: the key is refused on purpose once seen.
-        const sess = await SshSession.connect({ host: sshHost, port: sshPort, username: 'root', signal: toAbort(token), trustUnknownHostKey: () => false });
+        const sess = await withSignal(token, (signal) => SshSession.connect({ host: sshHost, port: sshPort, username: 'root', signal, trustUnknownHostKey: () => false }));
         sess.close();
       } catch (e) {
         if (!(e instanceof UnknownHostKeyError)) throw e;
@@ -102,25 +103,18 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       if (p.confirm !== false && !(await confirmDeploy(id))) return undefined;
       await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
       if (p.savePassword && p.password) await store.storePassword(p.sshHost, p.password);
-      const result = await vscode.window.withProgress({
-        location: vscode.ProgressLocation.Notification, cancellable: true,
-        title: vscode.l10n.t('Replacing the certificate of {0}', id),
-      }, (progress, progressToken) => {
-        const ac = new AbortController();
-        progressToken.onCancellationRequested(() => ac.abort());
-        token.onCancellationRequested(() => ac.abort());
-        return core.deploy().deployEsxCertificate({
+      const result = await withSignal(token, (outer) => withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
+        core.deploy().deployEsxCertificate({
           host: s.host, port: s.port,
           ssh: { host: p.sshHost, port: p.sshPort, username: p.user, password: input.password, hostKey: input.hostKey },
           cert: input.cert, key: input.key, chain: input.chain,
-          signal: ac.signal,
+          signal,
           onStep: (step) => {
             if (step.status === 'running') progress.report({ message: step.title });
             void panel.post('deployStep', stepView(step));
             if (step.status === 'failed') log().warn(`certificate deploy ${id}: ${step.phase}/${step.id} failed: ${step.detail ?? ''}`);
           },
-        });
-      });
+        })));
       const connectionPinUpdated = result.ok ? await followPin(ctx, s, result.newSha256) : false;
       if (!result.ok) void vscode.window.showErrorMessage(result.error ?? ctx.strings.deployFailed);
       return deployView(result, connectionPinUpdated);
