@@ -169,7 +169,7 @@ function hostCharts(h: LiveHost, vms: LiveVm[]): ChartSpec[] {
     if (free.length && h.totalMB) {
       for (const st of stateRows(h.generation, h.totalMB)) {
         free.push({
-          label: `${st.state} (< ${Math.round(st.thresholdMB!)} MB free)`, values: s.t.map(() => st.thresholdMB!),
+          label: `${st.state} < ${Math.round(st.thresholdMB!)} MB`, values: s.t.map(() => st.thresholdMB!),
           color: THRESHOLD_COLOR[st.state], dash: true,
         });
       }
