@@ -25,8 +25,9 @@
  * the next inventory load retrieves it in the same single call, and the value arrives in the item's
  * `info.extra[path]`. A node with work in flight (a spinner) is left undecorated.
  *
- * Features meant to register here: memory (balloon/swap warnings, ../memory/decorations.ts), and
- * later backup badges, certificate expiry, snapshot counts, the session generation in tooltips.
+ * Registered here: memory (balloon/swap warnings, ../memory/warnings.ts) and the generation in
+ * host tooltips (./generation.ts); to come the same way: backup badges, certificate expiry,
+ * snapshot counts.
  */
 import * as vscode from 'vscode';
 import type { InventoryItem } from '../../core/inventory/tree';
