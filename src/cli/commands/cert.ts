@@ -8,6 +8,7 @@ import { sshCredentials } from '../ssh';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../core/vmx/fsutil';
+import { LabError } from '../../core/errors';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, UsageError } from '../command';
 import type { CertificateInfo, EndpointInspection, Finding } from '../../core/certs/types';
@@ -41,12 +42,9 @@ async function writeOutput(inv: CliInvocation, file: string, data: string | Buff
   return abs;
 }
 
-/** Library errors with a clear message become CliFailure (exit 1); anything else propagates. */
+/** The certificate core's errors (each a LabError with a clear message and code) become CliFailure (exit 1); anything else propagates. */
 function asFailure(e: unknown): never {
-  const known = ['InspectError', 'CertificateParseError', 'VerifyInputError', 'FilesError', 'RequestError'];
-  if (e instanceof Error && known.includes(e.name)) {
-    throw new CliFailure(e.message, (e as { code?: string }).code ?? e.name.replace(/Error$/, '').toLowerCase());
-  }
+  if (e instanceof LabError) throw new CliFailure(e.message, e.code);
   throw e;
 }
 

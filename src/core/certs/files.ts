@@ -13,6 +13,7 @@
  * The deploy plan is pure data: an SSH executor (later) runs the steps in order and, when a step marked
  * `onFailure: 'rollback'` fails, runs `rollback`.
  */
+import { LabError } from '../errors';
 import * as forge from 'node-forge';
 import { verifyIssued, type FileInput } from './verify';
 import { toForgePrivateKey } from './request';
@@ -37,10 +38,10 @@ export interface CertificateSet {
   readonly chain?: FileInput | readonly FileInput[];
 }
 
-export class FilesError extends Error {
+/** Unusable input, said in the administrator's words; code `files` (the CLI's error code too). */
+export class FilesError extends LabError {
   constructor(message: string) {
-    super(message);
-    this.name = 'FilesError';
+    super('files', message);
   }
 }
 

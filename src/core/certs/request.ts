@@ -14,6 +14,7 @@
  * (2036744) states only PKCS#1 is supported by all components and gives `openssl rsa` to convert,
  * and the OpenSSL 0.9.8 that the ESX(i) 4/5 guides use writes PKCS#1.
  */
+import { LabError } from '../errors';
 import { generateKeyPair as nodeGenerateKeyPair, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import * as forge from 'node-forge';
 import { canonicalIp, isIpAddress, normaliseDnsName } from './hostname';
@@ -60,10 +61,10 @@ export interface GeneratedRequest {
   readonly sans: { readonly dns: readonly string[]; readonly ip: readonly string[] };
 }
 
-export class RequestError extends Error {
+/** Unusable input, said in the administrator's words; code `request` (the CLI's error code too). */
+export class RequestError extends LabError {
   constructor(message: string) {
-    super(message);
-    this.name = 'RequestError';
+    super('request', message);
   }
 }
 

@@ -4,6 +4,7 @@
  * now, is meant for TLS servers, and has no weak key or signature. Each problem is explained so an
  * administrator knows what to fix.
  */
+import { LabError } from '../errors';
 import { createPrivateKey, createHash, type KeyObject } from 'node:crypto';
 import { coverName, type NameCoverage } from './hostname';
 import { describeCertShort, formatDate, keySizeFinding, listNames, signatureFinding, validityFinding } from './analyse';
@@ -52,10 +53,10 @@ export interface VerifyResult {
   readonly findings: readonly Finding[];
 }
 
-export class VerifyInputError extends Error {
+/** Unusable input, said in the administrator's words; code `verifyinput` (the CLI's error code too). */
+export class VerifyInputError extends LabError {
   constructor(message: string) {
-    super(message);
-    this.name = 'VerifyInputError';
+    super('verifyinput', message);
   }
 }
 

@@ -7,6 +7,7 @@
  * basicConstraints, SAN entries) are read from the DER with node-forge's ASN.1 reader. We never use
  * forge's `certificateFromAsn1`, which refuses any key that is not RSA.
  */
+import { LabError } from '../errors';
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import * as forge from 'node-forge';
 import { ipFromBytes } from './hostname';
@@ -28,10 +29,10 @@ export interface LoadedCertificate {
   readonly issuerDer: Buffer;
 }
 
-export class CertificateParseError extends Error {
+/** Unusable input, said in the administrator's words; code `certificateparse` (the CLI's error code too). */
+export class CertificateParseError extends LabError {
   constructor(message: string) {
-    super(message);
-    this.name = 'CertificateParseError';
+    super('certificateparse', message);
   }
 }
 
