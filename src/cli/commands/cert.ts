@@ -31,6 +31,23 @@ async function readInput(inv: CliInvocation, file: string): Promise<Buffer> {
   return (await readInputFile(inv, file)).bytes;
 }
 
+/** `--cert FILE --key FILE [--chain FILE …]`, described for the command that takes them. */
+function certSetOptions(cert: string, key: string, chain: string): CliCommand['options'] {
+  return {
+    cert: { type: 'string', valueName: 'FILE', description: cert },
+    key: { type: 'string', valueName: 'FILE', description: key },
+    chain: { type: 'string', multiple: true, valueName: 'FILE', description: chain },
+  };
+}
+
+/** The certificate, key and chain files named by {@link certSetOptions}, read in that order. */
+async function readCertSet(inv: CliInvocation, certFile: string, keyFile: string): Promise<{ cert: Buffer; key: Buffer; chain: Buffer[] }> {
+  const cert = await readInput(inv, certFile);
+  const key = await readInput(inv, keyFile);
+  const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+  return { cert, key, chain };
+}
+
 /** Writes via a temp file + rename; refuses to replace an existing file unless `force`. */
 async function writeOutput(inv: CliInvocation, file: string, data: string | Buffer, mode: number, force: boolean): Promise<string> {
   const abs = path.resolve(inv.io.cwd, file);
@@ -200,18 +217,14 @@ const verify: CliCommand = {
   summary: 'Check a signed certificate against its key, CA chain and host names',
   synopsis: '--cert FILE --key FILE [--chain FILE …] [--host NAME …] [--json]',
   options: {
-    cert: { type: 'string', valueName: 'FILE', description: 'the signed certificate (PEM, DER or the .p7b from the CA)' },
-    key: { type: 'string', valueName: 'FILE', description: 'the private key made with the CSR (rui.key)' },
-    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates (PEM bundle, DER or .p7b; repeat)' },
+    ...certSetOptions('the signed certificate (PEM, DER or the .p7b from the CA)', 'the private key made with the CSR (rui.key)', 'CA certificates (PEM bundle, DER or .p7b; repeat)'),
     host: { type: 'string', multiple: true, valueName: 'NAME', description: 'a name clients use: FQDN, short name, IP (repeat)' },
   },
   async run(inv) {
     const certFile = required(inv, 'cert');
     const keyFile = required(inv, 'key');
     const { verifyIssued } = core.verify();
-    const cert = await readInput(inv, certFile);
-    const key = await readInput(inv, keyFile);
-    const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+    const { cert, key, chain } = await readCertSet(inv, certFile, keyFile);
     let r: VerifyResult;
     try {
       r = verifyIssued({ cert, key, chain, hostnames: list(inv.values.host) });
@@ -228,9 +241,7 @@ const pfx: CliCommand = {
   summary: 'Build rui.pfx for vCenter Server on Windows (password testpassword, friendly name rui)',
   synopsis: '--cert FILE --key FILE [--chain FILE …] --out FILE [--password P] [--friendly-name NAME]',
   options: {
-    cert: { type: 'string', valueName: 'FILE', description: 'the signed certificate (PEM, DER or .p7b)' },
-    key: { type: 'string', valueName: 'FILE', description: 'the private key (rui.key)' },
-    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates to include (repeat)' },
+    ...certSetOptions('the signed certificate (PEM, DER or .p7b)', 'the private key (rui.key)', 'CA certificates to include (repeat)'),
     out: { type: 'string', valueName: 'FILE', description: 'where to write the PFX' },
     password: { type: 'string', valueName: 'P', description: 'PFX password (default testpassword, which vCenter 4/5 requires)' },
     'friendly-name': { type: 'string', valueName: 'NAME', description: 'friendly name (default rui)' },
@@ -241,9 +252,7 @@ const pfx: CliCommand = {
     const keyFile = required(inv, 'key');
     const out = required(inv, 'out');
     const { buildPfx, VCENTER_PFX_PASSWORD } = core.files();
-    const cert = await readInput(inv, certFile);
-    const key = await readInput(inv, keyFile);
-    const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+    const { cert, key, chain } = await readCertSet(inv, certFile, keyFile);
     const password = str(inv, 'password') ?? VCENTER_PFX_PASSWORD;
     const friendlyName = str(inv, 'friendly-name') ?? 'rui';
     let der: Buffer;
@@ -266,9 +275,7 @@ const deploy: CliCommand = {
   synopsis: 'HOST[:PORT] --cert FILE --key FILE [--chain FILE …] --ssh-user USER [--password-env VAR] [--host-key SHA256:…] [--ssh-host H] [--ssh-port N] [--json]',
   positionals: { min: 1, max: 1 },
   options: {
-    cert: { type: 'string', valueName: 'FILE', description: 'the signed certificate (PEM, DER or .p7b)' },
-    key: { type: 'string', valueName: 'FILE', description: 'its private key (rui.key)' },
-    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates (repeat)' },
+    ...certSetOptions('the signed certificate (PEM, DER or .p7b)', 'its private key (rui.key)', 'CA certificates (repeat)'),
     'ssh-user': { type: 'string', valueName: 'USER', description: 'SSH user (root on ESX(i))' },
     'password-env': { type: 'string', valueName: 'VAR', description: 'environment variable holding the SSH password (default VLAB_SSH_PASSWORD)' },
     'host-key': { type: 'string', valueName: 'SHA256:…', description: 'pinned SSH host key fingerprint; without it the command stops and prints the host\'s' },
@@ -298,9 +305,7 @@ const deploy: CliCommand = {
     const waitTimeoutMs = waitText === undefined ? undefined : Number(waitText) * 1000;
     if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0)) throw new UsageError(`--wait-timeout must be a positive number of seconds, not "${waitText}"`);
     const { hostKey, password } = sshCredentials(inv);
-    const cert = await readInput(inv, certFile);
-    const key = await readInput(inv, keyFile);
-    const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+    const { cert, key, chain } = await readCertSet(inv, certFile, keyFile);
     const { deployEsxCertificate } = core.deploy();
     const mark = { ok: '✔', failed: '✘', skipped: '–', running: '…', pending: ' ' } as const;
     const result = await deployEsxCertificate({
