@@ -14,6 +14,7 @@ import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
+import { sshService, type SshService } from './ssh';
 
 /** What activate() returns; the integration tests read it. */
 export interface VsphereLabApi {
@@ -25,6 +26,10 @@ export interface VsphereLabApi {
   readonly analysis: AnalysisHost;
   /** For tests: the last log lines. */
   readonly recentLogLines: () => readonly string[];
+  /** For tests: the SSH service (its host-key pins and remembered passwords). */
+  readonly ssh: SshService;
+  /** For tests: the extension's global state (to seed or inspect what older versions stored). */
+  readonly globalState: vscode.Memento;
 }
 
 export function activate(context: vscode.ExtensionContext): VsphereLabApi {
@@ -56,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory, analysis, recentLogLines };
+  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState };
 }
 
 export function deactivate(): void {

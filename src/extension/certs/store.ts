@@ -11,7 +11,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import type * as vscode from 'vscode';
-import { writeFileAtomic } from '../../core/vmx/fsutil';
+import { writeFileAtomic } from '../../core/fs/atomic';
 import type { InventoryServices } from '../inventory/services';
 import type { CertWizardState, PickedFile, RequestForm } from '../../webview/certs/protocol';
 

@@ -17,7 +17,7 @@ import { memoryDecorator, memoryWarnings } from './warnings';
 export { memoryWarnings };
 
 const VIEW_TYPE = 'vsphereLab.memory';
-const data = () => import('./data');
+const data = () => import('../../core/memory/data');
 type Capture = Awaited<ReturnType<Awaited<ReturnType<typeof data>>['readCapture']>>;
 
 /** Captures already read, by URI (dropped when their panel closes). */
@@ -62,7 +62,7 @@ async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: strin
   }
   if (!uri) return { saved: false };
   if (uri.scheme === 'file') {
-    const { writeFileAtomic } = await import('../../core/vmx/fsutil');
+    const { writeFileAtomic } = await import('../../core/fs/atomic');
     await writeFileAtomic(uri.fsPath, bytes);
   } else {
     await vscode.workspace.fs.writeFile(uri, bytes);
