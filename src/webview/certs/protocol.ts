@@ -174,7 +174,8 @@ export interface CertWizardProtocol {
      * management agent?" question (scripts, tests).
      */
     deploy: { params: { sshHost: string; sshPort: number; user: string; password?: string; savePassword?: boolean; hostKey?: string; confirm?: boolean }; result: DeployView | undefined };
-    forgetPassword: { params: { sshHost: string }; result: void };
+    /** Forgets the remembered password of `user` (default root) on `sshHost:sshPort` (default 22). */
+    forgetPassword: { params: { sshHost: string; sshPort?: number; user?: string }; result: void };
   };
   events: {
     deployStep: StepView;
