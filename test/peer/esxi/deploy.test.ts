@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { servedThumbprints, startEsxi, startVcsim, thumbprintsOfPem, type Esxi, type Vcsim } from '../../lab';
 import { createRequest } from '../../../src/core/certs/request';
 import { deployEsxCertificate, type StepReport } from '../../../src/core/esxi/deploy';
+import { SshSession } from '../../../src/core/esxi/ssh';
 import { makeTestCa, type TestCa } from './ca';
 
 describe('esxi/deploy: replace the certificate of the ESXi simulator', function () {
@@ -165,6 +166,33 @@ describe('esxi/deploy: replace the certificate of the ESXi simulator', function 
     assert.equal(key.mode & 0o777, 0o600, 'rui.key is private');
     assert.match(fs.readFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), 'utf8'), /BEGIN RSA PRIVATE KEY/);
     assert.ok(r.steps.every((s) => s.status === 'ok'), r.steps.filter((s) => s.status !== 'ok').map((s) => s.id).join());
+  });
+
+  it('a session factory (the extension\'s SSH service) is called in the connect step with the deploy\'s signal; its session is closed after; its failure is the connect step\'s', async () => {
+    const ac = new AbortController();
+    let opened: SshSession | undefined;
+    let given: AbortSignal | undefined;
+    const r = await deployEsxCertificate({
+      host: vc.host, port: vc.port, cert: certPem, key: keyPem, signal: ac.signal, now: new Date(Date.now() + 30_000),
+      ssh: async (signal) => {
+        given = signal;
+        opened = await SshSession.connect({ ...ssh(), ...(signal ? { signal } : {}) });
+        return opened;
+      },
+    });
+    assert.equal(r.ok, true, r.error);
+    assert.equal(given, ac.signal);
+    assert.equal(opened?.isClosed, true, 'a session opened for the deploy is closed by it');
+    const before = esxi.commands.length;
+    const failed = await deployEsxCertificate({
+      host: vc.host, port: vc.port, cert: certPem, key: keyPem,
+      ssh: async () => { throw new Error('No password for root@esx: none was given and none is remembered.'); },
+    });
+    assert.equal(failed.ok, false);
+    assert.equal(failed.failedStep, 'connect');
+    assert.equal(failed.steps.find((s) => s.id === 'connect')?.status, 'failed');
+    assert.match(failed.error ?? '', /No password/);
+    assert.equal(esxi.commands.length, before, 'no SSH command ran');
   });
 
   it('an unknown SSH host key stops before anything changes', async () => {
