@@ -5,6 +5,7 @@ import { ConnectionStore } from './inventory/connections';
 import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
 import { InventoryDecorations } from './inventory/decorations';
+import { generationDecorator } from './inventory/generation';
 import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
 
   const store = new ConnectionStore(context.globalState, context.secrets);
   const decorations = new InventoryDecorations();
+  context.subscriptions.push(decorations.register(generationDecorator));
   const sessions = new SessionManager(store, decorations);
   const provider = new InventoryProvider(store, sessions);
   const view = vscode.window.createTreeView('vsphereLab.inventory', { treeDataProvider: provider, showCollapseAll: true });

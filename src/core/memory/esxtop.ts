@@ -363,6 +363,8 @@ export interface EsxtopSummary {
   start?: string;
   end?: string;
   intervalSeconds?: number;
+  /** Host machine memory (MB), its last sample. */
+  hostMB?: number;
   hostMinFreeMB?: number;
   hostMaxSwapUsedMB?: number;
   hostMaxBalloonMB?: number;
@@ -401,7 +403,7 @@ export function summarizeCapture(cap: EsxtopCapture): EsxtopSummary {
   vms.sort((a, b) => b.maxSwappedMB - a.maxSwappedMB || b.maxBalloonMB - a.maxBalloonMB || a.name.localeCompare(b.name));
   return {
     host: cap.host, rows: cap.rows, start: iso(cap.t[0]), end: iso(cap.t[cap.t.length - 1]), intervalSeconds: cap.intervalSeconds,
-    hostMinFreeMB: round(minFree), hostMaxSwapUsedMB: cap.hostEntity.series.swapped ? round(maxOf(cap.hostEntity.series.swapped).max) : undefined,
+    hostMB: round(lastOf(cap.hostEntity.series.size)), hostMinFreeMB: round(minFree), hostMaxSwapUsedMB: cap.hostEntity.series.swapped ? round(maxOf(cap.hostEntity.series.swapped).max) : undefined,
     hostMaxBalloonMB: cap.hostEntity.series.balloon ? round(maxOf(cap.hostEntity.series.balloon).max) : undefined,
     vms,
   };
