@@ -14,7 +14,7 @@ export { anchorLine, findingKey, fixLabel, planFix } from '../../core/backup/fix
 export { analyzeLogFiles } from '../../core/backup/logs';
 export { diagnose, factsFromApi };
 export { VmxDocument, VmxDuplicateKeyError } from '../../core/vmx/document';
-export { isVmRunning, findVmLocks } from '../../core/vmx/fsutil';
+export { isVmRunning, findVmLocks } from '../../core/vmx/locks';
 export { moref } from '../../core/vsphere/decode';
 export { retrieveProperty } from '../../core/vsphere/property';
 export { setExtraConfig, shutdownGuest } from '../../core/vsphere/vm';

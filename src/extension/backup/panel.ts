@@ -11,7 +11,7 @@ import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { PanelHost, type PanelDefinition } from '../panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState, BackupTarget, CreatedOnView } from '../../webview/backup/protocol';
-import { findingView, logsView, relabelLogs, shortName } from './report';
+import { findingView, logsView, relabelLogs, shortName } from '../../core/backup/report';
 import { uiStrings } from './strings';
 
 export const BACKUP_VIEW_TYPE = 'vsphereLab.backupDiagnostics';
