@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, requiredOption as required, UsageError } from '../command';
 import type { CertificateInfo, EndpointInspection, Finding } from '../../core/certs/types';
+import { LabError } from '../../core/errors';
 import type { VerifyResult } from '../../core/certs/verify';
 
 /*
@@ -36,12 +37,9 @@ async function readCertInputs(inv: CliInvocation, names: { certFile: string; key
   return { cert, key, chain: await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f))) };
 }
 
-/** Library errors with a clear message become CliFailure (exit 1); anything else propagates. */
+/** Library errors with a clear message (LabError) become CliFailure (exit 1); anything else propagates. */
 function asFailure(e: unknown): never {
-  const known = ['InspectError', 'CertificateParseError', 'VerifyInputError', 'FilesError', 'RequestError'];
-  if (e instanceof Error && known.includes(e.name)) {
-    throw new CliFailure(e.message, (e as { code?: string }).code ?? e.name.replace(/Error$/, '').toLowerCase());
-  }
+  if (e instanceof LabError) throw new CliFailure(e.message, e.code);
   throw e;
 }
 

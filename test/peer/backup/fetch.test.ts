@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startSshd, type Sshd } from '../../lab';
-import { SshSession } from '../../../src/core/esxi/ssh';
+import { isCancellation } from '../../../src/core/errors';
+import { HostKeyChangedError, SshSession } from '../../../src/core/esxi/ssh';
 import { downloadToFile, fetchRemoteLogs, listRemoteLogs } from '../../../src/core/backup/fetch';
 import { analyzeLogFiles } from '../../../src/core/backup/logs';
 
@@ -152,7 +153,7 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
         const ac = new AbortController();
         await assert.rejects(downloadToFile(session, big, dest, {
           signal: ac.signal, onBytes: (n) => { if (n > SIZE / 2) ac.abort(); },
-        }), (e: Error) => e.name === 'AbortError');
+        }), (e: Error) => isCancellation(e));
         assert.equal(readFileSync(dest, 'utf8'), 'the copy from last week\n');
         assert.deepEqual(readdirSync(out), ['datarecovery-0.log'], 'temporary file removed');
         // The session still works after a cancelled stream.
@@ -169,6 +170,6 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
       host: sshd.host, port: sshd.port, username: sshd.username,
       ...(sshd.password ? { password: sshd.password } : { privateKey: sshd.privateKey }),
       hostKey: 'SHA256:' + 'A'.repeat(43),
-    }), (e: Error) => e.name === 'HostKeyChangedError');
+    }), (e: Error) => e instanceof HostKeyChangedError);
   });
 });

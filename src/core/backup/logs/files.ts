@@ -53,16 +53,12 @@ export interface AnalyzeProgress {
 export interface AnalyzeFilesOptions extends LogAnalysisOptions {
   /** Called after each chunk. */
   onProgress?: (p: AnalyzeProgress) => void;
-  /** Stops between chunks; the promise rejects with a `CancelledError` (named "AbortError"). */
+  /** Stops between chunks; the promise rejects with a `CancelledError`. */
   signal?: AbortSignal;
 }
 
-/**
- * The cancellation error (core/errors.ts: `isCancellation` knows it). Its name stays "AbortError"
- * for callers that still test the name; drop that once they all use `isCancellation`.
- */
 function abortError(): Error {
-  return Object.assign(new CancelledError('Log analysis'), { name: 'AbortError' });
+  return new CancelledError('The log analysis');
 }
 
 /** Analyzes a set of log files (any order given; see `orderLogFiles`), streaming each. */
