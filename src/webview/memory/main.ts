@@ -298,6 +298,33 @@ function vmPanel(v: VmMemory): HTMLElement {
     !est.length ? h('p', { class: 'muted' }, t('No estimate: the VM\'s memory size or vCPU count is unknown.')) : '');
 }
 
+/** esxtop: which ESX(i) generation the capture comes from (the states follow its table; remembered per file). */
+function generationSelect(pick: NonNullable<MemoryView['generationPick']>): HTMLElement[] {
+  const sel = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+  sel.id = 'generation';
+  sel.setAttribute('aria-label', t('Generation of this capture'));
+  sel.title = t('The capture does not say which ESX(i) generation it comes from; the states follow the table you pick (remembered for this file).');
+  const options: Array<[string, string]> = [...(pick.picked ? [] : [['', t('not known: pick one')] as [string, string]]), ...pick.known.map((g): [string, string] => [g, `ESX(i) ${g}`])];
+  for (const [val, label] of options) {
+    const o = document.createElement('vscode-option') as HTMLElement & { value: string };
+    o.setAttribute('value', val);
+    if (val === (pick.picked ?? '')) o.setAttribute('selected', '');
+    o.textContent = label;
+    sel.append(o);
+  }
+  sel.addEventListener('change', async () => {
+    if (!sel.value) return;
+    try {
+      view = await client.request('setGeneration', { generation: sel.value });
+      error = undefined;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    render();
+  });
+  return [h('label', { class: 'muted' }, t('Generation of this capture')), sel];
+}
+
 function toolbar(v: MemoryView): HTMLElement {
   const bar = h('div', { class: 'toolbar' });
   if (v.kind !== 'esxtop') {
@@ -323,6 +350,7 @@ function toolbar(v: MemoryView): HTMLElement {
     });
     bar.append(liveBtn);
   }
+  if (v.kind === 'esxtop' && v.generationPick) bar.append(...generationSelect(v.generationPick));
   const reset = h('vscode-button', { secondary: true, id: 'reset-zoom', disabled: !zoom }, icon('zoom-out'), ' ', t('Reset zoom'));
   reset.addEventListener('click', () => {
     zoom = undefined;
