@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { REPO_ROOT, startSshd, startVcsim, type Sshd, type Vcsim } from '../../lab/index';
+import { withLab, REPO_ROOT } from '../../lab/index';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState } from '../../../src/webview/backup/protocol';
@@ -49,19 +49,18 @@ describe('backup diagnostics (real VS Code)', function () {
   this.timeout(120_000);
 
   describe('a VM from the inventory (vcsim)', () => {
-    let lab: Vcsim;
+    const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 1, vm: 2, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
     let a: VsphereLabApi;
     let conn: string;
     const hosts: Host[] = [];
 
     before(async () => {
       a = await api();
-      lab = await startVcsim({ dc: 1, cluster: 1, host: 1, vm: 2, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
-      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password, thumbprint: lab.thumbprintSha256 });
+      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, thumbprint: lab.vcsim.thumbprintSha256 });
       await until('connected', () => a.inventory.sessions.state(conn).status === 'connected' || undefined);
       // Shape both VMs as Windows Server 2008 R2 with application-consistent quiescing on.
       const client = await a.inventory.sessions.client(conn);
-      for (const vm of await lab.listVms()) {
+      for (const vm of await lab.vcsim.listVms()) {
         await runTask(client, 'ReconfigVM_Task', moref('VirtualMachine', vm.moref), [['spec', {
           guestId: 'windows7Server64Guest',
           extraConfig: [{ key: 'disk.EnableUUID', value: xsdString('TRUE') }],
@@ -69,10 +68,9 @@ describe('backup diagnostics (real VS Code)', function () {
       }
       await a.inventory.sessions.load(conn, true);
     });
-    after(async () => {
+    lab.beforeStop(async () => {
       for (const h of hosts) h.dispose();
       if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-      await lab?.stop();
     });
 
     const nodeOf = (ref: string) => {
@@ -81,7 +79,7 @@ describe('backup diagnostics (real VS Code)', function () {
     };
 
     it('the tree command opens the panel; the 2008 R2 finding shows its API evidence; the fix waits for power off', async () => {
-      const [vm] = (await lab.listVms()).filter((v) => v.powerState === 'poweredOn');
+      const [vm] = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
       assert.equal(vm.guestId, 'windows7Server64Guest', 'vcsim took the guest id');
       const host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', nodeOf(vm.moref), { confirm: false });
       hosts.push(host);
@@ -107,7 +105,7 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('power off from the tree → fix through ReconfigVM_Task → the check is clean and a fresh read shows FALSE', async () => {
-      const [vm] = (await lab.listVms()).filter((v) => v.powerState === 'poweredOn');
+      const [vm] = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
       await vscode.commands.executeCommand('vsphereLab.powerOff', nodeOf(vm.moref), { confirm: false });
       const host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', { conn, ref: vm.moref }, { confirm: false });
       hosts.push(host);
@@ -125,7 +123,7 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('"Shut down guest, then apply" shuts the guest down, waits for poweredOff and applies', async () => {
-      const [vm] = (await lab.listVms()).filter((v) => v.powerState === 'poweredOn');
+      const [vm] = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
       assert.ok(vm, 'a powered-on VM is left');
       const host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', nodeOf(vm.moref), { confirm: false });
       hosts.push(host);
@@ -141,19 +139,18 @@ describe('backup diagnostics (real VS Code)', function () {
   });
 
   describe('where the VM was created: inferred for a VM from the API, chosen for a .vmx', () => {
-    let lab: Vcsim;
+    const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 1, vm: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
     let a: VsphereLabApi;
     let conn: string;
     let dir: string;
     let uri: vscode.Uri;
     before(async () => {
       a = await api();
-      lab = await startVcsim({ dc: 1, cluster: 1, host: 1, vm: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
-      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password, thumbprint: lab.thumbprintSha256 });
+      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, thumbprint: lab.vcsim.thumbprintSha256 });
       await until('connected', () => a.inventory.sessions.state(conn).status === 'connected' || undefined);
       // Windows Server 2008 R2 and no disk.EnableUUID at all: the rule depends on where the VM was created.
       const client = await a.inventory.sessions.client(conn);
-      for (const vm of await lab.listVms()) {
+      for (const vm of await lab.vcsim.listVms()) {
         await runTask(client, 'ReconfigVM_Task', moref('VirtualMachine', vm.moref), [['spec', { guestId: 'windows7Server64Guest' }]]);
       }
       dir = mkdtempSync(join(tmpdir(), 'vlab-backup-created-'));
@@ -161,15 +158,14 @@ describe('backup diagnostics (real VS Code)', function () {
       writeFileSync(join(dir, 'APP01.vmx'), text);
       uri = vscode.Uri.file(join(dir, 'APP01.vmx'));
     });
-    after(async () => {
+    lab.beforeStop(async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-      await lab?.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 
     it('a VM from the tree: the created-on version is inferred from its hardware version and host, and the finding says so', async () => {
-      const [vm] = await lab.listVms();
+      const [vm] = await lab.vcsim.listVms();
       const client = await a.inventory.sessions.client(conn);
       const hostRef = await retrieveProperty(client, moref('VirtualMachine', vm.moref), 'runtime.host') as { value: string };
       const hostVersion = String(await retrieveProperty(client, moref('HostSystem', hostRef.value), 'config.product.version'));
@@ -360,11 +356,10 @@ describe('backup diagnostics (real VS Code)', function () {
     });
   });
   describe('logs fetched over SSH (OpenSSH sshd as the appliance)', () => {
-    let sshd: Sshd;
+    const lab = withLab({ sshd: {} });
     let root: string;
     let dest: string;
     before(async () => {
-      sshd = await startSshd();
       root = mkdtempSync(join(tmpdir(), 'vlab-vdr-appliance-'));
       chmodSync(root, 0o755);
       for (const [dir, files] of [['main', ['datarecovery-0.log', 'datarecovery-1.log']], ['vddk', ['vcbAPI-0.log']]] as const) {
@@ -374,16 +369,15 @@ describe('backup diagnostics (real VS Code)', function () {
       }
       dest = mkdtempSync(join(tmpdir(), 'vlab-vdr-fetched-'));
     });
-    after(async () => {
-      await sshd?.stop();
+    lab.beforeStop(async () => {
       rmSync(root, { recursive: true, force: true });
       rmSync(dest, { recursive: true, force: true });
     });
 
     it('fetches the logs with the pinned host key and opens the logs panel with the -3960 finding', async function () {
-      if (!sshd.password) this.skip(); // password login needs the lab sshd to run as root
+      if (!lab.sshd.password) this.skip(); // password login needs the lab sshd to run as root
       const host = await vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
-        host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password, hostKey: sshd.hostKeySha256,
+        host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username, password: lab.sshd.password, hostKey: lab.sshd.hostKeySha256,
         dirs: [join(root, 'main'), join(root, 'vddk')], dest: vscode.Uri.file(dest),
       });
       assert.ok(host, 'a panel opened');
@@ -399,11 +393,11 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('a host key that does not match the pin stops the fetch; nothing is copied', async function () {
-      if (!sshd.password) this.skip();
+      if (!lab.sshd.password) this.skip();
       const empty = mkdtempSync(join(tmpdir(), 'vlab-vdr-refused-'));
       try {
         const host = await vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
-          host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password, hostKey: 'SHA256:' + 'A'.repeat(43),
+          host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username, password: lab.sshd.password, hostKey: 'SHA256:' + 'A'.repeat(43),
           dirs: [join(root, 'main')], dest: vscode.Uri.file(empty),
         });
         assert.equal(host, undefined);
