@@ -7,6 +7,7 @@
  * With `--json` a command writes exactly one JSON document to stdout (also on failure:
  * `{ "error": { "code", "message" } }`), nothing else.
  */
+import { LabError } from '../core/errors';
 import type { ParseArgsConfig } from 'node:util';
 
 export const EXIT_OK = 0;
@@ -55,9 +56,9 @@ export class UsageError extends Error {
  * Thrown for an expected failure (file missing, VM running, bad certificate…); the dispatcher
  * prints `vlab: <message>` (or the JSON error), exit 1. `code` is a short stable identifier.
  */
-export class CliFailure extends Error {
-  constructor(message: string, readonly code = 'failed') {
-    super(message);
+export class CliFailure extends LabError {
+  constructor(message: string, code = 'failed') {
+    super(code, message);
     this.name = 'CliFailure';
   }
 }
@@ -76,6 +77,26 @@ export function emit(inv: CliInvocation, data: unknown, human: string | (() => s
 export function optionString(inv: CliInvocation, name: string): string | undefined {
   const v = inv.values[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A string option that must be given and not be empty (usage error otherwise). */
+export function requiredOption(inv: CliInvocation, name: string): string {
+  const v = optionString(inv, name);
+  if (v === undefined || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/**
+ * A positive number option's value (`v` as parsed: `inv.values[flag]`); usage error when it is
+ * missing, not a number, not positive, or not whole where `integer`.
+ */
+export function positiveNumber(v: unknown, flag: string, integer = false): number {
+  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${flag} is required`);
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag} must be a positive ${integer ? 'whole ' : ''}number, got "${v}"`);
+  }
+  return n;
 }
 
 /** A repeatable option's values (none, one or several). */

@@ -27,6 +27,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { CancelledError } from '../errors';
 
 export type LogShape = 'appliance' | 'syslog' | 'vcbapi' | 'raw';
 
@@ -823,12 +824,12 @@ export interface AnalyzeProgress {
 export interface AnalyzeFilesOptions extends LogAnalysisOptions {
   /** Called after each chunk. */
   onProgress?: (p: AnalyzeProgress) => void;
-  /** Stops between chunks; the promise rejects with an `AbortError`. */
+  /** Stops between chunks; the promise rejects with a `CancelledError`. */
   signal?: AbortSignal;
 }
 
 function abortError(): Error {
-  return Object.assign(new Error('log analysis cancelled'), { name: 'AbortError' });
+  return new CancelledError('The log analysis');
 }
 
 /** Analyzes a set of log files (any order given; see `orderLogFiles`), streaming each. */

@@ -14,6 +14,7 @@
  * `onFailure: 'rollback'` fails, runs `rollback`.
  */
 import * as forge from 'node-forge';
+import { LabError } from '../errors';
 import { verifyIssued, type FileInput } from './verify';
 import { toForgePrivateKey } from './request';
 import { readPrivateKey } from './verify';
@@ -37,9 +38,9 @@ export interface CertificateSet {
   readonly chain?: FileInput | readonly FileInput[];
 }
 
-export class FilesError extends Error {
+export class FilesError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('files', message);
     this.name = 'FilesError';
   }
 }

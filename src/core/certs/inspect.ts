@@ -12,6 +12,7 @@ import * as tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { analyseChain, describeCertShort } from './analyse';
+import { LabError } from '../errors';
 import { loadCertificate, readCertificates, type LoadedCertificate } from './x509';
 import { chainsToAnchor } from './verify';
 import type { CertificateInfo, EndpointInspection, Finding } from './types';
@@ -35,9 +36,9 @@ export interface InspectOptions {
   readonly privateRoots?: readonly (string | Uint8Array)[];
 }
 
-export class InspectError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
+export class InspectError extends LabError {
+  constructor(message: string, code: string) {
+    super(code, message);
     this.name = 'InspectError';
   }
 }

@@ -15,6 +15,7 @@
  * and the OpenSSL 0.9.8 that the ESX(i) 4/5 guides use writes PKCS#1.
  */
 import { generateKeyPair as nodeGenerateKeyPair, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { LabError } from '../errors';
 import * as forge from 'node-forge';
 import { canonicalIp, isIpAddress, normaliseDnsName } from './hostname';
 import { fromDer } from './x509';
@@ -60,9 +61,9 @@ export interface GeneratedRequest {
   readonly sans: { readonly dns: readonly string[]; readonly ip: readonly string[] };
 }
 
-export class RequestError extends Error {
+export class RequestError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('request', message);
     this.name = 'RequestError';
   }
 }

@@ -6,6 +6,7 @@
  */
 import { createPrivateKey, createHash, type KeyObject } from 'node:crypto';
 import { coverName, type NameCoverage } from './hostname';
+import { LabError } from '../errors';
 import { describeCertShort, formatDate, keySizeFinding, listNames, signatureFinding, validityFinding } from './analyse';
 import { loadCertificate, readCertificates, spkiOf, type LoadedCertificate } from './x509';
 import type { CertificateInfo, Finding } from './types';
@@ -52,9 +53,9 @@ export interface VerifyResult {
   readonly findings: readonly Finding[];
 }
 
-export class VerifyInputError extends Error {
+export class VerifyInputError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('verifyinput', message);
     this.name = 'VerifyInputError';
   }
 }

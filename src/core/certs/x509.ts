@@ -8,6 +8,7 @@
  * forge's `certificateFromAsn1`, which refuses any key that is not RSA.
  */
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
+import { LabError } from '../errors';
 import * as forge from 'node-forge';
 import { ipFromBytes } from './hostname';
 import type {
@@ -28,9 +29,9 @@ export interface LoadedCertificate {
   readonly issuerDer: Buffer;
 }
 
-export class CertificateParseError extends Error {
+export class CertificateParseError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('certificateparse', message);
     this.name = 'CertificateParseError';
   }
 }

@@ -4,14 +4,16 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { CancelledError, isCancellation } from '../errors';
 import { asString, asObject, type MoRef, type VimObject, type VimValue } from './decode';
 import {
-  CancelledError, ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, TimeoutError,
+  ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, TimeoutError,
   UntrustedCertificateError, VsphereError,
 } from './errors';
 import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
+import { Generation } from './generation';
 
 export const SESSION_COOKIE = 'vmware_soap_session';
 
@@ -27,7 +29,7 @@ export interface ServiceContent {
   taskManager?: MoRef;
   about: {
     name: string; fullName: string; vendor: string; version: string; build: string;
-    apiType: string; apiVersion: string; instanceUuid?: string; osType?: string;
+    apiType: string; apiVersion: string; instanceUuid?: string; osType?: string; productLineId?: string;
   };
   raw: VimObject;
 }
@@ -95,6 +97,8 @@ export class VimClient {
   readonly endpoint: SdkEndpoint;
   readonly agent: https.Agent;
   serviceContent!: ServiceContent;
+  /** The server's generation, parsed once from `about` when the service content is read (generation.ts). */
+  generation: Generation | undefined;
   /** Namespace version used in SOAPAction (from about.apiVersion). */
   apiVersion = '6.0';
   private cookie: string | undefined;
@@ -182,10 +186,12 @@ export class VimClient {
       about: {
         name: s('name'), fullName: s('fullName'), vendor: s('vendor'), version: s('version'), build: s('build'),
         apiType: s('apiType'), apiVersion: s('apiVersion'), instanceUuid: asString(about.instanceUuid), osType: asString(about.osType),
+        productLineId: asString(about.productLineId),
       },
       raw: o,
     };
     if (/^\d+\.\d+/.test(this.serviceContent.about.apiVersion)) this.apiVersion = this.serviceContent.about.apiVersion;
+    this.generation = Generation.fromAbout(this.serviceContent.about);
     return this.serviceContent;
   }
 
@@ -407,9 +413,9 @@ export class VimClient {
   }
 
   private mapError(e: unknown, what: string, timeoutMs?: number): Error {
-    if (e instanceof VsphereError) return e;
+    if (e instanceof VsphereError || e instanceof CancelledError) return e;
+    if (isCancellation(e)) return new CancelledError(`${what} on ${this.endpoint.display}`, { cause: e });
     const err = e as NodeJS.ErrnoException;
-    if (err?.name === 'AbortError' || err?.code === 'ABORT_ERR') return new CancelledError(`${what} on ${this.endpoint.display}`);
     if (err?.code === 'ETIMEDOUT') return new TimeoutError(this.endpoint.display, what, timeoutMs ?? this.timeoutMs);
     return new ConnectionError(this.endpoint.display, err?.code ?? err?.message ?? 'unknown', e);
   }

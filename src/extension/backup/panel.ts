@@ -4,6 +4,7 @@
  * VM, an undoable WorkspaceEdit for a .vmx) and re-checks.
  */
 import * as vscode from 'vscode';
+import { isCancellation } from '../../core/errors';
 import type { VmFacts } from '../../core/backup/facts';
 import type { LogAnalysis } from '../../core/backup/logs';
 import type { Finding } from '../../core/backup/rules';
@@ -11,7 +12,7 @@ import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { PanelHost, type PanelDefinition } from '../panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState, BackupTarget, CreatedOnView } from '../../webview/backup/protocol';
-import { findingView, logsView, relabelLogs, shortName } from './report';
+import { findingView, logsView, relabelLogs, shortName } from '../../core/backup/report';
 import { uiStrings } from './strings';
 
 export const BACKUP_VIEW_TYPE = 'vsphereLab.backupDiagnostics';
@@ -47,7 +48,7 @@ function targetKey(t: BackupTarget, logs: string[]): string {
 }
 
 function cancelled(e: unknown): boolean {
-  return e instanceof vscode.CancellationError || (e as Error)?.name === 'AbortError';
+  return e instanceof vscode.CancellationError || isCancellation(e);
 }
 
 /** One panel's work: checks, fixes, and the previous findings to show what a fix resolved. */

@@ -6,8 +6,9 @@ import type { Inventory } from '../../core/vsphere/inventory';
 import type { CertificateDescription, TrustPolicy } from '../../core/vsphere/tls';
 import { InventoryTree } from '../../core/inventory/tree';
 import { log } from '../log';
-import { memoryWarnings } from '../memory/warnings';
 import { ConnectionConfig, ConnectionStore, hostOf } from './connections';
+import { InventoryDecorations } from './decorations';
+import type { GenerationInfo } from '../../core/vsphere/generation';
 
 /** Loaded lazily: the SOAP client is not needed until a connection is used. */
 const vsphere = () => import('./vsphereApi');
@@ -15,7 +16,7 @@ const vsphere = () => import('./vsphereApi');
 export type SessionState =
   | { status: 'disconnected' }
   | { status: 'connecting' }
-  | { status: 'connected'; product: string }
+  | { status: 'connected'; product: string; generation?: GenerationInfo }
   | { status: 'error'; problem: Problem };
 
 /** Why a connection failed, and the fix-it the tree offers for it. */
@@ -59,7 +60,11 @@ export class SessionManager implements vscode.Disposable {
   /** Fires with a connection id whenever its state or snapshot changes. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly store: ConnectionStore) {}
+  /**
+   * `decorations`: the features' tree decorators (./decorations): a load retrieves the extra
+   * properties they ask for and tells them of each fresh inventory before the tree reads it.
+   */
+  constructor(private readonly store: ConnectionStore, readonly decorations = new InventoryDecorations()) {}
 
   private session(id: string): Session {
     let s = this.sessions.get(id);
@@ -123,7 +128,7 @@ export class SessionManager implements vscode.Disposable {
       this.session(id).client = client;
       const about = client.serviceContent.about;
       log().info(`connected to ${hostOf(conn.url)} (${about.fullName}) in ${Date.now() - started} ms`);
-      this.setState(id, { status: 'connected', product: about.fullName });
+      this.setState(id, { status: 'connected', product: about.fullName, generation: client.generation?.toJSON() });
       return client;
     } catch (e) {
       if (e instanceof ConnectionProblem) throw e;
@@ -160,7 +165,8 @@ export class SessionManager implements vscode.Disposable {
       const started = performance.now();
       let inventory: Inventory;
       try {
-        inventory = await client.withRelogin(() => getInventory(client, { signal: s.abort.signal }));
+        const extraPaths = this.decorations.properties();
+        inventory = await client.withRelogin(() => getInventory(client, { signal: s.abort.signal, extraPaths }));
       } catch (e) {
         const problem = await this.describe(e);
         if ((problem.kind === 'network' || problem.kind === 'certificateChanged') && s.generation === gen) {
@@ -171,8 +177,10 @@ export class SessionManager implements vscode.Disposable {
         throw new ConnectionProblem(problem, e);
       }
       const snap: Snapshot = { inventory, tree: new InventoryTree(inventory), loadedAt: Date.now(), loadMs: performance.now() - started };
-      if (s.generation === gen) s.snapshot = snap;
-      if (s.generation === gen) memoryWarnings.fromInventory(id, inventory.vms); // VMs that balloon or swap now (quick stats)
+      if (s.generation === gen) {
+        s.snapshot = snap;
+        this.decorations.loaded(id, inventory);
+      }
       const c = snap.tree.counts();
       log().debug(`inventory of ${id}: ${c.datacenters} datacenters, ${c.clusters} clusters, ${c.hosts} hosts, ${c.vms} VMs in ${snap.loadMs.toFixed(0)} ms`);
       return snap;

@@ -3,6 +3,7 @@
  * "Open esxtop Capture" on a .csv; warnings on VMs that balloon or swap (see ./warnings).
  */
 import * as vscode from 'vscode';
+import { isCancellation } from '../../core/errors';
 import type { RangeName } from '../../core/memory/counters';
 import type { MemoryView } from '../../core/memory/view';
 import type { MemoryPanelState, MemoryProtocol, SaveResult } from '../../webview/memory/protocol';
@@ -12,12 +13,12 @@ import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { PanelHost, type Handlers, type PanelDefinition } from '../panels/panelHost';
 import { webviewStrings } from './strings';
-import { memoryWarnings } from './warnings';
+import { memoryDecorator, memoryWarnings } from './warnings';
 
 export { memoryWarnings };
 
 const VIEW_TYPE = 'vsphereLab.memory';
-const data = () => import('./data');
+const data = () => import('../../core/memory/data');
 type Capture = Awaited<ReturnType<Awaited<ReturnType<typeof data>>['readCapture']>>;
 
 /** Captures already read, by URI (dropped when their panel closes). */
@@ -62,7 +63,7 @@ async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: strin
   }
   if (!uri) return { saved: false };
   if (uri.scheme === 'file') {
-    const { writeFileAtomic } = await import('../../core/vmx/fsutil');
+    const { writeFileAtomic } = await import('../../core/fs/atomic');
     await writeFileAtomic(uri.fsPath, bytes);
   } else {
     await vscode.workspace.fs.writeFile(uri, bytes);
@@ -175,7 +176,7 @@ export function registerMemory(context: vscode.ExtensionContext, inventory: Inve
   const def = definition(inventory);
   PanelHost.registerSerializer(context, def, isMemoryPanelState);
   context.subscriptions.push(
-    memoryWarnings.onDidChange(() => inventory.provider.refresh()),
+    inventory.decorations.register(memoryDecorator),
     vscode.commands.registerCommand('vsphereLab.showMemory', (arg?: Target) => {
       const state = resolveTarget(inventory, arg);
       if (!state) {
@@ -211,7 +212,7 @@ export function registerMemory(context: vscode.ExtensionContext, inventory: Inve
         if (!captures.has(key)) captures.set(key, await readCaptureWithProgress(target));
       } catch (e) {
         const msg = (e as Error).message;
-        if (msg !== 'cancelled') {
+        if (!isCancellation(e)) {
           void vscode.window.showErrorMessage(vscode.l10n.t('Could not open {0} as an esxtop capture: {1}. Capture one with "esxtop -b -d 2 -n N > file.csv" on the host.', target.path.split('/').pop() ?? '', msg));
         }
         return undefined;

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { withLab } from '../../lab';
-import { SshSession } from '../../../src/core/esxi/ssh';
+import { isCancellation } from '../../../src/core/errors';
+import { HostKeyChangedError, SshSession } from '../../../src/core/esxi/ssh';
 import { downloadToFile, fetchRemoteLogs, listRemoteLogs } from '../../../src/core/backup/fetch';
 import { analyzeLogFiles } from '../../../src/core/backup/logs';
 
@@ -150,7 +151,7 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
         const ac = new AbortController();
         await assert.rejects(downloadToFile(session, big, dest, {
           signal: ac.signal, onBytes: (n) => { if (n > SIZE / 2) ac.abort(); },
-        }), (e: Error) => e.name === 'AbortError');
+        }), (e: Error) => isCancellation(e));
         assert.equal(readFileSync(dest, 'utf8'), 'the copy from last week\n');
         assert.deepEqual(readdirSync(out), ['datarecovery-0.log'], 'temporary file removed');
         // The session still works after a cancelled stream.
@@ -167,6 +168,6 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
       host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username,
       ...(lab.sshd.password ? { password: lab.sshd.password } : { privateKey: lab.sshd.privateKey }),
       hostKey: 'SHA256:' + 'A'.repeat(43),
-    }), (e: Error) => e.name === 'HostKeyChangedError');
+    }), (e: Error) => e instanceof HostKeyChangedError);
   });
 });

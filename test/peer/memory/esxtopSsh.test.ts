@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { withLab } from '../../lab';
-import { SshCancelledError, SshSession } from '../../../src/core/esxi/ssh';
+import { CancelledError } from '../../../src/core/errors';
+import { SshSession } from '../../../src/core/esxi/ssh';
 import { parseEsxtopFile, summarizeCapture } from '../../../src/core/memory/esxtop';
 import { captureEsxtopOverSsh, esxtopCommand, EsxtopRunError, type CaptureProgress } from '../../../src/core/memory/esxtopSsh';
 import { runCli } from '../../../src/cli/main';
@@ -112,11 +113,11 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
     assert.match(io.err, /ESX_PW/);
   });
 
-  it('cancelling stops the run (SshCancelledError) well before it would end', async () => {
+  it('cancelling stops the run (CancelledError) well before it would end', async () => {
     const ac = new AbortController();
     const started = Date.now();
     setTimeout(() => ac.abort(), 300);
-    await assert.rejects(captureEsxtopOverSsh(session, { samples: 20, delaySeconds: 2, signal: ac.signal }), SshCancelledError);
+    await assert.rejects(captureEsxtopOverSsh(session, { samples: 20, delaySeconds: 2, signal: ac.signal }), CancelledError);
     assert.ok(Date.now() - started < 10_000, 'did not wait for 20 × 2 s');
     // The session still works afterwards.
     assert.equal((await captureEsxtopOverSsh(session, { samples: 1, delaySeconds: 2 })).capture.rows, 1);

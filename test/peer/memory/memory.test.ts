@@ -67,7 +67,7 @@ describe('memory against vcsim: QueryPerf by counter name, KB → MB', function 
     const mine = vms.filter((v) => v.host === h.ref.value);
     const totalMB = h.memoryBytes! / 2 ** 20;
     await lab.vcsim.injectPerf(
-      { entity: h.ref.value, counter: 'mem.consumed.average', values: [Math.round(totalMB * 0.95 * 1024)] },
+      { entity: h.ref.value, counter: 'mem.consumed.average', values: [Math.round(totalMB * 0.97 * 1024)] },
       { entity: h.ref.value, counter: 'mem.shared.average', values: [3 * 1024 * 1024] },
       { entity: h.ref.value, counter: 'mem.sharedcommon.average', values: [1024 * 1024] },
       { entity: mine[0].moref, counter: 'mem.vmmemctl.average', values: [300 * 1024] },
@@ -79,8 +79,9 @@ describe('memory against vcsim: QueryPerf by counter name, KB → MB', function 
     const hs = r.series.get(h.ref.value)!;
     deriveFree(hs, totalMB);
     const model = hostMemory(h.ref.value, h.name, hs, mine.map((v) => vmMemory(v.moref, v.name, r.series.get(v.moref))), totalMB);
-    assert.ok(Math.abs(model.freePct! - 5) < 0.01, `free ${model.freePct}%`);
+    assert.ok(Math.abs(model.freePct! - 3) < 0.01, `free ${model.freePct}%`);
     // vcsim's simulated mem.state may or may not be present; without it the state comes from free memory.
+    // No generation given: the 4.x table, soft below 64 % of 6 % (3.84 %) of host memory.
     if (model.stateSource === 'free') assert.equal(model.state, 'soft');
     assert.equal(model.sharingSavedMB, 2048);
     assert.deepEqual(model.reclaiming.map((v) => v.id), [mine[0].moref]);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { isCancellation } from '../../../src/core/errors';
 import type { VimValue } from '../../../src/core/vsphere/decode';
 import { apiVmConfigFromProps } from '../../../src/core/backup/api';
 import { factsFromApi, factsFromVmxDocument } from '../../../src/core/backup/facts';
@@ -122,7 +123,7 @@ describe('backup/api and fixes', () => {
       const ac = new AbortController();
       await assert.rejects(
         analyzeLogFiles([path.join(dir, 'datarecovery-0.log')], { signal: ac.signal, onProgress: () => ac.abort() }),
-        (e: Error) => e.name === 'AbortError',
+        (e: Error) => isCancellation(e),
       );
     });
   });
