@@ -46,7 +46,7 @@ async function readCertInputs(inv: CliInvocation, names: { certFile: string; key
   return { cert, key, chain: await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f))) };
 }
 
-/** The certificate core's errors (each a LabError with a clear message and code) become CliFailure (exit 1); anything else propagates. */
+/** Library errors with a clear message (LabError) become CliFailure (exit 1); anything else propagates. */
 function asFailure(e: unknown): never {
   if (e instanceof LabError) throw new CliFailure(e.message, e.code);
   throw e;

@@ -38,10 +38,10 @@ export interface CertificateSet {
   readonly chain?: FileInput | readonly FileInput[];
 }
 
-/** Unusable input, said in the administrator's words; code `files` (the CLI's error code too). */
 export class FilesError extends LabError {
   constructor(message: string) {
     super('files', message);
+    this.name = 'FilesError';
   }
 }
 

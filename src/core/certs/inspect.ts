@@ -36,10 +36,10 @@ export interface InspectOptions {
   readonly privateRoots?: readonly (string | Uint8Array)[];
 }
 
-/** The endpoint could not be inspected; `code` says why ('refused', 'timeout', 'not-tls', 'cancelled'…). */
 export class InspectError extends LabError {
   constructor(message: string, code: string) {
     super(code, message);
+    this.name = 'InspectError';
   }
 }
 

@@ -64,10 +64,10 @@ export interface GeneratedRequest {
   readonly sans: { readonly dns: readonly string[]; readonly ip: readonly string[] };
 }
 
-/** Unusable input, said in the administrator's words; code `request` (the CLI's error code too). */
 export class RequestError extends LabError {
   constructor(message: string) {
     super('request', message);
+    this.name = 'RequestError';
   }
 }
 

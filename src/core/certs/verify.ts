@@ -53,10 +53,10 @@ export interface VerifyResult {
   readonly findings: readonly Finding[];
 }
 
-/** Unusable input, said in the administrator's words; code `verifyinput` (the CLI's error code too). */
 export class VerifyInputError extends LabError {
   constructor(message: string) {
     super('verifyinput', message);
+    this.name = 'VerifyInputError';
   }
 }
 

@@ -29,10 +29,10 @@ export interface LoadedCertificate {
   readonly issuerDer: Buffer;
 }
 
-/** Unusable input, said in the administrator's words; code `certificateparse` (the CLI's error code too). */
 export class CertificateParseError extends LabError {
   constructor(message: string) {
     super('certificateparse', message);
+    this.name = 'CertificateParseError';
   }
 }
 

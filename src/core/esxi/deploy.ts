@@ -15,7 +15,8 @@
 import * as tls from 'node:tls';
 import type { DeployPlan, PlanStep } from '../certs/files';
 import type { FileInput } from '../certs/verify';
-import { SshCancelledError, SshSession, type SshConnectOptions } from './ssh';
+import { CancelledError } from '../errors';
+import { SshSession, type SshConnectOptions } from './ssh';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const certs = {
@@ -287,7 +288,7 @@ class EsxDeployment {
 
   private async runPlanStep(phase: StepPhase, s: PlanStep, signal: AbortSignal | undefined): Promise<void> {
     await this.log.run(phase, s.id, s.title, async () => {
-      if (signal?.aborted) throw new SshCancelledError('The deploy');
+      if (signal?.aborted) throw new CancelledError('The deploy');
       switch (s.kind) {
         case 'exec': return this.exec(s.command, signal);
         case 'upload': return this.upload(s);
@@ -324,7 +325,7 @@ class EsxDeployment {
       if (await answersTls(this.host, s.port, 5000)) return attempt > 1 ? `Answered after ${attempt} attempts.` : 'Answered.';
       if (Date.now() > deadline) throw new DeployError(`${this.host}:${s.port} did not answer HTTPS within ${Math.round(s.timeoutMs / 1000)} s after the restart.`, 'timeout');
       await sleep(1000, signal);
-      if (signal?.aborted) throw new SshCancelledError('Waiting for the host');
+      if (signal?.aborted) throw new CancelledError('Waiting for the host');
     }
   }
 

@@ -4,6 +4,7 @@
  * VM, an undoable WorkspaceEdit for a .vmx) and re-checks.
  */
 import * as vscode from 'vscode';
+import { isCancellation } from '../../core/errors';
 import type { VmFacts } from '../../core/backup/facts';
 import type { LogAnalysis } from '../../core/backup/logs';
 import type { Finding } from '../../core/backup/rules';
@@ -47,7 +48,7 @@ function targetKey(t: BackupTarget, logs: string[]): string {
 }
 
 function cancelled(e: unknown): boolean {
-  return e instanceof vscode.CancellationError || (e as Error)?.name === 'AbortError';
+  return e instanceof vscode.CancellationError || isCancellation(e);
 }
 
 /** One panel's work: checks, fixes, and the previous findings to show what a fix resolved. */
