@@ -70,7 +70,7 @@ export function registerCertificateWizard(context: vscode.ExtensionContext, inve
       return undefined;
     }
     return PanelHost.show<CertWizardProtocol, CertWizardState>(context, def, s);
-  });
+  }, { what: vscode.l10n.t('Replace Certificate') });
 }
 
 /** A script's `{ host: 'HOST[:PORT]', kind?, conn? }`. */
