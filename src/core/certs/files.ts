@@ -13,8 +13,8 @@
  * The deploy plan is pure data: an SSH executor (later) runs the steps in order and, when a step marked
  * `onFailure: 'rollback'` fails, runs `rollback`.
  */
-import * as forge from 'node-forge';
 import { LabError } from '../errors';
+import * as forge from 'node-forge';
 import { verifyIssued, type FileInput } from './verify';
 import { toForgePrivateKey } from './request';
 import { readPrivateKey } from './verify';

@@ -8,12 +8,12 @@
  *
  * `describeCertificate` and `analyseChain` are pure and re-exported here for callers and tests.
  */
+import { LabError } from '../errors';
 import * as tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { parseEndpoint as parseAnyEndpoint, type Endpoint } from '../net/endpoint';
 import { analyseChain, describeCertShort } from './analyse';
-import { LabError } from '../errors';
 import { loadCertificate, readCertificates, type LoadedCertificate } from './x509';
 import { chainsToAnchor } from './verify';
 import type { CertificateInfo, EndpointInspection, Finding } from './types';

@@ -45,8 +45,13 @@ export interface EsxDeployOptions {
   readonly host: string;
   /** Default 443. */
   readonly port?: number;
-  /** How to reach the host over SSH (host defaults to `host`), or an open session to reuse (not closed here). */
-  readonly ssh: (Omit<SshConnectOptions, 'host' | 'signal'> & { readonly host?: string }) | SshSession;
+  /**
+   * How to reach the host over SSH: connect options (host defaults to `host`); a function that opens
+   * the session (the extension's SSH service: pins, passwords), called in the "Log in over SSH" step
+   * with the deploy's signal; or an open session to reuse. Sessions opened here are closed here; a
+   * session handed in is not.
+   */
+  readonly ssh: (Omit<SshConnectOptions, 'host' | 'signal'> & { readonly host?: string }) | SshSession | ((signal: AbortSignal | undefined) => Promise<SshSession>);
   readonly cert: FileInput;
   readonly key: FileInput;
   readonly chain?: FileInput | readonly FileInput[];
@@ -266,9 +271,10 @@ class EsxDeployment {
         : `Current certificate SHA-256 ${this.previousSha256}`;
     });
     await this.log.run('prepare', CONNECT.id, CONNECT.title, async () => {
-      const session = opts.ssh instanceof SshSession
-        ? opts.ssh
-        : await SshSession.connect({ ...opts.ssh, host: opts.ssh.host ?? this.host, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const ssh = opts.ssh;
+      const session = ssh instanceof SshSession ? ssh
+        : typeof ssh === 'function' ? await ssh(opts.signal)
+          : await SshSession.connect({ ...ssh, host: ssh.host ?? this.host, ...(opts.signal ? { signal: opts.signal } : {}) });
       this.session = session;
       return `${session.username}@${session.host}:${session.port}, host key ${session.hostKey}`;
     });

@@ -10,7 +10,7 @@ import type { EsxtopCapture, EsxtopEntity } from './esxtop';
 import { entitySeries } from './esxtop';
 import { hostMemory, vmMemory, type Basis, type HostMemory, type VmMemory } from './model';
 import { stateModel, thresholdsMB, type MemoryState, type Source, type StateInfo } from './state';
-import type { Generation } from '../vsphere/generation';
+import { KNOWN_GENERATIONS, type Generation } from '../vsphere/generation';
 
 /** Colour tokens: the webview reads `--vscode-<token>` from the theme. */
 export type ColorToken = 'charts-blue' | 'charts-red' | 'charts-yellow' | 'charts-orange' | 'charts-green' | 'charts-purple' | 'charts-foreground' | 'charts-lines';
@@ -48,6 +48,11 @@ export interface MemoryView {
   states: StateRow[];
   /** Which table ("4.x", "5.x", "6.0+"), how its minFree is computed, its sources and notes. */
   stateTable: { label: string; minFreeRule: string; sources: Source[]; notes: string[] };
+  /**
+   * esxtop only: the generation the states follow — picked by the user for this file, or none yet
+   * (the 4.x table then) — and the generations to pick from.
+   */
+  generationPick?: { picked?: string; known: readonly string[] };
   notes: string[];
   /** Time span of the whole data set (ms), for zoom and windowed reloads. */
   span?: [number, number];
@@ -253,5 +258,6 @@ export function esxtopView(cap: EsxtopCapture, fileName: string, opts: { window?
       `${cap.used} of ${cap.columns} columns are memory counters; the rest (CPU, disk, network) were skipped.`,
     ],
   });
+  view.generationPick = { picked: opts.generation?.known, known: KNOWN_GENERATIONS };
   return view;
 }

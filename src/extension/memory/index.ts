@@ -12,6 +12,7 @@ import type { Node } from '../inventory/provider';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { PanelHost, type Handlers, type PanelDefinition } from '../panels/panelHost';
+import { pickedGeneration, rememberGeneration } from './generationPick';
 import { webviewStrings } from './strings';
 import { memoryDecorator, memoryWarnings } from './warnings';
 import { lazy } from '../../core/lazy';
@@ -74,7 +75,7 @@ async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: strin
   return { saved: true, path: uri.scheme === 'file' ? uri.fsPath : uri.toString() };
 }
 
-function definition(inventory: InventoryServices): PanelDefinition<MemoryProtocol, MemoryPanelState> {
+function definition(context: vscode.ExtensionContext, inventory: InventoryServices): PanelDefinition<MemoryProtocol, MemoryPanelState> {
   return {
     viewType: VIEW_TYPE,
     bundle: 'memory',
@@ -99,7 +100,7 @@ function definition(inventory: InventoryServices): PanelDefinition<MemoryProtoco
             cap = await readCaptureWithProgress(vscode.Uri.parse(s.file));
             captures.set(s.file, cap);
           }
-          return d.esxtopView(cap, s.name, { window });
+          return d.esxtopView(cap, s.name, { window, generation: pickedGeneration(context, s.file) });
         }
         const r: RangeName = range ?? s.range ?? 'realtime';
         if (r !== s.range) host.setState({ ...s, range: r });
@@ -139,6 +140,12 @@ function definition(inventory: InventoryServices): PanelDefinition<MemoryProtoco
           schedule();
           return v;
         },
+        setGeneration: async ({ generation }) => {
+          const s = host.state;
+          if (s.kind !== 'esxtop') throw new Error(vscode.l10n.t('Only an esxtop capture takes a generation; a live host reports its own.'));
+          await rememberGeneration(context, s.file, generation);
+          return loadView(undefined);
+        },
         setLive: async ({ live }) => {
           userLive = live;
           schedule();
@@ -175,7 +182,7 @@ function resolveTarget(inventory: InventoryServices, arg: Target | undefined): M
 }
 
 export function registerMemory(context: vscode.ExtensionContext, inventory: InventoryServices): void {
-  const def = definition(inventory);
+  const def = definition(context, inventory);
   PanelHost.registerSerializer(context, def, isMemoryPanelState);
   context.subscriptions.push(
     inventory.decorations.register(memoryDecorator),

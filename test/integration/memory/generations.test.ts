@@ -4,7 +4,11 @@
  * memory their memory panels show different states, ladders and threshold lines.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeCapture } from '../../fixtures/esxtop/generate';
 import { startVcsim, type Vcsim } from '../../lab/index';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
@@ -84,5 +88,27 @@ describe('generations: a 4.1 host and an 8.0 host in one tree (real VS Code)', f
     assert.deepEqual([lines(old), lines(now)], [4, 5]);
     assert.equal(now.host!.pageSharing.scope, 'within-vm');
     assert.equal(old.host!.pageSharing.scope, 'inter-vm');
+  });
+
+  it('an esxtop capture: the generation the user picks sets the table, and is remembered for the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-gen-it-'));
+    try {
+      const file = path.join(dir, 'squeeze.csv');
+      writeCapture(file, { names: ['web01'], samples: 10, hostMemoryMB: 16384, freePct: () => (500 / 16384) * 100 });
+      const uri = vscode.Uri.file(file);
+      const shown = await vscode.commands.executeCommand<Host>('vsphereLab.openEsxtop', uri);
+      panels.push(shown);
+      await shown.ready;
+      const before = await shown.call('load', {});
+      assert.deepEqual([before.generationPick?.picked, before.stateTable.label, before.host?.state], [undefined, '4.x', 'soft']);
+      assert.deepEqual(before.generationPick?.known, ['4.1', '5.5', '6.7', '7.0', '8.0']);
+      const after = await shown.call('setGeneration', { generation: '8.0' });
+      assert.deepEqual([after.generationPick?.picked, after.stateTable.label, after.host?.state], ['8.0', '6.0+', 'clear']);
+      await assert.rejects(shown.call('setGeneration', { generation: '9.9' }), /unknown generation/);
+      const again = await shown.call('load', {});
+      assert.equal(again.generationPick?.picked, '8.0', 'remembered for the file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -119,7 +119,7 @@ describe('backup/api and fixes', () => {
       assert.equal(r.errors.find((g) => g.code === '-3960')?.count, 40_000);
     });
 
-    it('stops with an AbortError when the signal fires', async () => {
+    it('stops with a cancellation when the signal fires', async () => {
       const ac = new AbortController();
       await assert.rejects(
         analyzeLogFiles([path.join(dir, 'datarecovery-0.log')], { signal: ac.signal, onProgress: () => ac.abort() }),
