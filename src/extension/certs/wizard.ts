@@ -18,7 +18,7 @@ import * as vscode from 'vscode';
 import type { InventoryServices } from '../inventory/services';
 import { hostOf } from '../inventory/connections';
 import { log } from '../log';
-import type { Handlers, PanelDefinition, PanelHost } from '../panels/panelHost';
+import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
 import type {
   CaInstructionsView, CertWizardProtocol, CertWizardState, CheckView, DeployView, ImportView, PickedFile, RequestForm, RequestView, WizardSnapshot,
 } from '../../webview/certs/protocol';
@@ -70,13 +70,6 @@ class CancelledError extends Error {
     super(vscode.l10n.t('Cancelled.'));
     this.name = 'Cancelled';
   }
-}
-
-function toAbort(token: vscode.CancellationToken): AbortSignal {
-  const ac = new AbortController();
-  if (token.isCancellationRequested) ac.abort();
-  token.onCancellationRequested(() => ac.abort());
-  return ac.signal;
 }
 
 /** Bytes of a picked file or pasted text. */
@@ -181,10 +174,10 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
     bundle: 'certs',
     key: (s) => hostId(s.host, s.port),
     title: (s) => vscode.l10n.t('Certificate: {0}', hostId(s.host, s.port)),
-    handlers(panel: PanelHost<CertWizardProtocol, CertWizardState>): Handlers<CertWizardProtocol> {
+    controller(panel: PanelHost<CertWizardProtocol, CertWizardState>): PanelController<CertWizardProtocol> {
       const st = (): CertWizardState => panel.state;
       let pfxPassword = core.files().VCENTER_PFX_PASSWORD;
-      return {
+      const handlers: Handlers<CertWizardProtocol> = {
         async load() {
           const s = st();
           const saved = readSaved(s);
@@ -220,15 +213,15 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
           if (kind === 'esx' || kind === 'vcenter') panel.setState({ ...st(), kind });
         },
 
-        async inspect(_p, token) {
+        async inspect(_p, signal) {
           const s = st();
           // The chain imported in step 3 names the user's own CA: a host signed by it is not "untrusted".
           const privateRoots = readSaved(s).imported?.chainPems ?? [];
-          const r = await core.inspect().inspectEndpoint(s.host, s.port, { timeoutMs: 15_000, signal: toAbort(token), privateRoots });
+          const r = await core.inspect().inspectEndpoint(s.host, s.port, { timeoutMs: 15_000, signal, privateRoots });
           return { ...r, worst: core.analyse().worstSeverity(r.findings), suggested: defaults(s, r.chain[0]) };
         },
 
-        async generate({ form, template, store, keyFile, replace }, token) {
+        async generate({ form, template, store, keyFile, replace }, signal) {
           const s = st();
           const id = hostId(s.host, s.port);
           const saved = readSaved(s);
@@ -254,7 +247,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
           }
           const generated = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating a {0}-bit RSA key and CSR for {1}…', String(form.bits), id) }, () =>
             core.request().createRequest({ ...form, bits: form.bits, sans: [...form.sans] }));
-          if (token.isCancellationRequested) throw new CancelledError();
+          if (signal.aborted) throw new CancelledError();
           if (keyPath) {
             await writeAtomic(keyPath, generated.keyPkcs1Pem, 0o600);
             await secrets.delete(keySecret(id));
@@ -342,13 +335,13 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
           return { folder: dir, files: targets.map((t) => ({ path: t.abs, description: t.description })) };
         },
 
-        async hostKey({ sshHost, sshPort }, token) {
+        async hostKey({ sshHost, sshPort }, signal) {
           const { SshSession, UnknownHostKeyError } = core.ssh();
           let fingerprint: string | undefined;
           let keyType: string | undefined;
           try {
             // Never logs in: the key is refused on purpose once seen.
-            const sess = await SshSession.connect({ host: sshHost, port: sshPort, username: 'root', signal: toAbort(token), trustUnknownHostKey: () => false });
+            const sess = await SshSession.connect({ host: sshHost, port: sshPort, username: 'root', signal, trustUnknownHostKey: () => false });
             sess.close();
           } catch (e) {
             if (!(e instanceof UnknownHostKeyError)) throw e;
@@ -370,7 +363,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
           await secrets.delete(passwordSecret(sshHost));
         },
 
-        async deploy({ sshHost, sshPort, user, password, savePassword, hostKey, confirm }, token) {
+        async deploy({ sshHost, sshPort, user, password, savePassword, hostKey, confirm }, signal) {
           const s = st();
           const id = hostId(s.host, s.port);
           const saved = readSaved(s);
@@ -396,7 +389,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
           }, (progress, progressToken) => {
             const ac = new AbortController();
             progressToken.onCancellationRequested(() => ac.abort());
-            token.onCancellationRequested(() => ac.abort());
+            signal.addEventListener('abort', () => ac.abort(), { once: true });
             return core.deploy().deployEsxCertificate({
               host: s.host, port: s.port,
               ssh: { host: sshHost, port: sshPort, username: user, password: pw, hostKey: pinned },
@@ -432,6 +425,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
           return view;
         },
       };
+      return { handlers };
     },
   };
 }

@@ -9,6 +9,8 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { PanelClient } from '../shared/rpc';
 import { adoptStyles, h, icon } from '../shared/dom';
+import { locale, t } from '../shared/l10n';
+import { progressBar, type ProgressBar } from '../shared/ui';
 
 adoptStyles(css);
 import type { BackupProtocol, BackupReport, BackupState, CreatedOnView, EvidenceView, FindingView, FixView, LogsView } from './protocol';
@@ -24,26 +26,6 @@ let busy = false;
 const openKeys = new Set<string>();
 let flash: { text: string; ok: boolean } | undefined;
 
-const EN: Record<string, string> = {
-  findings: 'Findings', error: 'Errors', warning: 'Warnings', info: 'Notes', noFindings: 'Nothing wrong found in what was checked.',
-  recheck: 'Re-check', addLogs: 'Add Logs…', fetchSsh: 'Fetch over SSH…', evidence: 'Evidence', sources: 'Sources', fix: 'Fix', apply: 'Apply',
-  shutdownApply: 'Shut Down Guest, Then Apply', resolved: 'Resolved since the last check', jobs: 'Job timeline',
-  byVm: 'Outcome by VM', byCode: 'Errors by code', start: 'Start', end: 'End', outcome: 'Outcome', job: 'Job', vms: 'VMs',
-  runs: 'Runs', lastOutcome: 'Last outcome', code: 'Code', count: 'Count', firstSeen: 'First seen', lastSeen: 'Last seen',
-  layer: 'Layer', logFiles: 'Log files', remove: 'Remove', cancel: 'Cancel', checking: 'Checking…', noLogs: '', lines: '{0} lines',
-  checkedAt: 'Checked at {0}', toDo: 'To do', older: '{0} older runs not kept', unparsed: '{0} lines in no known shape',
-  createdOn: 'Created on vSphere…', createdOnUnknown: 'Not known', createdOnVersion: 'vSphere {0}', createdOnOlder: 'vSphere {0} or earlier',
-  createdOnHelp: 'disk.EnableUUID is not set. On a VM created on vSphere 4.1 or later it is on by default; say where this VM was created.',
-  duringRunsHint: 'The lines name no VM; these VMs had a job run open when they were logged.',
-  createdOnInferred: 'Probably created on vSphere {0} (inferred: {1}).', createdOnNotInferred: 'Where this VM was created cannot be inferred from its hardware version and host.',
-};
-
-function t(key: string, ...args: string[]): string {
-  const s = report?.strings[key] ?? EN[key] ?? key;
-  return s.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
-}
-
-
 const SEV_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 
 /** Log times in UTC, compact: 2012-07-07 22:04:02. */
@@ -54,7 +36,7 @@ function fmtTime(ms: number | undefined): string {
 
 function fmtLocal(ms: number): string {
   try {
-    return new Date(ms).toLocaleTimeString(report?.locale);
+    return new Date(ms).toLocaleTimeString(locale());
   } catch {
     return new Date(ms).toTimeString().slice(0, 8);
   }
@@ -147,7 +129,7 @@ function createdOnRow(c: CreatedOnView): HTMLElement | undefined {
   if (busy) select.setAttribute('disabled', '');
   select.addEventListener('change', () => {
     const version = (select as unknown as { value: string }).value;
-    if (version !== c.value) void run(() => client.request('setCreatedOn', { version }));
+    if (version !== c.value) void run((signal) => client.request('setCreatedOn', { version }, { signal, waitForHost: true }));
   });
   return h('div', { class: 'created-on row', id: 'created-on' },
     h('label', { for: 'created-on-select' }, icon('history'), ` ${t('createdOn')}`), select,
@@ -248,7 +230,7 @@ function logsSection(r: BackupReport): HTMLElement {
     const chip = h('span', { class: 'chip' }, icon('output'), ' ', evidenceLink({ kind: 'log', label: f.label, text: '', uri: f.uri, line: 1 }),
       info ? h('span', { class: 'muted' }, ` · ${t('lines', String(info.lines))}`) : undefined);
     const rm = h('a', { href: '#', class: 'chip-remove', title: t('remove'), 'aria-label': `${t('remove')} ${f.label}` }, icon('close'));
-    rm.addEventListener('click', (ev) => { ev.preventDefault(); void run(() => client.request('removeLog', { uri: f.uri })); });
+    rm.addEventListener('click', (ev) => { ev.preventDefault(); void run((signal) => client.request('removeLog', { uri: f.uri }, { signal, waitForHost: true })); });
     chip.append(rm);
     files.append(chip);
   }
@@ -271,19 +253,19 @@ function header(r: BackupReport): HTMLElement {
   recheck.setAttribute('icon', 'refresh');
   recheck.id = 'recheck';
   if (busy) recheck.setAttribute('disabled', '');
-  recheck.addEventListener('click', () => void run(() => client.request('load', {})));
+  recheck.addEventListener('click', () => void run((signal) => client.request('load', {}, { signal, waitForHost: true })));
   const add = document.createElement('vscode-button');
   add.textContent = t('addLogs');
   add.setAttribute('icon', 'add');
   add.setAttribute('secondary', '');
   if (busy) add.setAttribute('disabled', '');
-  add.addEventListener('click', () => void run(async () => (await client.request('addLogs', {})) ?? report!));
+  add.addEventListener('click', () => void run(async (signal) => (await client.request('addLogs', {}, { signal, waitForHost: true })) ?? report!));
   const fetch = document.createElement('vscode-button');
   fetch.textContent = t('fetchSsh');
   fetch.setAttribute('icon', 'remote');
   fetch.setAttribute('secondary', '');
   if (busy) fetch.setAttribute('disabled', '');
-  fetch.addEventListener('click', () => void run(async () => (await client.request('fetchLogs', {})) ?? report!));
+  fetch.addEventListener('click', () => void run(async (signal) => (await client.request('fetchLogs', {}, { signal, waitForHost: true })) ?? report!));
   const power = r.powerState ? h('span', { class: `power power-${r.powerState}` }, icon(r.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'), ` ${r.powerState}`) : undefined;
   return h('header', {},
     h('div', { class: 'title-row' },
@@ -297,29 +279,21 @@ function header(r: BackupReport): HTMLElement {
   );
 }
 
-function progressBox(): HTMLElement {
-  const box = h('div', { class: 'progress', id: 'progress', hidden: true },
-    h('div', { class: 'progress-text' }, h('span', { id: 'progress-message' }, t('checking'))),
-    h('div', { class: 'progress-track' }, h('div', { class: 'progress-fill', id: 'progress-fill' })),
-  );
-  const cancel = document.createElement('vscode-button');
-  cancel.textContent = t('cancel');
-  cancel.setAttribute('secondary', '');
-  cancel.addEventListener('click', () => void client.request('cancel', {}));
-  box.firstElementChild!.append(cancel);
-  return box;
-}
+/** The Cancel of the check in progress aborts its request; the host then reports without the logs. */
+let running: AbortController | undefined;
+/** Made once the strings arrived (init); kept across renders. */
+let progress: ProgressBar;
 
 function render(): void {
   const r = report;
   app.replaceChildren();
   app.toggleAttribute('aria-busy', busy);
   if (!r) {
-    app.append(h('p', { class: 'muted' }, t('checking')), progressBox());
-    document.getElementById('progress')!.hidden = false;
+    app.append(h('p', { class: 'muted' }, t('checking')), progress.el);
+    progress.el.hidden = false;
     return;
   }
-  app.append(header(r), progressBox());
+  app.append(header(r), progress.el);
   if (flash) app.append(h('div', { class: `flash ${flash.ok ? 'flash-ok' : 'flash-bad'}`, role: 'status' }, icon(flash.ok ? 'pass' : 'warning'), ` ${flash.text}`));
   for (const p of r.problems) app.append(h('div', { class: 'flash flash-bad', role: 'alert' }, icon('warning'), ` ${p}`));
   const created = r.createdOn ? createdOnRow(r.createdOn) : undefined;
@@ -327,18 +301,21 @@ function render(): void {
   app.append(findingsSection(r), logsSection(r));
 }
 
-async function run(work: () => Promise<BackupReport>): Promise<void> {
+/** Runs a request that answers with a report; the progress box's Cancel aborts it (see `running`). */
+async function run(work: (signal: AbortSignal) => Promise<BackupReport>): Promise<void> {
   if (busy) return;
   busy = true;
   flash = undefined;
+  running = new AbortController();
   render();
   try {
-    report = await work();
+    report = await work(running.signal);
     client.saveState(report.state);
   } catch (e) {
     flash = { text: (e as Error).message, ok: false };
   } finally {
     busy = false;
+    running = undefined;
     render();
   }
 }
@@ -353,15 +330,7 @@ async function applyFix(key: string, fix: number, shutdownFirst: boolean): Promi
   if (message) { flash = message; render(); }
 }
 
-client.on('progress', (p) => {
-  const box = document.getElementById('progress');
-  if (!box) return;
-  box.hidden = p === null;
-  if (!p) return;
-  document.getElementById('progress-message')!.textContent = p.message;
-  const fill = document.getElementById('progress-fill')!;
-  fill.style.width = `${Math.round((p.fraction ?? 0) * 100)}%`;
-});
+client.on('progress', (p) => progress?.update(p));
 
 client.on('report', (r) => {
   report = r;
@@ -370,7 +339,8 @@ client.on('report', (r) => {
 });
 
 void client.initialized.then(async ({ state }) => {
+  progress = progressBar({ message: t('checking'), onCancel: () => running?.abort() });
   client.saveState(state);
   render();
-  await run(() => client.request('load', {}));
+  await run((signal) => client.request('load', {}, { signal, waitForHost: true }));
 });

@@ -17,6 +17,7 @@ import type { HostMemory, VmMemory } from '../../core/memory/model';
 import type { LadderStep } from '../../core/memory/state';
 import { PanelClient } from '../shared/rpc';
 import { adoptStyles, h, icon } from '../shared/dom';
+import { t } from '../shared/l10n';
 
 adoptStyles(uplotCss + css);
 import type { MemoryPanelState, MemoryProtocol } from './protocol';
@@ -26,7 +27,6 @@ import { css } from './styles';
 const client = new PanelClient<MemoryProtocol, MemoryPanelState>();
 const app = document.getElementById('app')!;
 
-let strings: Record<string, string> = {};
 let view: MemoryView | undefined;
 let range: RangeName = 'realtime';
 let live = true;
@@ -35,10 +35,6 @@ let error: string | undefined;
 let flash: string | undefined;
 const plots: Array<{ u: uPlot; spec: ChartSpec }> = [];
 const hidden = new Map<string, Set<string>>();
-
-function t(s: string, ...args: string[]): string {
-  return (strings[s] ?? s).replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
-}
 
 const mb = (v: number | undefined, digits = 0) => (v === undefined ? '—' : `${v.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits })} MB`);
 
@@ -471,11 +467,6 @@ client.on('update', (v) => {
 void client.initialized.then(async ({ state: s }) => {
   client.saveState(s);
   if (s.kind === 'live' && s.range) range = s.range;
-  try {
-    strings = await client.request('strings', {});
-  } catch {
-    strings = {};
-  }
   render();
   await load();
 });

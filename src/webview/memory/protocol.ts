@@ -17,8 +17,6 @@ export interface SaveResult {
 
 export interface MemoryProtocol {
   requests: {
-    /** The panel's UI strings in the user's language (English keys → text). */
-    strings: { params: Record<string, never>; result: Record<string, string> };
     /** Data for the range (live) or the time window (zoomed esxtop capture). */
     load: { params: { range?: RangeName; window?: [number, number] }; result: MemoryView };
     /** Pause or resume live updates (the user's toggle; hidden panels pause anyway). */

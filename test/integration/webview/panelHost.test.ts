@@ -18,10 +18,12 @@ describe('webview panel host (real VS Code)', () => {
     const host = PanelHost.show<EchoProtocol, EchoState>(context, {
       viewType: 'vsphereLab.test.echo', bundle: 'test-echo',
       key: (s) => s.name, title: (s) => `Echo ${s.name}`,
-      handlers: () => ({
-        hello: async (p) => { hellos.push(p.name); if (++helloCount === 2) twoHellos(); },
-        pong: async (p) => { pong = p; gotPong(); return { ok: true }; },
-        fail: async () => { throw new Error('on purpose'); },
+      controller: () => ({
+        handlers: {
+          hello: async (p) => { hellos.push(p.name); if (++helloCount === 2) twoHellos(); },
+          pong: async (p) => { pong = p; gotPong(); return { ok: true }; },
+          fail: async () => { throw new Error('on purpose'); },
+        },
       }),
     }, { name: 'alpha' });
     await host.ready;
