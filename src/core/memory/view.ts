@@ -8,47 +8,13 @@ import { METRIC_BY_KEY } from './counters';
 import { decimateMinMax } from './decimate';
 import type { EsxtopCapture, EsxtopEntity } from './esxtop';
 import { entitySeries } from './esxtop';
-import { hostMemory, vmMemory, type Basis, type HostMemory, type VmMemory } from './model';
-import { STATES, type StateInfo } from './state';
+import { hostMemory, vmMemory, type Basis } from './model';
+import { STATES } from './state';
 
-/** Colour tokens: the webview reads `--vscode-<token>` from the theme. */
-export type ColorToken = 'charts-blue' | 'charts-red' | 'charts-yellow' | 'charts-orange' | 'charts-green' | 'charts-purple' | 'charts-foreground' | 'charts-lines';
+export type { ChartSeries, ChartSpec, ColorToken, MemoryView } from './types';
+import type { ChartSeries, ChartSpec, ColorToken, MemoryView } from './types';
+
 export const PALETTE: ColorToken[] = ['charts-blue', 'charts-orange', 'charts-green', 'charts-purple', 'charts-yellow', 'charts-red'];
-
-export interface ChartSeries {
-  label: string;
-  values: Array<number | null>;
-  color: ColorToken;
-  /** Part of the chart's stack (else drawn as a line over it). */
-  stack?: boolean;
-  dash?: boolean;
-}
-
-export interface ChartSpec {
-  id: string;
-  title: string;
-  unit: 'MB' | 'MB/s';
-  /** Ascending, ms since epoch. */
-  t: number[];
-  series: ChartSeries[];
-  /** The data was decimated (min/max per bucket) before it was sent. */
-  decimated?: boolean;
-}
-
-export interface MemoryView {
-  kind: 'vm' | 'host' | 'esxtop';
-  title: string;
-  subtitle: string;
-  range?: RangeName;
-  charts: ChartSpec[];
-  host?: HostMemory;
-  vm?: VmMemory;
-  states: readonly StateInfo[];
-  notes: string[];
-  /** Time span of the whole data set (ms), for zoom and windowed reloads. */
-  span?: [number, number];
-  updatedAt: number;
-}
 
 /** Most samples per series sent to the webview; longer series are min/max decimated to this. */
 export const MAX_POINTS = 6000;

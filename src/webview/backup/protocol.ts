@@ -2,7 +2,7 @@
  * The backup diagnostics panel's messages (extension ↔ webview). The panel state holds only
  * identifiers (connection id, VM moref, file URIs); every report is computed again on load.
  */
-import type { Severity } from '../../core/backup/rules';
+import type { Severity } from '../../core/backup/severity';
 
 export type BackupTarget =
   | { kind: 'vm'; conn: string; ref: string; name: string }

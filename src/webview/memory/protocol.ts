@@ -2,8 +2,7 @@
  * The memory panel's messages (shared by src/extension/memory and src/webview/memory).
  * The panel state holds identifiers only: a connection id and a managed object, or a file URI.
  */
-import type { RangeName } from '../../core/memory/counters';
-import type { MemoryView } from '../../core/memory/view';
+import type { MemoryView, RangeName } from '../../core/memory/types';
 
 export type MemoryPanelState =
   | { kind: 'live'; conn: string; entity: { type: 'HostSystem' | 'VirtualMachine'; value: string }; name: string; range?: RangeName }
