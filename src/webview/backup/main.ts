@@ -7,24 +7,21 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { PanelClient } from '../shared/rpc';
 import { adoptStyles, h, icon } from '../shared/dom';
 import { locale, t } from '../shared/l10n';
-import { progressBar, type ProgressBar } from '../shared/ui';
-
-adoptStyles(css);
-import type { BackupProtocol, BackupReport, BackupState, CreatedOnView, EvidenceView, FindingView, FixView, LogsView } from './protocol';
+import { button, progressBar, select, type ProgressBar } from '../shared/ui';
+import type { BackupReport, CreatedOnView, EvidenceView, FindingView, FixView, LogsView } from './protocol';
+import { actions, client, store, type PanelState } from './state';
 import { css } from './styles';
 
+adoptStyles(css);
 
-const client = new PanelClient<BackupProtocol, BackupState>();
 const app = document.getElementById('app')!;
 
-let report: BackupReport | undefined;
-let busy = false;
-/** Open findings survive a re-render (a fix or re-check). */
+/** Open findings survive a re-render (a fix or re-check): view state, kept with the view. */
 const openKeys = new Set<string>();
-let flash: { text: string; ok: boolean } | undefined;
+/** The state being drawn (render() sets it before building the page). */
+let busy = false;
 
 const SEV_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 
@@ -47,7 +44,7 @@ function evidenceLink(e: EvidenceView): HTMLElement {
     const a = h('a', { href: '#', class: 'ev-link', title: e.uri }, e.label);
     a.addEventListener('click', (ev) => {
       ev.preventDefault();
-      void client.request('openEvidence', { uri: e.uri!, line: e.line });
+      actions.openEvidence(e.uri!, e.line);
     });
     return a;
   }
@@ -68,15 +65,13 @@ function evidenceRow(e: EvidenceView): HTMLElement {
 function fixRow(f: FindingView, x: FixView): HTMLElement {
   if (x.state === 'manual') return h('li', { class: 'fix fix-manual' }, icon('checklist', 'muted'), h('span', {}, x.label));
   const row = h('li', { class: `fix fix-${x.state}` });
-  const button = document.createElement('vscode-button');
   const label = x.state === 'needsPowerOff' ? `${t('shutdownApply')}: ${x.label}` : x.label;
-  button.textContent = label;
-  button.setAttribute('icon', x.state === 'needsPowerOff' ? 'debug-stop' : 'wrench');
-  if (x.state === 'blocked' || busy) button.setAttribute('disabled', '');
-  if (x.state === 'needsPowerOff') button.setAttribute('secondary', '');
-  button.dataset.fix = `${f.key}#${x.index}`;
-  button.addEventListener('click', () => void applyFix(f.key, x.index, x.state === 'needsPowerOff'));
-  row.append(button);
+  row.append(button(label, () => void actions.applyFix(f.key, x.index, x.state === 'needsPowerOff'), {
+    icon: x.state === 'needsPowerOff' ? 'debug-stop' : 'wrench',
+    disabled: x.state === 'blocked' || busy,
+    secondary: x.state === 'needsPowerOff',
+    data: { fix: `${f.key}#${x.index}` },
+  }));
   if (x.note) row.append(h('span', { class: 'muted fix-note' }, x.note));
   return row;
 }
@@ -115,24 +110,12 @@ function createdOnRow(c: CreatedOnView): HTMLElement | undefined {
     return h('div', { class: 'created-on muted', id: 'created-on' }, icon('history'), ' ',
       c.value ? t('createdOnInferred', c.value, c.reason ?? '') : t('createdOnNotInferred'));
   }
-  const select = document.createElement('vscode-single-select');
-  select.id = 'created-on-select';
-  select.setAttribute('aria-label', t('createdOn'));
-  const opts: [string, string][] = [['', t('createdOnUnknown')], ...c.choices.map((v, i): [string, string] => [v, i === 0 ? t('createdOnOlder', v) : t('createdOnVersion', v)])];
-  for (const [value, label] of opts) {
-    const o = document.createElement('vscode-option');
-    o.setAttribute('value', value);
-    o.textContent = label;
-    if (value === c.value) o.setAttribute('selected', '');
-    select.append(o);
-  }
-  if (busy) select.setAttribute('disabled', '');
-  select.addEventListener('change', () => {
-    const version = (select as unknown as { value: string }).value;
-    if (version !== c.value) void run((signal) => client.request('setCreatedOn', { version }, { signal, waitForHost: true }));
-  });
+  const options = [{ value: '', label: t('createdOnUnknown') }, ...c.choices.map((v, i) => ({ value: v, label: i === 0 ? t('createdOnOlder', v) : t('createdOnVersion', v) }))];
+  const chooser = select(options, c.value, (version) => {
+    if (version !== c.value) void actions.setCreatedOn(version);
+  }, { id: 'created-on-select', ariaLabel: t('createdOn'), disabled: busy });
   return h('div', { class: 'created-on row', id: 'created-on' },
-    h('label', { for: 'created-on-select' }, icon('history'), ` ${t('createdOn')}`), select,
+    h('label', { for: 'created-on-select' }, icon('history'), ` ${t('createdOn')}`), chooser,
     h('span', { class: 'muted' }, t('createdOnHelp')));
 }
 
@@ -230,7 +213,7 @@ function logsSection(r: BackupReport): HTMLElement {
     const chip = h('span', { class: 'chip' }, icon('output'), ' ', evidenceLink({ kind: 'log', label: f.label, text: '', uri: f.uri, line: 1 }),
       info ? h('span', { class: 'muted' }, ` · ${t('lines', String(info.lines))}`) : undefined);
     const rm = h('a', { href: '#', class: 'chip-remove', title: t('remove'), 'aria-label': `${t('remove')} ${f.label}` }, icon('close'));
-    rm.addEventListener('click', (ev) => { ev.preventDefault(); void run((signal) => client.request('removeLog', { uri: f.uri }, { signal, waitForHost: true })); });
+    rm.addEventListener('click', (ev) => { ev.preventDefault(); void actions.removeLog(f.uri); });
     chip.append(rm);
     files.append(chip);
   }
@@ -248,24 +231,9 @@ function logsSection(r: BackupReport): HTMLElement {
 function header(r: BackupReport): HTMLElement {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of r.findings) counts[f.severity]++;
-  const recheck = document.createElement('vscode-button');
-  recheck.textContent = t('recheck');
-  recheck.setAttribute('icon', 'refresh');
-  recheck.id = 'recheck';
-  if (busy) recheck.setAttribute('disabled', '');
-  recheck.addEventListener('click', () => void run((signal) => client.request('load', {}, { signal, waitForHost: true })));
-  const add = document.createElement('vscode-button');
-  add.textContent = t('addLogs');
-  add.setAttribute('icon', 'add');
-  add.setAttribute('secondary', '');
-  if (busy) add.setAttribute('disabled', '');
-  add.addEventListener('click', () => void run(async (signal) => (await client.request('addLogs', {}, { signal, waitForHost: true })) ?? report!));
-  const fetch = document.createElement('vscode-button');
-  fetch.textContent = t('fetchSsh');
-  fetch.setAttribute('icon', 'remote');
-  fetch.setAttribute('secondary', '');
-  if (busy) fetch.setAttribute('disabled', '');
-  fetch.addEventListener('click', () => void run(async (signal) => (await client.request('fetchLogs', {}, { signal, waitForHost: true })) ?? report!));
+  const recheck = button(t('recheck'), () => void actions.recheck(), { icon: 'refresh', id: 'recheck', disabled: busy });
+  const add = button(t('addLogs'), () => void actions.addLogs(), { icon: 'add', secondary: true, disabled: busy });
+  const fetch = button(t('fetchSsh'), () => void actions.fetchLogs(), { icon: 'remote', secondary: true, disabled: busy });
   const power = r.powerState ? h('span', { class: `power power-${r.powerState}` }, icon(r.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'), ` ${r.powerState}`) : undefined;
   return h('header', {},
     h('div', { class: 'title-row' },
@@ -279,13 +247,12 @@ function header(r: BackupReport): HTMLElement {
   );
 }
 
-/** The Cancel of the check in progress aborts its request; the host then reports without the logs. */
-let running: AbortController | undefined;
-/** Made once the strings arrived (init); kept across renders. */
+/** Made once the strings arrived (init); the same element across renders. */
 let progress: ProgressBar;
 
-function render(): void {
-  const r = report;
+function render(state: PanelState): void {
+  const { report: r, flash } = state;
+  busy = state.busy;
   app.replaceChildren();
   app.toggleAttribute('aria-busy', busy);
   if (!r) {
@@ -301,46 +268,13 @@ function render(): void {
   app.append(findingsSection(r), logsSection(r));
 }
 
-/** Runs a request that answers with a report; the progress box's Cancel aborts it (see `running`). */
-async function run(work: (signal: AbortSignal) => Promise<BackupReport>): Promise<void> {
-  if (busy) return;
-  busy = true;
-  flash = undefined;
-  running = new AbortController();
-  render();
-  try {
-    report = await work(running.signal);
-    client.saveState(report.state);
-  } catch (e) {
-    flash = { text: (e as Error).message, ok: false };
-  } finally {
-    busy = false;
-    running = undefined;
-    render();
-  }
-}
-
-async function applyFix(key: string, fix: number, shutdownFirst: boolean): Promise<void> {
-  let message: { text: string; ok: boolean } | undefined;
-  await run(async () => {
-    const r = await client.request('applyFix', { key, fix, shutdownFirst });
-    message = { text: r.message, ok: r.ok };
-    return r.report;
-  });
-  if (message) { flash = message; render(); }
-}
-
+store.subscribe(render);
 client.on('progress', (p) => progress?.update(p));
-
-client.on('report', (r) => {
-  report = r;
-  client.saveState(r.state);
-  if (!busy) render();
-});
+client.on('report', (r) => actions.pushed(r));
 
 void client.initialized.then(async ({ state }) => {
-  progress = progressBar({ message: t('checking'), onCancel: () => running?.abort() });
+  progress = progressBar({ message: t('checking'), onCancel: actions.cancel });
   client.saveState(state);
-  render();
-  await run((signal) => client.request('load', {}, { signal, waitForHost: true }));
+  render(store.state);
+  await actions.recheck();
 });

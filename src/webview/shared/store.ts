@@ -24,11 +24,14 @@ export class Store<S extends object> {
     return this.current;
   }
 
-  /** Merges `patch` (or what `fn` returns from the current state) and schedules one notification. */
-  set(patch: Partial<S> | ((state: Readonly<S>) => Partial<S>)): void {
+  /**
+   * Merges `patch` (or what `fn` returns from the current state) and schedules one notification.
+   * `quiet` records a change the page already shows (e.g. a chart zoomed by the user): no redraw.
+   */
+  set(patch: Partial<S> | ((state: Readonly<S>) => Partial<S>), opts: { quiet?: boolean } = {}): void {
     const p = typeof patch === 'function' ? patch(this.current) : patch;
     this.current = { ...this.current, ...p };
-    if (this.queued) return;
+    if (this.queued || opts.quiet) return;
     this.queued = true;
     queueMicrotask(() => this.flush());
   }
