@@ -22,9 +22,12 @@ export function icon(name: string, cls = ''): HTMLElement {
   return h('span', { class: `codicon codicon-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
 }
 
-/** Adds a panel's stylesheet (CSS bundled as text) without an inline <style>, which the CSP forbids. */
-export function adoptStyles(css: string): void {
+/**
+ * Adds a stylesheet (CSS bundled as text) without an inline <style>, which the CSP forbids.
+ * `first` puts it before the sheets already adopted (the kit's, which panels may override).
+ */
+export function adoptStyles(css: string, opts: { first?: boolean } = {}): void {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  document.adoptedStyleSheets = opts.first ? [sheet, ...document.adoptedStyleSheets] : [...document.adoptedStyleSheets, sheet];
 }

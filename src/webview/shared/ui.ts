@@ -19,7 +19,7 @@
  *
  * Strings: the kit's own labels ("Copy", "Copied", "Cancel") come from the kit keys `kit.*` that
  * every PanelHost sends with `init` (src/extension/panels/strings.ts). The kit's styles are adopted
- * when this module loads, before the panel's own sheet, so a panel can still override them.
+ * on first use, placed before the panel's own sheet, so a panel can still override them.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -27,7 +27,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import { adoptStyles, h, icon, type Child } from './dom';
 import { t } from './l10n';
 
-adoptStyles(`
+/** The kit's styles, adopted on first use of a piece that needs them (so panels without them stay small). */
+const KIT_CSS = `
 .field { display: flex; flex-direction: column; gap: 4px; }
 .field > label { font-size: 0.92em; color: var(--vscode-descriptionForeground); }
 .codeblock { position: relative; }
@@ -42,7 +43,13 @@ adoptStyles(`
 .progress-text { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 4px; }
 .progress-track { height: 4px; background: var(--vscode-editorWidget-background, rgba(128,128,128,.2)); border-radius: 2px; overflow: hidden; }
 .progress-fill { height: 100%; width: 0; background: var(--vscode-progressBar-background); transition: width .1s linear; }
-`);
+`;
+let kitStyled = false;
+function kitStyles(): void {
+  if (kitStyled) return;
+  kitStyled = true;
+  adoptStyles(KIT_CSS, { first: true });
+}
 
 /** A vscode-button (or vscode-single-select…) as the DOM sees it. */
 type ValueElement = HTMLElement & { value: string; disabled?: boolean };
@@ -90,6 +97,7 @@ export function select(options: readonly SelectOption[], value: string, onChange
  * '@vscode-elements/elements/dist/vscode-textfield/index.js'.
  */
 export function textField(id: string, label: string, value: string, onInput: (value: string) => void, opts: { type?: string; placeholder?: string; wide?: boolean } = {}): HTMLElement {
+  kitStyles();
   const f = h('vscode-textfield', { id, type: opts.type, placeholder: opts.placeholder }) as ValueElement;
   f.value = value;
   f.addEventListener('input', () => onInput(f.value));
@@ -100,6 +108,7 @@ export type BannerKind = 'ok' | 'warning' | 'error';
 
 /** A message box: errors are alerts (read at once by screen readers), the rest status. */
 export function banner(kind: BannerKind, text: string, extra?: Child): HTMLElement {
+  kitStyles();
   const ic = kind === 'ok' ? icon('pass-filled', 'ico-ok') : kind === 'error' ? icon('error', 'ico-error') : icon('warning', 'ico-warning');
   return h('div', { class: `banner b-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ic, h('div', {}, h('div', {}, text), extra));
 }
@@ -117,6 +126,7 @@ export function copyButton(text: string, copy: (text: string) => Promise<unknown
 
 /** Text in a <pre id=…> with a Copy button over its corner. */
 export function copyBlock(text: string, id: string, copy: (text: string) => Promise<unknown>): HTMLElement {
+  kitStyles();
   return h('div', { class: 'codeblock' }, h('pre', { id }, text), copyButton(text, copy));
 }
 
@@ -143,6 +153,7 @@ export interface ProgressBar {
  * `progress`, `progress-message` and `progress-fill` are set for tests; one bar per panel.
  */
 export function progressBar(opts: { message: string; onCancel?: () => void }): ProgressBar {
+  kitStyles();
   const message = h('span', { id: 'progress-message' }, opts.message);
   const fill = h('div', { class: 'progress-fill', id: 'progress-fill' });
   const text = h('div', { class: 'progress-text' }, message);
