@@ -78,6 +78,26 @@ export function optionString(inv: CliInvocation, name: string): string | undefin
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A string option that must be given and not be empty (usage error otherwise). */
+export function requiredOption(inv: CliInvocation, name: string): string {
+  const v = optionString(inv, name);
+  if (v === undefined || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/**
+ * A positive number option's value (`v` as parsed: `inv.values[flag]`); usage error when it is
+ * missing, not a number, not positive, or not whole where `integer`.
+ */
+export function positiveNumber(v: unknown, flag: string, integer = false): number {
+  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${flag} is required`);
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag} must be a positive ${integer ? 'whole ' : ''}number, got "${v}"`);
+  }
+  return n;
+}
+
 /** A repeatable option's values (none, one or several). */
 export function optionList(v: unknown): string[] {
   if (v === undefined) return [];

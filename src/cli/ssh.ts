@@ -4,7 +4,13 @@
  * (`--password-env VAR`, default VLAB_SSH_PASSWORD) — never from the command line, where `ps` and
  * shell history would show it.
  */
-import { CliFailure, optionString, UsageError, type CliInvocation } from './command';
+import { CliFailure, optionString, UsageError, type CliInvocation, type OptionSpec } from './command';
+
+/** The options sshCredentials() reads; spread them into a command's `options`. */
+export const sshCredentialOptions: Record<'password-env' | 'host-key', OptionSpec> = {
+  'password-env': { type: 'string', valueName: 'VAR', description: 'environment variable holding the SSH password (default VLAB_SSH_PASSWORD)' },
+  'host-key': { type: 'string', valueName: 'SHA256:…', description: 'pinned SSH host key fingerprint; without it the command stops and prints the host\'s' },
+};
 
 export interface SshCredentials {
   /** Normalised `SHA256:…` fingerprint to pin, when given. */

@@ -41,8 +41,8 @@ export class LabError extends Error {
 
 /** The one cancellation error. `what` names the work ("Connecting over SSH"). */
 export class CancelledError extends LabError {
-  constructor(what = 'The operation') {
-    super('cancelled', `${what} was cancelled.`);
+  constructor(what = 'The operation', options?: { cause?: unknown }) {
+    super('cancelled', `${what} was cancelled.`, options);
   }
 }
 

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { AnalysisHost } from './analysis/host';
 import { ConnectionStore } from './inventory/connections';
 import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
+import { InventoryDecorations } from './inventory/decorations';
 import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
@@ -12,6 +14,7 @@ import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
+import { sshService, type SshService } from './ssh';
 
 /** What activate() returns; the integration tests read it. */
 export interface VsphereLabApi {
@@ -19,8 +22,14 @@ export interface VsphereLabApi {
   readonly activationMs: number;
   /** For tests: the inventory's sessions and tree provider. */
   readonly inventory: InventoryServices;
+  /** For tests: the document-analysis host (its parse counter shows one parse per document version). */
+  readonly analysis: AnalysisHost;
   /** For tests: the last log lines. */
   readonly recentLogLines: () => readonly string[];
+  /** For tests: the SSH service (its host-key pins and remembered passwords). */
+  readonly ssh: SshService;
+  /** For tests: the extension's global state (to seed or inspect what older versions stored). */
+  readonly globalState: vscode.Memento;
 }
 
 export function activate(context: vscode.ExtensionContext): VsphereLabApi {
@@ -29,27 +38,30 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   context.subscriptions.push(output);
 
   const store = new ConnectionStore(context.globalState, context.secrets);
-  const sessions = new SessionManager(store);
+  const decorations = new InventoryDecorations();
+  const sessions = new SessionManager(store, decorations);
   const provider = new InventoryProvider(store, sessions);
   const view = vscode.window.createTreeView('vsphereLab.inventory', { treeDataProvider: provider, showCollapseAll: true });
   context.subscriptions.push(
-    store, sessions, provider, view,
+    store, decorations, sessions, provider, view,
     new RefreshManager(view, store, sessions, provider),
     vscode.workspace.registerFileSystemProvider(DATASTORE_SCHEME, new DatastoreFileSystem(store, sessions), { isCaseSensitive: true }),
     vscode.commands.registerCommand('vsphereLab.showLog', () => output.show()),
   );
-  registerVmxLanguage(context);
+  const analysis = new AnalysisHost();
+  context.subscriptions.push(analysis);
+  registerVmxLanguage(context, analysis);
   registerInventoryCommands(context, store, sessions, provider, view);
-  const inventory: InventoryServices = { store, sessions, provider, view };
+  const inventory: InventoryServices = { store, sessions, provider, view, decorations };
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
   registerUsbBoot(context, inventory);
-  registerBackupDiagnostics(context, inventory);
+  registerBackupDiagnostics(context, inventory, analysis);
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory, recentLogLines };
+  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState };
 }
 
 export function deactivate(): void {

@@ -12,6 +12,7 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeSelfSignedCert, servedThumbprints, thumbprintsOfPem } from './certs';
+import type { LabGeneration } from './generations';
 
 /** The repository; VLAB_REPO_ROOT overrides it where this code runs bundled (integration tests). */
 export const REPO_ROOT = process.env.VLAB_REPO_ROOT ?? path.resolve(__dirname, '..', '..');
@@ -30,6 +31,12 @@ export interface VcsimOptions {
   pool?: number;
   /** Simulate a standalone ESX host instead of vCenter. */
   esx?: boolean;
+  /**
+   * The release to play (`-generation`): `about` and every host's `summary.config.product` read as
+   * that vCenter / ESXi (test/lab/README.md lists the builds and their sources). Default: the lab's
+   * 6.5 (govmomi's captures).
+   */
+  generation?: LabGeneration;
   username?: string;
   password?: string;
   /** Existing certificate/key files; otherwise a self-signed RSA-1024 pair is generated. */
@@ -84,6 +91,7 @@ export interface Vcsim {
   username: string;
   password: string;
   esx: boolean;
+  generation: LabGeneration | undefined;
   /** Of the certificate served now (updated by reloadCert). */
   thumbprintSha256: string;
   thumbprintSha1: string;
@@ -97,6 +105,12 @@ export interface Vcsim {
   clearPerf(): Promise<void>;
   injectedPerf(): Promise<PerfInjection[]>;
   listVms(): Promise<LabVm[]>;
+  /**
+   * Memory pressure on a host: its `mem.consumed.average` samples are injected so that the host
+   * has `freeMB` free (free = hardware memory - consumed, as the memory panel computes it).
+   * One value, or a series oldest → newest. Returns the host's memory size in MB.
+   */
+  injectHostFreeMemory(host: string, freeMB: number | number[]): Promise<number>;
   /** Sets VMs' summary.quickStats balloonedMemory / swappedMemory (MB); a field left out keeps its value. */
   setQuickStats(...items: Array<{ vm: string; balloonedMemory?: number; swappedMemory?: number }>): Promise<void>;
   /** GET a path on the server (JSON), TLS verification off. */
@@ -196,6 +210,7 @@ function flagArgs(o: VcsimOptions): string[] {
   num('pool', o.pool);
   num('delay', o.delay);
   if (o.esx) args.push('-esx');
+  if (o.generation) args.push('-generation', o.generation);
   if (o.autostart === false) args.push('-autostart=false');
   if (o.username !== undefined) args.push('-username', o.username);
   if (o.password !== undefined) args.push('-password', o.password);
@@ -285,6 +300,7 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     username: decodeURIComponent(govc.username),
     password: decodeURIComponent(govc.password),
     esx: !!opts.esx,
+    generation: opts.generation,
     thumbprintSha256: tp.sha256,
     thumbprintSha1: tp.sha1,
     pid: Number(m[2]),
@@ -316,6 +332,14 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
     },
     async clearPerf() {
       await requestJson(`${base}/lab/perf`, 'DELETE');
+    },
+    async injectHostFreeMemory(hostRef, freeMB) {
+      const hosts = await requestJson<Array<{ moref: string; memoryMB: number }>>(`${base}/lab/hosts`);
+      const h = hosts.find((x) => x.moref === hostRef);
+      if (!h) throw new Error(`no HostSystem ${hostRef} (have ${hosts.map((x) => x.moref).join(', ')})`);
+      const free = Array.isArray(freeMB) ? freeMB : [freeMB];
+      await sim.injectPerf({ entity: hostRef, counter: 'mem.consumed.average', values: free.map((f) => Math.round((h.memoryMB - f) * 1024)) });
+      return h.memoryMB;
     },
     injectedPerf: () => requestJson<PerfInjection[]>(`${base}/lab/perf`),
     listVms: () => requestJson<LabVm[]>(`${base}/lab/vms`),

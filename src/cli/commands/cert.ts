@@ -3,13 +3,12 @@
  * and build rui.pfx. The certificate core (and node-forge) is loaded only when a command runs.
  */
 import { certsCore } from '../../core/certs/lazy';
-import { readInputFile } from '../files';
-import { sshCredentials } from '../ssh';
+import { readInputBytes as readInput, writeOutputFile } from '../files';
+import { sshCredentialOptions, sshCredentials } from '../ssh';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../core/vmx/fsutil';
 import type { CliCommand, CliInvocation } from '../command';
-import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, UsageError } from '../command';
+import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, requiredOption as required, UsageError } from '../command';
 import type { CertificateInfo, EndpointInspection, Finding } from '../../core/certs/types';
 import type { VerifyResult } from '../../core/certs/verify';
 
@@ -20,25 +19,21 @@ import type { VerifyResult } from '../../core/certs/verify';
  */
 const core = certsCore;
 
-function required(inv: CliInvocation, name: string): string {
-  const v = str(inv, name);
-  if (v === undefined || v === '') throw new UsageError(`--${name} is required`);
-  return v;
-}
-
-async function readInput(inv: CliInvocation, file: string): Promise<Buffer> {
-  return (await readInputFile(inv, file)).bytes;
-}
-
 /** Writes via a temp file + rename; refuses to replace an existing file unless `force`. */
-async function writeOutput(inv: CliInvocation, file: string, data: string | Buffer, mode: number, force: boolean): Promise<string> {
-  const abs = path.resolve(inv.io.cwd, file);
-  if (!force) {
-    const exists = await fsp.stat(abs).then(() => true, () => false);
-    if (exists) throw new CliFailure(`${file} already exists; not overwriting it (a private key cannot be recovered). Use --force or another --out.`, 'exists');
-  }
-  await writeFileAtomic(abs, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { mode, enforceMode: true });
-  return abs;
+function writeOutput(inv: CliInvocation, file: string, data: string | Buffer, mode: number, force: boolean): Promise<string> {
+  return writeOutputFile(inv, file, data, { mode, force, why: 'a private key cannot be recovered' });
+}
+
+/** The --cert and --key file names (usage error when one is missing); read them with readCertInputs. */
+function certInputNames(inv: CliInvocation): { certFile: string; keyFile: string } {
+  return { certFile: required(inv, 'cert'), keyFile: required(inv, 'key') };
+}
+
+/** The certificate, its key and every --chain CA certificate, read. */
+async function readCertInputs(inv: CliInvocation, names: { certFile: string; keyFile: string }): Promise<{ cert: Buffer; key: Buffer; chain: Buffer[] }> {
+  const cert = await readInput(inv, names.certFile);
+  const key = await readInput(inv, names.keyFile);
+  return { cert, key, chain: await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f))) };
 }
 
 /** Library errors with a clear message become CliFailure (exit 1); anything else propagates. */
@@ -208,12 +203,9 @@ const verify: CliCommand = {
     host: { type: 'string', multiple: true, valueName: 'NAME', description: 'a name clients use: FQDN, short name, IP (repeat)' },
   },
   async run(inv) {
-    const certFile = required(inv, 'cert');
-    const keyFile = required(inv, 'key');
+    const names = certInputNames(inv);
     const { verifyIssued } = core.verify();
-    const cert = await readInput(inv, certFile);
-    const key = await readInput(inv, keyFile);
-    const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+    const { cert, key, chain } = await readCertInputs(inv, names);
     let r: VerifyResult;
     try {
       r = verifyIssued({ cert, key, chain, hostnames: list(inv.values.host) });
@@ -239,13 +231,10 @@ const pfx: CliCommand = {
     force: { type: 'boolean', description: 'overwrite an existing output file' },
   },
   async run(inv) {
-    const certFile = required(inv, 'cert');
-    const keyFile = required(inv, 'key');
+    const names = certInputNames(inv);
     const out = required(inv, 'out');
     const { buildPfx, VCENTER_PFX_PASSWORD } = core.files();
-    const cert = await readInput(inv, certFile);
-    const key = await readInput(inv, keyFile);
-    const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+    const { cert, key, chain } = await readCertInputs(inv, names);
     const password = str(inv, 'password') ?? VCENTER_PFX_PASSWORD;
     const friendlyName = str(inv, 'friendly-name') ?? 'rui';
     let der: Buffer;
@@ -272,8 +261,7 @@ const deploy: CliCommand = {
     key: { type: 'string', valueName: 'FILE', description: 'its private key (rui.key)' },
     chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates (repeat)' },
     'ssh-user': { type: 'string', valueName: 'USER', description: 'SSH user (root on ESX(i))' },
-    'password-env': { type: 'string', valueName: 'VAR', description: 'environment variable holding the SSH password (default VLAB_SSH_PASSWORD)' },
-    'host-key': { type: 'string', valueName: 'SHA256:…', description: 'pinned SSH host key fingerprint; without it the command stops and prints the host\'s' },
+    ...sshCredentialOptions,
     'ssh-host': { type: 'string', valueName: 'HOST', description: 'SSH address when it differs from HOST' },
     'ssh-port': { type: 'string', valueName: 'N', description: 'SSH port (default 22)' },
     restart: { type: 'string', valueName: 'hostd|services.sh', description: 'what to restart (default hostd)' },
@@ -281,8 +269,7 @@ const deploy: CliCommand = {
     'wait-timeout': { type: 'string', valueName: 'SECONDS', description: 'how long to wait for HTTPS after the restart (default 180)' },
   },
   async run(inv) {
-    const certFile = required(inv, 'cert');
-    const keyFile = required(inv, 'key');
+    const names = certInputNames(inv);
     const user = required(inv, 'ssh-user');
     const { parseEndpoint } = core.inspect();
     let ep: { host: string; port: number };
@@ -300,9 +287,7 @@ const deploy: CliCommand = {
     const waitTimeoutMs = waitText === undefined ? undefined : Number(waitText) * 1000;
     if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0)) throw new UsageError(`--wait-timeout must be a positive number of seconds, not "${waitText}"`);
     const { hostKey, password } = sshCredentials(inv);
-    const cert = await readInput(inv, certFile);
-    const key = await readInput(inv, keyFile);
-    const chain = await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f)));
+    const { cert, key, chain } = await readCertInputs(inv, names);
     const { deployEsxCertificate } = core.deploy();
     const mark = { ok: '✔', failed: '✘', skipped: '–', running: '…', pending: ' ' } as const;
     const result = await deployEsxCertificate({

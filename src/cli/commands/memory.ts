@@ -10,20 +10,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requireInputFile } from '../files';
-import { sshCredentials } from '../ssh';
+import { sshCredentialOptions, sshCredentials } from '../ssh';
 import type { CliCommand, CliInvocation } from '../command';
-import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, UsageError } from '../command';
+import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, positiveNumber, UsageError } from '../command';
 import { estimateOverhead, OVERHEAD_TABLES, type OverheadTableId } from '../../core/memory/overhead';
 import { EsxtopFormatError, parseEsxtopFile, summarizeCapture, type EsxtopSummary } from '../../core/memory/esxtop';
-
-function positiveNumber(v: unknown, flag: string, integer = false): number {
-  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${flag} is required`);
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${flag} must be a positive ${integer ? 'whole ' : ''}number, got "${v}"`);
-  }
-  return n;
-}
 
 const overhead: CliCommand = {
   path: ['memory', 'overhead'],
@@ -158,10 +149,9 @@ const esxtop: CliCommand = {
   options: {
     ssh: { type: 'string', valueName: 'HOST[:PORT]', description: 'run esxtop -b -a on this host over SSH instead of reading FILE' },
     user: { type: 'string', valueName: 'USER', description: 'SSH user (e.g. root)' },
-    'password-env': { type: 'string', valueName: 'VAR', description: 'environment variable holding the SSH password (default VLAB_SSH_PASSWORD)' },
+    ...sshCredentialOptions,
     samples: { type: 'string', valueName: 'N', description: 'number of samples (default 30)' },
     delay: { type: 'string', valueName: 'S', description: 'seconds between samples, at least 2 (default 2)' },
-    'host-key': { type: 'string', valueName: 'SHA256:…', description: 'pinned SSH host key fingerprint; without it the command stops and prints the host\'s' },
     out: { type: 'string', valueName: 'FILE', description: 'also save the CSV to FILE' },
   },
   positionals: { min: 0, max: 1 },

@@ -14,7 +14,7 @@ import { readInputFile } from '../files';
 import * as path from 'node:path';
 import { CliFailure, EXIT_OK, UsageError, emit, type CliCommand, type CliInvocation } from '../command';
 import { VmxDocument } from '../../core/vmx/document';
-import { writeFileAtomic, WriteRefusedError } from '../../core/vmx/fsutil';
+import { writeFileAtomic, WriteRefusedError } from '../../core/fs/atomic';
 import { checkIsoImage, IsoImageError } from '../../core/vmx/iso';
 import {
   applyUsbBootPlan,

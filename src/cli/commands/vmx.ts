@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { CliFailure, EXIT_FINDINGS, EXIT_OK, emit, type CliCommand, type CliInvocation } from '../command';
 import { VmxDocument, VmxEncodingError } from '../../core/vmx/document';
 import { lintVmx, type VmxDiagnostic } from '../../core/vmx/lint';
-import { findVmLocks, writeFileAtomic, WriteRefusedError } from '../../core/vmx/fsutil';
+import { writeFileAtomic, WriteRefusedError } from '../../core/fs/atomic';
+import { findVmLocks } from '../../core/vmx/locks';
 import { lookupKey, matchDescription } from '../../core/vmx/catalog';
 
 async function readVmx(inv: CliInvocation, file: string): Promise<{ abs: string; bytes: Buffer; doc: VmxDocument }> {
@@ -129,29 +130,20 @@ async function change(inv: CliInvocation, file: string, key: string, value: stri
   return EXIT_OK;
 }
 
-const set: CliCommand = {
-  path: ['vmx', 'set'],
-  summary: 'Set a key; only its value changes (or one line is added next to its device)',
-  synopsis: 'FILE KEY VALUE [--no-backup] [--json]   (use -- before a VALUE that starts with -)',
-  positionals: { min: 3, max: 3 },
-  options: writeOptions,
-  run(inv) {
-    const [file, key, value] = inv.positionals;
-    return change(inv, file, key, value);
-  },
-};
+/** `vmx set` and `vmx unset`: the same write path, with or without a VALUE. */
+function changeCommand(word: 'set' | 'unset', summary: string, synopsis: string): CliCommand {
+  const arity = word === 'set' ? 3 : 2;
+  return {
+    path: ['vmx', word], summary, synopsis,
+    positionals: { min: arity, max: arity },
+    options: writeOptions,
+    run: (inv) => change(inv, inv.positionals[0], inv.positionals[1], word === 'set' ? inv.positionals[2] : undefined),
+  };
+}
 
-const unset: CliCommand = {
-  path: ['vmx', 'unset'],
-  summary: 'Remove a key; every other byte stays',
-  synopsis: 'FILE KEY [--no-backup] [--json]',
-  positionals: { min: 2, max: 2 },
-  options: writeOptions,
-  run(inv) {
-    const [file, key] = inv.positionals;
-    return change(inv, file, key, undefined);
-  },
-};
+const set = changeCommand('set', 'Set a key; only its value changes (or one line is added next to its device)',
+  'FILE KEY VALUE [--no-backup] [--json]   (use -- before a VALUE that starts with -)');
+const unset = changeCommand('unset', 'Remove a key; every other byte stays', 'FILE KEY [--no-backup] [--json]');
 
 const describe: CliCommand = {
   path: ['vmx', 'describe'],

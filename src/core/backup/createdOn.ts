@@ -18,6 +18,7 @@
  * not checked against the KB here.
  */
 import type { Evidence } from './facts';
+import { Generation } from '../vsphere/generation';
 
 const FIRST_RELEASE: Readonly<Record<number, string>> = {
   7: '4.0', 8: '5.0', 9: '5.1', 10: '5.5', 11: '6.0', 13: '6.5', 14: '6.7', 15: '6.7', 17: '7.0', 18: '7.0', 19: '7.0', 20: '8.0', 21: '8.0',
@@ -42,11 +43,6 @@ export interface CreatedOnHint {
   evidence: Evidence[];
 }
 
-function majorMinor(v: string): [number, number] | undefined {
-  const m = /^(\d+)\.(\d+)/.exec(v.trim());
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-
 /**
  * A likely created-on version for a VM read through the API, or undefined when what is known does
  * not point to one (hardware version unknown or older than 7; hardware 7 on a 5.0+ host, which may
@@ -58,7 +54,7 @@ export function inferCreatedOn(input: { hardwareVersion?: number; hardwareVersio
   const hwEvidence: Evidence = { kind: 'api', path: input.hardwareVersionPath ?? 'config.version', value: `vmx-${String(hw).padStart(2, '0')}` };
   const host = input.host;
   const hostEvidence: Evidence[] = host ? [{ kind: 'api', path: host.path, value: host.fullName ?? host.version }] : [];
-  const hostMm = host ? majorMinor(host.version) : undefined;
+  const hostGen = host ? Generation.fromAbout({ version: host.version, fullName: host.fullName }) : undefined;
   const upgraded = 'unless its virtual hardware was upgraded after it was created';
   if (hw >= 8) {
     const first = FIRST_RELEASE[hw] ?? FIRST_RELEASE[Math.max(...Object.keys(FIRST_RELEASE).map(Number).filter((k) => k <= hw))];
@@ -69,16 +65,16 @@ export function inferCreatedOn(input: { hardwareVersion?: number; hardwareVersio
     };
   }
   // Hardware version 7: created on ESX/ESXi 4.0 or 4.1 (or later, with 4.x compatibility).
-  if (!host || !hostMm) return undefined;
-  const [maj, min] = hostMm;
-  if (maj === 4 && min >= 1) {
+  if (!host || !hostGen) return undefined;
+  const { major: maj, minor: min } = hostGen;
+  if (hostGen.family === '4.x' && hostGen.atLeast('4.1')) {
     return {
       version: '4.1',
       inferred: `virtual hardware version 7 (ESX/ESXi 4.x) running on ${host.fullName ?? `version ${host.version}`}: taken as created on 4.1, ${upgraded} or it was created on 4.0 before the host was upgraded`,
       evidence: [hwEvidence, ...hostEvidence],
     };
   }
-  if (maj < 4 || (maj === 4 && min === 0)) {
+  if (!hostGen.atLeast('4.1')) {
     return {
       version: `${maj}.${min}`,
       inferred: `virtual hardware version 7 running on ${host.fullName ?? `version ${host.version}`}: taken as created on ${maj}.${min} or earlier`,

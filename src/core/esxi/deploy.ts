@@ -123,209 +123,278 @@ function tail(text: string, max = 600): string {
 
 /** Replaces the host's certificate; never throws for a failed step (see `ok`, `error`), only for bad input. */
 export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxDeployResult> {
-  const port = opts.port ?? 443;
-  const host = opts.host;
-  const steps: StepReport[] = [];
-  const report = (s: StepReport): StepReport => {
-    const i = steps.findIndex((x) => x.id === s.id && x.phase === s.phase);
-    if (i >= 0) steps[i] = s; else steps.push(s);
-    try { opts.onStep?.(s); } catch { /* a UI callback must not break the deploy */ }
+  return new EsxDeployment(opts).run();
+}
+
+/** The reported steps of one deploy: each is pending, then running, then ok / failed / skipped. */
+class StepLog {
+  readonly steps: StepReport[] = [];
+  constructor(private readonly onStep: ((step: StepReport) => void) | undefined) {}
+
+  report(s: StepReport): StepReport {
+    const i = this.steps.findIndex((x) => x.id === s.id && x.phase === s.phase);
+    if (i >= 0) this.steps[i] = s; else this.steps.push(s);
+    try { this.onStep?.(s); } catch { /* a UI callback must not break the deploy */ }
     return s;
-  };
-  /** Runs one reported step; returns its detail or throws StepFailure. */
-  const run = async (phase: StepPhase, id: string, title: string, body: () => Promise<string | undefined>): Promise<void> => {
+  }
+
+  /** Runs one reported step; its body returns the detail, or throws and the step fails with StepFailure. */
+  async run(phase: StepPhase, id: string, title: string, body: () => Promise<string | undefined>): Promise<void> {
     const startedAt = new Date();
-    report({ id, phase, title, status: 'running', startedAt: startedAt.toISOString() });
+    this.report({ id, phase, title, status: 'running', startedAt: startedAt.toISOString() });
     try {
       const detail = await body();
-      report({ id, phase, title, status: 'ok', startedAt: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), ...(detail ? { detail } : {}) });
+      this.report({ id, phase, title, status: 'ok', startedAt: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), ...(detail ? { detail } : {}) });
     } catch (e) {
       const message = (e as Error).message ?? String(e);
       const detail = e instanceof DeployError && e.detail ? e.detail : message;
-      report({ id, phase, title, status: 'failed', startedAt: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), detail });
+      this.report({ id, phase, title, status: 'failed', startedAt: startedAt.toISOString(), ms: Date.now() - startedAt.getTime(), detail });
       throw new StepFailure(id, phase, message, e);
     }
-  };
-  const skip = (phase: StepPhase, s: PlanStep | { id: string; title: string }, detail?: string): void => {
-    report({ id: s.id, phase, title: s.title, status: 'skipped', ...(detail ? { detail } : {}) });
-  };
-
-  // ---- prepare: files, thumbprints (bad input throws before anything is touched)
-  const { buildEsxFiles, planEsxDeploy } = certs.files();
-  let files: Map<string, string | Buffer>;
-  let newSha256 = '';
-  try {
-    await run('prepare', 'files', 'Build rui.crt and rui.key and check they belong together', async () => {
-      const built = buildEsxFiles({ cert: opts.cert, key: opts.key, ...(opts.chain !== undefined ? { chain: opts.chain } : {}), includeIntermediates: opts.includeIntermediates ?? false });
-      files = new Map(built.map((f) => [f.name, f.contents]));
-      newSha256 = certs.x509().describeCertificate(String(files.get('rui.crt'))).sha256Thumbprint;
-      return `New certificate SHA-256 ${newSha256}`;
-    });
-  } catch (e) {
-    return { ok: false, rolledBack: false, host, port, newSha256, steps, error: (e as StepFailure).message, failedStep: 'files' };
   }
 
-  const plan: DeployPlan = planEsxDeploy({
-    host, port, expectedSha256: newSha256, timestamp: opts.now ?? new Date(),
-    ...(opts.restart ? { restart: opts.restart } : {}),
-    ...(opts.sslDir ? { sslDir: opts.sslDir } : {}),
-    ...(opts.waitTimeoutMs !== undefined ? { waitTimeoutMs: opts.waitTimeoutMs } : {}),
-  });
-  const inspectTitle = `Read the certificate ${host}:${port} serves now`;
-  const connectTitle = 'Log in over SSH';
-  report({ id: 'inspect-before', phase: 'prepare', title: inspectTitle, status: 'pending' });
-  report({ id: 'connect', phase: 'prepare', title: connectTitle, status: 'pending' });
-  for (const s of plan.steps) report({ id: s.id, phase: 'deploy', title: s.title, status: 'pending' });
+  pending(phase: StepPhase, s: { id: string; title: string }): void {
+    this.report({ id: s.id, phase, title: s.title, status: 'pending' });
+  }
 
-  const { inspectEndpoint } = certs.inspect();
-  const liveSha = async (): Promise<string> => (await inspectEndpoint(host, port, { timeoutMs: 15_000 })).chain[0].sha256Thumbprint;
+  skip(phase: StepPhase, s: { id: string; title: string }): void {
+    this.report({ id: s.id, phase, title: s.title, status: 'skipped' });
+  }
+}
 
-  let previousSha256: string | undefined;
-  let session: SshSession | undefined;
-  const ownSession = !(opts.ssh instanceof SshSession);
-  const base = { host, port, newSha256, backups: plan.backups };
-  try {
-    await run('prepare', 'inspect-before', inspectTitle, async () => {
-      previousSha256 = await liveSha();
-      return previousSha256 === newSha256
-        ? `The host already serves the new certificate (SHA-256 ${newSha256}); deploying again is harmless.`
-        : `Current certificate SHA-256 ${previousSha256}`;
+const INSPECT_BEFORE = 'inspect-before';
+const CONNECT = { id: 'connect', title: 'Log in over SSH' };
+const VERIFY_OLD = { id: 'verify-old', title: 'Check the host serves the previous certificate again' };
+
+/**
+ * One deploy, in named steps: {@link prepare} the files, {@link plan} the remote steps, read the
+ * certificate served now and {@link connect}, run the plan, then on failure either
+ * {@link stopCleanly} (nothing was moved into place) or {@link rollBack}.
+ */
+class EsxDeployment {
+  private readonly host: string;
+  private readonly port: number;
+  private readonly log: StepLog;
+  private files = new Map<string, string | Buffer>();
+  private newSha256 = '';
+  private previousSha256: string | undefined;
+  private session: SshSession | undefined;
+  private readonly execTimeoutMs: number;
+  private readonly verifyTimeoutMs: number;
+
+  constructor(private readonly opts: EsxDeployOptions) {
+    this.host = opts.host;
+    this.port = opts.port ?? 443;
+    this.log = new StepLog(opts.onStep);
+    this.execTimeoutMs = opts.execTimeoutMs ?? 180_000;
+    this.verifyTimeoutMs = opts.verifyTimeoutMs ?? 30_000;
+  }
+
+  async run(): Promise<EsxDeployResult> {
+    const { host, port } = this;
+    try {
+      await this.prepare();
+    } catch (e) {
+      return { ok: false, rolledBack: false, host, port, newSha256: this.newSha256, steps: this.log.steps, error: (e as StepFailure).message, failedStep: 'files' };
+    }
+    const plan = this.plan();
+    try {
+      await this.connect();
+    } catch (e) {
+      for (const s of plan.steps) this.log.skip('deploy', s);
+      return { ...this.base(plan), ok: false, rolledBack: false, error: (e as StepFailure).message, failedStep: (e as StepFailure).stepId };
+    }
+    let index = 0;
+    try {
+      for (; index < plan.steps.length; index++) await this.runPlanStep('deploy', plan.steps[index], this.opts.signal);
+    } catch (e) {
+      for (const s of plan.steps.slice(index + 1)) this.log.skip('deploy', s);
+      const result = plan.steps[index].onFailure !== 'rollback' ? await this.stopCleanly(plan, index, e as StepFailure) : await this.rollBack(plan, index, e as StepFailure);
+      this.closeSession();
+      return result;
+    }
+    this.closeSession();
+    return { ...this.base(plan), ok: true, rolledBack: false, liveSha256: this.newSha256, sshHostKey: this.session!.hostKey };
+  }
+
+  /** What every result after the plan carries. */
+  private base(plan: DeployPlan): Pick<EsxDeployResult, 'host' | 'port' | 'newSha256' | 'backups' | 'steps' | 'previousSha256'> {
+    return { host: this.host, port: this.port, newSha256: this.newSha256, backups: plan.backups, steps: this.log.steps, ...(this.previousSha256 ? { previousSha256: this.previousSha256 } : {}) };
+  }
+
+  /** Files and thumbprint (bad input fails here, before anything is touched). */
+  private async prepare(): Promise<void> {
+    const { opts } = this;
+    await this.log.run('prepare', 'files', 'Build rui.crt and rui.key and check they belong together', async () => {
+      const built = certs.files().buildEsxFiles({ cert: opts.cert, key: opts.key, ...(opts.chain !== undefined ? { chain: opts.chain } : {}), includeIntermediates: opts.includeIntermediates ?? false });
+      this.files = new Map(built.map((f) => [f.name, f.contents]));
+      this.newSha256 = certs.x509().describeCertificate(String(this.files.get('rui.crt'))).sha256Thumbprint;
+      return `New certificate SHA-256 ${this.newSha256}`;
     });
-    await run('prepare', 'connect', connectTitle, async () => {
-      if (opts.ssh instanceof SshSession) session = opts.ssh;
-      else session = await SshSession.connect({ ...opts.ssh, host: opts.ssh.host ?? host, ...(opts.signal ? { signal: opts.signal } : {}) });
+  }
+
+  /** The remote steps, all reported pending up front. */
+  private plan(): DeployPlan {
+    const { opts, host, port } = this;
+    const plan = certs.files().planEsxDeploy({
+      host, port, expectedSha256: this.newSha256, timestamp: opts.now ?? new Date(),
+      ...(opts.restart ? { restart: opts.restart } : {}),
+      ...(opts.sslDir ? { sslDir: opts.sslDir } : {}),
+      ...(opts.waitTimeoutMs !== undefined ? { waitTimeoutMs: opts.waitTimeoutMs } : {}),
+    });
+    this.log.pending('prepare', { id: INSPECT_BEFORE, title: this.inspectTitle() });
+    this.log.pending('prepare', CONNECT);
+    for (const s of plan.steps) this.log.pending('deploy', s);
+    return plan;
+  }
+
+  private inspectTitle(): string {
+    return `Read the certificate ${this.host}:${this.port} serves now`;
+  }
+
+  private async liveSha(): Promise<string> {
+    return (await certs.inspect().inspectEndpoint(this.host, this.port, { timeoutMs: 15_000 })).chain[0].sha256Thumbprint;
+  }
+
+  /** Reads the certificate served now, then logs in (or takes the session given). */
+  private async connect(): Promise<void> {
+    const { opts } = this;
+    await this.log.run('prepare', INSPECT_BEFORE, this.inspectTitle(), async () => {
+      this.previousSha256 = await this.liveSha();
+      return this.previousSha256 === this.newSha256
+        ? `The host already serves the new certificate (SHA-256 ${this.newSha256}); deploying again is harmless.`
+        : `Current certificate SHA-256 ${this.previousSha256}`;
+    });
+    await this.log.run('prepare', CONNECT.id, CONNECT.title, async () => {
+      const session = opts.ssh instanceof SshSession
+        ? opts.ssh
+        : await SshSession.connect({ ...opts.ssh, host: opts.ssh.host ?? this.host, ...(opts.signal ? { signal: opts.signal } : {}) });
+      this.session = session;
       return `${session.username}@${session.host}:${session.port}, host key ${session.hostKey}`;
     });
-  } catch (e) {
-    for (const s of plan.steps) skip('deploy', s);
-    return { ...base, ok: false, rolledBack: false, ...(previousSha256 ? { previousSha256 } : {}), steps, error: (e as StepFailure).message, failedStep: (e as StepFailure).stepId };
   }
-  const ssh = session!;
-  const execTimeoutMs = opts.execTimeoutMs ?? 180_000;
-  const verifyTimeoutMs = opts.verifyTimeoutMs ?? 30_000;
 
-  const runPlanStep = async (phase: StepPhase, s: PlanStep, signal: AbortSignal | undefined, expectSha?: string): Promise<void> => {
-    await run(phase, s.id, s.title, async () => {
+  /** A session we opened is closed here; one handed in stays open. */
+  private closeSession(): void {
+    if (!(this.opts.ssh instanceof SshSession)) this.session?.close();
+  }
+
+  private async runPlanStep(phase: StepPhase, s: PlanStep, signal: AbortSignal | undefined): Promise<void> {
+    await this.log.run(phase, s.id, s.title, async () => {
       if (signal?.aborted) throw new SshCancelledError('The deploy');
       switch (s.kind) {
-        case 'exec': {
-          const r = await ssh.exec(s.command, { timeoutMs: execTimeoutMs, ...(signal ? { signal } : {}) });
-          const output = tail([r.stdout, r.stderr].filter(Boolean).join('\n'));
-          if (r.code !== 0) {
-            // The last line of stderr (else stdout) says why; the whole output goes to the step's detail.
-            const why = (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.trim();
-            throw new DeployError(`\`${s.command}\` exited with ${r.code ?? r.signal ?? 'no status'}${why ? ` (${why})` : ''}.`, 'exec', `$ ${s.command}${output ? `\n${output}` : ''}`);
-          }
-          return `$ ${s.command}${output ? `\n${output}` : ''}`;
-        }
-        case 'upload': {
-          const data = files.get(s.file);
-          if (data === undefined) throw new DeployError(`No ${s.file} was built.`, 'internal');
-          await ssh.writeFile(s.remotePath, data, s.mode);
-          const st = await ssh.stat(s.remotePath);
-          const size = Buffer.byteLength(data);
-          if (!st || st.size !== size) throw new DeployError(`${s.remotePath} has ${st?.size ?? 0} bytes on the host after the upload, expected ${size}.`, 'upload');
-          return `${s.remotePath} (${size} bytes, mode ${s.mode.toString(8)})`;
-        }
-        case 'wait-for-host': {
-          const deadline = Date.now() + s.timeoutMs;
-          for (let attempt = 1; ; attempt++) {
-            if (await answersTls(host, s.port, 5000)) return attempt > 1 ? `Answered after ${attempt} attempts.` : 'Answered.';
-            if (Date.now() > deadline) throw new DeployError(`${host}:${s.port} did not answer HTTPS within ${Math.round(s.timeoutMs / 1000)} s after the restart.`, 'timeout');
-            await sleep(1000, signal);
-            if (signal?.aborted) throw new SshCancelledError('Waiting for the host');
-          }
-        }
-        case 'check-thumbprint': {
-          const want = (expectSha ?? s.expectedSha256).toUpperCase();
-          const deadline = Date.now() + verifyTimeoutMs;
-          let seen: string;
-          for (;;) {
-            try {
-              seen = await liveSha();
-              if (seen === want) return `The host serves SHA-256 ${seen}.`;
-            } catch (e) {
-              seen = `(no answer: ${(e as Error).message})`;
-            }
-            if (Date.now() > deadline || signal?.aborted) {
-              throw new DeployError(`The host serves SHA-256 ${seen}, not the expected ${want}.`, 'thumbprint');
-            }
-            await sleep(1000, signal);
-          }
-        }
+        case 'exec': return this.exec(s.command, signal);
+        case 'upload': return this.upload(s);
+        case 'wait-for-host': return this.waitForHost(s, signal);
+        case 'check-thumbprint': return this.checkThumbprint(s.expectedSha256, signal);
       }
     });
-  };
+  }
 
-  let failure: StepFailure | undefined;
-  let index = 0;
-  for (; index < plan.steps.length; index++) {
-    const s = plan.steps[index];
-    try {
-      await runPlanStep('deploy', s, opts.signal);
-    } catch (e) {
-      failure = e as StepFailure;
-      break;
+  private async exec(command: string, signal: AbortSignal | undefined): Promise<string> {
+    const r = await this.session!.exec(command, { timeoutMs: this.execTimeoutMs, ...(signal ? { signal } : {}) });
+    const output = tail([r.stdout, r.stderr].filter(Boolean).join('\n'));
+    if (r.code !== 0) {
+      // The last line of stderr (else stdout) says why; the whole output goes to the step's detail.
+      const why = (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.trim();
+      throw new DeployError(`\`${command}\` exited with ${r.code ?? r.signal ?? 'no status'}${why ? ` (${why})` : ''}.`, 'exec', `$ ${command}${output ? `\n${output}` : ''}`);
+    }
+    return `$ ${command}${output ? `\n${output}` : ''}`;
+  }
+
+  private async upload(s: Extract<PlanStep, { kind: 'upload' }>): Promise<string> {
+    const data = this.files.get(s.file);
+    if (data === undefined) throw new DeployError(`No ${s.file} was built.`, 'internal');
+    await this.session!.writeFile(s.remotePath, data, s.mode);
+    const st = await this.session!.stat(s.remotePath);
+    const size = Buffer.byteLength(data);
+    if (!st || st.size !== size) throw new DeployError(`${s.remotePath} has ${st?.size ?? 0} bytes on the host after the upload, expected ${size}.`, 'upload');
+    return `${s.remotePath} (${size} bytes, mode ${s.mode.toString(8)})`;
+  }
+
+  private async waitForHost(s: Extract<PlanStep, { kind: 'wait-for-host' }>, signal: AbortSignal | undefined): Promise<string> {
+    const deadline = Date.now() + s.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      if (await answersTls(this.host, s.port, 5000)) return attempt > 1 ? `Answered after ${attempt} attempts.` : 'Answered.';
+      if (Date.now() > deadline) throw new DeployError(`${this.host}:${s.port} did not answer HTTPS within ${Math.round(s.timeoutMs / 1000)} s after the restart.`, 'timeout');
+      await sleep(1000, signal);
+      if (signal?.aborted) throw new SshCancelledError('Waiting for the host');
     }
   }
 
-  if (!failure) {
-    if (ownSession) ssh.close();
-    return { ...base, ok: true, rolledBack: false, ...(previousSha256 ? { previousSha256 } : {}), liveSha256: newSha256, sshHostKey: ssh.hostKey, steps };
+  private async checkThumbprint(expectedSha256: string, signal: AbortSignal | undefined): Promise<string> {
+    const want = expectedSha256.toUpperCase();
+    const deadline = Date.now() + this.verifyTimeoutMs;
+    let seen: string;
+    for (;;) {
+      try {
+        seen = await this.liveSha();
+        if (seen === want) return `The host serves SHA-256 ${seen}.`;
+      } catch (e) {
+        seen = `(no answer: ${(e as Error).message})`;
+      }
+      if (Date.now() > deadline || signal?.aborted) {
+        throw new DeployError(`The host serves SHA-256 ${seen}, not the expected ${want}.`, 'thumbprint');
+      }
+      await sleep(1000, signal);
+    }
   }
-  for (const s of plan.steps.slice(index + 1)) skip('deploy', s);
-  const failedStep = plan.steps[index];
 
-  if (failedStep.onFailure !== 'rollback') {
-    // Nothing was moved into place: remove what may have been uploaded and stop.
+  /** Nothing was moved into place: remove what may have been uploaded and stop. */
+  private async stopCleanly(plan: DeployPlan, index: number, failure: StepFailure): Promise<EsxDeployResult> {
+    const failedStep = plan.steps[index];
     const cleanup = plan.rollback.find((x): x is Extract<PlanStep, { kind: 'exec' }> => x.id === 'cleanup' && x.kind === 'exec');
     if (cleanup && plan.steps.slice(0, index + 1).some((x) => x.kind === 'upload')) {
       try {
-        await runPlanStep('rollback', cleanup, undefined);
+        await this.runPlanStep('rollback', cleanup, undefined);
       } catch { /* reported */ }
     }
-    if (ownSession) ssh.close();
-    return { ...base, ok: false, rolledBack: false, ...(previousSha256 ? { previousSha256 } : {}), ...(previousSha256 ? { liveSha256: previousSha256 } : {}), sshHostKey: ssh.hostKey, steps, error: `${failedStep.title} failed: ${failure.message} Nothing on the host was changed.`, failedStep: failedStep.id };
+    const previous = this.previousSha256;
+    return { ...this.base(plan), ok: false, rolledBack: false, ...(previous ? { liveSha256: previous } : {}), sshHostKey: this.session!.hostKey, error: `${failedStep.title} failed: ${failure.message} Nothing on the host was changed.`, failedStep: failedStep.id };
   }
 
-  // ---- rollback (not cancellable: the host must not be left half-changed)
-  for (const s of plan.rollback) report({ id: s.id, phase: 'rollback', title: s.title, status: 'pending' });
-  const verifyOld = { id: 'verify-old', title: 'Check the host serves the previous certificate again' };
-  report({ ...verifyOld, phase: 'rollback', status: 'pending' });
-  for (const s of plan.rollback) {
+  /** Restores the backups and restarts (not cancellable: the host must not be left half-changed), then checks the old certificate is back. */
+  private async rollBack(plan: DeployPlan, index: number, failure: StepFailure): Promise<EsxDeployResult> {
+    const failedStep = plan.steps[index];
+    for (const s of plan.rollback) this.log.pending('rollback', s);
+    this.log.pending('rollback', VERIFY_OLD);
+    for (const s of plan.rollback) {
+      try {
+        await this.runPlanStep('rollback', s, undefined);
+      } catch { /* each rollback step continues; the final check tells */ }
+    }
+    const state: { liveSha256?: string } = {};
+    let previousCertServed = false;
     try {
-      await runPlanStep('rollback', s, undefined);
-    } catch { /* each rollback step continues; the final check tells */ }
+      await this.log.run('rollback', VERIFY_OLD.id, VERIFY_OLD.title, () => this.previousServedAgain(plan, state));
+      previousCertServed = true;
+    } catch { /* reported */ }
+    return {
+      ...this.base(plan), ok: false, rolledBack: true, previousCertServed,
+      ...(state.liveSha256 ? { liveSha256: state.liveSha256 } : {}),
+      sshHostKey: this.session!.hostKey,
+      error: `${failedStep.title} failed: ${failure.message} ${previousCertServed ? 'The previous certificate was restored and is served again.' : `The rollback did not bring the previous certificate back: the backups are ${plan.backups.crt} and ${plan.backups.key}.`}`,
+      failedStep: failedStep.id,
+    };
   }
-  let previousCertServed = false;
-  let liveSha256: string | undefined;
-  try {
-    await run('rollback', verifyOld.id, verifyOld.title, async () => {
-      if (!previousSha256) throw new DeployError('The previous thumbprint is unknown.', 'internal');
-      const deadline = Date.now() + verifyTimeoutMs;
-      for (;;) {
-        try {
-          liveSha256 = await liveSha();
-        } catch (e) {
-          liveSha256 = undefined;
-          if (Date.now() > deadline) throw e;
-        }
-        if (liveSha256 === previousSha256) return `The host serves the previous certificate again (SHA-256 ${liveSha256}).`;
-        if (Date.now() > deadline) throw new DeployError(`The host serves SHA-256 ${liveSha256 ?? '(nothing)'}, not the previous ${previousSha256}. Restore ${plan.backups.crt} and ${plan.backups.key} by hand and restart the management agents (DCUI → Restart Management Agents).`, 'rollback');
-        await sleep(1000);
+
+  /** Waits until the host serves the previous certificate again; `seen.liveSha256` is what it serves last. */
+  private async previousServedAgain(plan: DeployPlan, seen: { liveSha256?: string }): Promise<string> {
+    const previous = this.previousSha256;
+    if (!previous) throw new DeployError('The previous thumbprint is unknown.', 'internal');
+    const deadline = Date.now() + this.verifyTimeoutMs;
+    for (;;) {
+      try {
+        seen.liveSha256 = await this.liveSha();
+      } catch (e) {
+        seen.liveSha256 = undefined;
+        if (Date.now() > deadline) throw e;
       }
-    });
-    previousCertServed = true;
-  } catch { /* reported */ }
-  if (ownSession) ssh.close();
-  return {
-    ...base, ok: false, rolledBack: true, previousCertServed,
-    ...(previousSha256 ? { previousSha256 } : {}),
-    ...(liveSha256 ? { liveSha256 } : {}),
-    sshHostKey: ssh.hostKey, steps,
-    error: `${failedStep.title} failed: ${failure.message} ${previousCertServed ? 'The previous certificate was restored and is served again.' : `The rollback did not bring the previous certificate back: the backups are ${plan.backups.crt} and ${plan.backups.key}.`}`,
-    failedStep: failedStep.id,
-  };
+      if (seen.liveSha256 === previous) return `The host serves the previous certificate again (SHA-256 ${seen.liveSha256}).`;
+      if (Date.now() > deadline) throw new DeployError(`The host serves SHA-256 ${seen.liveSha256 ?? '(nothing)'}, not the previous ${previous}. Restore ${plan.backups.crt} and ${plan.backups.key} by hand and restart the management agents (DCUI → Restart Management Agents).`, 'rollback');
+      await sleep(1000);
+    }
+  }
 }
 
 class StepFailure extends Error {

@@ -2,6 +2,11 @@
  * Lint rules for .vmx documents. Pure: takes a parsed document and, optionally, a catalog lookup
  * (`lookupKey` from catalog.ts, or a small table in tests).
  *
+ * The rules are a table (`VMX_LINT_RULES`): one rule per diagnostic code, each with its severity,
+ * its source and a small check over a context built once per run (lines, entries with their
+ * catalog match, the hardware version). A new rule is a new code in `VmxLintCode`, its message in
+ * `lintMessage` (and in the extension's messages.ts), and a row in the table.
+ *
  * Positions are 0-based lines and UTF-16 columns in the decoded text (see document.ts); fixes are
  * editor-shaped text edits against the same text.
  *
@@ -27,7 +32,7 @@
  */
 import type { VmxCatalogEntry, VmxCatalogMatch, VmxHardwareRequirement } from './catalog-types';
 import { escapeValue } from './encoding';
-import { valueReplacement, type VmxDocument, type VmxLine } from './document';
+import { valueReplacement, type VmxDocument, type VmxEntry, type VmxInvalidReason, type VmxLine } from './document';
 import { minimalEdit, type TextEditLike } from './edit';
 
 export type VmxSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -157,10 +162,6 @@ const BOOL_ALIASES: Record<string, 'TRUE' | 'FALSE'> = { '1': 'TRUE', '0': 'FALS
 /** Keys whose names are chosen by users or guests: never "unknown". */
 const FREE_FORM_PREFIXES = ['guestinfo.'];
 
-function lineRange(l: VmxLine): [number, number] {
-  return [0, l.text.length];
-}
-
 function replaceLineFix(i: number, l: VmxLine, newText: string, title: string): VmxFix {
   const e = minimalEdit({ line: i, character: 0 }, l.text, newText);
   return { title, edits: e ? [e] : [] };
@@ -182,6 +183,16 @@ function valueFix(i: number, l: VmxLine, value: string, title: string): VmxFix {
   return replaceLineFix(i, l, prefix + body + suffix, title);
 }
 
+/** `key = a b # c` → `key = "a b" # c`. */
+function quoteWholeValueFix(i: number, l: VmxLine): VmxFix {
+  const hash = l.text.indexOf('#', l.valueStart);
+  const end = hash < 0 ? l.text.length : hash;
+  const whole = l.text.slice(l.valueStart, end).replace(/[ \t]+$/, '');
+  const rest = l.text.slice(l.valueStart + whole.length);
+  const text = l.text.slice(0, l.valueStart) + `"${whole.replace(/"/g, '|22')}"` + rest;
+  return replaceLineFix(i, l, text, 'Quote the whole value');
+}
+
 function quoteFix(i: number, l: VmxLine, rawValue: string, title = 'Quote the value'): VmxFix {
   // rawValue is kept as written (its escapes stay valid); only `"` inside must become |22
   const inner = rawValue.replace(/"/g, '|22');
@@ -190,211 +201,322 @@ function quoteFix(i: number, l: VmxLine, rawValue: string, title = 'Quote the va
   return replaceLineFix(i, l, text, title);
 }
 
-/** Runs every rule. Diagnostics come sorted by position. */
-export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintOptions = {}): VmxDiagnostic[] {
-  const out: VmxDiagnostic[] = [];
-  const lines = doc.lines;
-  const push = (d: Omit<VmxDiagnostic, 'message'>) => out.push({ ...d, message: lintMessage(d.code, d.args) });
-  const at = (i: number, start: number, end: number) => ({ line: i, column: start, endLine: i, endColumn: Math.max(end, start) });
+// ---------------------------------------------------------------------------------------------
+// The rules: a table, one rule per code, each with its severity, its source and a small check
+// ---------------------------------------------------------------------------------------------
 
-  // --- encoding
-  if (doc.codec.kind === 'binary' && doc.encoding !== undefined) {
-    const i = doc.find('.encoding')[0] ?? 0;
-    const l = lines[i];
-    const span = l?.valueSpan ?? { start: 0, end: l ? l.text.length : 0 };
-    push({ ...at(i, span.start, span.end), severity: 'warning', code: 'unknown-encoding', args: [doc.encoding] });
-  }
+/** A catalog entry's match, looked up once per run. */
+interface CheckedEntry {
+  readonly e: VmxEntry;
+  readonly match: VmxCatalogMatch | undefined;
+}
 
-  // --- syntax
-  lines.forEach((l, i) => {
-    if (l.raw) {
-      push({ ...at(i, ...lineRange(l)), severity: 'warning', code: 'undecodable-line', args: [doc.encoding ?? 'UTF-8'] });
-    }
-    if (l.kind === 'invalid') {
-      const key = l.key;
-      switch (l.reason) {
-        case 'missing-key':
-          push({ ...at(i, l.errorColumn, l.text.length), severity: 'error', code: 'missing-key', args: [] });
-          break;
-        case 'missing-equals': {
-          const d: Omit<VmxDiagnostic, 'message'> = { ...at(i, l.keyStart >= 0 ? l.keyStart : 0, l.text.length), severity: 'error', code: 'missing-equals', args: [key ?? ''] };
-          const rest = l.text.slice(l.keyEnd).trim();
-          if (key && rest !== '' && !rest.startsWith('#')) {
-            const value = /^"[^"]*"$/.test(rest) ? rest : `"${escapeValue(rest)}"`;
-            d.fix = { ...replaceLineFix(i, l, l.text.slice(0, l.keyEnd) + ' = ' + value, `Write ${key} = ${value}`), args: [key, value] };
-          }
-          push(d);
-          break;
-        }
-        case 'unterminated-quote': {
-          const d: Omit<VmxDiagnostic, 'message'> = { ...at(i, l.valueStart - 1, l.text.length), severity: 'error', code: 'unterminated-quote', args: [key ?? ''] };
-          const text = l.text.slice(0, l.valueEnd) + '"' + l.text.slice(l.valueEnd);
-          d.fix = replaceLineFix(i, l, text, 'Add the closing quote');
-          push(d);
-          break;
-        }
-        case 'trailing-text': {
-          const d: Omit<VmxDiagnostic, 'message'> = { ...at(i, l.errorColumn, l.text.length), severity: 'error', code: 'trailing-text', args: [key ?? ''] };
-          if (!l.quoted && l.valueStart >= 0) {
-            const hash = l.text.indexOf('#', l.valueStart);
-            const end = hash < 0 ? l.text.length : hash;
-            const whole = l.text.slice(l.valueStart, end).replace(/[ \t]+$/, '');
-            const rest = l.text.slice(l.valueStart + whole.length);
-            const text = l.text.slice(0, l.valueStart) + `"${whole.replace(/"/g, '|22')}"` + rest;
-            d.fix = replaceLineFix(i, l, text, 'Quote the whole value');
-          }
-          push(d);
-          break;
-        }
-        case 'nul-character':
-          push({ ...at(i, l.errorColumn, l.errorColumn + 1), severity: 'error', code: 'nul-character', args: [] });
-          break;
-        default:
-          break;
-      }
-    } else if (l.kind === 'entry' && !l.quoted) {
-      push({
-        ...at(i, l.valueStart, l.valueEnd),
-        severity: 'warning',
-        code: 'unquoted-value',
-        args: [l.key ?? ''],
-        fix: quoteFix(i, l, l.rawValue ?? ''),
-      });
-    }
+/** What every rule may read; built once per run. */
+export interface LintContext {
+  readonly doc: VmxDocument;
+  readonly lines: readonly VmxLine[];
+  readonly entries: readonly VmxEntry[];
+  /** The entries with their catalog match; empty without a lookup. */
+  readonly checked: readonly CheckedEntry[];
+  readonly options: LintOptions;
+  /** `virtualHW.version`: the line of its last occurrence and its number (NaN when not a number). */
+  readonly hardware?: { readonly line: number; readonly version: number };
+}
+
+/** What a rule reports; the runner adds the rule's code, severity and message. */
+export type LintHit = Omit<VmxDiagnostic, 'severity' | 'code' | 'message'>;
+
+export interface VmxLintRule {
+  /** The diagnostic code it reports. */
+  readonly id: VmxLintCode;
+  readonly severity: VmxSeverity;
+  /** Where the rule's knowledge comes from. */
+  readonly source: string;
+  /** Runs only with a catalog lookup. */
+  readonly catalog?: true;
+  check(ctx: LintContext, report: (hit: LintHit) => void): void;
+}
+
+const SOURCES = {
+  DICTLL: 'open-vm-tools lib/dict/dictll.c (DictLL_UnmarshalLine): a line VMware cannot parse is not a setting',
+  QUOTES: 'open-vm-tools lib/dict/dictll.c (DictLL_MarshalLine always writes quotes); sanbarrow.com vmx FAQ',
+  DUPLICATES: 'hashicorp/vagrant issue 2597 (a duplicated key stops the VM); libvirt tests/vmx2xmldata/case-insensitive-1.vmx (keys are case-insensitive)',
+  ENCODING: 'the `.encoding` line and the codecs of src/core/vmx/encoding.ts',
+  CATALOG: 'the key catalog (src/core/vmx/catalog.json; each entry names its own source)',
+  BOOLEANS: 'libvirt src/vmx/vmx.c (virVMXGetConfigBoolean: "true"/"false" in any case); VMware writes "TRUE"/"FALSE"',
+  SIZES: 'VMware writes byte counts as plain decimal numbers (svga.vramSize in the fixtures drawn from real products)',
+  CBT: 'DOMAIN.md §1: changed block tracking needs virtual hardware 7 (vSphere 4 CBT requirements)',
+  HARDWARE: 'vSphere "Hardware Features Available with Virtual Machine Compatibility Settings" (catalog minHardware); skipped for hosted products',
+} as const;
+
+function at(i: number, start: number, end: number): Pick<VmxDiagnostic, 'line' | 'column' | 'endLine' | 'endColumn'> {
+  return { line: i, column: start, endLine: i, endColumn: Math.max(end, start) };
+}
+
+/** Calls `fn` for every invalid line with `reason`. */
+function eachInvalid(ctx: LintContext, reason: VmxInvalidReason, fn: (l: VmxLine, i: number) => void): void {
+  ctx.lines.forEach((l, i) => {
+    if (l.kind === 'invalid' && l.reason === reason) fn(l, i);
   });
+}
 
-  // --- duplicates: an error on every occurrence after the first
-  for (const g of doc.duplicates()) {
-    const first = g.lines[0];
-    for (const i of g.lines.slice(1)) {
+/** Calls `fn` for every entry whose catalog entry has `type`, with the value's range. */
+function eachTyped(ctx: LintContext, type: VmxCatalogEntry['type'], fn: (e: VmxEntry, entry: VmxCatalogEntry, vr: ReturnType<typeof at>) => void): void {
+  for (const { e, match } of ctx.checked) {
+    if (match?.entry.type === type) fn(e, match.entry, at(e.line, e.valueSpan.start, e.valueSpan.end));
+  }
+}
+
+const WHOLE_RE = /^[+-]?\d+$/;
+
+/** A numeric enum (virtualHW.version) must be a number first. */
+function isNumericEnum(entry: VmxCatalogEntry): boolean {
+  return entry.min !== undefined || entry.max !== undefined;
+}
+
+/** `int-out-of-range` args when the whole number `v` is outside the entry's bounds. */
+function outOfRange(key: string, v: string, entry: VmxCatalogEntry): string[] | undefined {
+  const n = Number(v.trim());
+  if ((entry.min === undefined || n >= entry.min) && (entry.max === undefined || n <= entry.max)) return undefined;
+  return [key, String(n), entry.min !== undefined ? String(entry.min) : '…', entry.max !== undefined ? String(entry.max) : '…'];
+}
+
+/** Whether an enum value is missing from the entry's list (numbers first for numeric enums; empty values pass). */
+function unlistedEnumValue(v: string, entry: VmxCatalogEntry): boolean {
+  if (isNumericEnum(entry) && !WHOLE_RE.test(v.trim())) return false;
+  if (!entry.values || entry.values.length === 0) return false;
+  const lower = v.trim().toLowerCase();
+  return lower !== '' && !entry.values.some((a) => a.value.toLowerCase() === lower);
+}
+
+/** The span of a whole setting, closing quote included (for the hardware contradictions). */
+function settingRange(e: VmxEntry): ReturnType<typeof at> {
+  return at(e.line, e.keySpan.start, e.valueSpan.end + (e.quoted ? 1 : 0));
+}
+
+const SYNTAX_RULES: readonly VmxLintRule[] = [
+  {
+    id: 'unknown-encoding', severity: 'warning', source: SOURCES.ENCODING,
+    check: ({ doc, lines }, report) => {
+      if (doc.codec.kind !== 'binary' || doc.encoding === undefined) return;
+      const i = doc.find('.encoding')[0] ?? 0;
       const l = lines[i];
-      push({
-        ...at(i, l.keyStart, l.keyEnd),
-        severity: 'error',
-        code: 'duplicate-key',
-        args: [l.key ?? '', String(first + 1)],
-        fix: deleteLineFix(doc, i, `Remove this line (keep line ${first + 1})`),
-        related: [{ line: first, message: `first "${lines[first].key}"` }],
-      });
-    }
-  }
+      const span = l?.valueSpan ?? { start: 0, end: l ? l.text.length : 0 };
+      report({ ...at(i, span.start, span.end), args: [doc.encoding] });
+    },
+  },
+  {
+    id: 'undecodable-line', severity: 'warning', source: SOURCES.ENCODING,
+    check: ({ doc, lines }, report) => lines.forEach((l, i) => {
+      if (l.raw) report({ ...at(i, 0, l.text.length), args: [doc.encoding ?? 'UTF-8'] });
+    }),
+  },
+  {
+    id: 'missing-key', severity: 'error', source: SOURCES.DICTLL,
+    check: (ctx, report) => eachInvalid(ctx, 'missing-key', (l, i) => report({ ...at(i, l.errorColumn, l.text.length), args: [] })),
+  },
+  {
+    id: 'missing-equals', severity: 'error', source: SOURCES.DICTLL,
+    check: (ctx, report) => eachInvalid(ctx, 'missing-equals', (l, i) => {
+      const key = l.key;
+      const hit: LintHit = { ...at(i, l.keyStart >= 0 ? l.keyStart : 0, l.text.length), args: [key ?? ''] };
+      const rest = l.text.slice(l.keyEnd).trim();
+      if (key && rest !== '' && !rest.startsWith('#')) {
+        const value = /^"[^"]*"$/.test(rest) ? rest : `"${escapeValue(rest)}"`;
+        hit.fix = { ...replaceLineFix(i, l, l.text.slice(0, l.keyEnd) + ' = ' + value, `Write ${key} = ${value}`), args: [key, value] };
+      }
+      report(hit);
+    }),
+  },
+  {
+    id: 'unterminated-quote', severity: 'error', source: SOURCES.DICTLL,
+    check: (ctx, report) => eachInvalid(ctx, 'unterminated-quote', (l, i) => {
+      const text = l.text.slice(0, l.valueEnd) + '"' + l.text.slice(l.valueEnd);
+      report({ ...at(i, l.valueStart - 1, l.text.length), args: [l.key ?? ''], fix: replaceLineFix(i, l, text, 'Add the closing quote') });
+    }),
+  },
+  {
+    id: 'trailing-text', severity: 'error', source: SOURCES.DICTLL,
+    check: (ctx, report) => eachInvalid(ctx, 'trailing-text', (l, i) => {
+      const hit: LintHit = { ...at(i, l.errorColumn, l.text.length), args: [l.key ?? ''] };
+      if (!l.quoted && l.valueStart >= 0) hit.fix = quoteWholeValueFix(i, l);
+      report(hit);
+    }),
+  },
+  {
+    id: 'nul-character', severity: 'error', source: SOURCES.DICTLL,
+    check: (ctx, report) => eachInvalid(ctx, 'nul-character', (l, i) => report({ ...at(i, l.errorColumn, l.errorColumn + 1), args: [] })),
+  },
+  {
+    id: 'unquoted-value', severity: 'warning', source: SOURCES.QUOTES,
+    check: ({ lines }, report) => lines.forEach((l, i) => {
+      if (l.kind === 'entry' && !l.quoted) report({ ...at(i, l.valueStart, l.valueEnd), args: [l.key ?? ''], fix: quoteFix(i, l, l.rawValue ?? '') });
+    }),
+  },
+  {
+    // an error on every occurrence after the first
+    id: 'duplicate-key', severity: 'error', source: SOURCES.DUPLICATES,
+    check: ({ doc, lines }, report) => {
+      for (const g of doc.duplicates()) {
+        const first = g.lines[0];
+        for (const i of g.lines.slice(1)) {
+          const l = lines[i];
+          report({
+            ...at(i, l.keyStart, l.keyEnd),
+            args: [l.key ?? '', String(first + 1)],
+            fix: deleteLineFix(doc, i, `Remove this line (keep line ${first + 1})`),
+            related: [{ line: first, message: `first "${lines[first].key}"` }],
+          });
+        }
+      }
+    },
+  },
+];
 
-  /** Whole-number check shared by int, size and numeric enums; false when `v` is not a whole number. */
-  const checkInt = (key: string, v: string, entry: VmxCatalogEntry, vr: ReturnType<typeof at>): boolean => {
-    if (!/^[+-]?\d+$/.test(v.trim())) {
-      push({ ...vr, severity: 'error', code: 'invalid-int', args: [key, v] });
-      return false;
-    }
-    const n = Number(v.trim());
-    if ((entry.min !== undefined && n < entry.min) || (entry.max !== undefined && n > entry.max)) {
-      push({ ...vr, severity: 'warning', code: 'int-out-of-range', args: [key, String(n), entry.min !== undefined ? String(entry.min) : '…', entry.max !== undefined ? String(entry.max) : '…'] });
-    }
-    return true;
-  };
-
-  // --- values against the catalog
-  const entries = doc.entries();
-  if (lookup) {
-    const reportUnknown = options.unknownKeys ?? true;
-    for (const e of entries) {
-      const l = lines[e.line];
-      const match = lookup(e.key);
-      if (!match) {
+const VALUE_RULES: readonly VmxLintRule[] = [
+  {
+    id: 'unknown-key', severity: 'hint', source: SOURCES.CATALOG, catalog: true,
+    check: ({ checked, options }, report) => {
+      if (!(options.unknownKeys ?? true)) return;
+      for (const { e, match } of checked) {
         const lower = e.key.toLowerCase();
-        if (reportUnknown && !lower.startsWith('.') && !FREE_FORM_PREFIXES.some((p) => lower.startsWith(p))) {
-          push({ ...at(e.line, e.keySpan.start, e.keySpan.end), severity: 'hint', code: 'unknown-key', args: [e.key] });
-        }
-        continue;
+        if (match || lower.startsWith('.') || FREE_FORM_PREFIXES.some((p) => lower.startsWith(p))) continue;
+        report({ ...at(e.line, e.keySpan.start, e.keySpan.end), args: [e.key] });
       }
-      const entry = match.entry;
-      const v = e.value;
-      const vr = at(e.line, e.valueSpan.start, e.valueSpan.end);
-      switch (entry.type) {
-        case 'bool': {
-          if (TRUE_RE.test(v) || FALSE_RE.test(v)) break;
-          const alias = BOOL_ALIASES[v.trim().toLowerCase()];
-          if (alias) {
-            push({ ...vr, severity: 'warning', code: 'nonstandard-boolean', args: [e.key, v, alias], fix: { ...valueFix(e.line, l, alias, `Change to "${alias}"`), args: [alias] } });
-          } else {
-            push({ ...vr, severity: 'error', code: 'invalid-boolean', args: [e.key, v] });
-          }
-          break;
-        }
-        case 'int':
-          checkInt(e.key, v, entry, vr);
-          break;
-        case 'size': {
-          const t = v.trim();
-          if (/^\d+$/.test(t)) {
-            checkInt(e.key, v, entry, vr);
-          } else if (/^\d+(?:\.\d+)?\s*[kmgt]i?b?$/i.test(t)) {
-            push({ ...vr, severity: 'warning', code: 'nonstandard-size', args: [e.key, v] });
-          } else {
-            push({ ...vr, severity: 'error', code: 'invalid-size', args: [e.key, v] });
-          }
-          break;
-        }
-        case 'enum': {
-          // A numeric enum (virtualHW.version) must be a number first.
-          if ((entry.min !== undefined || entry.max !== undefined) && !checkInt(e.key, v, entry, vr)) break;
-          if (!entry.values || entry.values.length === 0) break;
-          const lower = v.trim().toLowerCase();
-          if (lower === '' || entry.values.some((a) => a.value.toLowerCase() === lower)) break;
-          if (entry.closed) {
-            const list = entry.values.map((a) => `"${a.value}"`).join(', ');
-            push({ ...vr, severity: 'warning', code: 'invalid-enum', args: [v, e.key, list] });
-            break;
-          }
-          // Open list: other values may be valid (newer products, numbers for shares); only a near miss is worth a note.
-          if (/^[+-]?\d+$/.test(lower)) break;
-          const near = closestValue(v, entry.values.map((a) => a.value));
-          if (near !== undefined) {
-            push({ ...vr, severity: 'info', code: 'unknown-value', args: [v, e.key, near], fix: { ...valueFix(e.line, l, near, `Change to "${near}"`), args: [near] } });
-          }
-          break;
-        }
-        default:
-          break;
+    },
+  },
+  {
+    id: 'nonstandard-boolean', severity: 'warning', source: SOURCES.BOOLEANS, catalog: true,
+    check: (ctx, report) => eachTyped(ctx, 'bool', (e, _entry, vr) => {
+      if (TRUE_RE.test(e.value) || FALSE_RE.test(e.value)) return;
+      const alias = BOOL_ALIASES[e.value.trim().toLowerCase()];
+      const l = ctx.lines[e.line];
+      if (alias) report({ ...vr, args: [e.key, e.value, alias], fix: { ...valueFix(e.line, l, alias, `Change to "${alias}"`), args: [alias] } });
+    }),
+  },
+  {
+    id: 'invalid-boolean', severity: 'error', source: SOURCES.BOOLEANS, catalog: true,
+    check: (ctx, report) => eachTyped(ctx, 'bool', (e, _entry, vr) => {
+      if (TRUE_RE.test(e.value) || FALSE_RE.test(e.value) || BOOL_ALIASES[e.value.trim().toLowerCase()]) return;
+      report({ ...vr, args: [e.key, e.value] });
+    }),
+  },
+  {
+    id: 'invalid-int', severity: 'error', source: SOURCES.CATALOG, catalog: true,
+    check: (ctx, report) => {
+      const hit = (e: VmxEntry, vr: ReturnType<typeof at>) => {
+        if (!WHOLE_RE.test(e.value.trim())) report({ ...vr, args: [e.key, e.value] });
+      };
+      for (const { e, match } of ctx.checked) {
+        const entry = match?.entry;
+        if (entry?.type === 'int' || (entry?.type === 'enum' && isNumericEnum(entry))) hit(e, at(e.line, e.valueSpan.start, e.valueSpan.end));
       }
-    }
-  }
+    },
+  },
+  {
+    id: 'int-out-of-range', severity: 'warning', source: SOURCES.CATALOG, catalog: true,
+    check: (ctx, report) => {
+      for (const { e, match } of ctx.checked) {
+        const entry = match?.entry;
+        const t = e.value.trim();
+        const whole = entry?.type === 'size' ? /^\d+$/.test(t) : (entry?.type === 'int' || (entry?.type === 'enum' && isNumericEnum(entry))) && WHOLE_RE.test(t);
+        const args = whole && entry ? outOfRange(e.key, e.value, entry) : undefined;
+        if (args) report({ ...at(e.line, e.valueSpan.start, e.valueSpan.end), args });
+      }
+    },
+  },
+  {
+    id: 'nonstandard-size', severity: 'warning', source: SOURCES.SIZES, catalog: true,
+    check: (ctx, report) => eachTyped(ctx, 'size', (e, _entry, vr) => {
+      const t = e.value.trim();
+      if (!/^\d+$/.test(t) && /^\d+(?:\.\d+)?\s*[kmgt]i?b?$/i.test(t)) report({ ...vr, args: [e.key, e.value] });
+    }),
+  },
+  {
+    id: 'invalid-size', severity: 'error', source: SOURCES.SIZES, catalog: true,
+    check: (ctx, report) => eachTyped(ctx, 'size', (e, _entry, vr) => {
+      const t = e.value.trim();
+      if (!/^\d+$/.test(t) && !/^\d+(?:\.\d+)?\s*[kmgt]i?b?$/i.test(t)) report({ ...vr, args: [e.key, e.value] });
+    }),
+  },
+  {
+    id: 'invalid-enum', severity: 'warning', source: SOURCES.CATALOG, catalog: true,
+    check: (ctx, report) => eachTyped(ctx, 'enum', (e, entry, vr) => {
+      if (!entry.closed || !unlistedEnumValue(e.value, entry)) return;
+      report({ ...vr, args: [e.value, e.key, (entry.values ?? []).map((a) => `"${a.value}"`).join(', ')] });
+    }),
+  },
+  {
+    // Open list: other values may be valid (newer products, numbers for shares); only a near miss is worth a note.
+    id: 'unknown-value', severity: 'info', source: SOURCES.CATALOG, catalog: true,
+    check: (ctx, report) => eachTyped(ctx, 'enum', (e, entry, vr) => {
+      if (entry.closed || !unlistedEnumValue(e.value, entry) || WHOLE_RE.test(e.value.trim().toLowerCase())) return;
+      const near = closestValue(e.value, (entry.values ?? []).map((a) => a.value));
+      if (near !== undefined) report({ ...vr, args: [e.value, e.key, near], fix: { ...valueFix(e.line, ctx.lines[e.line], near, `Change to "${near}"`), args: [near] } });
+    }),
+  },
+];
 
-  // --- contradictions: changed block tracking on hardware older than 7
-  const hwLines = doc.find('virtualHW.version');
-  if (hwLines.length > 0) {
-    const hwText = doc.get('virtualHW.version') ?? '';
-    const hw = /^\s*\d+\s*$/.test(hwText) ? Number(hwText) : NaN;
-    if (hw < 7) {
+const CONTRADICTION_RULES: readonly VmxLintRule[] = [
+  {
+    id: 'ctk-needs-hw7', severity: 'warning', source: SOURCES.CBT,
+    check: ({ entries, hardware }, report) => {
+      if (!hardware || !(hardware.version < 7)) return;
       for (const e of entries) {
         if (!/^(?:ctkEnabled|scsi\d+:\d+\.ctkEnabled)$/i.test(e.key) || !TRUE_RE.test(e.value.trim())) continue;
-        push({
-          ...at(e.line, e.keySpan.start, e.valueSpan.end + (e.quoted ? 1 : 0)),
-          severity: 'warning',
-          code: 'ctk-needs-hw7',
-          args: [e.key, String(hw)],
-          related: [{ line: hwLines[hwLines.length - 1], message: 'virtualHW.version' }],
-        });
+        report({ ...settingRange(e), args: [e.key, String(hardware.version)], related: [{ line: hardware.line, message: 'virtualHW.version' }] });
       }
-    }
-    // --- contradictions from the catalog: a setting that needs a newer virtual hardware version on ESXi
-    const hosted = /^hosted$/i.test((doc.get('virtualHW.productCompatibility') ?? '').trim());
-    if (lookup && Number.isFinite(hw) && !hosted) {
-      for (const e of entries) {
-        const req = hardwareRequirement(lookup, e.key, e.value);
-        if (!req || hw >= req.version) continue;
-        push({
-          ...at(e.line, e.keySpan.start, e.valueSpan.end + (e.quoted ? 1 : 0)),
-          severity: 'warning',
-          code: 'needs-hardware',
-          args: [e.key, e.value, String(req.version), String(hw)],
-          related: [{ line: hwLines[hwLines.length - 1], message: 'virtualHW.version' }],
-        });
+    },
+  },
+  {
+    // Those tables describe ESXi: files for hosted products (Workstation, Fusion, Player) are skipped.
+    id: 'needs-hardware', severity: 'warning', source: SOURCES.HARDWARE, catalog: true,
+    check: ({ doc, checked, hardware }, report) => {
+      if (!hardware || !Number.isFinite(hardware.version)) return;
+      if (/^hosted$/i.test((doc.get('virtualHW.productCompatibility') ?? '').trim())) return;
+      for (const { e, match } of checked) {
+        const req = match && requirementOf(match.entry, e.value);
+        if (!req || hardware.version >= req.version) continue;
+        report({ ...settingRange(e), args: [e.key, e.value, String(req.version), String(hardware.version)], related: [{ line: hardware.line, message: 'virtualHW.version' }] });
       }
-    }
-  }
+    },
+  },
+];
 
-  const rank: Record<VmxSeverity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
-  return out.sort((a, b) => a.line - b.line || a.column - b.column || rank[a.severity] - rank[b.severity]);
+/**
+ * Every rule, in the order their findings are listed when two fall on the same position with the
+ * same severity (syntax, then values against the catalog, then contradictions).
+ */
+export const VMX_LINT_RULES: readonly VmxLintRule[] = [...SYNTAX_RULES, ...VALUE_RULES, ...CONTRADICTION_RULES];
+
+function lintContext(doc: VmxDocument, lookup: CatalogLookup | undefined, options: LintOptions): LintContext {
+  const entries = doc.entries();
+  const hwLines = doc.find('virtualHW.version');
+  let hardware: LintContext['hardware'];
+  if (hwLines.length > 0) {
+    const hwText = doc.get('virtualHW.version') ?? '';
+    hardware = { line: hwLines[hwLines.length - 1], version: /^\s*\d+\s*$/.test(hwText) ? Number(hwText) : NaN };
+  }
+  const checked = lookup ? entries.map((e) => ({ e, match: lookup(e.key) })) : [];
+  return { doc, lines: doc.lines, entries, checked, options, hardware };
+}
+
+const SEVERITY_RANK: Record<VmxSeverity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/** Runs every rule of VMX_LINT_RULES (the catalog's only with `lookup`). Diagnostics come sorted by position. */
+export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintOptions = {}): VmxDiagnostic[] {
+  const ctx = lintContext(doc, lookup, options);
+  const out: VmxDiagnostic[] = [];
+  for (const rule of VMX_LINT_RULES) {
+    if (rule.catalog && !lookup) continue;
+    rule.check(ctx, (h) => {
+      const d: Omit<VmxDiagnostic, 'message'> = { line: h.line, column: h.column, endLine: h.endLine, endColumn: h.endColumn, severity: rule.severity, code: rule.id, args: h.args };
+      if (h.fix) d.fix = h.fix;
+      if (h.related) d.related = h.related;
+      out.push({ ...d, message: lintMessage(rule.id, h.args) });
+    });
+  }
+  return out.sort((a, b) => a.line - b.line || a.column - b.column || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
 }
 
 /**
@@ -403,7 +525,10 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
  */
 export function hardwareRequirement(lookup: CatalogLookup, key: string, value: string): VmxHardwareRequirement | undefined {
   const entry = lookup(key)?.entry;
-  if (!entry) return undefined;
+  return entry ? requirementOf(entry, value) : undefined;
+}
+
+function requirementOf(entry: VmxCatalogEntry, value: string): VmxHardwareRequirement | undefined {
   const v = value.trim().toLowerCase();
   const allowed = entry.values?.find((a) => a.value.toLowerCase() === v);
   if (allowed?.minHardware) return allowed.minHardware;

@@ -32,7 +32,7 @@ import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
 import { parseLine, VmxEncodingError, type VmxDocument, type VmxLine } from './document';
 import { escapeValue } from './encoding';
-import { findVmLocks } from './fsutil';
+import { findVmLocks } from './locks';
 
 export const USB_BOOT_UNDO_KEY = 'vsphereLab.usbBoot.undo';
 

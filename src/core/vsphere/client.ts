@@ -12,6 +12,7 @@ import {
 import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
+import { Generation } from './generation';
 
 export const SESSION_COOKIE = 'vmware_soap_session';
 
@@ -27,7 +28,7 @@ export interface ServiceContent {
   taskManager?: MoRef;
   about: {
     name: string; fullName: string; vendor: string; version: string; build: string;
-    apiType: string; apiVersion: string; instanceUuid?: string; osType?: string;
+    apiType: string; apiVersion: string; instanceUuid?: string; osType?: string; productLineId?: string;
   };
   raw: VimObject;
 }
@@ -95,6 +96,8 @@ export class VimClient {
   readonly endpoint: SdkEndpoint;
   readonly agent: https.Agent;
   serviceContent!: ServiceContent;
+  /** The server's generation, parsed once from `about` when the service content is read (generation.ts). */
+  generation: Generation | undefined;
   /** Namespace version used in SOAPAction (from about.apiVersion). */
   apiVersion = '6.0';
   private cookie: string | undefined;
@@ -182,10 +185,12 @@ export class VimClient {
       about: {
         name: s('name'), fullName: s('fullName'), vendor: s('vendor'), version: s('version'), build: s('build'),
         apiType: s('apiType'), apiVersion: s('apiVersion'), instanceUuid: asString(about.instanceUuid), osType: asString(about.osType),
+        productLineId: asString(about.productLineId),
       },
       raw: o,
     };
     if (/^\d+\.\d+/.test(this.serviceContent.about.apiVersion)) this.apiVersion = this.serviceContent.about.apiVersion;
+    this.generation = Generation.fromAbout(this.serviceContent.about);
     return this.serviceContent;
   }
 

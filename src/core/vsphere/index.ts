@@ -10,6 +10,7 @@ export * from './client';
 export * from './datastore';
 export * from './decode';
 export * from './errors';
+export * from './generation';
 export * from './inventory';
 export * from './perf';
 export * from './property';

@@ -31,6 +31,8 @@ export interface HostInfo extends EntityBase {
   cpuModel?: string;
   vendor?: string;
   model?: string;
+  /** Values of the extra paths asked for with `getInventory(…, { extraPaths })`, by path. */
+  extra?: Readonly<Record<string, VimValue>>;
 }
 export interface VmInfo extends EntityBase {
   powerState?: string;
@@ -47,6 +49,16 @@ export interface VmInfo extends EntityBase {
   /** summary.quickStats.balloonedMemory / swappedMemory (MB, VirtualMachineQuickStats): memory reclaimed now. */
   balloonedMB?: number;
   swappedMB?: number;
+  /** Values of the extra paths asked for with `getInventory(…, { extraPaths })`, by path. */
+  extra?: Readonly<Record<string, VimValue>>;
+}
+
+/** Properties retrieved beyond the standard ones, by managed object type (e.g. `{ VirtualMachine: ['snapshot'] }`). */
+export type InventoryExtraPaths = Readonly<Partial<Record<'VirtualMachine' | 'HostSystem', readonly string[]>>>;
+
+export interface InventoryOptions extends RetrieveOptions {
+  /** Extra properties (inventory decorations); their values land in `info.extra`. */
+  extraPaths?: InventoryExtraPaths;
 }
 
 export const VM_PATHS = [
@@ -145,15 +157,29 @@ export interface Inventory {
   pathOf(ref: MoRef): string;
 }
 
+/** The standard paths and the asked-for ones, once each. */
+function pathsWith(standard: readonly string[], asked: readonly string[] | undefined): string[] {
+  return [...new Set([...standard, ...(asked ?? [])])];
+}
+
+function withExtra<T extends HostInfo | VmInfo>(info: T, o: ObjectContent, paths: readonly string[]): T {
+  if (!paths.length) return info;
+  const extra: Record<string, VimValue> = {};
+  for (const p of paths) if (o.props[p] !== undefined) extra[p] = o.props[p];
+  return { ...info, extra };
+}
+
 /** Everything in one RetrievePropertiesEx through one ContainerView. */
-export async function getInventory(client: VimClient, opts?: RetrieveOptions): Promise<Inventory> {
+export async function getInventory(client: VimClient, opts?: InventoryOptions): Promise<Inventory> {
+  const extraVm = opts?.extraPaths?.VirtualMachine ?? [];
+  const extraHost = opts?.extraPaths?.HostSystem ?? [];
   const specs: PropertySpec[] = [
     { type: 'Folder', paths: ['name', 'parent', 'childType'] },
     { type: 'Datacenter', paths: ['name', 'parent'] },
     { type: 'ComputeResource', paths: ['name', 'parent', 'host'] },
     { type: 'ResourcePool', paths: ['name', 'parent'] },
-    { type: 'HostSystem', paths: [...HOST_PATHS] },
-    { type: 'VirtualMachine', paths: [...VM_PATHS] },
+    { type: 'HostSystem', paths: pathsWith(HOST_PATHS, extraHost) },
+    { type: 'VirtualMachine', paths: pathsWith(VM_PATHS, extraVm) },
   ];
   const objects = await retrieveMany(client, specs, undefined, opts);
   const inv: Omit<Inventory, 'pathOf'> = { datacenters: [], folders: [], computeResources: [], hosts: [], vms: [] };
@@ -173,10 +199,10 @@ export async function getInventory(client: VimClient, opts?: RetrieveOptions): P
         inv.computeResources.push({ ...b, cluster: o.obj.type === 'ClusterComputeResource', hosts: refs(o.props.host) });
         break;
       case 'HostSystem':
-        inv.hosts.push(toHost(o));
+        inv.hosts.push(withExtra(toHost(o), o, extraHost));
         break;
       case 'VirtualMachine':
-        inv.vms.push(toVm(o));
+        inv.vms.push(withExtra(toVm(o), o, extraVm));
         break;
       default:
         break;

@@ -14,15 +14,20 @@ export { anchorLine, findingKey, fixLabel, planFix } from '../../core/backup/fix
 export { analyzeLogFiles } from '../../core/backup/logs';
 export { diagnose, factsFromApi };
 export { VmxDocument, VmxDuplicateKeyError } from '../../core/vmx/document';
-export { isVmRunning, findVmLocks } from '../../core/vmx/fsutil';
+export { isVmRunning, findVmLocks } from '../../core/vmx/locks';
 export { moref } from '../../core/vsphere/decode';
 export { retrieveProperty } from '../../core/vsphere/property';
 export { setExtraConfig, shutdownGuest } from '../../core/vsphere/vm';
 
+/** Findings for a parsed .vmx (the editor's, parsed once per version); evidence names `file` (a URI string). */
+export function diagnoseVmxDocument(doc: VmxDocument, file: string, hints?: FactHints): { facts: VmFacts; findings: Finding[] } {
+  const facts = factsFromVmxDocument(doc, file, hints);
+  return { facts, findings: diagnose({ facts }) };
+}
+
 /** Findings for the text of a .vmx; evidence names `file` (a URI string). */
 export function diagnoseVmxText(text: string, file: string, hints?: FactHints): { facts: VmFacts; findings: Finding[] } {
-  const facts = factsFromVmxDocument(VmxDocument.fromText(text), file, hints);
-  return { facts, findings: diagnose({ facts }) };
+  return diagnoseVmxDocument(VmxDocument.fromText(text), file, hints);
 }
 
 /** Findings for the text of one Data Recovery log; evidence names `file` (a URI string). */

@@ -14,6 +14,7 @@ import type { Node } from '../inventory/provider';
 import { hostOf } from '../inventory/connections';
 import { PanelHost } from '../panels/panelHost';
 import type { BackupProtocol, BackupState, BackupTarget } from '../../webview/backup/protocol';
+import type { AnalysisHost } from '../analysis/host';
 import { BackupDiagnostics } from './diagnostics';
 import { fetchLogsOverSsh, type FetchLogsArgs } from './fetch';
 import { backupPanelDefinition, createdOnChanged, createdOnKey, isBackupState, pickLogFiles, type BackupPanelOptions } from './panel';
@@ -29,8 +30,9 @@ function isVmxUri(u: vscode.Uri): boolean {
   return /\.(vmx|vmtx)$/i.test(u.path);
 }
 
-export function registerBackupDiagnostics(context: vscode.ExtensionContext, inventory: InventoryServices): void {
-  const diagnostics = new BackupDiagnostics((uri) => context.workspaceState.get<string>(createdOnKey(uri)), createdOnChanged.event);
+/** `analysis` runs the editor diagnostics (one parse per document version, shared with the lint). */
+export function registerBackupDiagnostics(context: vscode.ExtensionContext, inventory: InventoryServices, analysis: AnalysisHost): void {
+  const diagnostics = new BackupDiagnostics(analysis, (uri) => context.workspaceState.get<string>(createdOnKey(uri)), createdOnChanged.event);
   const def = backupPanelDefinition(inventory);
   context.subscriptions.push(diagnostics);
   PanelHost.registerSerializer(context, def, isBackupState);

@@ -12,7 +12,7 @@ import { isCancellation } from '../../core/errors';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState, BackupTarget, CreatedOnView } from '../../webview/backup/protocol';
-import { findingView, logsView, relabelLogs, shortName } from './report';
+import { findingView, logsView, relabelLogs, shortName } from '../../core/backup/report';
 import { uiStrings } from './strings';
 
 export const BACKUP_VIEW_TYPE = 'vsphereLab.backupDiagnostics';

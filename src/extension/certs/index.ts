@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import type { InventoryServices } from '../inventory/services';
 import type { Node } from '../inventory/provider';
 import { PanelHost } from '../panels/panelHost';
+import { commandArgs, registerCommand } from '../commands';
+import { LabError } from '../../core/errors';
 import type { CertWizardProtocol, CertWizardState } from '../../webview/certs/protocol';
 import { certWizardDefinition, isWizardState } from './wizard';
 
@@ -60,30 +62,33 @@ export function registerCertificateWizard(context: vscode.ExtensionContext, inve
     return { host: item.info.name, port: 443, kind: 'esx', step: 1 };
   };
 
-  context.subscriptions.push(vscode.commands.registerCommand('vsphereLab.certWizard', async (arg?: Node | CertWizardArgs) => {
-    let s: CertWizardState | undefined;
-    if (arg && typeof arg === 'object' && 'host' in arg && typeof arg.host === 'string') {
-      const ep = parseHostPort(arg.host);
-      if (!ep) throw new Error(vscode.l10n.t('"{0}" is not a host[:port].', arg.host));
-      s = { ...ep, kind: arg.kind ?? 'esx', step: 1, ...(arg.conn ? { conn: arg.conn } : {}) };
-    } else if (arg && typeof arg === 'object' && 'type' in arg) {
-      s = await fromNode(arg);
-      if (!s) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Pick an ESX(i) host or a connection to replace its certificate.'));
-        return undefined;
-      }
-    } else {
-      const text = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Replace Certificate: host'),
-        prompt: vscode.l10n.t('The ESX(i) host or vCenter Server whose certificate to replace, as HOST or HOST:PORT'),
-        placeHolder: 'esx01.lab.local, 10.0.0.5:443',
-        ignoreFocusOut: true,
-        validateInput: (v) => (parseHostPort(v) ? undefined : vscode.l10n.t('Use HOST or HOST:PORT.')),
-      });
-      if (text === undefined) return undefined;
-      const ep = parseHostPort(text)!;
-      s = { ...ep, kind: 'esx', step: 1 };
+  registerCommand(context, 'vsphereLab.certWizard', async (...raw: unknown[]) => {
+    const { node, options } = commandArgs<CertWizardArgs>(raw);
+    const s = node ? await fromNode(node) : typeof options?.host === 'string' ? fromArgs(options as CertWizardArgs) : await askEndpoint();
+    if (!s) {
+      if (node) void vscode.window.showErrorMessage(vscode.l10n.t('Pick an ESX(i) host or a connection to replace its certificate.'));
+      return undefined;
     }
     return PanelHost.show<CertWizardProtocol, CertWizardState>(context, def, s);
-  }));
+  }, { what: vscode.l10n.t('Replace Certificate') });
+}
+
+/** A script's `{ host: 'HOST[:PORT]', kind?, conn? }`. */
+function fromArgs(arg: CertWizardArgs): CertWizardState {
+  const ep = parseHostPort(arg.host);
+  if (!ep) throw new LabError('invalidArgument', vscode.l10n.t('"{0}" is not a host[:port].', arg.host));
+  return { ...ep, kind: arg.kind ?? 'esx', step: 1, ...(arg.conn ? { conn: arg.conn } : {}) };
+}
+
+/** From the palette: asks HOST[:PORT]; undefined when dismissed. */
+async function askEndpoint(): Promise<CertWizardState | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Replace Certificate: host'),
+    prompt: vscode.l10n.t('The ESX(i) host or vCenter Server whose certificate to replace, as HOST or HOST:PORT'),
+    placeHolder: 'esx01.lab.local, 10.0.0.5:443',
+    ignoreFocusOut: true,
+    validateInput: (v) => (parseHostPort(v) ? undefined : vscode.l10n.t('Use HOST or HOST:PORT.')),
+  });
+  if (text === undefined) return undefined;
+  return { ...parseHostPort(text)!, kind: 'esx', step: 1 };
 }

@@ -2,6 +2,11 @@ import * as vscode from 'vscode';
 
 /** The wizard's UI strings, localised here (the webview has no l10n API) and sent with `load`. */
 export function uiStrings(): Record<string, string> {
+  return { ...commonStrings(), ...inspectStrings(), ...requestStrings(), ...importVerifyStrings(), ...filesStrings(), ...deployStrings() };
+}
+
+/** The frame of the wizard: title, target, step names and states, shared words. */
+function commonStrings(): Record<string, string> {
   return {
     title: vscode.l10n.t('Replace the certificate of {0}'),
     connection: vscode.l10n.t('Connection: {0}'),
@@ -16,6 +21,14 @@ export function uiStrings(): Record<string, string> {
     stepDone: vscode.l10n.t('done'),
     stepTodo: vscode.l10n.t('to do'),
     stepProblem: vscode.l10n.t('needs attention'),
+    error: vscode.l10n.t('Error'),
+    next: vscode.l10n.t('Next'),
+  };
+}
+
+/** Step 1. */
+function inspectStrings(): Record<string, string> {
+  return {
     inspectIntro: vscode.l10n.t('What the host serves right now.'),
     reinspect: vscode.l10n.t('Inspect Again'),
     inspecting: vscode.l10n.t('Connecting…'),
@@ -33,6 +46,12 @@ export function uiStrings(): Record<string, string> {
     findings: vscode.l10n.t('Findings'),
     noFindings: vscode.l10n.t('No findings: the certificate looks good.'),
     selfSigned: vscode.l10n.t('self-signed'),
+  };
+}
+
+/** Step 2. */
+function requestStrings(): Record<string, string> {
+  return {
     requestIntro: vscode.l10n.t('Generate a new private key and a certificate signing request (CSR) for your CA.'),
     keySize: vscode.l10n.t('Key size'),
     cn: vscode.l10n.t('Common name (FQDN)'),
@@ -60,6 +79,12 @@ export function uiStrings(): Record<string, string> {
     webEnrollment: vscode.l10n.t('Or use the web enrolment pages'),
     pending: vscode.l10n.t('If the request is held pending'),
     notes: vscode.l10n.t('Notes'),
+  };
+}
+
+/** Step 3. */
+function importVerifyStrings(): Record<string, string> {
+  return {
     importIntro: vscode.l10n.t('Paste or pick the signed certificate and the CA chain (PEM, DER or .p7b).'),
     certificate: vscode.l10n.t('Signed certificate'),
     caChain: vscode.l10n.t('CA chain (optional when the .p7b holds it)'),
@@ -78,10 +103,22 @@ export function uiStrings(): Record<string, string> {
     'check.usage': vscode.l10n.t('Usable by a TLS server'),
     'check.key-size': vscode.l10n.t('Key size'),
     'check.signature': vscode.l10n.t('Signature digest'),
+  };
+}
+
+/** Step 4. */
+function filesStrings(): Record<string, string> {
+  return {
     filesIntro: vscode.l10n.t('Write the files for ESX(i) (rui.crt, rui.key) and vCenter Server (rui.crt, rui.key, rui.pfx, CA chain) to a folder.'),
     pfxPassword: vscode.l10n.t('PFX password (vCenter expects testpassword)'),
     writeFiles: vscode.l10n.t('Write Files to a Folder…'),
     written: vscode.l10n.t('Written to {0}'),
+  };
+}
+
+/** Step 5: deploy over SSH, or the vCenter checklist. */
+function deployStrings(): Record<string, string> {
+  return {
     deployIntro: vscode.l10n.t('Back up the host\'s current files, install the new ones, restart the management agent and check the host serves the new certificate. Any failure restores the backup.'),
     sshHost: vscode.l10n.t('SSH host'),
     sshPort: vscode.l10n.t('Port'),
@@ -108,7 +145,5 @@ export function uiStrings(): Record<string, string> {
     checklistIntro: vscode.l10n.t('vCenter Server on Windows is changed by hand, in this order. The files come from step 4.'),
     newThumb: vscode.l10n.t('New certificate SHA-256'),
     liveThumb: vscode.l10n.t('Served now'),
-    error: vscode.l10n.t('Error'),
-    next: vscode.l10n.t('Next'),
   };
 }

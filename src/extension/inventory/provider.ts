@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { describeVm, InventoryItem, InventoryTree, powerStateOf } from '../../core/inventory/tree';
 import { ConnectionStore, hostOf } from './connections';
 import { ConnectionProblem, Problem, SessionManager } from './sessions';
-import { memoryWarnings } from '../memory/warnings';
 
 /** Tree elements are small handles; getTreeItem renders them from the current state. */
 export type Node =
@@ -35,6 +34,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   constructor(private readonly store: ConnectionStore, private readonly sessions: SessionManager) {
     this.disposables.push(
       store.onDidChange(() => this.fire(undefined)),
+      sessions.decorations.onDidChange((conn) => this.fire(conn === undefined ? undefined : this.connectionNode(conn))),
       sessions.onDidChange((id) => {
         const status = sessions.state(id).status;
         if (status === 'disconnected' || status === 'error') this.early.delete(id);
@@ -217,8 +217,6 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
         else if (power === 'suspended') t.iconPath = new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('problemsWarningIcon.foreground'));
         else t.iconPath = new vscode.ThemeIcon('vm-outline');
         t.description = busy ?? describeVm(vm);
-        const mem = busy ? undefined : memoryWarnings.describe(n.conn, it.ref.value); // memory panel: VMs that balloon or swap
-        if (mem) { t.description = `${t.description} · ${mem}`; t.iconPath = new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('problemsWarningIcon.foreground')); }
         t.contextValue = `vm;${vm.template ? 'template' : power}${vm.vmPathName ? ';vmx' : ''}`;
         t.tooltip = new vscode.MarkdownString([
           `**${escapeMd(vm.name)}**${vm.template ? ` (${vscode.l10n.t('template')})` : ''}`, '',
@@ -233,6 +231,8 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       default:
         break;
     }
+    // What features add (memory warnings, …: ./decorations); a node with work in flight keeps its spinner.
+    if (!this.busy.has(id)) this.sessions.decorations.apply(t, n.conn, it);
     return t;
   }
 

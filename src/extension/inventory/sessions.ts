@@ -6,8 +6,8 @@ import type { Inventory } from '../../core/vsphere/inventory';
 import type { CertificateDescription, TrustPolicy } from '../../core/vsphere/tls';
 import { InventoryTree } from '../../core/inventory/tree';
 import { log } from '../log';
-import { memoryWarnings } from '../memory/warnings';
 import { ConnectionConfig, ConnectionStore, hostOf } from './connections';
+import { InventoryDecorations } from './decorations';
 
 /** Loaded lazily: the SOAP client is not needed until a connection is used. */
 const vsphere = () => import('./vsphereApi');
@@ -59,7 +59,11 @@ export class SessionManager implements vscode.Disposable {
   /** Fires with a connection id whenever its state or snapshot changes. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly store: ConnectionStore) {}
+  /**
+   * `decorations`: the features' tree decorators (./decorations): a load retrieves the extra
+   * properties they ask for and tells them of each fresh inventory before the tree reads it.
+   */
+  constructor(private readonly store: ConnectionStore, readonly decorations = new InventoryDecorations()) {}
 
   private session(id: string): Session {
     let s = this.sessions.get(id);
@@ -160,7 +164,8 @@ export class SessionManager implements vscode.Disposable {
       const started = performance.now();
       let inventory: Inventory;
       try {
-        inventory = await client.withRelogin(() => getInventory(client, { signal: s.abort.signal }));
+        const extraPaths = this.decorations.properties();
+        inventory = await client.withRelogin(() => getInventory(client, { signal: s.abort.signal, extraPaths }));
       } catch (e) {
         const problem = await this.describe(e);
         if ((problem.kind === 'network' || problem.kind === 'certificateChanged') && s.generation === gen) {
@@ -171,8 +176,10 @@ export class SessionManager implements vscode.Disposable {
         throw new ConnectionProblem(problem, e);
       }
       const snap: Snapshot = { inventory, tree: new InventoryTree(inventory), loadedAt: Date.now(), loadMs: performance.now() - started };
-      if (s.generation === gen) s.snapshot = snap;
-      if (s.generation === gen) memoryWarnings.fromInventory(id, inventory.vms); // VMs that balloon or swap now (quick stats)
+      if (s.generation === gen) {
+        s.snapshot = snap;
+        this.decorations.loaded(id, inventory);
+      }
       const c = snap.tree.counts();
       log().debug(`inventory of ${id}: ${c.datacenters} datacenters, ${c.clusters} clusters, ${c.hosts} hosts, ${c.vms} VMs in ${snap.loadMs.toFixed(0)} ms`);
       return snap;

@@ -1,8 +1,8 @@
 /** Markdown for a catalog entry: shared by the hover and the completion item documentation. */
 import * as vscode from 'vscode';
 import type { VmxAllowedValue, VmxCatalogMatch } from '../../core/vmx/catalog-types';
-import { productsText, valueMinHardware } from './catalogFacts';
-import { deviceOf } from './devices';
+import { productsText, valueMinHardware } from '../../core/vmx/catalogFacts';
+import { deviceOf } from '../../core/vmx/devices';
 import { deviceLabel, typeLabel } from './labels';
 import { mdCode, mdEscape, type CatalogModule } from './shared';
 

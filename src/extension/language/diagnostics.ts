@@ -1,22 +1,16 @@
 /**
- * Problems for .vmx files from the lint rules (src/core/vmx/lint.ts): on open, on change (debounced),
- * cleared on close. Quick fixes come from the same lint run (see codeActions.ts).
+ * Problems for .vmx files from the lint rules (src/core/vmx/lint.ts), run by the document-analysis
+ * host (analysis/host.ts: on open, on change debounced, cleared on close) over the model it parsed
+ * once for this version. Quick fixes come from the same lint run (see codeActions.ts).
  */
 import * as vscode from 'vscode';
 import { lintVmx, type VmxDiagnostic, type VmxSeverity } from '../../core/vmx/lint';
-import { log } from '../log';
+import type { DocumentAnalyzer } from '../analysis/host';
 import { lintMessageL10n, relatedMessageL10n } from './messages';
 import { checkEditorEncoding, ENCODING_MISMATCH, encodingMessage, type EncodingProblem } from './encodingCheck';
 import { catalog, VMX_LANGUAGE, type VmxDocumentCache } from './shared';
 
 export const VMX_DIAGNOSTIC_SOURCE = 'vmx';
-const DEBOUNCE_MS = 200;
-/** Read-only views of another document (diff editors, SCM): their problems belong to the original. */
-const SKIPPED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm']);
-
-function wanted(document: vscode.TextDocument): boolean {
-  return document.languageId === VMX_LANGUAGE && !SKIPPED_SCHEMES.has(document.uri.scheme);
-}
 
 const SEVERITY: Record<VmxSeverity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -78,56 +72,13 @@ export class VmxLinter {
   }
 }
 
-export class VmxDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection(VMX_DIAGNOSTIC_SOURCE);
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly disposables: vscode.Disposable[] = [];
-
-  constructor(private readonly linter: VmxLinter) {
-    this.disposables.push(
-      this.collection,
-      vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
-    );
-    for (const d of vscode.workspace.textDocuments) this.refresh(d);
-  }
-
-  private schedule(document: vscode.TextDocument): void {
-    if (!wanted(document)) return;
-    const key = document.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      this.refresh(document);
-    }, DEBOUNCE_MS));
-  }
-
-  private refresh(document: vscode.TextDocument): void {
-    if (!wanted(document) || document.isClosed) return;
-    const version = document.version;
-    this.linter.lint(document).then((diags) => {
-      // a newer version is on its way (or the document closed): let that run publish
-      if (document.isClosed || document.version !== version) return;
-      this.collection.set(document.uri, diags.map((d) => toDiagnostic(d, document.uri)));
-    }, (e: unknown) => {
-      log().error(`[vmx] lint failed for ${document.uri.toString()}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    });
-  }
-
-  private clear(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    const t = this.timers.get(key);
-    if (t) clearTimeout(t);
-    this.timers.delete(key);
-    this.linter.forget(document.uri);
-    this.collection.delete(document.uri);
-  }
-
-  dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    for (const d of this.disposables) d.dispose();
-  }
+/** The lint as an analyzer of the document-analysis host (analysis/host.ts): source "vmx". */
+export function vmxLintAnalyzer(linter: VmxLinter): DocumentAnalyzer {
+  return {
+    id: 'vmx',
+    collection: VMX_DIAGNOSTIC_SOURCE,
+    languages: [VMX_LANGUAGE],
+    analyze: async ({ document }) => (await linter.lint(document)).map((d) => toDiagnostic(d, document.uri)),
+    forget: (uri) => linter.forget(uri),
+  };
 }

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { VmxDocument } from '../../core/vmx/document';
-import { isUtf8Name, isValidUtf8, vscodeEncodingId } from './encodingIds';
+import { isUtf8Name, isValidUtf8, vscodeEncodingId } from '../../core/vmx/encodingIds';
 
 export const REOPEN_WITH_ENCODING_COMMAND = 'vsphereLab.vmx.reopenWithEncoding';
 /** VS Code's own "Reopen with Encoding / Save with Encoding" picker (acts on the active editor). */

@@ -1,7 +1,7 @@
 /** Localised names for devices and value types. */
 import * as vscode from 'vscode';
 import type { VmxValueType } from '../../core/vmx/catalog-types';
-import type { VmxDeviceRef } from './devices';
+import type { VmxDeviceRef } from '../../core/vmx/devices';
 
 /** "SCSI controller 0", "Ethernet adapter 0"… (controller level). */
 export function controllerLabel(ref: VmxDeviceRef): string {

@@ -1,9 +1,9 @@
 /**
  * What the .vmx language features share: the key catalog, loaded on first use (it is ~200 KB of
- * data; activation must not pay for it), and parsed documents cached per editor version.
+ * data; activation must not pay for it), and parsed documents cached per editor version (owned by
+ * the document-analysis host, analysis/host.ts).
  */
 import * as vscode from 'vscode';
-import { VmxDocument } from '../../core/vmx/document';
 
 export const VMX_LANGUAGE = 'vmx';
 export const VMX_SELECTOR: vscode.DocumentSelector = { language: VMX_LANGUAGE };
@@ -18,29 +18,8 @@ export function catalog(): Promise<CatalogModule> {
   return catalogPromise;
 }
 
-/** Parsed VmxDocuments, one per open editor document, re-parsed when the version changes. */
-export class VmxDocumentCache implements vscode.Disposable {
-  private readonly docs = new Map<string, { version: number; doc: VmxDocument }>();
-  private readonly subscription: vscode.Disposable;
-
-  constructor() {
-    this.subscription = vscode.workspace.onDidCloseTextDocument((d) => this.docs.delete(d.uri.toString()));
-  }
-
-  get(document: vscode.TextDocument): VmxDocument {
-    const key = document.uri.toString();
-    const hit = this.docs.get(key);
-    if (hit && hit.version === document.version) return hit.doc;
-    const doc = VmxDocument.fromText(document.getText());
-    this.docs.set(key, { version: document.version, doc });
-    return doc;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.docs.clear();
-  }
-}
+/** Parsed documents come from the document-analysis host: one parse per version for every feature. */
+export type { VmxDocumentCache } from '../analysis/host';
 
 /** A 0-based line/column range from core → vscode.Range. */
 export function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {

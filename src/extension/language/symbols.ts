@@ -4,7 +4,7 @@
  * `ide1.*`) stands at the top level.
  */
 import * as vscode from 'vscode';
-import { groupByDevice, type OutlineEntry, type OutlineUnit } from './devices';
+import { groupByDevice, type OutlineEntry, type OutlineUnit } from '../../core/vmx/devices';
 import { controllerLabel, deviceLabel } from './labels';
 import type { VmxDocumentCache } from './shared';
 

@@ -10,7 +10,7 @@ import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import { PanelHost } from '../panels/panelHost';
 import { MEMORY_VIEW_TYPE, memoryPanelDefinition, readCaptureWithProgress, type Capture, type MemoryController } from './panel';
-import { memoryWarnings } from './warnings';
+import { memoryDecorator, memoryWarnings } from './warnings';
 
 export { memoryWarnings };
 
@@ -45,7 +45,7 @@ export function registerMemory(context: vscode.ExtensionContext, inventory: Inve
   };
   PanelHost.registerSerializer(context, def, isMemoryPanelState);
   context.subscriptions.push(
-    memoryWarnings.onDidChange(() => inventory.provider.refresh()),
+    inventory.decorations.register(memoryDecorator),
     vscode.commands.registerCommand('vsphereLab.showMemory', (arg?: Target) => {
       const state = resolveTarget(inventory, arg);
       if (!state) {

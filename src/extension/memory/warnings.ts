@@ -2,9 +2,11 @@
  * VMs seen ballooning or swapping, per connection, for the inventory tree's VM nodes
  * (`memoryWarnings.get(conn, vmRef)`). Filled when the inventory loads (every VM's
  * summary.quickStats balloonedMemory / swappedMemory, MB) and by the memory panel's loads; the tree
- * refreshes when it changes.
+ * shows them through the inventory's decoration hook (`memoryDecorator`, registered by the memory
+ * feature's activation) and redraws when they change.
  */
 import * as vscode from 'vscode';
+import type { InventoryDecorator } from '../inventory/decorations';
 
 export interface MemoryWarning {
   balloonMB: number;
@@ -76,3 +78,19 @@ class MemoryWarnings {
 }
 
 export const memoryWarnings = new MemoryWarnings();
+
+/**
+ * The memory feature's inventory decorator: a VM that balloons or swaps gets "balloon N MB,
+ * swapped M MB" after its description and a warning-coloured icon; a fresh inventory's quick stats
+ * replace the connection's warnings before the tree reads them.
+ */
+export const memoryDecorator: InventoryDecorator = {
+  id: 'memory',
+  loaded: (conn, inventory) => memoryWarnings.fromInventory(conn, inventory.vms),
+  decorate(conn, item) {
+    if (item.kind !== 'vm') return undefined;
+    const text = memoryWarnings.describe(conn, item.ref.value);
+    return text ? { description: text, badge: { icon: 'vm-running', color: 'problemsWarningIcon.foreground' } } : undefined;
+  },
+  onDidChange: memoryWarnings.onDidChange,
+};

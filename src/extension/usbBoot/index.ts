@@ -33,7 +33,7 @@ import { DATASTORE_SCHEME, activeVmRefusal, datastoreUri, liveVmxOwner, parseDat
 import type { Node } from '../inventory/provider';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
-import { hasNonAscii, isUtf8Name, vscodeEncodingId } from '../language/encodingIds';
+import { hasNonAscii, isUtf8Name, vscodeEncodingId } from '../../core/vmx/encodingIds';
 import { controllerName, errorText, noteText } from './messages';
 
 export const USB_BOOT_COMMAND = 'vsphereLab.usbBoot';

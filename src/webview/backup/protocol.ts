@@ -2,7 +2,10 @@
  * The backup diagnostics panel's messages (extension ↔ webview). The panel state holds only
  * identifiers (connection id, VM moref, file URIs); every report is computed again on load.
  */
-import type { Severity } from '../../core/backup/severity';
+import type { FindingView, LogsView } from '../../core/backup/views';
+
+/** The report's view types live in core (src/core/backup/views.ts), beside the code that builds them. */
+export type { ErrorGroupView, EvidenceView, FindingView, FixState, FixView, JobView, LogsView, VmOutcomeView } from '../../core/backup/views';
 
 export type BackupTarget =
   | { kind: 'vm'; conn: string; ref: string; name: string }
@@ -13,92 +16,6 @@ export interface BackupState {
   target: BackupTarget;
   /** Data Recovery log files (URI strings). */
   logs: string[];
-}
-
-export interface EvidenceView {
-  kind: 'vmx' | 'log' | 'api' | 'option';
-  /** `w2k8r2.vmx:23`, `datarecovery-0.log:4`, `config.extraConfig[disk.EnableUUID]`. */
-  label: string;
-  /** The line or value shown next to the label. */
-  text: string;
-  /** Opens in the editor when set. */
-  uri?: string;
-  /** 1-based. */
-  line?: number;
-  time?: number;
-}
-
-export type FixState =
-  /** Can be applied now. */
-  | 'apply'
-  /** Needs the VM powered off; the panel offers to shut the guest down first. */
-  | 'needsPowerOff'
-  /** Cannot be applied from here now; `note` says why. */
-  | 'blocked'
-  /** A step for the admin to take. */
-  | 'manual';
-
-export interface FixView {
-  index: number;
-  label: string;
-  state: FixState;
-  note?: string;
-}
-
-export interface FindingView {
-  key: string;
-  id: string;
-  severity: Severity;
-  title: string;
-  explanation: string;
-  vm?: string;
-  /** A log finding about several VMs. */
-  vms?: string[];
-  evidence: EvidenceView[];
-  source: string[];
-  fixes: FixView[];
-}
-
-export interface JobView {
-  name: string;
-  job: string;
-  vms: string[];
-  outcome: string;
-  start?: number;
-  end?: number;
-  where: EvidenceView;
-  errorKeys: string[];
-}
-
-export interface ErrorGroupView {
-  key: string;
-  label: string;
-  code?: string;
-  meaning?: string;
-  source: string;
-  count: number;
-  first: EvidenceView;
-  last: EvidenceView;
-  vms: string[];
-  /** Lines naming no VM: the VMs whose job runs were open when they were logged. */
-  duringRuns?: string[];
-}
-
-export interface VmOutcomeView {
-  vm: string;
-  runs: number;
-  outcomes: Record<string, number>;
-  last?: string;
-}
-
-export interface LogsView {
-  files: { uri: string; label: string; lines: number; bytes: number }[];
-  lines: { total: number; raw: number };
-  jobs: JobView[];
-  jobsDropped: number;
-  vms: VmOutcomeView[];
-  errors: ErrorGroupView[];
-  errorsOverflow: number;
 }
 
 /**

@@ -20,6 +20,8 @@ import { runTask } from '../../../src/core/vsphere/tasks';
 import { xsdString } from '../../../src/core/vsphere/soap';
 import { getExtraConfig } from '../../../src/core/vsphere/vm';
 import { retrieveProperty } from '../../../src/core/vsphere/property';
+import { errorCode } from '../../../src/core/errors';
+import { HOST_KEYS_KEY, LEGACY_PIN_KEYS } from '../../../src/extension/ssh/pins';
 
 type Host = PanelHost<BackupProtocol, BackupState>;
 const FIX = join(REPO_ROOT, 'test', 'fixtures', 'vdr');
@@ -411,6 +413,61 @@ describe('backup diagnostics (real VS Code)', function () {
       } finally {
         rmSync(empty, { recursive: true, force: true });
       }
+    });
+
+    it('an esxtop pin from the per-feature stores is trusted here with no prompt; the old stores are merged into one and deleted', async function () {
+      if (!sshd.password) this.skip();
+      const a = await api();
+      const target = { host: sshd.host, port: sshd.port };
+      const hp = `${sshd.host}:${sshd.port}`;
+      const [A, B] = ['SHA256:' + 'A'.repeat(43), 'SHA256:' + 'B'.repeat(43)];
+      await a.ssh.pins.forget(target); // pinned by the first test: start from the old stores only
+      await a.globalState.update(LEGACY_PIN_KEYS.esxtop, { [hp]: sshd.hostKeySha256, 'esx-disputed.lab:22': A });
+      await a.globalState.update(LEGACY_PIN_KEYS.certificates, { 'esx-disputed.lab:22': B, 'esx-cert.lab:22': B });
+      const into = mkdtempSync(join(tmpdir(), 'vlab-vdr-migrated-'));
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // No key named: it must come from the store. An unknown key would open the trust prompt and wait.
+        const host = await Promise.race([
+          vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
+            host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password,
+            dirs: [join(root, 'main')], dest: vscode.Uri.file(into),
+          }),
+          new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer in 30 s: the host-key prompt is probably open')), 30_000); }),
+        ]);
+        assert.ok(host, 'fetched with the pin esxtop made');
+        host.dispose();
+        assert.ok(existsSync(join(into, 'datarecovery-0.log')));
+        const pins = a.globalState.get<Record<string, string>>(HOST_KEYS_KEY) ?? {};
+        assert.equal(pins[hp], sshd.hostKeySha256);
+        assert.equal(pins['esx-cert.lab:22'], B, 'the certificate wizard\'s pin carried over');
+        assert.equal('esx-disputed.lab:22' in pins, false, 'pins that disagree are dropped: the user will be asked');
+        for (const k of Object.values(LEGACY_PIN_KEYS)) assert.equal(a.globalState.get(k), undefined, `${k} deleted`);
+        assert.ok(a.recentLogLines().some((l) => l.includes('esx-disputed.lab:22 disagree')), 'the conflict is logged');
+      } finally {
+        clearTimeout(timer);
+        rmSync(into, { recursive: true, force: true });
+      }
+    });
+
+    it('the key pinned by the log fetch serves another purpose; "remember" keeps the password for all; a refused remembered password is forgotten', async function () {
+      if (!sshd.password) this.skip();
+      const { ssh } = await api();
+      const target = { host: sshd.host, port: sshd.port };
+      const user = sshd.username;
+      // interactive: false — an unknown key or a missing password is an error here, never a prompt.
+      const s1 = await ssh.connect(target, { purpose: 'terminal', username: user, password: sshd.password, rememberPassword: true, interactive: false });
+      try {
+        assert.equal((await s1.exec('echo ok')).stdout.trim(), 'ok');
+      } finally {
+        s1.close();
+      }
+      assert.equal(await ssh.passwords.get(user, target), sshd.password, 'remembered, as asked');
+      const s2 = await ssh.connect(target, { purpose: 'certificate deploy', username: user, interactive: false });
+      s2.close();
+      await ssh.passwords.remember(user, target, `not-${sshd.password}`);
+      await assert.rejects(ssh.connect(target, { purpose: 'esxtop', username: user, interactive: false }), (e: unknown) => errorCode(e) === 'auth');
+      assert.equal(await ssh.passwords.get(user, target), undefined, 'the refused password is forgotten');
     });
   });
 });

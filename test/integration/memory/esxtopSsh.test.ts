@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startEsxi, startVcsim, type Esxi, type Vcsim } from '../../lab/index';
+import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { MemoryPanelState, MemoryProtocol } from '../../../src/webview/memory/protocol';
 
@@ -56,6 +57,19 @@ describe('memory esxtop over SSH (real VS Code)', function () {
     assert.equal(view.kind, 'esxtop');
     assert.deepEqual(view.host!.vms.map((v) => v.name).sort(), vms.map((v) => v.name).sort());
     assert.equal(view.host!.vms.find((v) => v.name === vms[0].name)!.latest.balloon, 200, '204800 KB = 200 MB');
+  });
+
+  it('the key the capture pinned is trusted for another purpose (certificate deploy) with no prompt', async () => {
+    const { ssh } = await vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!.activate();
+    const target = { host: esxi.host, port: esxi.port };
+    assert.equal(await ssh.pins.get(target), esxi.hostKeySha256, 'pinned by the capture above');
+    // interactive: false — an unknown key would be an error here, not a prompt.
+    const session = await ssh.connect(target, { purpose: 'certificate deploy', username: esxi.username, password: esxi.password, interactive: false });
+    try {
+      assert.equal(session.hostKey, esxi.hostKeySha256);
+    } finally {
+      session.close();
+    }
   });
 
   it('without a save target the capture goes to the extension\'s storage (the panel can reread it)', async () => {

@@ -20,8 +20,14 @@
 //   - POST /lab/quickstats  set a VM's summary.quickStats memory figures (MB):
 //     {"vm":"vm-42","balloonedMemory":256,"swappedMemory":80} (a field left out
 //     keeps its value; accepts one object or an array).
+//   - GET  /lab/hosts  every HostSystem as JSON (moref, name, memoryMB, and the
+//     product its summary.config.product reports).
 //   - -stdinexit       exit when stdin reaches EOF (a parent that dies cannot
 //     leak us).
+//   - -generation G    play vCenter / ESXi release G (4.1, 5.5, 6.7, 7.0, 8.0):
+//     ServiceContent.about and every host's summary.config.product (and
+//     config.product) read as that release reports them. Sources of every
+//     build and string: test/lab/README.md. Without it: govmomi's 6.5 captures.
 package main
 
 import (
@@ -46,6 +52,7 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/simulator/esx"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
@@ -202,6 +209,88 @@ func counterKeys(pm *simulator.PerformanceManager) map[string]int32 {
 	return out
 }
 
+// ---- generations ----
+
+// generation is what a vCenter (vc) and its ESXi hosts (esx) of one release
+// report in AboutInfo. Builds are each release's GA build; test/lab/README.md
+// names the source of every value and says which ones no capture confirms.
+type generation struct {
+	vc, esx types.AboutInfo
+}
+
+func aboutVC(version, build, localeBuild, osType, apiVersion, licenseVersion string) types.AboutInfo {
+	return types.AboutInfo{
+		Name:                  "VMware vCenter Server",
+		FullName:              fmt.Sprintf("VMware vCenter Server %s build-%s", version, build),
+		Vendor:                "VMware, Inc.",
+		Version:               version,
+		Build:                 build,
+		LocaleVersion:         "INTL",
+		LocaleBuild:           localeBuild,
+		OsType:                osType,
+		ProductLineId:         "vpx",
+		ApiType:               "VirtualCenter",
+		ApiVersion:            apiVersion,
+		LicenseProductName:    "VMware VirtualCenter Server",
+		LicenseProductVersion: licenseVersion,
+	}
+}
+
+func aboutESX(version, build, apiVersion, licenseVersion string) types.AboutInfo {
+	return types.AboutInfo{
+		Name:                  "VMware ESXi",
+		FullName:              fmt.Sprintf("VMware ESXi %s build-%s", version, build),
+		Vendor:                "VMware, Inc.",
+		Version:               version,
+		Build:                 build,
+		LocaleVersion:         "INTL",
+		LocaleBuild:           "000",
+		OsType:                "vmnix-x86",
+		ProductLineId:         "embeddedEsx",
+		ApiType:               "HostAgent",
+		ApiVersion:            apiVersion,
+		LicenseProductName:    "VMware ESX Server",
+		LicenseProductVersion: licenseVersion,
+	}
+}
+
+var generations = map[string]generation{
+	"4.1": {aboutVC("4.1.0", "345043", "0", "win32-x86", "4.1", "4.0"), aboutESX("4.1.0", "260247", "4.1", "4.0")},
+	"5.5": {aboutVC("5.5.0", "1312298", "000", "win32-x64", "5.5", "5.0"), aboutESX("5.5.0", "1331820", "5.5", "5.0")},
+	"6.7": {aboutVC("6.7.0", "8170161", "000", "linux-x64", "6.7", "6.0"), aboutESX("6.7.0", "8169922", "6.7", "6.0")},
+	"7.0": {aboutVC("7.0.0", "15952599", "000", "linux-x64", "7.0.0.0", "7.0"), aboutESX("7.0.0", "15843807", "7.0.0.0", "7.0")},
+	"8.0": {aboutVC("8.0.0", "20519528", "000", "linux-x64", "8.0.0.0", "8.0"), aboutESX("8.0.0", "20513097", "8.0.0.0", "8.0")},
+}
+
+func generationNames() string {
+	names := make([]string, 0, len(generations))
+	for k := range generations {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// applyGeneration sets the service content's about and the host template's
+// product before model.Create(), so every host made from it agrees.
+func applyGeneration(model *simulator.Model, name string, esxMode bool) {
+	if name == "" {
+		return
+	}
+	g, ok := generations[name]
+	if !ok {
+		log.Fatalf("unknown -generation %q (known: %s)", name, generationNames())
+	}
+	esx.HostConfigInfo.Product = g.esx
+	if esxMode {
+		model.ServiceContent.About = g.esx
+		return
+	}
+	uuid := model.ServiceContent.About.InstanceUuid
+	model.ServiceContent.About = g.vc
+	model.ServiceContent.About.InstanceUuid = uuid
+}
+
 // ---- HTTP endpoints ----
 
 type vmInfo struct {
@@ -252,6 +341,35 @@ func listVMs() []vmInfo {
 	return out
 }
 
+type hostInfo struct {
+	Moref    string `json:"moref"`
+	Name     string `json:"name"`
+	MemoryMB int64  `json:"memoryMB"`
+	Product  string `json:"product"`
+}
+
+func listHosts() []hostInfo {
+	out := []hostInfo{}
+	for _, e := range simulator.Map.All("HostSystem") {
+		h, ok := e.(*simulator.HostSystem)
+		if !ok {
+			continue
+		}
+		simulator.Map.WithLock(h, func() {
+			info := hostInfo{Moref: h.Self.Value, Name: h.Name}
+			if h.Hardware != nil {
+				info.MemoryMB = h.Hardware.MemorySize / (1024 * 1024)
+			}
+			if h.Summary.Config.Product != nil {
+				info.Product = h.Summary.Config.Product.FullName
+			}
+			out = append(out, info)
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("vcsim: ")
@@ -275,6 +393,7 @@ func main() {
 	keyFile := flag.String("tlskey", "", "path to a PEM private key (re-read on SIGHUP)")
 	delay := flag.Int("delay", 0, "milliseconds to delay every SOAP call")
 	stdinExit := flag.Bool("stdinexit", false, "exit when stdin is closed")
+	gen := flag.String("generation", "", "vCenter/ESXi release to play: "+generationNames()+" (default: govmomi's 6.5)")
 	flag.Parse()
 
 	if *esxMode {
@@ -283,6 +402,7 @@ func main() {
 		esx.Machine = model.Machine
 		model = esx
 	}
+	applyGeneration(model, *gen, *esxMode)
 	model.Autostart = *autostart
 	model.DelayConfig.Delay = *delay
 
@@ -334,6 +454,13 @@ func main() {
 			return
 		}
 		writeJSON(w, http.StatusOK, listVMs())
+	})
+	svc.HandleFunc("/lab/hosts", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "GET only"})
+			return
+		}
+		writeJSON(w, http.StatusOK, listHosts())
 	})
 	svc.HandleFunc("/lab/perf", func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {

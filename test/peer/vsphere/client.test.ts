@@ -95,6 +95,18 @@ describe('vsphere client against vcsim', function () {
     assert.equal((await listVmFolders(client)).length, EXPECT.dcs);
   });
 
+  it('extra paths (inventory decorations) come back in the same load, in info.extra, standard ones included', async () => {
+    const inv = await getInventory(client, { extraPaths: { VirtualMachine: ['config.annotation', 'summary.config.numEthernetCards', 'config.hardware.numCPU'], HostSystem: ['summary.config.name'] } });
+    const lab = await vc.listVms();
+    for (const v of inv.vms) {
+      assert.ok(v.extra, v.name);
+      assert.equal(v.extra['config.hardware.numCPU'], lab.find((l) => l.moref === v.ref.value)?.numCpu, 'a standard path asked for is in extra too');
+      assert.equal(typeof v.extra['summary.config.numEthernetCards'], 'number');
+    }
+    assert.ok(inv.hosts.every((h) => h.extra?.['summary.config.name'] === h.name));
+    assert.equal((await getInventory(client)).vms[0].extra, undefined, 'nothing extra unless asked');
+  });
+
   it('PowerOffVM_Task completes with progress, the VM is off; powering off again is a TaskError (InvalidPowerState)', async () => {
     const vm = (await vc.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const ref: MoRef = { type: 'VirtualMachine', value: vm.moref };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { lookupKey } from '../../../src/core/vmx/catalog';
-import { productsText, valueMinHardware } from '../../../src/extension/language/catalogFacts';
+import { productsText, valueMinHardware } from '../../../src/core/vmx/catalogFacts';
 
 const entry = (k: string) => lookupKey(k)!.entry;
 

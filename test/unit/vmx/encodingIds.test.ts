@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hasNonAscii, isUtf8Name, isValidUtf8, vscodeEncodingId, VSCODE_ENCODING_IDS } from '../../../src/extension/language/encodingIds';
+import { hasNonAscii, isUtf8Name, isValidUtf8, vscodeEncodingId, VSCODE_ENCODING_IDS } from '../../../src/core/vmx/encodingIds';
 
 describe('vmx .encoding names → VS Code encoding ids', () => {
   it('maps the names VMware writes (DOMAIN.md §4) to VS Code ids', () => {

@@ -2,13 +2,13 @@
  * Loads what the memory panel shows (loaded lazily, on first use): live series from a vSphere
  * connection (one QueryPerf per entity kind), or an esxtop capture (streamed).
  */
-import { getPerfCatalog, type PerfCatalog } from '../../core/vsphere/perf';
-import type { VimClient } from '../../core/vsphere/client';
-import type { MoRef } from '../../core/vsphere/decode';
-import type { HostInfo, VmInfo } from '../../core/vsphere/inventory';
-import { deriveFree, queryMemory, type RangeName } from '../../core/memory/counters';
-import { EsxtopParser, parseEsxtopFile, type EsxtopCapture } from '../../core/memory/esxtop';
-import { esxtopView, hostView, vmView, type LiveHost, type MemoryView } from '../../core/memory/view';
+import { getPerfCatalog, type PerfCatalog } from '../vsphere/perf';
+import type { VimClient } from '../vsphere/client';
+import type { MoRef } from '../vsphere/decode';
+import type { HostInfo, VmInfo } from '../vsphere/inventory';
+import { deriveFree, queryMemory, type RangeName } from './counters';
+import { EsxtopParser, parseEsxtopFile, type EsxtopCapture } from './esxtop';
+import { esxtopView, hostView, vmView, type LiveHost, type MemoryView } from './view';
 
 export { esxtopView };
 export type { EsxtopCapture };

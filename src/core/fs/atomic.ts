@@ -1,35 +1,12 @@
 /**
- * Safe writes for VM files: refuse while the VM runs, write atomically, keep a backup.
- *
- * A running VM creates lock files with a `.lck` suffix, in locking subdirectories next to its
- * files, for the .vmx, each .vmdk and the .vmem (e.g. `NAME.vmx.lck/`); they are removed at power
- * off, and stale ones stay after a host crash (VMware Workstation Pro 16 "Using Lock Files to
- * Prevent Consistency Problems on Virtual Hard Disks", docs.vmware.com). Older releases used plain
- * `.lck` files. Any `*.lck` file or directory beside the .vmx is therefore taken as "in use".
+ * Atomic file writes for every layer (the CLI, the extension's exports and key files, the .vmx
+ * edits): readers see the old content or the new, never a mix; a backup on request; refusals
+ * (read-only, not a regular file) as a `WriteRefusedError` with a `code`. VM-specific checks (the
+ * lock files of a running VM) live in src/core/vmx/locks.ts.
  */
 import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-
-/** Lock files/directories beside the .vmx (full paths), sorted; empty when none. */
-export async function findVmLocks(vmxPath: string): Promise<string[]> {
-  const dir = path.dirname(path.resolve(vmxPath));
-  let names: string[];
-  try {
-    names = await fsp.readdir(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => n.toLowerCase().endsWith('.lck'))
-    .sort()
-    .map((n) => path.join(dir, n));
-}
-
-/** True when a `*.lck` file or directory lies next to the .vmx (the VM is running or was not shut down cleanly). */
-export async function isVmRunning(vmxPath: string): Promise<boolean> {
-  return (await findVmLocks(vmxPath)).length > 0;
-}
 
 export class WriteRefusedError extends Error {
   constructor(

@@ -2,8 +2,8 @@
  * Which virtual device a .vmx key belongs to: `scsi0:1.fileName` → SCSI controller 0, unit 1;
  * `ethernet0.virtualDev` → Ethernet adapter 0; `sched.scsi0:0.shares` → SCSI 0:0.
  *
- * Pure (no 'vscode' import), so it could move to src/core/vmx unchanged. The extension turns the
- * family ids into localised labels (see labels.ts).
+ * Pure (no 'vscode' import). The extension turns the family ids into localised labels
+ * (src/extension/language/labels.ts).
  */
 
 export type DeviceFamilyId =

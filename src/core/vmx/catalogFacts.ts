@@ -2,7 +2,7 @@
  * Facts of a catalog entry shown in hovers, computed without `vscode` (unit-tested): the products row
  * and the virtual hardware a key or one of its values needs on ESXi.
  */
-import type { VmxCatalogEntry, VmxProducts } from '../../core/vmx/catalog-types';
+import type { VmxCatalogEntry, VmxProducts } from './catalog-types';
 
 /** "ESX/ESXi 6.5+, Workstation 10+" (product names are not translated), or undefined when none is known. */
 export function productsText(p: VmxProducts | undefined): string | undefined {

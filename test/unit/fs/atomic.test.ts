@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, chmodSync, statSync, rmSync, symlinkSync, lstatSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync, statSync, rmSync, symlinkSync, lstatSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { findVmLocks, isVmRunning, writeFileAtomic, WriteRefusedError } from '../../../src/core/vmx/fsutil';
+import { writeFileAtomic, WriteRefusedError } from '../../../src/core/fs/atomic';
 
-describe('vmx fsutil', () => {
+describe('core fs: writeFileAtomic', () => {
   let dir: string;
   beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'vlab-fs-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('isVmRunning: any *.lck file or directory beside the .vmx', async () => {
-    const vmx = path.join(dir, 'VM.vmx');
-    writeFileSync(vmx, 'a = "1"\n');
-    assert.equal(await isVmRunning(vmx), false);
-    mkdirSync(path.join(dir, 'VM.vmx.lck'));
-    assert.equal(await isVmRunning(vmx), true);
-    rmSync(path.join(dir, 'VM.vmx.lck'), { recursive: true });
-    writeFileSync(path.join(dir, 'VM-flat.vmdk.lck'), '');
-    assert.deepEqual(await findVmLocks(vmx), [path.join(dir, 'VM-flat.vmdk.lck')]);
-    assert.equal(await isVmRunning(path.join(dir, 'missing-dir', 'x.vmx')), false);
-  });
 
   it('writeFileAtomic replaces content, keeps the mode, leaves no temp file', async () => {
     const f = path.join(dir, 'VM.vmx');

@@ -2,11 +2,11 @@
  * Turns facts, log analyses and findings into the panel's view model. No 'vscode' here: the
  * caller passes what depends on the editor (power state, whether a .vmx may be edited now).
  */
-import type { Evidence } from '../../core/backup/facts';
-import { findingKey, fixLabel, planFix } from '../../core/backup/fixes';
-import type { EvidenceLine, LogAnalysis } from '../../core/backup/logs';
-import type { Finding } from '../../core/backup/rules';
-import type { EvidenceView, FindingView, FixView, LogsView } from '../../webview/backup/protocol';
+import type { Evidence } from './facts';
+import { findingKey, fixLabel, planFix } from './fixes';
+import type { EvidenceLine, LogAnalysis } from './logs';
+import type { Finding } from './rules';
+import type { EvidenceView, FindingView, FixView, LogsView } from './views';
 
 /** Last path segment of a URI string or path, decoded. */
 export function shortName(uriOrPath: string): string {

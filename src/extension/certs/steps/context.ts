@@ -1,0 +1,32 @@
+/**
+ * What every step of the certificate wizard's host side is given: the panel (its identifiers and
+ * events), the store (everything persisted), the UI strings, and what lives only as long as the panel.
+ * Each step module returns the handlers of its requests; `../wizard.ts` joins them.
+ */
+import type * as vscode from 'vscode';
+import { tokenSignal } from '../../commands';
+import type { Handlers, PanelHost } from '../../panels/panelHost';
+import type { RequestName } from '../../../webview/protocol';
+import type { CertWizardProtocol, CertWizardState } from '../../../webview/certs/protocol';
+import type { WizardStore } from '../store';
+
+export interface WizardContext {
+  readonly panel: PanelHost<CertWizardProtocol, CertWizardState>;
+  readonly store: WizardStore;
+  readonly strings: Readonly<Record<string, string>>;
+  /** Not persisted: the PFX password typed in step 4 (vCenter's `testpassword` until then). */
+  pfxPassword: string;
+}
+
+/** The handlers of some of the wizard's requests. */
+export type StepHandlers<K extends RequestName<CertWizardProtocol>> = Pick<Handlers<CertWizardProtocol>, K>;
+
+/** Runs `work` with an AbortSignal that follows the request's token (the kit's bridge, disposed after). */
+export async function withSignal<T>(token: vscode.CancellationToken, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const bridge = tokenSignal(token);
+  try {
+    return await work(bridge.signal);
+  } finally {
+    bridge.dispose();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Step 5 (ESX(i)): the SSH host key checked and pinned, then the deploy over SSH (core
+ * deployEsxCertificate: backup, install, restart, verify, rollback), with its steps streamed to the
+ * webview as `deployStep` events. After a good deploy the inventory connection's pin follows.
+ */
+import * as vscode from 'vscode';
+import { certsCore as core } from '../../../core/certs/lazy';
+import type { EsxDeployResult, StepReport } from '../../../core/esxi/deploy';
+import { withCancellableProgress } from '../../commands';
+import { log } from '../../log';
+import type { CertWizardState, DeployView, StepView } from '../../../webview/certs/protocol';
+import { hostId } from '../store';
+import { withSignal, type StepHandlers, type WizardContext } from './context';
+
+type DeployParams = Parameters<StepHandlers<'deploy'>['deploy']>[0];
+
+function stepView(x: StepReport): StepView {
+  return { id: x.id, phase: x.phase, title: x.title, status: x.status, ...(x.detail ? { detail: x.detail } : {}), ...(x.ms !== undefined ? { ms: x.ms } : {}) };
+}
+
+function deployView(result: EsxDeployResult, connectionPinUpdated: boolean): DeployView {
+  return {
+    ok: result.ok, rolledBack: result.rolledBack,
+    ...(result.previousCertServed !== undefined ? { previousCertServed: result.previousCertServed } : {}),
+    newSha256: result.newSha256,
+    ...(result.liveSha256 ? { liveSha256: result.liveSha256 } : {}),
+    ...(result.previousSha256 ? { previousSha256: result.previousSha256 } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    steps: result.steps.map(stepView),
+    connectionPinUpdated,
+  };
+}
+
+/** Restarting hostd drops sessions: asked unless `confirm: false`. */
+async function confirmDeploy(id: string): Promise<boolean> {
+  const yes = vscode.l10n.t('Deploy and Restart');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Replace the certificate of {0} and restart its management agent?', id),
+    { modal: true, detail: vscode.l10n.t('hostd restarts: open vSphere Client sessions to this host drop; running VMs are not affected. The current files are backed up first and restored if anything fails.') }, yes);
+  return answer === yes;
+}
+
+/** What a deploy needs, or the error that says which step to finish first. */
+async function deployInputs(ctx: WizardContext, s: CertWizardState, p: DeployParams): Promise<{ cert: string; chain: string[]; key: string; hostKey: string; password: string }> {
+  const saved = ctx.store.read(s);
+  const key = await ctx.store.readKey(s, saved.request);
+  if (!saved.imported) throw new Error(ctx.strings.needImport);
+  if (!key) throw new Error(ctx.strings.keyMissing);
+  const hostKey = p.hostKey ?? ctx.store.pinnedHostKey(p.sshHost, p.sshPort);
+  if (!hostKey) throw new Error(vscode.l10n.t('The SSH host key of {0}:{1} is not pinned yet: check it and pin it first.', p.sshHost, String(p.sshPort)));
+  const password = p.password || (await ctx.store.password(p.sshHost));
+  if (!password) throw new Error(vscode.l10n.t('Enter the SSH password of {0}.', p.user));
+  return { cert: saved.imported.certPem, chain: saved.imported.chainPems, key, hostKey, password };
+}
+
+/** The inventory connection of this endpoint trusts the certificate it serves now. */
+async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: string): Promise<boolean> {
+  const conn = ctx.store.connectionFor(s);
+  if (!conn) return false;
+  const inventory = ctx.store.inventory;
+  await inventory.store.update(conn, { thumbprintSha256: newSha256 });
+  await inventory.sessions.reset(conn);
+  inventory.provider.refresh(inventory.provider.connectionNode(conn));
+  log().info(`certificate wizard: ${hostId(s.host, s.port)} serves ${newSha256}; connection pin updated`);
+  return true;
+}
+
+export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pinHostKey' | 'forgetPassword' | 'deploy'> {
+  const { store, panel } = ctx;
+  return {
+    async hostKey({ sshHost, sshPort }, token) {
+      const { SshSession, UnknownHostKeyError } = core.ssh();
+      let fingerprint: string | undefined;
+      let keyType: string | undefined;
+      try {
+        // Never logs in: the key is refused on purpose once seen.
+        const sess = await withSignal(token, (signal) => SshSession.connect({ host: sshHost, port: sshPort, username: 'root', signal, trustUnknownHostKey: () => false }));
+        sess.close();
+      } catch (e) {
+        if (!(e instanceof UnknownHostKeyError)) throw e;
+        fingerprint = e.fingerprint;
+        keyType = e.keyType;
+      }
+      if (!fingerprint) throw new Error(vscode.l10n.t('{0}:{1} did not present an SSH host key.', sshHost, String(sshPort)));
+      const pinned = store.pinnedHostKey(sshHost, sshPort);
+      return { sshHost, sshPort, fingerprint, ...(keyType ? { keyType } : {}), ...(pinned ? { pinned } : {}), status: !pinned ? 'unknown' : pinned === fingerprint ? 'pinned' : 'changed' };
+    },
+
+    async pinHostKey({ sshHost, sshPort, fingerprint }) {
+      const fp = core.ssh().normaliseFingerprint(fingerprint);
+      await store.pinHostKey(sshHost, sshPort, fp);
+      log().info(`certificate wizard: pinned SSH host key of ${sshHost}:${sshPort} ${fp}`);
+    },
+
+    async forgetPassword({ sshHost }) {
+      await store.forgetPassword(sshHost);
+    },
+
+    async deploy(p, token) {
+      const s = panel.state;
+      const id = hostId(s.host, s.port);
+      const input = await deployInputs(ctx, s, p);
+      if (p.confirm !== false && !(await confirmDeploy(id))) return undefined;
+      await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
+      if (p.savePassword && p.password) await store.storePassword(p.sshHost, p.password);
+      const result = await withSignal(token, (outer) => withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
+        core.deploy().deployEsxCertificate({
+          host: s.host, port: s.port,
+          ssh: { host: p.sshHost, port: p.sshPort, username: p.user, password: input.password, hostKey: input.hostKey },
+          cert: input.cert, key: input.key, chain: input.chain,
+          signal,
+          onStep: (step) => {
+            if (step.status === 'running') progress.report({ message: step.title });
+            void panel.post('deployStep', stepView(step));
+            if (step.status === 'failed') log().warn(`certificate deploy ${id}: ${step.phase}/${step.id} failed: ${step.detail ?? ''}`);
+          },
+        })));
+      const connectionPinUpdated = result.ok ? await followPin(ctx, s, result.newSha256) : false;
+      if (!result.ok) void vscode.window.showErrorMessage(result.error ?? ctx.strings.deployFailed);
+      return deployView(result, connectionPinUpdated);
+    },
+  };
+}

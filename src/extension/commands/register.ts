@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import { errorCode } from '../../core/errors';
+import { log } from '../log';
+import { adviseOn, type ErrorAction } from './advice';
+import { resolveArgs, type CommandArgs } from './args';
+
+export interface CommandOptions {
+  /**
+   * What the command does, for error messages ("Connecting to esx01", "Power on"): a failure shows as
+   * "<what> failed: <the error's message>". Without it the message stands alone.
+   */
+  readonly what?: string;
+}
+
+export interface ReportOptions {
+  /** What failed (see {@link CommandOptions.what}). */
+  readonly what?: string;
+  /** The command that failed: tags the log line, and "Retry" re-runs it with `args`. */
+  readonly command?: string;
+  readonly args?: readonly unknown[];
+}
+
+/** True for every way VS Code and the core say "cancelled on purpose". */
+function isHostCancellation(e: unknown): boolean {
+  return e instanceof vscode.CancellationError;
+}
+
+/**
+ * Logs `e` and shows it to the user, "what failed, what to do", with the buttons its code calls
+ * for (Retry for network-like failures, Show Log always). Silent (a debug line) for cancellation.
+ * Returns at once: the message is not awaited.
+ */
+export function reportError(e: unknown, options: ReportOptions = {}): void {
+  const advice = adviseOn(e, isHostCancellation);
+  const tag = options.command ?? options.what ?? 'command';
+  if (advice.silent) {
+    log().debug(`${tag}: cancelled (${advice.message})`);
+    return;
+  }
+  if (advice.unexpected) log().error(`${tag} failed: ${e instanceof Error && e.stack ? e.stack : advice.message}`);
+  else log().warn(`${tag} failed [${errorCode(e)}]: ${advice.message}`);
+  const labels: Record<ErrorAction, string> = { retry: vscode.l10n.t('Retry'), showLog: vscode.l10n.t('Show Log') };
+  const { command, args = [] } = options;
+  const actions = advice.actions.filter((a) => a !== 'retry' || command);
+  const text = options.what ? vscode.l10n.t('{0} failed: {1}', options.what, advice.message) : advice.message;
+  void vscode.window.showErrorMessage(text, ...actions.map((a) => labels[a])).then((picked) => {
+    if (picked === labels.showLog) log().show();
+    else if (picked === labels.retry && command) void vscode.commands.executeCommand(command, ...args);
+  });
+}
+
+/**
+ * Registers a command that is disposed with the extension. The handler's result goes back to
+ * `executeCommand`; a throw is logged and shown by {@link reportError} (nothing for a cancellation)
+ * and the command then returns `undefined`.
+ */
+export function registerCommand<R>(
+  context: vscode.ExtensionContext, id: string,
+  handler: (...args: never[]) => R | Promise<R>,
+  options: CommandOptions = {},
+): void {
+  context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...(args as never[]));
+    } catch (e) {
+      reportError(e, { what: options.what, command: id, args });
+      return undefined;
+    }
+  }));
+}
+
+const VSCODE_URIS = {
+  is: (x: unknown): x is vscode.Uri => x instanceof vscode.Uri,
+  parse: (text: string) => vscode.Uri.parse(text),
+  file: (path: string) => vscode.Uri.file(path),
+};
+
+/** {@link resolveArgs} with VS Code's URIs: what a command received as one typed target. */
+export function commandArgs<O extends object = Record<string, unknown>>(args: readonly unknown[]): CommandArgs<vscode.Uri, O> {
+  return resolveArgs<vscode.Uri, O>(args, VSCODE_URIS);
+}

@@ -1,0 +1,72 @@
+/** Step 2 (browser side): the request form, Generate, the CSR and how to submit it. */
+import { h, type Child } from '../../shared/dom';
+import { busy, client, errors, m, render, t } from '../model';
+import { section } from '../frame';
+import { banner, button, codeblock, el, textfield } from '../widgets';
+
+export function requestStep(): HTMLElement {
+  const body: Child[] = [];
+  const bits = el('vscode-single-select', { id: 'bits' }) as HTMLElement & { value: string };
+  for (const b of ['2048', '3072', '4096']) bits.append(el('vscode-option', { value: b, ...(String(m.form.bits) === b ? { selected: true } : {}) }, `${b}-bit RSA`));
+  bits.addEventListener('change', () => { m.formTouched = true; m.form = { ...m.form, bits: Number(bits.value) as 2048 }; });
+  const store = h('div', { class: 'segmented', role: 'group', 'aria-label': t('keyStore') });
+  for (const [k, label] of [['secret', t('keySecret')], ['file', t('keyFile')]] as const) {
+    const b = h('button', { type: 'button', id: `store-${k}`, 'aria-pressed': m.keyStore === k ? 'true' : 'false' }, label);
+    b.addEventListener('click', () => { m.keyStore = k; render(); });
+    store.append(b);
+  }
+  body.push(h('div', { class: 'form' },
+    h('div', { class: 'field' }, h('label', { for: 'bits' }, t('keySize')), bits),
+    textfield('cn', t('cn'), m.form.cn, (v) => { m.formTouched = true; m.form = { ...m.form, cn: v }; }),
+    textfield('sans', t('sanList'), m.form.sans.join(', '), (v) => { m.formTouched = true; m.form = { ...m.form, sans: v.split(/[,\s]+/).filter(Boolean) }; }, { wide: true }),
+    textfield('o', t('o'), m.form.o ?? '', (v) => { m.formTouched = true; m.form = { ...m.form, o: v }; }),
+    textfield('ou', t('ou'), m.form.ou ?? '', (v) => { m.formTouched = true; m.form = { ...m.form, ou: v }; }),
+    textfield('l', t('l'), m.form.l ?? '', (v) => { m.formTouched = true; m.form = { ...m.form, l: v }; }),
+    textfield('st', t('st'), m.form.st ?? '', (v) => { m.formTouched = true; m.form = { ...m.form, st: v }; }),
+    textfield('c', t('c'), m.form.c ?? '', (v) => { m.formTouched = true; m.form = { ...m.form, c: v }; }),
+    h('div', { class: 'field wide' }, h('span', { class: 'label' }, t('keyStore')), h('div', {}, store))));
+  body.push(h('div', { class: 'actions' },
+    button(busy.has('generate') ? t('generating') : m.request ? t('regenerate') : t('generate'), () => void doGenerate(), { icon: 'key', disabled: busy.has('generate'), id: 'generate', ...(m.request ? { secondary: true } : {}) }),
+    busy.has('generate') ? el('vscode-progress-ring') : null));
+  if (m.request) {
+    const ins = m.instructions ?? m.request.instructions;
+    body.push(
+      h('h3', {}, t('csr')),
+      h('p', { class: 'muted' }, `${m.request.subject} · ${m.request.bits}-bit · ${t('keyIn', m.request.keyLocation.kind === 'secret' ? t('keyInSecret') : m.request.keyLocation.path)}`),
+      !m.request.keyAvailable ? banner('warning', t('keyMissing')) : null,
+      codeblock(m.request.csrPem, 'csr'),
+      h('div', { class: 'form' }, textfield('template', t('template'), ins.template, (v) => { void client.request('instructions', { template: v }).then((r) => { m.instructions = r; updateCertreq(); }); })),
+      h('h3', {}, t('certreq')),
+      h('div', { id: 'certreq-block' }, codeblock(ins.submitCommand, 'certreq')),
+      ins.submitWithSanCommand ? h('div', {}, h('div', { class: 'label' }, t('certreqSan')), h('div', { id: 'certreq-san-block' }, codeblock(ins.submitWithSanCommand, 'certreq-san'))) : null,
+      h('h3', {}, t('webEnrollment')),
+      h('ol', { class: 'plain' }, ...ins.webEnrollmentSteps.map((s) => h('li', {}, s))),
+      h('details', { class: 'more' }, h('summary', {}, t('pending')), h('ol', { class: 'plain' }, ...ins.pendingSteps.map((s) => h('li', {}, s)))),
+      h('details', { class: 'more' }, h('summary', {}, t('notes')), h('ul', {}, ...ins.notes.map((s) => h('li', {}, s)))),
+    );
+  }
+  return section(2, t('requestIntro'), ...body);
+}
+
+function updateCertreq(): void {
+  if (!m.instructions) return;
+  document.getElementById('certreq-block')?.replaceChildren(codeblock(m.instructions.submitCommand, 'certreq'));
+  if (m.instructions.submitWithSanCommand) document.getElementById('certreq-san-block')?.replaceChildren(codeblock(m.instructions.submitWithSanCommand, 'certreq-san'));
+}
+
+async function doGenerate(): Promise<void> {
+  busy.add('generate');
+  errors.delete('step2');
+  render();
+  try {
+    m.request = await client.request('generate', { form: m.form, store: m.keyStore, ...(m.instructions ? { template: m.instructions.template } : {}) });
+    m.form = m.request.form;
+    m.instructions = m.request.instructions;
+    m.imported = undefined;
+  } catch (e) {
+    if ((e as Error).message && !/cancel/i.test((e as Error).message)) errors.set('step2', (e as Error).message);
+  } finally {
+    busy.delete('generate');
+    render();
+  }
+}
