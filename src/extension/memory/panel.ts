@@ -14,7 +14,7 @@ import { webviewStrings } from './strings';
 import { memoryWarnings } from './warnings';
 
 export const MEMORY_VIEW_TYPE = 'vsphereLab.memory';
-export const memoryData = () => import('./data');
+export const memoryData = () => import('../../core/memory/data');
 export type Capture = Awaited<ReturnType<Awaited<ReturnType<typeof memoryData>>['readCapture']>>;
 export type MemoryHost = PanelHost<MemoryProtocol, MemoryPanelState, MemoryController>;
 
@@ -56,7 +56,7 @@ async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: strin
   }
   if (!uri) return { saved: false };
   if (uri.scheme === 'file') {
-    const { writeFileAtomic } = await import('../../core/vmx/fsutil');
+    const { writeFileAtomic } = await import('../../core/fs/atomic');
     await writeFileAtomic(uri.fsPath, bytes);
   } else {
     await vscode.workspace.fs.writeFile(uri, bytes);

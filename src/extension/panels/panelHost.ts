@@ -198,7 +198,8 @@ export class PanelHost<P extends PanelProtocol, S, C extends PanelController<P> 
       if (code !== 'cancelled') log().warn(`${this.def.viewType}: ${m.method} failed: ${errorMessage(e)}`);
       await this.send({ kind: 'response', id: m.id, error: { message: errorMessage(e), code } });
     } finally {
-      this.inflight.delete(m.id);
+      // A reloaded webview numbers its requests from 1 again: forget only our own entry.
+      if (this.inflight.get(m.id) === ac) this.inflight.delete(m.id);
     }
   }
 
