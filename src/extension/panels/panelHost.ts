@@ -1,3 +1,17 @@
+/**
+ * The webview kit, extension side. A new panel is five small pieces:
+ *
+ *   src/webview/<name>/protocol.ts   requests (webview → extension) and events, the state type (identifiers only)
+ *   src/extension/<name>/strings.ts  its UI strings: key → vscode.l10n.t('English text') (French in l10n/)
+ *   src/extension/<name>/panel.ts    a PanelDefinition { viewType, bundle, key, title, strings, controller }
+ *                                    and the controller class (handlers + the panel's work), owned by its host
+ *   src/webview/<name>/state.ts      PanelClient + Store + actions (src/webview/shared/{rpc,store}.ts)
+ *   src/webview/<name>/main.ts       draws the store's state with src/webview/shared/{dom,ui,l10n}.ts
+ *
+ * Commands open a panel with `PanelHost.show(context, def, state)` and reach its controller as
+ * `host.controller`; `PanelHost.registerSerializer` restores it after a reload. Handlers get an
+ * AbortSignal that the webview's `client.request(m, p, { signal })` (or closing the panel) aborts.
+ */
 import * as vscode from 'vscode';
 import type { EventName, PanelProtocol, ParamsOf, RequestName, ResultOf, ToWebview } from '../../webview/protocol';
 import { isToExtension } from '../../webview/protocol';
