@@ -2,7 +2,7 @@
  * The webview kit, extension side. A new panel is five small pieces:
  *
  *   src/webview/<name>/protocol.ts   requests (webview → extension) and events, the state type (identifiers only)
- *   src/extension/<name>/strings.ts  its UI strings: key → vscode.l10n.t('English text') (French in l10n/)
+ *   src/extension/<name>/strings.ts  its UI strings: key → the English text through vscode's l10n (French in l10n/)
  *   src/extension/<name>/panel.ts    a PanelDefinition { viewType, bundle, key, title, strings, controller }
  *                                    and the controller class (handlers + the panel's work), owned by its host
  *   src/webview/<name>/state.ts      PanelClient + Store + actions (src/webview/shared/{rpc,store}.ts)
