@@ -15,6 +15,8 @@ const nodeExternals = ['vscode', 'cpu-features', '*.node'];
 const common = {
   bundle: true,
   minify: production,
+  // Error classes name themselves from new.target.name (src/core/errors.ts): keep class names when minifying.
+  keepNames: true,
   sourcemap: production ? false : 'linked',
   sourcesContent: false,
   logLevel: 'info',

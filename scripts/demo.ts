@@ -1,7 +1,9 @@
 /**
  * The demo: the lab (a vCenter simulator with 2 clusters × 4 hosts, an ESXi with its SSH shell)
  * and the packaged extension in a real VS Code (code-server) with a sample workspace and both lab
- * connections declared and pinned. Prints the URL and stays up until Ctrl-C.
+ * connections declared and pinned. Two generations side by side: the vCenter plays 8.0 (its hosts
+ * ESXi 8.0), the standalone host ESXi 4.1 (vcsim -esx -generation 4.1, and its SSH shell).
+ * Prints the URL and stays up until Ctrl-C.
  * With --screenshot FILE it opens the workbench in Chromium, expands the inventory, saves a
  * screenshot and exits.
  */
@@ -42,7 +44,7 @@ async function expand(page: Page, label: string | RegExp): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { screenshot: { type: 'string' } } });
   console.log('starting the lab (vcsim + ESXi simulator)…');
-  const lab = await startDemoLab();
+  const lab = await startDemoLab({ vcenterGeneration: '8.0', esxGeneration: '4.1' });
   const facts = lab.facts();
   const workspace = join(REPO, 'demo', 'workspace');
   writeSamples(workspace);
@@ -57,8 +59,8 @@ async function main(): Promise<void> {
     env: { VLAB_DEMO_VC_PASSWORD: facts.vcenter.password, VLAB_DEMO_ESX_PASSWORD: facts.esxiApi.password },
     settings: {
       'vsphereLab.connections': [
-        { label: 'Lab vCenter (vcsim)', url: facts.vcenter.sdkUrl, username: facts.vcenter.username, thumbprintSha256: facts.vcenter.thumbprintSha256, passwordEnv: 'VLAB_DEMO_VC_PASSWORD' },
-        { label: 'Lab ESXi (vcsim -esx)', url: facts.esxiApi.sdkUrl, username: facts.esxiApi.username, thumbprintSha256: facts.esxiApi.thumbprintSha256, passwordEnv: 'VLAB_DEMO_ESX_PASSWORD' },
+        { label: 'Lab vCenter 8.0 (vcsim)', url: facts.vcenter.sdkUrl, username: facts.vcenter.username, thumbprintSha256: facts.vcenter.thumbprintSha256, passwordEnv: 'VLAB_DEMO_VC_PASSWORD' },
+        { label: 'Lab ESXi 4.1 host (vcsim -esx)', url: facts.esxiApi.sdkUrl, username: facts.esxiApi.username, thumbprintSha256: facts.esxiApi.thumbprintSha256, passwordEnv: 'VLAB_DEMO_ESX_PASSWORD' },
       ],
     },
   });
@@ -81,7 +83,8 @@ async function main(): Promise<void> {
       await openWorkbench(page, url);
       await page.locator('.activitybar .action-item a[aria-label^="vSphere Lab"]').click();
       try {
-        await expand(page, 'Lab vCenter (vcsim)');
+        await expand(page, 'Lab ESXi 4.1 host (vcsim -esx)');
+        await expand(page, 'Lab vCenter 8.0 (vcsim)');
         await expand(page, 'DC0');
         await expand(page, 'DC0_C0');
         await expand(page, 'DC0_C0_H0');
@@ -112,9 +115,9 @@ async function main(): Promise<void> {
 vSphere Lab demo is running: ${url}
 
 The lab (also declared in the Inventory view):
-  vCenter  ${facts.vcenter.sdkUrl}  ${facts.vcenter.username} / ${facts.vcenter.password}  (${facts.vcenter.vms} VMs)
-  ESXi API ${facts.esxiApi.sdkUrl}  ${facts.esxiApi.username} / ${facts.esxiApi.password}
-  ESXi SSH ${facts.esxiSsh.host}:${facts.esxiSsh.port}  ${facts.esxiSsh.username} / ${facts.esxiSsh.password}
+  vCenter 8.0  ${facts.vcenter.sdkUrl}  ${facts.vcenter.username} / ${facts.vcenter.password}  (${facts.vcenter.vms} VMs)
+  ESXi 4.1 API ${facts.esxiApi.sdkUrl}  ${facts.esxiApi.username} / ${facts.esxiApi.password}
+  ESXi 4.1 SSH ${facts.esxiSsh.host}:${facts.esxiSsh.port}  ${facts.esxiSsh.username} / ${facts.esxiSsh.password}
 
 Sample files in the workspace: win2008r2.vmx (Diagnose Backups…, Boot from USB Key…),
 datarecovery/*.log (select them with the .vmx for Diagnose Backups…), and

@@ -7,6 +7,7 @@
  * With `--json` a command writes exactly one JSON document to stdout (also on failure:
  * `{ "error": { "code", "message" } }`), nothing else.
  */
+import { LabError } from '../core/errors';
 import type { ParseArgsConfig } from 'node:util';
 
 export const EXIT_OK = 0;
@@ -55,9 +56,9 @@ export class UsageError extends Error {
  * Thrown for an expected failure (file missing, VM running, bad certificate…); the dispatcher
  * prints `vlab: <message>` (or the JSON error), exit 1. `code` is a short stable identifier.
  */
-export class CliFailure extends Error {
-  constructor(message: string, readonly code = 'failed') {
-    super(message);
+export class CliFailure extends LabError {
+  constructor(message: string, code = 'failed') {
+    super(code, message);
     this.name = 'CliFailure';
   }
 }

@@ -5,8 +5,9 @@
 import { parseArgs } from 'node:util';
 import { allCommands } from './commands/index';
 import {
-  CliCommand, CliFailure, CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError,
+  CliCommand, CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError,
 } from './command';
+import { LabError } from '../core/errors';
 import { version } from '../../package.json';
 
 const GLOBAL_HELP = `vlab ${version}: vSphere Lab on the command line
@@ -115,7 +116,9 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly CliCo
       else io.stderr(`vlab ${cmd.path.join(' ')}: ${e.message}\n\n${commandUsage(cmd)}\n`);
       return EXIT_USAGE;
     }
-    const failure = e instanceof CliFailure ? e : undefined;
+    // CliFailure and every error the product raises on purpose (a LabError: its message says what
+    // failed and what to do) print their message and code; anything else is a bug: the stack.
+    const failure = e instanceof LabError ? e : undefined;
     const message = failure ? failure.message : `unexpected error: ${(e as Error)?.stack ?? String(e)}`;
     if (json) errorJson(io, failure?.code ?? 'internal', failure ? message : String((e as Error)?.message ?? e));
     else io.stderr(`vlab ${cmd.path.join(' ')}: ${message}\n`);

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { AnalysisHost } from './analysis/host';
+import { registerCommand } from './commands';
 import { ConnectionStore } from './inventory/connections';
 import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
 import { InventoryDecorations } from './inventory/decorations';
+import { generationDecorator } from './inventory/generation';
 import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
 
   const store = new ConnectionStore(context.globalState, context.secrets);
   const decorations = new InventoryDecorations();
+  context.subscriptions.push(decorations.register(generationDecorator));
   const sessions = new SessionManager(store, decorations);
   const provider = new InventoryProvider(store, sessions);
   const view = vscode.window.createTreeView('vsphereLab.inventory', { treeDataProvider: provider, showCollapseAll: true });
@@ -46,13 +49,13 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
     store, decorations, sessions, provider, view,
     new RefreshManager(view, store, sessions, provider),
     vscode.workspace.registerFileSystemProvider(DATASTORE_SCHEME, new DatastoreFileSystem(store, sessions), { isCaseSensitive: true }),
-    vscode.commands.registerCommand('vsphereLab.showLog', () => output.show()),
   );
+  registerCommand(context, 'vsphereLab.showLog', () => output.show());
   const analysis = new AnalysisHost();
   context.subscriptions.push(analysis);
   registerVmxLanguage(context, analysis);
-  registerInventoryCommands(context, store, sessions, provider, view);
   const inventory: InventoryServices = { store, sessions, provider, view, decorations };
+  registerInventoryCommands(context, inventory);
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);

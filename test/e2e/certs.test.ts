@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { REPO } from '../rig/codeServer';
-import { servedThumbprints, startEsxi, startVcsim, thumbprintsOfPem, type Esxi, type Vcsim } from '../lab';
+import { withLab, servedThumbprints, thumbprintsOfPem } from '../lab';
 import { makeTestCa, type TestCa } from '../peer/esxi/ca';
 import { openPackagedWorkbench, type Workbench } from './helpers';
 
@@ -18,9 +18,8 @@ function wizardFrame(page: Page): FrameLocator {
 
 describe('e2e: certificate wizard', function () {
   this.timeout(300_000);
+  const lab = withLab({ vcsim: { esx: true, vm: 2, commonName: 'esx01.lab.local' }, esxi: { password: 'Ssh-pass.1' } });
   let wb: Workbench;
-  let vc: Vcsim;
-  let esxi: Esxi;
   let ca: TestCa;
   let out: string;
   let view: FrameLocator;
@@ -28,17 +27,13 @@ describe('e2e: certificate wizard', function () {
   let newSha: string;
 
   before(async () => {
-    vc = await startVcsim({ esx: true, vm: 2, commonName: 'esx01.lab.local' });
-    esxi = await startEsxi({ vcsim: vc, password: 'Ssh-pass.1' });
     ca = makeTestCa('Lab Issuing CA');
-    oldSha = vc.thumbprintSha256;
+    oldSha = lab.vcsim.thumbprintSha256;
     out = mkdtempSync(join(tmpdir(), 'vlab-e2e-certfiles-'));
     wb = await openPackagedWorkbench(join(REPO, 'test', 'fixtures', 'workspace'));
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     await wb?.close();
-    await esxi?.stop();
-    await vc?.stop();
     ca?.dispose();
     if (out) rmSync(out, { recursive: true, force: true });
   });
@@ -63,7 +58,7 @@ describe('e2e: certificate wizard', function () {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Replace Certificate…' }).first().click();
     const host = page.locator('.quick-input-widget input').first();
     await host.waitFor({ state: 'visible' });
-    await host.fill(`${vc.host}:${vc.port}`);
+    await host.fill(`${lab.vcsim.host}:${lab.vcsim.port}`);
     await host.press('Enter');
     view = wizardFrame(page);
     await view.locator('#findings li').first().waitFor({ timeout: 60_000 });
@@ -124,23 +119,23 @@ describe('e2e: certificate wizard', function () {
   it('deploy: pins the SSH host key, a failing restart rolls back', async () => {
     const { page } = wb;
     await nav(5);
-    await view.locator('#ssh-port input').fill(String(esxi.port));
+    await view.locator('#ssh-port input').fill(String(lab.esxi.port));
     await view.locator('#ssh-password input').fill('Ssh-pass.1');
     await view.locator('#check-host-key').click();
     await view.locator('#pin-host-key').waitFor();
-    assert.match(await view.locator('#hostkey').innerText(), new RegExp(esxi.hostKeySha256.replace(/[+/]/g, '\\$&')));
+    assert.match(await view.locator('#hostkey').innerText(), new RegExp(lab.esxi.hostKeySha256.replace(/[+/]/g, '\\$&')));
     await shot('cert-5-hostkey');
     await view.locator('#pin-host-key').click();
     // hostd loads the new pair, then fails to start: the new certificate was live, the rollback
     // must put the old one back in service.
-    const from = esxi.servedCerts.length;
-    esxi.restartFailure = { mode: 'after-load', times: 1 };
+    const from = lab.esxi.servedCerts.length;
+    lab.esxi.restartFailure = { mode: 'after-load', times: 1 };
     await view.locator('#deploy').click();
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Deploy and Restart' }).click();
     await view.locator('[data-step="rollback:verify-old"][data-status="ok"]').waitFor({ timeout: 60_000 });
-    esxi.restartFailure = undefined;
-    assert.deepEqual(esxi.servedCerts.slice(from - 1), [oldSha, newSha, oldSha], 'old → new → old');
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, oldSha);
+    lab.esxi.restartFailure = undefined;
+    assert.deepEqual(lab.esxi.servedCerts.slice(from - 1), [oldSha, newSha, oldSha], 'old → new → old');
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, oldSha);
     await shot('cert-5-rollback');
   });
 
@@ -150,7 +145,7 @@ describe('e2e: certificate wizard', function () {
     await view.locator('#deploy').click();
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Deploy and Restart' }).click();
     await view.locator('.banner.b-ok').waitFor({ timeout: 60_000 });
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, newSha);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, newSha);
     await shot('cert-5-deploy');
     // Inspect follows the deploy: it now shows the CA-signed certificate the host serves.
     // Signed by the CA imported in step 3: "signed by your CA" (info), so the step is done.

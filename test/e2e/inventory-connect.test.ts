@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startVcsim, Vcsim } from '../lab/index';
+import { withLab } from '../lab/index';
 import { REPO } from '../rig/codeServer';
 import { openPackagedWorkbench, widenSidebar, Workbench } from './helpers';
 
@@ -24,15 +24,13 @@ async function answerInput(page: Page, title: string | RegExp, text: string): Pr
 
 describe('e2e: add a connection and browse the inventory (journey 1)', function () {
   this.timeout(240_000);
-  let lab: Vcsim;
+  const lab = withLab({ vcsim: { dc: 1, cluster: 2, host: 4, vm: 120, standaloneHost: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
   let wb: Workbench;
   before(async () => {
-    lab = await startVcsim({ dc: 1, cluster: 2, host: 4, vm: 120, standaloneHost: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
     wb = await openPackagedWorkbench(join(REPO, 'test', 'fixtures', 'workspace'));
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     await wb?.close();
-    await lab?.stop();
   });
 
   it('adds the vCenter through the welcome button, trusts its certificate and shows hundreds of VMs', async () => {
@@ -41,16 +39,16 @@ describe('e2e: add a connection and browse the inventory (journey 1)', function 
     const add = page.locator('.welcome-view-content .monaco-button', { hasText: 'Add Connection' });
     await add.waitFor({ timeout: 30_000 });
     await add.click();
-    await answerInput(page, 'Add Connection (1/3)', lab.sdkUrl.replace('https://', ''));
-    await answerInput(page, 'Add Connection (2/3)', lab.username);
-    await answerInput(page, /Password for/, lab.password);
+    await answerInput(page, 'Add Connection (1/3)', lab.vcsim.sdkUrl.replace('https://', ''));
+    await answerInput(page, 'Add Connection (2/3)', lab.vcsim.username);
+    await answerInput(page, /Password for/, lab.vcsim.password);
     // The certificate is self-signed: the modal shows it and asks.
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 30_000 });
     const text = await dialog.innerText();
     assert.match(text, /No trusted authority vouches/);
     assert.match(text, /1024 bits/);
-    assert.ok(text.replace(/\s/g, '').includes(lab.thumbprintSha256), 'the SHA-256 thumbprint is shown');
+    assert.ok(text.replace(/\s/g, '').includes(lab.vcsim.thumbprintSha256), 'the SHA-256 thumbprint is shown');
     await wb.screenshot('e2e-trust-certificate');
     await dialog.locator('.monaco-button', { hasText: 'Trust and Connect' }).click();
 
@@ -70,7 +68,7 @@ describe('e2e: add a connection and browse the inventory (journey 1)', function 
     console.log(`      expanding to the first VMs took ${Date.now() - started} ms`);
     const connText = await connRow.innerText();
     const vms = Number(/(\d+) VMs/.exec(connText)?.[1]);
-    const labVms = (await lab.listVms()).length;
+    const labVms = (await lab.vcsim.listVms()).length;
     assert.equal(vms, labVms, `the connection shows all ${labVms} VMs`);
     assert.ok(labVms >= 200, 'a few hundred VMs');
     await widenSidebar(page);

@@ -2,12 +2,16 @@
  * The "demo lab": a mid-size vcsim (2 clusters × 4 hosts, 40 VMs per cluster = 10 per host on
  * average, since vcsim's -vm counts per resource pool; plus 1 standalone host with its own 40)
  * and an ESXi simulator paired with its own `vcsim -esx`. Used by `npm run lab` and the demo.
+ * `vcenterGeneration` / `esxGeneration` pick the release each plays (the demo: a vCenter 8.0
+ * beside a standalone ESXi 4.1 host); without them both are the lab's default 6.5.
  */
 import * as fs from 'node:fs';
 import { startEsxi, type Esxi } from './esxi';
+import type { LabGeneration } from './generations';
 import { startVcsim, type Vcsim } from './vcsim';
 
 export interface DemoLabFacts {
+  generations: { vcenter: LabGeneration | undefined; esx: LabGeneration | undefined };
   vcenter: { url: string; sdkUrl: string; username: string; password: string; thumbprintSha256: string; thumbprintSha1: string; pid: number; vms: number };
   esxiApi: { url: string; sdkUrl: string; username: string; password: string; thumbprintSha256: string; thumbprintSha1: string; pid: number; vms: number };
   esxiSsh: { host: string; port: number; username: string; password: string; hostKeySha256: string; hostKey: string; root: string };
@@ -26,6 +30,10 @@ export interface DemoLabOptions {
   vcenterUser?: string;
   vcenterPassword?: string;
   esxiPassword?: string;
+  /** The release the vCenter plays (its hosts report the matching ESXi). */
+  vcenterGeneration?: LabGeneration;
+  /** The release the standalone host (vcsim -esx and its SSH shell) plays. */
+  esxGeneration?: LabGeneration;
 }
 
 export async function startDemoLab(opts: DemoLabOptions = {}): Promise<DemoLab> {
@@ -41,12 +49,13 @@ export async function startDemoLab(opts: DemoLabOptions = {}): Promise<DemoLab> 
       ds: 2,
       username: opts.vcenterUser ?? 'administrator@vsphere.local',
       password: opts.vcenterPassword ?? 'VMware1!',
+      generation: opts.vcenterGeneration,
     });
     started.push(vcenter);
     const vcMs = Date.now() - t;
     t = Date.now();
     const esxiPassword = opts.esxiPassword ?? 'VMware1!';
-    const esxiApi = await startVcsim({ esx: true, vm: 4, username: 'root', password: esxiPassword });
+    const esxiApi = await startVcsim({ esx: true, vm: 4, username: 'root', password: esxiPassword, generation: opts.esxGeneration, commonName: opts.esxGeneration ? `esx${opts.esxGeneration.replace('.', '')}.lab.local` : undefined });
     started.push(esxiApi);
     const apiMs = Date.now() - t;
     t = Date.now();
@@ -60,6 +69,7 @@ export async function startDemoLab(opts: DemoLabOptions = {}): Promise<DemoLab> 
       esxiApi,
       esxi,
       facts: () => ({
+        generations: { vcenter: vcenter.generation, esx: esxiApi.generation },
         vcenter: {
           url: vcenter.url,
           sdkUrl: vcenter.sdkUrl,

@@ -7,6 +7,7 @@ import { readInputBytes as readInput, writeOutputFile } from '../files';
 import { sshCredentialOptions, sshCredentials } from '../ssh';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { LabError } from '../../core/errors';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, requiredOption as required, UsageError } from '../command';
 import type { CertificateInfo, EndpointInspection, Finding } from '../../core/certs/types';
@@ -24,6 +25,15 @@ function writeOutput(inv: CliInvocation, file: string, data: string | Buffer, mo
   return writeOutputFile(inv, file, data, { mode, force, why: 'a private key cannot be recovered' });
 }
 
+/** `--cert FILE --key FILE [--chain FILE …]`, described for the command that takes them. */
+function certSetOptions(cert: string, key: string, chain: string): CliCommand['options'] {
+  return {
+    cert: { type: 'string', valueName: 'FILE', description: cert },
+    key: { type: 'string', valueName: 'FILE', description: key },
+    chain: { type: 'string', multiple: true, valueName: 'FILE', description: chain },
+  };
+}
+
 /** The --cert and --key file names (usage error when one is missing); read them with readCertInputs. */
 function certInputNames(inv: CliInvocation): { certFile: string; keyFile: string } {
   return { certFile: required(inv, 'cert'), keyFile: required(inv, 'key') };
@@ -36,12 +46,9 @@ async function readCertInputs(inv: CliInvocation, names: { certFile: string; key
   return { cert, key, chain: await Promise.all(list(inv.values.chain).map((f) => readInput(inv, f))) };
 }
 
-/** Library errors with a clear message become CliFailure (exit 1); anything else propagates. */
+/** Library errors with a clear message (LabError) become CliFailure (exit 1); anything else propagates. */
 function asFailure(e: unknown): never {
-  const known = ['InspectError', 'CertificateParseError', 'VerifyInputError', 'FilesError', 'RequestError'];
-  if (e instanceof Error && known.includes(e.name)) {
-    throw new CliFailure(e.message, (e as { code?: string }).code ?? e.name.replace(/Error$/, '').toLowerCase());
-  }
+  if (e instanceof LabError) throw new CliFailure(e.message, e.code);
   throw e;
 }
 
@@ -197,9 +204,7 @@ const verify: CliCommand = {
   summary: 'Check a signed certificate against its key, CA chain and host names',
   synopsis: '--cert FILE --key FILE [--chain FILE …] [--host NAME …] [--json]',
   options: {
-    cert: { type: 'string', valueName: 'FILE', description: 'the signed certificate (PEM, DER or the .p7b from the CA)' },
-    key: { type: 'string', valueName: 'FILE', description: 'the private key made with the CSR (rui.key)' },
-    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates (PEM bundle, DER or .p7b; repeat)' },
+    ...certSetOptions('the signed certificate (PEM, DER or the .p7b from the CA)', 'the private key made with the CSR (rui.key)', 'CA certificates (PEM bundle, DER or .p7b; repeat)'),
     host: { type: 'string', multiple: true, valueName: 'NAME', description: 'a name clients use: FQDN, short name, IP (repeat)' },
   },
   async run(inv) {
@@ -222,9 +227,7 @@ const pfx: CliCommand = {
   summary: 'Build rui.pfx for vCenter Server on Windows (password testpassword, friendly name rui)',
   synopsis: '--cert FILE --key FILE [--chain FILE …] --out FILE [--password P] [--friendly-name NAME]',
   options: {
-    cert: { type: 'string', valueName: 'FILE', description: 'the signed certificate (PEM, DER or .p7b)' },
-    key: { type: 'string', valueName: 'FILE', description: 'the private key (rui.key)' },
-    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates to include (repeat)' },
+    ...certSetOptions('the signed certificate (PEM, DER or .p7b)', 'the private key (rui.key)', 'CA certificates to include (repeat)'),
     out: { type: 'string', valueName: 'FILE', description: 'where to write the PFX' },
     password: { type: 'string', valueName: 'P', description: 'PFX password (default testpassword, which vCenter 4/5 requires)' },
     'friendly-name': { type: 'string', valueName: 'NAME', description: 'friendly name (default rui)' },
@@ -257,9 +260,7 @@ const deploy: CliCommand = {
   synopsis: 'HOST[:PORT] --cert FILE --key FILE [--chain FILE …] --ssh-user USER [--password-env VAR] [--host-key SHA256:…] [--ssh-host H] [--ssh-port N] [--json]',
   positionals: { min: 1, max: 1 },
   options: {
-    cert: { type: 'string', valueName: 'FILE', description: 'the signed certificate (PEM, DER or .p7b)' },
-    key: { type: 'string', valueName: 'FILE', description: 'its private key (rui.key)' },
-    chain: { type: 'string', multiple: true, valueName: 'FILE', description: 'CA certificates (repeat)' },
+    ...certSetOptions('the signed certificate (PEM, DER or .p7b)', 'its private key (rui.key)', 'CA certificates (repeat)'),
     'ssh-user': { type: 'string', valueName: 'USER', description: 'SSH user (root on ESX(i))' },
     ...sshCredentialOptions,
     'ssh-host': { type: 'string', valueName: 'HOST', description: 'SSH address when it differs from HOST' },

@@ -242,18 +242,13 @@ export interface VmxEntry {
 const DEVICE_KEY = /^(ide|scsi|sata|nvme)(\d+):(\d+)\.(\w+)$/i;
 const CONTROLLER_KEY = /^(scsi|sata|nvme)(\d+)\.(\w+)$/i;
 
-/**
- * Builds facts from the key/value lines of a .vmx (keys compared case-insensitively; when a key
- * repeats, the last one wins, as it would when VMware reads the file — the duplicate itself is
- * the .vmx linter's business).
- */
-export function factsFromVmxEntries(entries: readonly VmxEntry[], file: string, hints?: FactHints): VmFacts {
-  const f = emptyFacts('vmx');
-  const byKey = new Map<string, VmxEntry>();
-  for (const e of entries) byKey.set(e.key.toLowerCase(), e);
-  const ev = (e: VmxEntry): Evidence => ({ kind: 'vmx', file, line: e.line, key: e.key, value: e.value });
-  const get = (k: string) => byKey.get(k.toLowerCase());
+type VmxGet = (key: string) => VmxEntry | undefined;
+type VmxEvidence = (e: VmxEntry) => Evidence;
+/** The keys of one `bus C:U` device, by lower-case property name (`present`, `filename`, `mode`…). */
+interface VmxDevice { bus: Bus; c: number; u: number; keys: Map<string, VmxEntry> }
 
+/** The VM-wide facts: name, guest, hardware version, disk.EnableUUID, ctkEnabled, floppy. */
+function vmxVmFacts(f: VmFacts, get: VmxGet, ev: VmxEvidence): void {
   const name = get('displayName');
   if (name) { f.name = name.value; f.evidence.name = [ev(name)]; }
 
@@ -284,10 +279,12 @@ export function factsFromVmxEntries(entries: readonly VmxEntry[], file: string, 
     f.floppyPresent = parseVmxBool(floppy.value) === true;
     f.evidence.floppyPresent = [ev(floppy)];
   }
+}
 
-  // Controllers and devices.
+/** Present controllers (`scsiN.present = TRUE`…) and the keys of every `bus C:U` device. */
+function vmxDeviceKeys(byKey: Map<string, VmxEntry>, get: VmxGet, ev: VmxEvidence): { controllers: Map<string, ControllerFacts>; devices: Map<string, VmxDevice> } {
   const controllers = new Map<string, ControllerFacts>();
-  const devices = new Map<string, { bus: Bus; c: number; u: number; keys: Map<string, VmxEntry> }>();
+  const devices = new Map<string, VmxDevice>();
   for (const e of byKey.values()) {
     const d = DEVICE_KEY.exec(e.key);
     if (d) {
@@ -306,6 +303,62 @@ export function factsFromVmxEntries(entries: readonly VmxEntry[], file: string, 
       controllers.set(id, cf);
     }
   }
+  return { controllers, devices };
+}
+
+/** The disk a present device is, or undefined when it is not a disk (a CD-ROM, a passthrough device). */
+function vmxDisk(id: string, dev: VmxDevice, present: VmxEntry, ev: VmxEvidence, hints: FactHints | undefined): DiskFacts | undefined {
+  const deviceType = dev.keys.get('devicetype')?.value.toLowerCase();
+  const fileName = dev.keys.get('filename');
+  const isDisk = deviceType === undefined
+    ? fileName !== undefined && /\.vmdk$/i.test(fileName.value)
+    : deviceType === 'disk' || deviceType === 'scsi-harddisk' || deviceType === 'ata-harddisk'
+      || deviceType === 'rawdisk' || deviceType.startsWith('plaindisk');
+  if (!isDisk) return undefined;
+  const disk: DiskFacts = { id, bus: dev.bus, controller: dev.c, unit: dev.u, evidence: [ev(present)] };
+  if (fileName) { disk.fileName = fileName.value; disk.evidence.push(ev(fileName)); }
+  const mode = dev.keys.get('mode');
+  if (mode) { disk.mode = mode.value.toLowerCase(); disk.evidence.push(ev(mode)); }
+  const dt = dev.keys.get('devicetype');
+  if (dt) disk.evidence.push(ev(dt));
+  // RDMs: `deviceType = "rawDisk"` (older files), or a mapping file whose descriptor says
+  // `createType="vmfsPassthroughRawDeviceMap"` (physical) / `"vmfsRawDeviceMap"` (virtual).
+  // The .vmx alone names only the mapping file, conventionally `<vm>_<n>-rdmp.vmdk` for
+  // physical and `-rdm.vmdk` for virtual; we use that naming as a hint and say so in evidence.
+  if (deviceType === 'rawdisk') {
+    disk.rdm = 'physical';
+  } else if (fileName && /-rdmp\.vmdk$/i.test(fileName.value)) {
+    disk.rdm = 'physical';
+  } else if (fileName && /-rdm\.vmdk$/i.test(fileName.value)) {
+    disk.rdm = 'virtual';
+  }
+  const desc = fileName ? hints?.descriptors?.[fileName.value] : undefined;
+  if (desc) {
+    const r = rdmFromDescriptor(desc.text);
+    if (r) {
+      disk.rdm = r.compatibility;
+      disk.evidence.push({ kind: 'vmx', file: desc.file, line: r.line, key: 'createType', value: r.createType });
+    }
+  }
+  const dctk = dev.keys.get('ctkenabled');
+  if (dctk) { disk.ctkEnabled = parseVmxBool(dctk.value); disk.evidence.push(ev(dctk)); }
+  return disk;
+}
+
+/**
+ * Builds facts from the key/value lines of a .vmx (keys compared case-insensitively; when a key
+ * repeats, the last one wins, as it would when VMware reads the file — the duplicate itself is
+ * the .vmx linter's business).
+ */
+export function factsFromVmxEntries(entries: readonly VmxEntry[], file: string, hints?: FactHints): VmFacts {
+  const f = emptyFacts('vmx');
+  const byKey = new Map<string, VmxEntry>();
+  for (const e of entries) byKey.set(e.key.toLowerCase(), e);
+  const ev: VmxEvidence = (e) => ({ kind: 'vmx', file, line: e.line, key: e.key, value: e.value });
+  const get: VmxGet = (k) => byKey.get(k.toLowerCase());
+  vmxVmFacts(f, get, ev);
+
+  const { controllers, devices } = vmxDeviceKeys(byKey, get, ev);
   // IDE controllers are always there on VMware virtual hardware (two channels); list those in use.
   f.controllers = [...controllers.values()].sort((a, b) => a.bus.localeCompare(b.bus) || a.index - b.index);
 
@@ -314,44 +367,9 @@ export function factsFromVmxEntries(entries: readonly VmxEntry[], file: string, 
     if (!present || parseVmxBool(present.value) !== true) continue;
     // A device counts only on a present controller (IDE has no `.present` key of its own).
     if (dev.bus !== 'ide' && !controllers.has(`${dev.bus}${dev.c}`)) continue;
-    const deviceType = dev.keys.get('devicetype')?.value.toLowerCase();
-    const fileName = dev.keys.get('filename');
-    const isDisk = deviceType === undefined
-      ? fileName !== undefined && /\.vmdk$/i.test(fileName.value)
-      : deviceType === 'disk' || deviceType === 'scsi-harddisk' || deviceType === 'ata-harddisk'
-        || deviceType === 'rawdisk' || deviceType.startsWith('plaindisk');
-    if (!isDisk) {
-      if (dev.bus === 'scsi') f.otherScsiDevices.push({ id, bus: 'scsi', controller: dev.c, unit: dev.u });
-      continue;
-    }
-    const disk: DiskFacts = { id, bus: dev.bus, controller: dev.c, unit: dev.u, evidence: [ev(present)] };
-    if (fileName) { disk.fileName = fileName.value; disk.evidence.push(ev(fileName)); }
-    const mode = dev.keys.get('mode');
-    if (mode) { disk.mode = mode.value.toLowerCase(); disk.evidence.push(ev(mode)); }
-    const dt = dev.keys.get('devicetype');
-    if (dt) disk.evidence.push(ev(dt));
-    // RDMs: `deviceType = "rawDisk"` (older files), or a mapping file whose descriptor says
-    // `createType="vmfsPassthroughRawDeviceMap"` (physical) / `"vmfsRawDeviceMap"` (virtual).
-    // The .vmx alone names only the mapping file, conventionally `<vm>_<n>-rdmp.vmdk` for
-    // physical and `-rdm.vmdk` for virtual; we use that naming as a hint and say so in evidence.
-    if (deviceType === 'rawdisk') {
-      disk.rdm = 'physical';
-    } else if (fileName && /-rdmp\.vmdk$/i.test(fileName.value)) {
-      disk.rdm = 'physical';
-    } else if (fileName && /-rdm\.vmdk$/i.test(fileName.value)) {
-      disk.rdm = 'virtual';
-    }
-    const desc = fileName ? hints?.descriptors?.[fileName.value] : undefined;
-    if (desc) {
-      const r = rdmFromDescriptor(desc.text);
-      if (r) {
-        disk.rdm = r.compatibility;
-        disk.evidence.push({ kind: 'vmx', file: desc.file, line: r.line, key: 'createType', value: r.createType });
-      }
-    }
-    const dctk = dev.keys.get('ctkenabled');
-    if (dctk) { disk.ctkEnabled = parseVmxBool(dctk.value); disk.evidence.push(ev(dctk)); }
-    f.disks.push(disk);
+    const disk = vmxDisk(id, dev, present, ev, hints);
+    if (disk) f.disks.push(disk);
+    else if (dev.bus === 'scsi') f.otherScsiDevices.push({ id, bus: 'scsi', controller: dev.c, unit: dev.u });
   }
   applyHints(f, hints);
   return f;
@@ -464,10 +482,10 @@ function controllerBus(type: string): Bus | undefined {
   return undefined;
 }
 
-/** Builds facts from the API properties listed in `ApiVmConfig`. */
-export function factsFromApi(vm: ApiVmConfig, hints?: FactHints): VmFacts {
-  const f = emptyFacts('api');
-  const api = (path: string, value: unknown): Evidence => ({ kind: 'api', path, value: String(value) });
+type ApiEvidence = (path: string, value: unknown) => Evidence;
+
+/** The VM-wide config facts (name, guest, hardware, CBT, disk.EnableUUID); returns extraConfig by lower-case key. */
+function apiConfigFacts(f: VmFacts, vm: ApiVmConfig, api: ApiEvidence): Map<string, ApiOptionValue> {
   const cfg = vm.config ?? {};
   const name = vm.name ?? cfg.name;
   if (name !== undefined) { f.name = name; f.evidence.name = [api(vm.name !== undefined ? 'name' : 'config.name', name)]; }
@@ -499,9 +517,33 @@ export function factsFromApi(vm: ApiVmConfig, hints?: FactHints): VmFacts {
     const ctk = extra.get('ctkenabled');
     if (ctk) { f.ctkEnabled = parseVmxBool(String(ctk.value)); f.evidence.ctkEnabled = [api(`config.extraConfig[${ctk.key}]`, ctk.value)]; }
   }
+  return extra;
+}
 
-  const devices = cfg.hardware?.device ?? [];
-  if (cfg.hardware?.device) f.floppyPresent = false;
+/** A VirtualDisk on a controller of `bus`, with its mode, RDM compatibility and per-disk CBT. */
+function apiDisk(d: ApiVirtualDevice, id: string, bus: Bus, cIndex: number, unit: number, extra: Map<string, ApiOptionValue>, api: ApiEvidence): DiskFacts {
+  const path = `config.hardware.device[key=${d.key}]`;
+  const disk: DiskFacts = { id, bus, controller: cIndex, unit, evidence: [api(path, d.deviceInfo?.label ?? 'VirtualDisk')] };
+  const b = d.backing ?? {};
+  if (b.fileName) disk.fileName = b.fileName;
+  if (b.diskMode) {
+    // The API spells modes with underscores: independent_persistent.
+    disk.mode = b.diskMode.replace(/_/g, '-');
+    disk.evidence.push(api(`${path}.backing.diskMode`, b.diskMode));
+  }
+  if (b.compatibilityMode) {
+    disk.rdm = /physical/i.test(b.compatibilityMode) ? 'physical' : 'virtual';
+    disk.evidence.push(api(`${path}.backing.compatibilityMode`, b.compatibilityMode));
+  }
+  const dctk = extra.get(`${id}.ctkenabled`);
+  if (dctk) { disk.ctkEnabled = parseVmxBool(String(dctk.value)); disk.evidence.push(api(`config.extraConfig[${dctk.key}]`, dctk.value)); }
+  return disk;
+}
+
+/** Controllers, the floppy, disks and other devices on SCSI slots, from config.hardware.device. */
+function apiDeviceFacts(f: VmFacts, vm: ApiVmConfig, extra: Map<string, ApiOptionValue>, api: ApiEvidence): void {
+  const devices = vm.config?.hardware?.device ?? [];
+  if (vm.config?.hardware?.device) f.floppyPresent = false;
   const byKey = new Map<number, ApiVirtualDevice>();
   for (const d of devices) byKey.set(d.key, d);
   for (const d of devices) {
@@ -521,28 +563,13 @@ export function factsFromApi(vm: ApiVmConfig, hints?: FactHints): VmFacts {
     if (!ctrl || !bus) continue;
     const cIndex = ctrl.busNumber ?? 0;
     const id = `${bus}${cIndex}:${d.unitNumber}`;
-    const path = `config.hardware.device[key=${d.key}]`;
-    if (d._type !== 'VirtualDisk') {
-      if (bus === 'scsi') f.otherScsiDevices.push({ id, bus: 'scsi', controller: cIndex, unit: d.unitNumber });
-      continue;
-    }
-    const disk: DiskFacts = { id, bus, controller: cIndex, unit: d.unitNumber, evidence: [api(path, d.deviceInfo?.label ?? 'VirtualDisk')] };
-    const b = d.backing ?? {};
-    if (b.fileName) disk.fileName = b.fileName;
-    if (b.diskMode) {
-      // The API spells modes with underscores: independent_persistent.
-      disk.mode = b.diskMode.replace(/_/g, '-');
-      disk.evidence.push(api(`${path}.backing.diskMode`, b.diskMode));
-    }
-    if (b.compatibilityMode) {
-      disk.rdm = /physical/i.test(b.compatibilityMode) ? 'physical' : 'virtual';
-      disk.evidence.push(api(`${path}.backing.compatibilityMode`, b.compatibilityMode));
-    }
-    const dctk = extra.get(`${id}.ctkenabled`);
-    if (dctk) { disk.ctkEnabled = parseVmxBool(String(dctk.value)); disk.evidence.push(api(`config.extraConfig[${dctk.key}]`, dctk.value)); }
-    f.disks.push(disk);
+    if (d._type === 'VirtualDisk') f.disks.push(apiDisk(d, id, bus, cIndex, d.unitNumber, extra, api));
+    else if (bus === 'scsi') f.otherScsiDevices.push({ id, bus: 'scsi', controller: cIndex, unit: d.unitNumber });
   }
+}
 
+/** Snapshots, consolidation, power state and VMware Tools. */
+function apiRuntimeFacts(f: VmFacts, vm: ApiVmConfig, api: ApiEvidence): void {
   if (vm.snapshot !== undefined) {
     f.snapshotCount = countSnapshots(vm.snapshot.rootSnapshotList);
     f.evidence.snapshotCount = [api('snapshot.rootSnapshotList', f.snapshotCount)];
@@ -567,6 +594,15 @@ export function factsFromApi(vm: ApiVmConfig, hints?: FactHints): VmFacts {
     f.toolsVersion = decodeToolsVersion(g.toolsVersion);
     f.evidence.toolsVersion = [api('guest.toolsVersion', g.toolsVersion)];
   }
+}
+
+/** Builds facts from the API properties listed in `ApiVmConfig`. */
+export function factsFromApi(vm: ApiVmConfig, hints?: FactHints): VmFacts {
+  const f = emptyFacts('api');
+  const api: ApiEvidence = (path, value) => ({ kind: 'api', path, value: String(value) });
+  const extra = apiConfigFacts(f, vm, api);
+  apiDeviceFacts(f, vm, extra, api);
+  apiRuntimeFacts(f, vm, api);
   applyHints(f, hints);
   return f;
 }

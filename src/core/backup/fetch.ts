@@ -12,6 +12,7 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CancelledError } from '../errors';
 
 export const VDR_LOG_DIRS = ['/var/vmware/datarecovery', '/var/log/datarecovery'] as const;
 
@@ -30,7 +31,7 @@ function shellQuote(s: string): string {
 }
 
 function aborted(): Error {
-  return Object.assign(new Error('log fetch cancelled'), { name: 'AbortError' });
+  return new CancelledError('The log fetch');
 }
 
 /** Remote log files (absolute paths) in `dirs`; a missing directory is skipped. */

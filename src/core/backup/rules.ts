@@ -17,7 +17,7 @@
  *    datarecovery.ini options.
  *  - CONFIG_MAX: vSphere 4.1 Configuration Maximums (15 devices per SCSI controller, 4 controllers).
  */
-import type { Evidence, VmFacts, DiskFacts } from './facts';
+import type { Evidence, FactName, VmFacts, DiskFacts } from './facts';
 import { isWindows2008Family } from './facts';
 import type { ErrorGroup, EvidenceLine, JobRun, LogAnalysis } from './logs';
 
@@ -135,6 +135,40 @@ function vmJobRuns(logs: LogAnalysis | undefined, vm: string | undefined): JobRu
 
 type ConfigRule = (f: VmFacts, input: DiagnoseInput) => Finding[];
 
+/** One finding made from `items` when there are any; none otherwise. */
+function whenAny<T>(items: T[], make: (items: T[]) => Finding): Finding[] {
+  return items.length ? [make(items)] : [];
+}
+
+/**
+ * A finding that follows from the facts with words of its own: a row of a table. `facts` name the
+ * facts whose evidence it shows.
+ */
+interface FactFinding {
+  id: string;
+  applies: (f: VmFacts) => boolean;
+  severity: Severity | ((f: VmFacts) => Severity);
+  title: string | ((f: VmFacts) => string);
+  explanation: string | ((f: VmFacts) => string);
+  facts: FactName[];
+  source: string;
+  fix: Fix[];
+}
+
+/** A config rule made of rows: one finding per row that applies, in row order. */
+function factFindings(rows: readonly FactFinding[]): ConfigRule {
+  const text = (t: string | ((f: VmFacts) => string), f: VmFacts) => (typeof t === 'string' ? t : t(f));
+  return (f) => rows.filter((r) => r.applies(f)).map((r) => ({
+    id: r.id,
+    severity: typeof r.severity === 'string' ? r.severity : r.severity(f),
+    title: text(r.title, f),
+    explanation: text(r.explanation, f),
+    evidence: r.facts.flatMap((k) => f.evidence[k] ?? []),
+    source: [r.source],
+    fix: r.fix.map((x) => ({ ...x })),
+  }));
+}
+
 const ruleWin2008Uuid: ConfigRule = (f, input) => {
   if (!isWindows2008Family(f.guestFamily)) return [];
   const createdOn41 = f.createdOnVersion !== undefined && versionAtLeast(f.createdOnVersion, '4.1');
@@ -223,20 +257,18 @@ const ruleAppQuiesceLayout: ConfigRule = (f) => {
   }];
 };
 
-const ruleHardwareVersion: ConfigRule = (f) => {
-  if (f.hardwareVersion === undefined || f.hardwareVersion >= 7) return [];
-  return [{
-    id: 'vdr.hw-version',
-    severity: 'warning',
-    title: `Virtual hardware version ${f.hardwareVersion}: no changed block tracking`,
-    explanation:
-      `This VM uses virtual hardware version ${f.hardwareVersion}. Changed block tracking needs version 7 or later, so ` +
-      'every backup has to read each disk in full: jobs take much longer and are more likely to run past the backup window.',
-    evidence: f.evidence.hardwareVersion ?? [],
-    source: [SOURCES.CBT],
-    fix: [{ kind: 'upgradeHardware', version: 7, requiresPoweredOff: true }],
-  }];
-};
+const ruleHardwareVersion = factFindings([{
+  id: 'vdr.hw-version',
+  applies: (f) => f.hardwareVersion !== undefined && f.hardwareVersion < 7,
+  severity: 'warning',
+  title: (f) => `Virtual hardware version ${f.hardwareVersion}: no changed block tracking`,
+  explanation: (f) =>
+    `This VM uses virtual hardware version ${f.hardwareVersion}. Changed block tracking needs version 7 or later, so ` +
+    'every backup has to read each disk in full: jobs take much longer and are more likely to run past the backup window.',
+  facts: ['hardwareVersion'],
+  source: SOURCES.CBT,
+  fix: [{ kind: 'upgradeHardware', version: 7, requiresPoweredOff: true }],
+}]);
 
 const ruleCbt: ConfigRule = (f) => {
   if (f.hardwareVersion !== undefined && f.hardwareVersion < 7) return []; // covered by vdr.hw-version
@@ -277,138 +309,121 @@ const ruleCbt: ConfigRule = (f) => {
   return out;
 };
 
-const ruleIndependent: ConfigRule = (f) => {
-  const ind = f.disks.filter((d) => (d.mode ?? '').toLowerCase().startsWith('independent'));
-  if (!ind.length) return [];
-  return [{
-    id: 'vdr.independent-disk',
+const ruleIndependent: ConfigRule = (f) => whenAny(f.disks.filter((d) => (d.mode ?? '').toLowerCase().startsWith('independent')), (ind) => ({
+  id: 'vdr.independent-disk',
+  severity: 'warning',
+  title: ind.length === 1 ? 'A disk is independent and is not backed up' : `${ind.length} disks are independent and are not backed up`,
+  explanation:
+    `${diskList(ind)} ${ind.length === 1 ? 'is' : 'are'} in independent mode. Snapshots leave independent disks out, ` +
+    'and Data Recovery backs up from a snapshot, so their data is silently missing from every restore point.',
+  evidence: ind.flatMap((d) => d.evidence),
+  source: [SOURCES.VMX_FAQ, 'DOMAIN.md §1: independent disks are skipped by snapshots'],
+  fix: ind.map((d) => ({ kind: 'setConfig' as const, key: `${d.id}.mode`, value: 'persistent', requiresPoweredOff: true })),
+}));
+
+const rulePhysicalRdm: ConfigRule = (f) => whenAny(f.disks.filter((d) => d.rdm === 'physical' && !(d.mode ?? '').toLowerCase().startsWith('independent')), (prdm) => ({
+  id: 'vdr.physical-rdm',
+  severity: 'error',
+  title: 'Physical-mode raw device mapping: the VM cannot be snapshotted',
+  explanation:
+    `${diskList(prdm)} ${prdm.length === 1 ? 'is a raw device mapping' : 'are raw device mappings'} in physical ` +
+    'compatibility mode. Such disks cannot be part of a snapshot (virtual-mode mappings can), so the snapshot Data ' +
+    'Recovery needs fails. (Physical mode was inferred from the `rawDisk` device type or the `-rdmp.vmdk` mapping file name when the source is a .vmx.)',
+  evidence: prdm.flatMap((d) => d.evidence),
+  source: ['DOMAIN.md §1: physical-mode RDMs cannot be snapshotted (virtual mode can)', SOURCES.VMX_FAQ],
+  fix: [{ kind: 'manual', steps: [
+    'Either re-create the mapping in virtual compatibility mode, so it can be snapshotted and backed up,',
+    'or make the disk independent (it is then skipped) and back up that LUN by other means.',
+  ] }],
+}));
+
+const ruleSnapshots = factFindings([
+  {
+    id: 'vdr.consolidation-needed',
+    applies: (f) => f.consolidationNeeded === true,
     severity: 'warning',
-    title: ind.length === 1 ? 'A disk is independent and is not backed up' : `${ind.length} disks are independent and are not backed up`,
+    title: 'The VM needs disk consolidation',
     explanation:
-      `${diskList(ind)} ${ind.length === 1 ? 'is' : 'are'} in independent mode. Snapshots leave independent disks out, ` +
-      'and Data Recovery backs up from a snapshot, so their data is silently missing from every restore point.',
-    evidence: ind.flatMap((d) => d.evidence),
-    source: [SOURCES.VMX_FAQ, 'DOMAIN.md §1: independent disks are skipped by snapshots'],
-    fix: ind.map((d) => ({ kind: 'setConfig' as const, key: `${d.id}.mode`, value: 'persistent', requiresPoweredOff: true })),
-  }];
-};
-
-const rulePhysicalRdm: ConfigRule = (f) => {
-  const prdm = f.disks.filter((d) => d.rdm === 'physical' && !(d.mode ?? '').toLowerCase().startsWith('independent'));
-  if (!prdm.length) return [];
-  return [{
-    id: 'vdr.physical-rdm',
-    severity: 'error',
-    title: 'Physical-mode raw device mapping: the VM cannot be snapshotted',
+      'vSphere reports that redo logs were left behind by an earlier snapshot removal (often a backup that did not finish). ' +
+      'Until they are consolidated, new backup snapshots stack on top of them, grow the chain and may fail.',
+    facts: ['consolidationNeeded'],
+    source: 'DOMAIN.md §1: leftover snapshots / consolidation needed',
+    fix: [{ kind: 'consolidateDisks' }],
+  },
+  {
+    id: 'vdr.existing-snapshots',
+    applies: (f) => f.snapshotCount !== undefined && f.snapshotCount > 0,
+    severity: 'warning',
+    title: (f) => `The VM has ${f.snapshotCount} snapshot${f.snapshotCount === 1 ? '' : 's'}`,
     explanation:
-      `${diskList(prdm)} ${prdm.length === 1 ? 'is a raw device mapping' : 'are raw device mappings'} in physical ` +
-      'compatibility mode. Such disks cannot be part of a snapshot (virtual-mode mappings can), so the snapshot Data ' +
-      'Recovery needs fails. (Physical mode was inferred from the `rawDisk` device type or the `-rdmp.vmdk` mapping file name when the source is a .vmx.)',
-    evidence: prdm.flatMap((d) => d.evidence),
-    source: ['DOMAIN.md §1: physical-mode RDMs cannot be snapshotted (virtual mode can)', SOURCES.VMX_FAQ],
-    fix: [{ kind: 'manual', steps: [
-      'Either re-create the mapping in virtual compatibility mode, so it can be snapshotted and backed up,',
-      'or make the disk independent (it is then skipped) and back up that LUN by other means.',
-    ] }],
-  }];
-};
-
-const ruleSnapshots: ConfigRule = (f) => {
-  const out: Finding[] = [];
-  if (f.consolidationNeeded) {
-    out.push({
-      id: 'vdr.consolidation-needed',
-      severity: 'warning',
-      title: 'The VM needs disk consolidation',
-      explanation:
-        'vSphere reports that redo logs were left behind by an earlier snapshot removal (often a backup that did not finish). ' +
-        'Until they are consolidated, new backup snapshots stack on top of them, grow the chain and may fail.',
-      evidence: f.evidence.consolidationNeeded ?? [],
-      source: ['DOMAIN.md §1: leftover snapshots / consolidation needed'],
-      fix: [{ kind: 'consolidateDisks' }],
-    });
-  }
-  if (f.snapshotCount !== undefined && f.snapshotCount > 0) {
-    out.push({
-      id: 'vdr.existing-snapshots',
-      severity: 'warning',
-      title: `The VM has ${f.snapshotCount} snapshot${f.snapshotCount === 1 ? '' : 's'}`,
-      explanation:
-        'Existing snapshots (including ones a failed backup left behind) make backups slower and more fragile: the backup ' +
-        'snapshot is added to a longer chain, and leftover backup snapshots are a sign earlier runs did not clean up.',
-      evidence: f.evidence.snapshotCount ?? [],
-      source: ['DOMAIN.md §1: leftover snapshots'],
-      fix: [{ kind: 'deleteSnapshots' }],
-    });
-  }
-  return out;
-};
+      'Existing snapshots (including ones a failed backup left behind) make backups slower and more fragile: the backup ' +
+      'snapshot is added to a longer chain, and leftover backup snapshots are a sign earlier runs did not clean up.',
+    facts: ['snapshotCount'],
+    source: 'DOMAIN.md §1: leftover snapshots',
+    fix: [{ kind: 'deleteSnapshots' }],
+  },
+]);
 
 const TOOLS_OUTDATED = new Set(['guestToolsNeedUpgrade', 'guestToolsTooOld', 'guestToolsSupportedOld', 'guestToolsBlacklisted']);
 
-const ruleTools: ConfigRule = (f) => {
-  const out: Finding[] = [];
-  const running = f.toolsRunningStatus;
-  if (f.toolsVersionStatus === 'guestToolsNotInstalled') {
-    out.push({
-      id: 'vdr.tools-missing',
-      severity: 'error',
-      title: 'VMware Tools is not installed',
-      explanation: 'Quiescing the guest before the backup snapshot is done by VMware Tools. Without it backups are at best crash-consistent.',
-      evidence: f.evidence.toolsVersionStatus ?? [],
-      source: ['DOMAIN.md §1: VMware Tools not running or old (quiesce needs it)'],
-      fix: [{ kind: 'upgradeTools' }],
-    });
-  } else if (running !== undefined && running !== 'guestToolsRunning' && f.powerState !== 'poweredOff') {
-    out.push({
-      id: 'vdr.tools-not-running',
-      severity: f.powerState === 'poweredOn' ? 'error' : 'warning',
-      title: 'VMware Tools is not running',
-      explanation:
-        'The VM is powered on but VMware Tools is not running, so the guest cannot be quiesced for the backup snapshot ' +
-        '(quiesce errors such as -3960 follow). Start or reinstall VMware Tools in the guest.',
-      evidence: [...(f.evidence.toolsRunningStatus ?? []), ...(f.evidence.powerState ?? [])],
-      source: ['DOMAIN.md §1: VMware Tools not running or old (quiesce needs it)'],
-      fix: [{ kind: 'manual', steps: ['Start the VMware Tools service in the guest, or reinstall VMware Tools.'] }],
-    });
-  }
-  if (f.toolsVersionStatus && TOOLS_OUTDATED.has(f.toolsVersionStatus)) {
-    out.push({
-      id: 'vdr.tools-outdated',
-      severity: 'warning',
-      title: 'VMware Tools is out of date',
-      explanation: `vSphere reports the Tools status as ${f.toolsVersionStatus}. Old Tools versions have quiescing (VSS) bugs; upgrade to the version that matches the host.`,
-      evidence: [...(f.evidence.toolsVersionStatus ?? []), ...(f.evidence.toolsVersion ?? [])],
-      source: ['DOMAIN.md §1: VMware Tools not running or old (quiesce needs it)'],
-      fix: [{ kind: 'upgradeTools' }],
-    });
-  }
-  if (f.guestFamily === 'windows2008r2' && f.toolsVersion === '8.3.7') {
-    out.push({
-      id: 'vdr.tools-837-2008r2',
-      severity: 'warning',
-      title: 'VMware Tools 8.3.7 on Windows Server 2008 R2',
-      explanation: 'Tools 8.3.7 is reported to break VSS quiescing on Windows Server 2008 R2; quiesced snapshots fail until Tools is upgraded.',
-      evidence: f.evidence.toolsVersion ?? [],
-      source: [SOURCES.ELATOV_QUIESCE],
-      fix: [{ kind: 'upgradeTools' }],
-    });
-  }
-  return out;
-};
+const TOOLS_SOURCE = 'DOMAIN.md §1: VMware Tools not running or old (quiesce needs it)';
 
-const ruleFloppy: ConfigRule = (f) => {
-  if (f.guestFamily !== 'windows2008r2' || f.floppyPresent !== true) return [];
-  return [{
-    id: 'vdr.floppy-2008r2',
+const ruleTools = factFindings([
+  {
+    id: 'vdr.tools-missing',
+    applies: (f) => f.toolsVersionStatus === 'guestToolsNotInstalled',
+    severity: 'error',
+    title: 'VMware Tools is not installed',
+    explanation: 'Quiescing the guest before the backup snapshot is done by VMware Tools. Without it backups are at best crash-consistent.',
+    facts: ['toolsVersionStatus'],
+    source: TOOLS_SOURCE,
+    fix: [{ kind: 'upgradeTools' }],
+  },
+  {
+    id: 'vdr.tools-not-running',
+    applies: (f) => f.toolsVersionStatus !== 'guestToolsNotInstalled' && f.toolsRunningStatus !== undefined &&
+      f.toolsRunningStatus !== 'guestToolsRunning' && f.powerState !== 'poweredOff',
+    severity: (f) => (f.powerState === 'poweredOn' ? 'error' : 'warning'),
+    title: 'VMware Tools is not running',
+    explanation:
+      'The VM is powered on but VMware Tools is not running, so the guest cannot be quiesced for the backup snapshot ' +
+      '(quiesce errors such as -3960 follow). Start or reinstall VMware Tools in the guest.',
+    facts: ['toolsRunningStatus', 'powerState'],
+    source: TOOLS_SOURCE,
+    fix: [{ kind: 'manual', steps: ['Start the VMware Tools service in the guest, or reinstall VMware Tools.'] }],
+  },
+  {
+    id: 'vdr.tools-outdated',
+    applies: (f) => !!f.toolsVersionStatus && TOOLS_OUTDATED.has(f.toolsVersionStatus),
     severity: 'warning',
-    title: 'Floppy drive on a Windows Server 2008 R2 VM',
-    explanation: 'A virtual floppy device has been reported to make VSS quiescing fail on Windows Server 2008 R2. Remove it unless it is needed.',
-    evidence: f.evidence.floppyPresent ?? [],
-    source: [SOURCES.ELATOV_QUIESCE],
-    fix: [{ kind: 'setConfig', key: 'floppy0.present', value: 'FALSE', requiresPoweredOff: true }],
-  }];
-};
+    title: 'VMware Tools is out of date',
+    explanation: (f) => `vSphere reports the Tools status as ${f.toolsVersionStatus}. Old Tools versions have quiescing (VSS) bugs; upgrade to the version that matches the host.`,
+    facts: ['toolsVersionStatus', 'toolsVersion'],
+    source: TOOLS_SOURCE,
+    fix: [{ kind: 'upgradeTools' }],
+  },
+  {
+    id: 'vdr.tools-837-2008r2',
+    applies: (f) => f.guestFamily === 'windows2008r2' && f.toolsVersion === '8.3.7',
+    severity: 'warning',
+    title: 'VMware Tools 8.3.7 on Windows Server 2008 R2',
+    explanation: 'Tools 8.3.7 is reported to break VSS quiescing on Windows Server 2008 R2; quiesced snapshots fail until Tools is upgraded.',
+    facts: ['toolsVersion'],
+    source: SOURCES.ELATOV_QUIESCE,
+    fix: [{ kind: 'upgradeTools' }],
+  },
+]);
+
+const ruleFloppy = factFindings([{
+  id: 'vdr.floppy-2008r2',
+  applies: (f) => f.guestFamily === 'windows2008r2' && f.floppyPresent === true,
+  severity: 'warning',
+  title: 'Floppy drive on a Windows Server 2008 R2 VM',
+  explanation: 'A virtual floppy device has been reported to make VSS quiescing fail on Windows Server 2008 R2. Remove it unless it is needed.',
+  facts: ['floppyPresent'],
+  source: SOURCES.ELATOV_QUIESCE,
+  fix: [{ kind: 'setConfig', key: 'floppy0.present', value: 'FALSE', requiresPoweredOff: true }],
+}]);
 
 export const CONFIG_RULES: readonly ConfigRule[] = [
   ruleWin2008Uuid, ruleAppQuiesceLayout, ruleHardwareVersion, ruleCbt, ruleIndependent, rulePhysicalRdm,
@@ -443,111 +458,125 @@ function countLine(g: ErrorGroup): string {
   return `${g.count} time${g.count === 1 ? '' : 's'}, first at ${g.first.file}:${g.first.line}${when(g.first.time)}, last at ${g.last.file}:${g.last.line}${when(g.last.time)}`;
 }
 
-function logRules(logs: LogAnalysis): Finding[] {
-  const out: Finding[] = [];
-  const used = new Set<string>();
+/** A log rule; `used` collects the error groups it explained, so `vdr.log.other-errors` lists only the rest. */
+type LogRule = (logs: LogAnalysis, used: Set<string>) => Finding[];
+
+const ruleQuiesce3960: LogRule = (logs, used) => {
   const g3960 = logGroup(logs, '-3960');
-  if (g3960) {
-    used.add(g3960.key);
-    const affected = affectedVms(g3960);
-    const f: Finding = {
-      id: 'vdr.log.quiesce-3960',
-      severity: 'error',
-      // The VM(s) go in `vm` / `vms` (shown beside the title) and in the explanation.
-      title: 'Snapshots failed: the guest could not be quiesced (-3960)',
-      explanation:
-        `Data Recovery logged "cannot quiesce virtual machine" ${countLine(g3960)}.${affected.text ? ` ${affected.text}` : ''} The backup snapshot needs the guest to ` +
-        'quiesce through VMware Tools. On Windows Server 2008 / 2008 R2 guests check disk.EnableUUID (application-consistent ' +
-        'quiescing this appliance cannot handle); otherwise check that Tools runs and is current, and the guest\'s VSS writers.',
-      evidence: groupEvidence(g3960),
-      source: [SOURCES.ADMIN_GUIDE, SOURCES.ELATOV_QUIESCE, 'DOMAIN.md §1 error codes'],
-    };
-    if (affected.vms.length === 1) f.vm = affected.vms[0];
-    else if (affected.vms.length > 1) f.vms = affected.vms;
-    out.push(f);
-  }
+  if (!g3960) return [];
+  used.add(g3960.key);
+  const affected = affectedVms(g3960);
+  const f: Finding = {
+    id: 'vdr.log.quiesce-3960',
+    severity: 'error',
+    // The VM(s) go in `vm` / `vms` (shown beside the title) and in the explanation.
+    title: 'Snapshots failed: the guest could not be quiesced (-3960)',
+    explanation:
+      `Data Recovery logged "cannot quiesce virtual machine" ${countLine(g3960)}.${affected.text ? ` ${affected.text}` : ''} The backup snapshot needs the guest to ` +
+      'quiesce through VMware Tools. On Windows Server 2008 / 2008 R2 guests check disk.EnableUUID (application-consistent ' +
+      'quiescing this appliance cannot handle); otherwise check that Tools runs and is current, and the guest\'s VSS writers.',
+    evidence: groupEvidence(g3960),
+    source: [SOURCES.ADMIN_GUIDE, SOURCES.ELATOV_QUIESCE, 'DOMAIN.md §1 error codes'],
+  };
+  if (affected.vms.length === 1) f.vm = affected.vms[0];
+  else if (affected.vms.length > 1) f.vms = affected.vms;
+  return [f];
+};
+
+const ruleReadErrors: LogRule = (logs, used) => {
   const g3956 = logGroup(logs, '-3956');
   const vcbRead = logs.errors.filter((g) => g.source === 'vcbAPI' && (g.code !== undefined || /read/i.test(g.key)));
-  if (g3956 || vcbRead.length) {
-    const evidence: Evidence[] = [];
-    const parts: string[] = [];
-    if (g3956) { used.add(g3956.key); evidence.push(...groupEvidence(g3956, 3)); parts.push(`"operation failed" (-3956) ${countLine(g3956)}`); }
-    for (const g of vcbRead) {
-      used.add(g.key);
-      evidence.push(...groupEvidence(g, 2));
-      parts.push(`VDDK read failure${g.code ? ` (vcbAPI error ${g.code})` : ''} ${countLine(g)}${g.vms.length ? ` on ${g.vms.join(', ')}` : ''}`);
-    }
-    out.push({
-      id: 'vdr.log.read-errors',
-      severity: 'error',
-      title: 'Read errors while backing up or checking the store',
-      explanation:
-        `Data Recovery could not read data it needed: ${parts.join('; ')}. "Trouble reading files" during an integrity check ` +
-        'points at the deduplication store; vcbAPI read failures point at reading the VM\'s disks through VDDK (snapshot ' +
-        'redo logs, storage access). Raise the VDDK log level with SetVCBLogging=6 in datarecovery.ini to see more.',
-      evidence,
-      source: [SOURCES.ELATOV_INTEGRITY, 'DOMAIN.md §1 error codes'],
-      fix: [{ kind: 'manual', steps: [
-        'Add SetVCBLogging=6 under [Options] in /var/vmware/datarecovery/datarecovery.ini and restart the Data Recovery service to get detailed vcbAPI logs.',
-        'Check the datastore paths named in the vcbAPI lines and the destination store\'s health.',
-      ] }],
-    });
+  if (!g3956 && !vcbRead.length) return [];
+  const evidence: Evidence[] = [];
+  const parts: string[] = [];
+  if (g3956) { used.add(g3956.key); evidence.push(...groupEvidence(g3956, 3)); parts.push(`"operation failed" (-3956) ${countLine(g3956)}`); }
+  for (const g of vcbRead) {
+    used.add(g.key);
+    evidence.push(...groupEvidence(g, 2));
+    parts.push(`VDDK read failure${g.code ? ` (vcbAPI error ${g.code})` : ''} ${countLine(g)}${g.vms.length ? ` on ${g.vms.join(', ')}` : ''}`);
   }
+  return [{
+    id: 'vdr.log.read-errors',
+    severity: 'error',
+    title: 'Read errors while backing up or checking the store',
+    explanation:
+      `Data Recovery could not read data it needed: ${parts.join('; ')}. "Trouble reading files" during an integrity check ` +
+      'points at the deduplication store; vcbAPI read failures point at reading the VM\'s disks through VDDK (snapshot ' +
+      'redo logs, storage access). Raise the VDDK log level with SetVCBLogging=6 in datarecovery.ini to see more.',
+    evidence,
+    source: [SOURCES.ELATOV_INTEGRITY, 'DOMAIN.md §1 error codes'],
+    fix: [{ kind: 'manual', steps: [
+      'Add SetVCBLogging=6 under [Options] in /var/vmware/datarecovery/datarecovery.ini and restart the Data Recovery service to get detailed vcbAPI logs.',
+      'Check the datastore paths named in the vcbAPI lines and the destination store\'s health.',
+    ] }],
+  }];
+};
+
+const ruleRestorePoint2249: LogRule = (logs, used) => {
   const g2249 = logGroup(logs, '-2249');
-  if (g2249) {
-    used.add(g2249.key);
-    out.push({
-      id: 'vdr.log.restore-point-2249',
-      severity: 'warning',
-      title: 'A restore point could not be found (-2249)',
-      explanation:
-        `Data Recovery logged "could not find restore point" ${countLine(g2249)}. A restore point it expected in the ` +
-        'deduplication store is missing or damaged; run an integrity check on the destination and mark or remove damaged restore points.',
-      evidence: groupEvidence(g2249),
-      source: [SOURCES.ELATOV_INTEGRITY, 'DOMAIN.md §1 error codes'],
-    });
-  }
-  const bad = logs.jobs.filter((j) => j.outcome === 'incomplete' || j.outcome === 'failed');
-  if (bad.length) {
-    const names = [...new Set(bad.map((j) => j.name))];
-    out.push({
-      id: 'vdr.log.jobs-incomplete',
-      severity: bad.some((j) => j.outcome === 'failed') ? 'error' : 'warning',
-      title: `${bad.length} job run${bad.length === 1 ? '' : 's'} did not complete`,
-      explanation:
-        `These jobs ended incomplete or failed: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}. ` +
-        'An incomplete backup job leaves the VMs listed without a new restore point; an incomplete integrity check leaves the store unverified.',
-      evidence: bad.slice(-6).map((j) => logEvidence(j.evidence ?? { ...j.start, text: j.name })),
-      source: ['DOMAIN.md §1 log shapes (Job "…" incomplete)'],
-    });
-  }
-  const stopped = logs.jobs.filter((j) => j.outcome === 'terminated-at-stop-time');
-  if (stopped.length) {
-    out.push({
-      id: 'vdr.log.stop-time',
-      severity: 'warning',
-      title: 'Jobs were cut off at the end of the backup window',
-      explanation:
-        `${stopped.length} job run${stopped.length === 1 ? ' was' : 's were'} terminated at the specified stop time. The backup window ` +
-        'is too short for the work: lengthen it, spread the VMs over more jobs, or make backups incremental (changed block tracking).',
-      evidence: stopped.slice(-4).map((j) => logEvidence(j.evidence ?? { ...j.start, text: j.name })),
-      source: ['DOMAIN.md §1 log shapes (Job terminated at specified stop time)'],
-      fix: [{ kind: 'manual', steps: ['Lengthen the backup window of the affected jobs or split them.'] }],
-    });
-  }
-  const rest = logs.errors.filter((g) => !used.has(g.key));
-  if (rest.length) {
-    out.push({
-      id: 'vdr.log.other-errors',
-      severity: 'info',
-      title: `${rest.length} other kind${rest.length === 1 ? '' : 's'} of error in the logs`,
-      explanation: rest.slice(0, 5).map((g) => `${g.code ?? g.key.replace(/^msg:/, '')}${g.meaning ? ` (${g.meaning})` : ''}: ${g.count}×`).join('; ') +
-        (rest.length > 5 ? '; …' : '') + '. They are shown as the log prints them; their meaning is not documented here.',
-      evidence: rest.slice(0, 5).map((g) => logEvidence(g.first)),
-      source: ['appliance logs'],
-    });
-  }
-  return out;
+  if (!g2249) return [];
+  used.add(g2249.key);
+  return [{
+    id: 'vdr.log.restore-point-2249',
+    severity: 'warning',
+    title: 'A restore point could not be found (-2249)',
+    explanation:
+      `Data Recovery logged "could not find restore point" ${countLine(g2249)}. A restore point it expected in the ` +
+      'deduplication store is missing or damaged; run an integrity check on the destination and mark or remove damaged restore points.',
+    evidence: groupEvidence(g2249),
+    source: [SOURCES.ELATOV_INTEGRITY, 'DOMAIN.md §1 error codes'],
+  }];
+};
+
+/** The run's outcome line, or its first line when it has none. */
+function runEvidence(j: JobRun): Evidence {
+  return logEvidence(j.evidence ?? { ...j.start, text: j.name });
+}
+
+const ruleJobsIncomplete: LogRule = (logs) => whenAny(logs.jobs.filter((j) => j.outcome === 'incomplete' || j.outcome === 'failed'), (bad) => {
+  const names = [...new Set(bad.map((j) => j.name))];
+  return {
+    id: 'vdr.log.jobs-incomplete',
+    severity: bad.some((j) => j.outcome === 'failed') ? 'error' : 'warning',
+    title: `${bad.length} job run${bad.length === 1 ? '' : 's'} did not complete`,
+    explanation:
+      `These jobs ended incomplete or failed: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}. ` +
+      'An incomplete backup job leaves the VMs listed without a new restore point; an incomplete integrity check leaves the store unverified.',
+    evidence: bad.slice(-6).map(runEvidence),
+    source: ['DOMAIN.md §1 log shapes (Job "…" incomplete)'],
+  };
+});
+
+const ruleStopTime: LogRule = (logs) => whenAny(logs.jobs.filter((j) => j.outcome === 'terminated-at-stop-time'), (stopped) => ({
+  id: 'vdr.log.stop-time',
+  severity: 'warning',
+  title: 'Jobs were cut off at the end of the backup window',
+  explanation:
+    `${stopped.length} job run${stopped.length === 1 ? ' was' : 's were'} terminated at the specified stop time. The backup window ` +
+    'is too short for the work: lengthen it, spread the VMs over more jobs, or make backups incremental (changed block tracking).',
+  evidence: stopped.slice(-4).map(runEvidence),
+  source: ['DOMAIN.md §1 log shapes (Job terminated at specified stop time)'],
+  fix: [{ kind: 'manual', steps: ['Lengthen the backup window of the affected jobs or split them.'] }],
+}));
+
+/** Last: the error groups no rule above explained. */
+const ruleOtherErrors: LogRule = (logs, used) => whenAny(logs.errors.filter((g) => !used.has(g.key)), (rest) => ({
+  id: 'vdr.log.other-errors',
+  severity: 'info',
+  title: `${rest.length} other kind${rest.length === 1 ? '' : 's'} of error in the logs`,
+  explanation: rest.slice(0, 5).map((g) => `${g.code ?? g.key.replace(/^msg:/, '')}${g.meaning ? ` (${g.meaning})` : ''}: ${g.count}×`).join('; ') +
+    (rest.length > 5 ? '; …' : '') + '. They are shown as the log prints them; their meaning is not documented here.',
+  evidence: rest.slice(0, 5).map((g) => logEvidence(g.first)),
+  source: ['appliance logs'],
+}));
+
+export const LOG_RULES: readonly LogRule[] = [
+  ruleQuiesce3960, ruleReadErrors, ruleRestorePoint2249, ruleJobsIncomplete, ruleStopTime, ruleOtherErrors,
+];
+
+function logRules(logs: LogAnalysis): Finding[] {
+  const used = new Set<string>();
+  return LOG_RULES.flatMap((rule) => rule(logs, used));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
  * The deploy plan is pure data: an SSH executor (later) runs the steps in order and, when a step marked
  * `onFailure: 'rollback'` fails, runs `rollback`.
  */
+import { LabError } from '../errors';
 import * as forge from 'node-forge';
 import { verifyIssued, type FileInput } from './verify';
 import { toForgePrivateKey } from './request';
@@ -37,9 +38,9 @@ export interface CertificateSet {
   readonly chain?: FileInput | readonly FileInput[];
 }
 
-export class FilesError extends Error {
+export class FilesError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('files', message);
     this.name = 'FilesError';
   }
 }

@@ -8,6 +8,7 @@
  *
  * `describeCertificate` and `analyseChain` are pure and re-exported here for callers and tests.
  */
+import { LabError } from '../errors';
 import * as tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -35,9 +36,9 @@ export interface InspectOptions {
   readonly privateRoots?: readonly (string | Uint8Array)[];
 }
 
-export class InspectError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
+export class InspectError extends LabError {
+  constructor(message: string, code: string) {
+    super(code, message);
     this.name = 'InspectError';
   }
 }

@@ -14,10 +14,14 @@
  * (2036744) states only PKCS#1 is supported by all components and gives `openssl rsa` to convert,
  * and the OpenSSL 0.9.8 that the ESX(i) 4/5 guides use writes PKCS#1.
  */
+import { LabError } from '../errors';
 import { generateKeyPair as nodeGenerateKeyPair, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import * as forge from 'node-forge';
 import { canonicalIp, isIpAddress, normaliseDnsName } from './hostname';
 import { fromDer } from './x509';
+import type { MicrosoftCaInstructions } from './types';
+
+export type { MicrosoftCaInstructions };
 
 export const RSA_SIZES = [2048, 3072, 4096] as const;
 export type RsaBits = (typeof RSA_SIZES)[number];
@@ -60,9 +64,9 @@ export interface GeneratedRequest {
   readonly sans: { readonly dns: readonly string[]; readonly ip: readonly string[] };
 }
 
-export class RequestError extends Error {
+export class RequestError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('request', message);
     this.name = 'RequestError';
   }
 }
@@ -270,18 +274,6 @@ export interface MicrosoftCaOptions {
   readonly sanAttribute?: { readonly dns: readonly string[]; readonly ip: readonly string[] };
   readonly csrFile?: string;
   readonly certFile?: string;
-}
-
-export interface MicrosoftCaInstructions {
-  /** The single command to submit the CSR with certreq. */
-  readonly submitCommand: string;
-  /** Variant with a SAN request attribute, when sanAttribute was given. */
-  readonly submitWithSanCommand?: string;
-  /** What to do if the request is held pending (certreq -retrieve / certutil). */
-  readonly pendingSteps: readonly string[];
-  /** Numbered steps for the web enrollment pages. */
-  readonly webEnrollmentSteps: readonly string[];
-  readonly notes: readonly string[];
 }
 
 function quoteWin(arg: string): string {

@@ -105,3 +105,16 @@ export interface EndpointInspection {
   /** ISO time the check was made. */
   readonly checkedAt: string;
 }
+
+/** How to get a CSR signed by a Microsoft Windows CA (what `microsoftCaInstructions` in request.ts returns). */
+export interface MicrosoftCaInstructions {
+  /** The single command to submit the CSR with certreq. */
+  readonly submitCommand: string;
+  /** Variant with a SAN request attribute, when sanAttribute was given. */
+  readonly submitWithSanCommand?: string;
+  /** What to do if the request is held pending (certreq -retrieve / certutil). */
+  readonly pendingSteps: readonly string[];
+  /** Numbered steps for the web enrollment pages. */
+  readonly webEnrollmentSteps: readonly string[];
+  readonly notes: readonly string[];
+}

@@ -4,6 +4,7 @@
  * now, is meant for TLS servers, and has no weak key or signature. Each problem is explained so an
  * administrator knows what to fix.
  */
+import { LabError } from '../errors';
 import { createPrivateKey, createHash, type KeyObject } from 'node:crypto';
 import { coverName, type NameCoverage } from './hostname';
 import { describeCertShort, formatDate, keySizeFinding, listNames, signatureFinding, validityFinding } from './analyse';
@@ -52,9 +53,9 @@ export interface VerifyResult {
   readonly findings: readonly Finding[];
 }
 
-export class VerifyInputError extends Error {
+export class VerifyInputError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('verifyinput', message);
     this.name = 'VerifyInputError';
   }
 }
@@ -205,112 +206,21 @@ export function verifyIssued(input: VerifyInput): VerifyResult {
   const key = input.key !== undefined ? readPrivateKey(input.key) : undefined;
   const chainFiles = input.chain === undefined ? [] : Array.isArray(input.chain) ? (input.chain as FileInput[]) : [input.chain as FileInput];
   const { leaf, others } = importCertificates(input.cert, chainFiles, key);
-  const checks: VerifyCheck[] = [];
   const li = leaf.info;
-
-  // 1. key match
-  if (!key) {
-    checks.push({ id: 'key-match', status: 'skipped', message: 'No private key given; key match not checked.', details: [] });
-  } else {
-    const match = spkiOf(key).equals(spkiOf(leaf.x509.publicKey));
-    const keyBits = key.asymmetricKeyDetails?.modulusLength;
-    checks.push(match
-      ? { id: 'key-match', status: 'pass', message: 'The certificate matches the private key.', details: [] }
-      : check('key-match', { warn: [], fail: [`The certificate's public key (${describeKey(li)}, SHA-256 of key ${keyHash(leaf.x509.publicKey)}) is not the public half of this private key (${key.asymmetricKeyType?.toUpperCase()}${keyBits ? ` ${keyBits}-bit` : ''}, ${keyHash(key)}). The CA issued it for another request; use the key generated together with the CSR you submitted, or submit a new CSR for this key.`] }, '', 'The certificate does not match the private key.'));
-  }
-
-  // 2. chain
   const built = buildPath(leaf, others);
   const path = built.path;
-  const rootInfo = path[path.length - 1].info;
-  checks.push(check('chain', { fail: built.problems, warn: built.warnings },
-    `Chains to the root ${describeCertShort(rootInfo)} through ${path.length - 2 > 0 ? `${path.length - 2} intermediate CA(s)` : 'no intermediate CA'}; every signature verifies.`,
-    'The certificate does not chain to a root in the supplied chain.'));
-
-  // 3. names
   const names = (input.hostnames ?? []).filter((n) => n.trim()).map((n) => coverName(n.trim(), li.subjectAltNames, li.subject.commonName));
-  {
-    const fail: string[] = [], warn: string[] = [];
-    const noSan = li.subjectAltNames.dns.length === 0 && li.subjectAltNames.ip.length === 0;
-    for (const n of names) {
-      if (!n.covered) {
-        fail.push(`"${n.name}" is not in the certificate, which is valid for ${listNames(li)}.`);
-      } else if (n.viaCommonName) {
-        warn.push(`"${n.name}" matches only the CN; clients that ignore the CN (all current browsers) will reject it.`);
-      }
-    }
-    if (noSan) {
-      const msg = 'The certificate has no Subject Alternative Name at all: the CA did not copy the SANs from the request. Use a template that takes names from the request, or have the CA accept a SAN attribute and submit with the "SAN:dns=…&ipaddress=…" certreq variant.';
-      (fail.length ? fail : warn).push(msg);
-    }
-    if (names.length === 0) {
-      checks.push(noSan
-        ? { id: 'names', status: 'warn', message: 'No host names given; coverage not checked.', details: warn, warnings: warn }
-        : { id: 'names', status: 'skipped', message: 'No host names given; coverage not checked.', details: [] });
-    } else {
-      checks.push(check('names', { fail, warn },
-        `Covers ${names.map((n) => `${n.name} (${n.matchedBy})`).join(', ')}.`,
-        `Does not cover ${names.filter((n) => !n.covered).map((n) => `"${n.name}"`).join(', ')}.`));
-    }
-  }
-
-  // 4. validity (whole path)
-  {
-    const fail: string[] = [], warn: string[] = [];
-    path.forEach((c, i) => {
-      const f = validityFinding(c.info, i, i === 0 ? 'The server certificate' : 'CA certificate', now);
-      if (f) (f.severity === 'error' ? fail : warn).push(f.message);
-    });
-    checks.push(check('validity', { fail, warn },
-      `Valid now: ${formatDate(li.notBefore)} to ${formatDate(li.notAfter)}.`,
-      'A certificate on the path is not valid at this date.'));
-  }
-
-  // 5. usage
-  {
-    const fail: string[] = [], warn: string[] = [];
-    const eku = li.extendedKeyUsage;
-    if (eku && !eku.includes('serverAuth') && !eku.includes('anyExtendedKeyUsage')) {
-      fail.push(`The Extended Key Usage is ${eku.join(', ') || '(empty)'} without Server Authentication; it was issued from the wrong template. Use the Web Server template.`);
-    }
-    const ku = li.keyUsage;
-    if (ku) {
-      const rsa = li.publicKey.type === 'rsa';
-      if (rsa && !ku.includes('digitalSignature') && !ku.includes('keyEncipherment')) {
-        fail.push(`The Key Usage (${ku.join(', ') || 'empty'}) has neither digitalSignature nor keyEncipherment, so no TLS key exchange can use it.`);
-      } else if (rsa && !ku.includes('keyEncipherment')) {
-        warn.push(`The Key Usage (${ku.join(', ')}) lacks keyEncipherment, which clients using RSA key exchange (TLS 1.0 clients such as the vSphere 4 Client) need.`);
-      } else if (!rsa && !ku.includes('digitalSignature') && !ku.includes('keyAgreement')) {
-        fail.push(`The Key Usage (${ku.join(', ') || 'empty'}) lacks digitalSignature, which a ${li.publicKey.type.toUpperCase()} server key needs.`);
-      }
-    }
-    if (li.isCA) warn.push('The certificate is itself a CA certificate (basicConstraints CA:TRUE); a server certificate should not be.');
-    checks.push(check('usage', { fail, warn },
-      `Usable for a TLS server (${eku ? `EKU ${eku.join(', ')}` : 'no EKU restriction'}${ku ? `; key usage ${ku.join(', ')}` : ''}).`,
-      'The certificate is not meant for a TLS server.'));
-  }
-
-  // 6. key size (leaf and CAs; the root's own key matters too since it signs)
-  {
-    const fail: string[] = [], warn: string[] = [];
-    path.forEach((c, i) => {
-      const f = keySizeFinding(c.info, i, i === 0 ? 'The server certificate' : 'CA certificate');
-      if (f) (f.severity === 'error' ? fail : warn).push(f.message);
-    });
-    checks.push(check('key-size', { fail, warn }, `Key: ${describeKey(li)}.`, 'A key on the path is too small.', 'A key on the path is under 2048 bits.'));
-  }
-
-  // 7. signature digests (not the root's self-signature: clients never check it)
-  {
-    const fail: string[] = [], warn: string[] = [];
-    path.forEach((c, i) => {
-      if (i > 0 && c.info.isSelfSigned) return;
-      const f = signatureFinding(c.info, i, i === 0 ? 'The server certificate' : 'CA certificate');
-      if (f) (f.severity === 'error' ? fail : warn).push(f.message);
-    });
-    checks.push(check('signature', { fail, warn }, `Signed with ${li.signatureAlgorithm.name}.`, 'A signature on the path uses a broken digest.', 'A signature on the path uses SHA-1.'));
-  }
-
+  const checks: VerifyCheck[] = [
+    keyMatchCheck(leaf, key),
+    check('chain', { fail: built.problems, warn: built.warnings },
+      `Chains to the root ${describeCertShort(path[path.length - 1].info)} through ${path.length - 2 > 0 ? `${path.length - 2} intermediate CA(s)` : 'no intermediate CA'}; every signature verifies.`,
+      'The certificate does not chain to a root in the supplied chain.'),
+    namesCheck(li, names),
+    validityCheck(path, now),
+    usageCheck(li),
+    keySizeCheck(path),
+    signatureCheck(path),
+  ];
   const findings: Finding[] = checks.flatMap((c) => [
     ...(c.failures ?? []).map((message) => ({ code: c.id, severity: 'error' as const, message })),
     ...(c.warnings ?? []).map((message) => ({ code: c.id, severity: 'warning' as const, message })),
@@ -325,6 +235,92 @@ export function verifyIssued(input: VerifyInput): VerifyResult {
     checks,
     findings,
   };
+}
+
+/** 1. The certificate's public key is the public half of the private key. */
+function keyMatchCheck(leaf: LoadedCertificate, key: KeyObject | undefined): VerifyCheck {
+  if (!key) return { id: 'key-match', status: 'skipped', message: 'No private key given; key match not checked.', details: [] };
+  if (spkiOf(key).equals(spkiOf(leaf.x509.publicKey))) return { id: 'key-match', status: 'pass', message: 'The certificate matches the private key.', details: [] };
+  const keyBits = key.asymmetricKeyDetails?.modulusLength;
+  return check('key-match', { warn: [], fail: [`The certificate's public key (${describeKey(leaf.info)}, SHA-256 of key ${keyHash(leaf.x509.publicKey)}) is not the public half of this private key (${key.asymmetricKeyType?.toUpperCase()}${keyBits ? ` ${keyBits}-bit` : ''}, ${keyHash(key)}). The CA issued it for another request; use the key generated together with the CSR you submitted, or submit a new CSR for this key.`] }, '', 'The certificate does not match the private key.');
+}
+
+/** 3. Every host name clients use is covered (by a SAN; CN-only coverage warns). */
+function namesCheck(li: CertificateInfo, names: readonly NameCoverage[]): VerifyCheck {
+  const fail: string[] = [], warn: string[] = [];
+  const noSan = li.subjectAltNames.dns.length === 0 && li.subjectAltNames.ip.length === 0;
+  for (const n of names) {
+    if (!n.covered) {
+      fail.push(`"${n.name}" is not in the certificate, which is valid for ${listNames(li)}.`);
+    } else if (n.viaCommonName) {
+      warn.push(`"${n.name}" matches only the CN; clients that ignore the CN (all current browsers) will reject it.`);
+    }
+  }
+  if (noSan) {
+    const msg = 'The certificate has no Subject Alternative Name at all: the CA did not copy the SANs from the request. Use a template that takes names from the request, or have the CA accept a SAN attribute and submit with the "SAN:dns=…&ipaddress=…" certreq variant.';
+    (fail.length ? fail : warn).push(msg);
+  }
+  if (names.length === 0) {
+    return noSan
+      ? { id: 'names', status: 'warn', message: 'No host names given; coverage not checked.', details: warn, warnings: warn }
+      : { id: 'names', status: 'skipped', message: 'No host names given; coverage not checked.', details: [] };
+  }
+  return check('names', { fail, warn },
+    `Covers ${names.map((n) => `${n.name} (${n.matchedBy})`).join(', ')}.`,
+    `Does not cover ${names.filter((n) => !n.covered).map((n) => `"${n.name}"`).join(', ')}.`);
+}
+
+/** Findings of one kind for each certificate on the path, split into failures (errors) and warnings. */
+function pathFindings(path: readonly LoadedCertificate[], finding: (c: CertificateInfo, i: number, label: string) => Finding | undefined): { fail: string[]; warn: string[] } {
+  const fail: string[] = [], warn: string[] = [];
+  path.forEach((c, i) => {
+    const f = finding(c.info, i, i === 0 ? 'The server certificate' : 'CA certificate');
+    if (f) (f.severity === 'error' ? fail : warn).push(f.message);
+  });
+  return { fail, warn };
+}
+
+/** 4. Every certificate on the path is valid now. */
+function validityCheck(path: readonly LoadedCertificate[], now: Date): VerifyCheck {
+  const li = path[0].info;
+  return check('validity', pathFindings(path, (c, i, label) => validityFinding(c, i, label, now)),
+    `Valid now: ${formatDate(li.notBefore)} to ${formatDate(li.notAfter)}.`,
+    'A certificate on the path is not valid at this date.');
+}
+
+/** 5. Extended key usage and key usage allow a TLS server. */
+function usageCheck(li: CertificateInfo): VerifyCheck {
+  const fail: string[] = [], warn: string[] = [];
+  const eku = li.extendedKeyUsage;
+  if (eku && !eku.includes('serverAuth') && !eku.includes('anyExtendedKeyUsage')) {
+    fail.push(`The Extended Key Usage is ${eku.join(', ') || '(empty)'} without Server Authentication; it was issued from the wrong template. Use the Web Server template.`);
+  }
+  const ku = li.keyUsage;
+  if (ku) {
+    const rsa = li.publicKey.type === 'rsa';
+    if (rsa && !ku.includes('digitalSignature') && !ku.includes('keyEncipherment')) {
+      fail.push(`The Key Usage (${ku.join(', ') || 'empty'}) has neither digitalSignature nor keyEncipherment, so no TLS key exchange can use it.`);
+    } else if (rsa && !ku.includes('keyEncipherment')) {
+      warn.push(`The Key Usage (${ku.join(', ')}) lacks keyEncipherment, which clients using RSA key exchange (TLS 1.0 clients such as the vSphere 4 Client) need.`);
+    } else if (!rsa && !ku.includes('digitalSignature') && !ku.includes('keyAgreement')) {
+      fail.push(`The Key Usage (${ku.join(', ') || 'empty'}) lacks digitalSignature, which a ${li.publicKey.type.toUpperCase()} server key needs.`);
+    }
+  }
+  if (li.isCA) warn.push('The certificate is itself a CA certificate (basicConstraints CA:TRUE); a server certificate should not be.');
+  return check('usage', { fail, warn },
+    `Usable for a TLS server (${eku ? `EKU ${eku.join(', ')}` : 'no EKU restriction'}${ku ? `; key usage ${ku.join(', ')}` : ''}).`,
+    'The certificate is not meant for a TLS server.');
+}
+
+/** 6. Key sizes, leaf and CAs (the root's own key matters too since it signs). */
+function keySizeCheck(path: readonly LoadedCertificate[]): VerifyCheck {
+  return check('key-size', pathFindings(path, keySizeFinding), `Key: ${describeKey(path[0].info)}.`, 'A key on the path is too small.', 'A key on the path is under 2048 bits.');
+}
+
+/** 7. Signature digests (not the root's self-signature: clients never check it). */
+function signatureCheck(path: readonly LoadedCertificate[]): VerifyCheck {
+  const findings = pathFindings(path, (c, i, label) => (i > 0 && c.isSelfSigned ? undefined : signatureFinding(c, i, label)));
+  return check('signature', findings, `Signed with ${path[0].info.signatureAlgorithm.name}.`, 'A signature on the path uses a broken digest.', 'A signature on the path uses SHA-1.');
 }
 
 function describeKey(c: CertificateInfo): string {

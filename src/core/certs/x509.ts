@@ -7,6 +7,7 @@
  * basicConstraints, SAN entries) are read from the DER with node-forge's ASN.1 reader. We never use
  * forge's `certificateFromAsn1`, which refuses any key that is not RSA.
  */
+import { LabError } from '../errors';
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import * as forge from 'node-forge';
 import { ipFromBytes } from './hostname';
@@ -28,9 +29,9 @@ export interface LoadedCertificate {
   readonly issuerDer: Buffer;
 }
 
-export class CertificateParseError extends Error {
+export class CertificateParseError extends LabError {
   constructor(message: string) {
-    super(message);
+    super('certificateparse', message);
     this.name = 'CertificateParseError';
   }
 }
@@ -44,27 +45,23 @@ const NAME_SHORT: Record<string, string> = {
   '0.9.2342.19200300.100.1.1': 'UID',
 };
 
-/** Signature algorithms by OID: name as OpenSSL prints it, and the digest. */
-const SIG_ALGS: Record<string, { name: string; hash?: string }> = {
-  '1.2.840.113549.1.1.2': { name: 'md2WithRSAEncryption', hash: 'md2' },
-  '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', hash: 'md5' },
-  '1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', hash: 'sha1' },
-  '1.3.14.3.2.29': { name: 'sha1WithRSA', hash: 'sha1' },
-  '1.2.840.113549.1.1.14': { name: 'sha224WithRSAEncryption', hash: 'sha224' },
-  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', hash: 'sha256' },
-  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', hash: 'sha384' },
-  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', hash: 'sha512' },
-  '1.2.840.113549.1.1.10': { name: 'rsassaPss' },
-  '1.2.840.10045.4.1': { name: 'ecdsa-with-SHA1', hash: 'sha1' },
-  '1.2.840.10045.4.3.1': { name: 'ecdsa-with-SHA224', hash: 'sha224' },
-  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', hash: 'sha256' },
-  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', hash: 'sha384' },
-  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512' },
-  '1.2.840.10040.4.3': { name: 'dsaWithSHA1', hash: 'sha1' },
-  '2.16.840.1.101.3.4.3.2': { name: 'dsa_with_SHA256', hash: 'sha256' },
-  '1.3.101.112': { name: 'ED25519' },
-  '1.3.101.113': { name: 'ED448' },
+/** Signature algorithms by OID, named as OpenSSL prints them; the digest is read from the name ({@link digestOf}). */
+const SIG_ALGS: Record<string, string> = {
+  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption', '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption', '1.3.14.3.2.29': 'sha1WithRSA',
+  '1.2.840.113549.1.1.14': 'sha224WithRSAEncryption', '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption', '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.113549.1.1.10': 'rsassaPss', '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10045.4.3.1': 'ecdsa-with-SHA224', '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384', '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.2.840.10040.4.3': 'dsaWithSHA1', '2.16.840.1.101.3.4.3.2': 'dsa_with_SHA256',
+  '1.3.101.112': 'ED25519', '1.3.101.113': 'ED448',
 };
+
+/** The digest a signature algorithm's name spells (`sha256WithRSAEncryption` → sha256); none for PSS (see its parameters) and EdDSA. */
+function digestOf(name: string): string | undefined {
+  return /md2|md5|sha1|sha224|sha256|sha384|sha512/i.exec(name)?.[0].toLowerCase();
+}
 
 const HASH_OIDS: Record<string, string> = {
   '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384',
@@ -281,14 +278,14 @@ function readSigAlg(node: Asn1): SignatureAlgorithmInfo {
   const [oidNode, params] = children(node);
   const oid = asn1.derToOid(oidNode.value as string);
   const known = SIG_ALGS[oid];
-  let hash = known?.hash;
+  let hash = known ? digestOf(known) : undefined;
   if (oid === '1.2.840.113549.1.1.10') {
     // RSASSA-PSS: hashAlgorithm [0] defaults to SHA-1.
     const hashNode = children(params).find((c) => c.tagClass === asn1.Class.CONTEXT_SPECIFIC && c.type === 0);
     const hashOid = hashNode ? asn1.derToOid(children(children(hashNode)[0])[0].value as string) : '1.3.14.3.2.26';
     hash = HASH_OIDS[hashOid];
   }
-  const name = known?.name ?? forge.pki.oids[oid] ?? oid;
+  const name = known ?? forge.pki.oids[oid] ?? oid;
   return hash ? { oid, name, hash } : { oid, name };
 }
 

@@ -15,7 +15,8 @@
 import * as tls from 'node:tls';
 import type { DeployPlan, PlanStep } from '../certs/files';
 import type { FileInput } from '../certs/verify';
-import { SshCancelledError, SshSession, type SshConnectOptions } from './ssh';
+import { CancelledError } from '../errors';
+import { SshSession, type SshConnectOptions } from './ssh';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const certs = {
@@ -45,8 +46,13 @@ export interface EsxDeployOptions {
   readonly host: string;
   /** Default 443. */
   readonly port?: number;
-  /** How to reach the host over SSH (host defaults to `host`), or an open session to reuse (not closed here). */
-  readonly ssh: (Omit<SshConnectOptions, 'host' | 'signal'> & { readonly host?: string }) | SshSession;
+  /**
+   * How to reach the host over SSH: connect options (host defaults to `host`); a function that opens
+   * the session (the extension's SSH service: pins, passwords), called in the "Log in over SSH" step
+   * with the deploy's signal; or an open session to reuse. Sessions opened here are closed here; a
+   * session handed in is not.
+   */
+  readonly ssh: (Omit<SshConnectOptions, 'host' | 'signal'> & { readonly host?: string }) | SshSession | ((signal: AbortSignal | undefined) => Promise<SshSession>);
   readonly cert: FileInput;
   readonly key: FileInput;
   readonly chain?: FileInput | readonly FileInput[];
@@ -266,9 +272,10 @@ class EsxDeployment {
         : `Current certificate SHA-256 ${this.previousSha256}`;
     });
     await this.log.run('prepare', CONNECT.id, CONNECT.title, async () => {
-      const session = opts.ssh instanceof SshSession
-        ? opts.ssh
-        : await SshSession.connect({ ...opts.ssh, host: opts.ssh.host ?? this.host, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const ssh = opts.ssh;
+      const session = ssh instanceof SshSession ? ssh
+        : typeof ssh === 'function' ? await ssh(opts.signal)
+          : await SshSession.connect({ ...ssh, host: ssh.host ?? this.host, ...(opts.signal ? { signal: opts.signal } : {}) });
       this.session = session;
       return `${session.username}@${session.host}:${session.port}, host key ${session.hostKey}`;
     });
@@ -281,7 +288,7 @@ class EsxDeployment {
 
   private async runPlanStep(phase: StepPhase, s: PlanStep, signal: AbortSignal | undefined): Promise<void> {
     await this.log.run(phase, s.id, s.title, async () => {
-      if (signal?.aborted) throw new SshCancelledError('The deploy');
+      if (signal?.aborted) throw new CancelledError('The deploy');
       switch (s.kind) {
         case 'exec': return this.exec(s.command, signal);
         case 'upload': return this.upload(s);
@@ -318,7 +325,7 @@ class EsxDeployment {
       if (await answersTls(this.host, s.port, 5000)) return attempt > 1 ? `Answered after ${attempt} attempts.` : 'Answered.';
       if (Date.now() > deadline) throw new DeployError(`${this.host}:${s.port} did not answer HTTPS within ${Math.round(s.timeoutMs / 1000)} s after the restart.`, 'timeout');
       await sleep(1000, signal);
-      if (signal?.aborted) throw new SshCancelledError('Waiting for the host');
+      if (signal?.aborted) throw new CancelledError('Waiting for the host');
     }
   }
 

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
+import { CancelledError, LabError, type ErrorCode } from '../errors';
 
 export interface SshConnectOptions {
   readonly host: string;
@@ -55,10 +56,25 @@ export interface ExecResult {
   readonly ms: number;
 }
 
-/** Base class: every SSH failure here has a stable `code` and an administrator-readable message. */
-export class SshError extends Error {
-  constructor(message: string, readonly code: string) {
-    super(message);
+/**
+ * Codes of the SSH layer's errors. They are published as the CLI's JSON `error.code`
+ * (`vlab memory esxtop --ssh`), so the kebab-case ones stay as they are; the shared ones
+ * (`auth`, `timeout`, `refused`) are the same words as src/core/errors.ts's `ErrorCode`.
+ */
+export type SshErrorCode =
+  | Extract<ErrorCode, 'auth' | 'timeout' | 'refused'>
+  | 'unknown-host-key' | 'host-key-changed' | 'bad-fingerprint'
+  | 'dns' | 'unreachable' | 'reset' | 'connect' | 'closed' | 'config'
+  | 'exec' | 'output' | 'no-sftp' | 'no-such-file' | 'permission' | 'unsupported' | 'sftp';
+
+/**
+ * Base class: every SSH failure here has a stable `code` and an administrator-readable message.
+ * A cancelled connect or command raises the one `CancelledError` of src/core/errors.ts.
+ */
+export class SshError extends LabError {
+  declare readonly code: SshErrorCode;
+  constructor(message: string, code: SshErrorCode) {
+    super(code, message);
     this.name = 'SshError';
   }
 }
@@ -112,13 +128,6 @@ export class SshTimeoutError extends SshError {
   constructor(message: string) {
     super(message, 'timeout');
     this.name = 'SshTimeoutError';
-  }
-}
-
-export class SshCancelledError extends SshError {
-  constructor(what = 'The SSH operation') {
-    super(`${what} was cancelled.`, 'cancelled');
-    this.name = 'SshCancelledError';
   }
 }
 
@@ -180,14 +189,14 @@ export class SshSession {
     const pinned = opts.hostKey ? normaliseFingerprint(opts.hostKey) : undefined;
     return new Promise<SshSession>((resolve, reject) => {
       if (opts.signal?.aborted) {
-        reject(new SshCancelledError('Connecting over SSH'));
+        reject(new CancelledError('Connecting over SSH'));
         return;
       }
       const client = new SshClient();
       let keyProblem: SshError | undefined;
       let seenKey: string | undefined;
       let settled = false;
-      const finish = (err?: SshError): void => {
+      const finish = (err?: LabError): void => {
         if (settled) return;
         settled = true;
         opts.signal?.removeEventListener('abort', onAbort);
@@ -198,7 +207,7 @@ export class SshSession {
           resolve(new SshSession(client, host, port, opts.username, seenKey!));
         }
       };
-      const onAbort = (): void => finish(new SshCancelledError('Connecting over SSH'));
+      const onAbort = (): void => finish(new CancelledError('Connecting over SSH'));
       opts.signal?.addEventListener('abort', onAbort);
 
       client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, answer) => {
@@ -259,7 +268,7 @@ export class SshSession {
     const timeoutMs = opts.timeoutMs ?? 60_000;
     return new Promise<ExecResult>((resolve, reject) => {
       if (opts.signal?.aborted) {
-        reject(new SshCancelledError(`"${command}"`));
+        reject(new CancelledError(`"${command}"`));
         return;
       }
       let channel: ClientChannel | undefined;
@@ -268,7 +277,7 @@ export class SshSession {
       const errOut: Buffer[] = [];
       let code: number | null = null;
       let signal: string | undefined;
-      const done = (err?: SshError): void => {
+      const done = (err?: LabError): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -286,7 +295,7 @@ export class SshSession {
           ms: Date.now() - started,
         });
       };
-      const onAbort = (): void => done(new SshCancelledError(`"${command}"`));
+      const onAbort = (): void => done(new CancelledError(`"${command}"`));
       opts.signal?.addEventListener('abort', onAbort);
       const timer = setTimeout(() => done(new SshTimeoutError(`"${command}" on ${this.host} did not finish within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
       try {

@@ -2,9 +2,12 @@
  * Loads what the memory panel shows (loaded lazily, on first use): live series from a vSphere
  * connection (one QueryPerf per entity kind), or an esxtop capture (streamed).
  */
+import { CancelledError } from '../errors';
 import { getPerfCatalog, type PerfCatalog } from '../vsphere/perf';
 import type { VimClient } from '../vsphere/client';
-import type { MoRef } from '../vsphere/decode';
+import { asArray, asMoRef, asNumber, asObject, asString, type MoRef } from '../vsphere/decode';
+import { generationFromProduct, HOST_PRODUCT_PATH, type Generation } from '../vsphere/generation';
+import { retrieveProperty } from '../vsphere/property';
 import type { HostInfo, VmInfo } from '../vsphere/inventory';
 import { deriveFree, queryMemory, type RangeName } from './counters';
 import { EsxtopParser, parseEsxtopFile, type EsxtopCapture } from './esxtop';
@@ -23,6 +26,50 @@ function catalogOf(client: VimClient): Promise<PerfCatalog> {
     c.catch(() => catalogs.delete(client));
   }
   return c;
+}
+
+/** What a host's generation and page-sharing option are, read once per client and host. */
+interface HostFacts {
+  generation?: Generation;
+  shareForceSalting?: number;
+}
+const hostFacts = new WeakMap<VimClient, Map<string, Promise<HostFacts>>>();
+
+/** Mem.ShareForceSalting through the host's OptionManager; undefined where the server has no such option. */
+async function readShareForceSalting(client: VimClient, host: MoRef, signal?: AbortSignal): Promise<number | undefined> {
+  const om = asMoRef(await retrieveProperty(client, host, 'configManager.advancedOption', { signal }));
+  if (!om) return undefined;
+  const r = await client.invoke('QueryOptions', om, [['name', 'Mem.ShareForceSalting']], undefined, { signal });
+  for (const v of asArray(r)) {
+    const o = asObject(v);
+    if (o && asString(o.key) === 'Mem.ShareForceSalting') return asNumber(o.value) ?? (Number(asString(o.value)) || undefined);
+  }
+  return undefined;
+}
+
+/**
+ * The host's generation: the product the inventory retrieved (generation decorator), else the
+ * session's own `about` on a direct ESX(i) connection, else one retrieve of the host's product.
+ */
+async function readHostFacts(client: VimClient, host: HostInfo, signal?: AbortSignal): Promise<HostFacts> {
+  let generation = generationFromProduct(host.extra?.[HOST_PRODUCT_PATH]);
+  if (!generation && client.serviceContent?.about.apiType === 'HostAgent') generation = client.generation;
+  if (!generation) generation = generationFromProduct(await retrieveProperty(client, host.ref, HOST_PRODUCT_PATH, { signal }).catch(() => undefined));
+  const shareForceSalting = await readShareForceSalting(client, host.ref, signal).catch(() => undefined);
+  return { generation, shareForceSalting };
+}
+
+function factsOf(client: VimClient, host: HostInfo, signal?: AbortSignal): Promise<HostFacts> {
+  let m = hostFacts.get(client);
+  if (!m) hostFacts.set(client, (m = new Map()));
+  let p = m.get(host.ref.value);
+  if (!p) {
+    p = readHostFacts(client, host, signal);
+    m.set(host.ref.value, p);
+    // Not kept when nothing was learnt (a cancelled or failed read): the next load asks again.
+    p.then((f) => { if (!f.generation) m.delete(host.ref.value); }, () => m.delete(host.ref.value));
+  }
+  return p;
 }
 
 export interface LiveInput {
@@ -59,8 +106,9 @@ export async function loadLive(input: LiveInput): Promise<LiveResult> {
   const totalMB = host?.memoryBytes ? host.memoryBytes / 2 ** 20 : undefined;
   const hs = host ? r.series.get(host.ref.value) : undefined;
   if (hs && totalMB) deriveFree(hs, totalMB);
+  const facts = host ? await factsOf(client, host, input.signal) : {};
   const live: LiveHost = {
-    id: host?.ref.value ?? '', name: host?.name ?? '', totalMB, series: hs,
+    id: host?.ref.value ?? '', name: host?.name ?? '', totalMB, series: hs, ...facts,
     vms: vmsOnHost.map((v) => ({ id: v.ref.value, name: v.name, memoryMB: v.memoryMB, numCpu: v.numCpu, series: r.series.get(v.ref.value) })),
   };
   const view = entity.type === 'HostSystem'
@@ -80,7 +128,7 @@ export async function readCapture(source: { fsPath: string } | { bytes: Uint8Arr
   const dec = new TextDecoder('utf-8');
   const step = 1 << 20;
   for (let i = 0; i < source.bytes.length; i += step) {
-    if (signal?.aborted) throw new Error('cancelled');
+    if (signal?.aborted) throw new CancelledError('Reading the esxtop capture');
     p.push(dec.decode(source.bytes.subarray(i, i + step), { stream: true }));
   }
   p.push(dec.decode());

@@ -22,6 +22,7 @@
  * ESX 4.1 names remain *unconfirmed* (no 4.x capture seen).
  */
 import * as fs from 'node:fs';
+import { CancelledError } from '../errors';
 import type { EntitySeries, MetricKey } from './counters';
 
 /** esxtop counter name (lower case) → metric, for `Group Memory(GID:NAME)` objects. */
@@ -326,7 +327,7 @@ export async function parseEsxtopFile(file: string, opts: { signal?: AbortSignal
   for await (const chunk of stream) {
     if (opts.signal?.aborted) {
       stream.destroy();
-      throw new Error('cancelled');
+      throw new CancelledError('Reading the esxtop capture');
     }
     p.push(chunk as string);
   }
@@ -362,6 +363,8 @@ export interface EsxtopSummary {
   start?: string;
   end?: string;
   intervalSeconds?: number;
+  /** Host machine memory (MB), its last sample. */
+  hostMB?: number;
   hostMinFreeMB?: number;
   hostMaxSwapUsedMB?: number;
   hostMaxBalloonMB?: number;
@@ -400,7 +403,7 @@ export function summarizeCapture(cap: EsxtopCapture): EsxtopSummary {
   vms.sort((a, b) => b.maxSwappedMB - a.maxSwappedMB || b.maxBalloonMB - a.maxBalloonMB || a.name.localeCompare(b.name));
   return {
     host: cap.host, rows: cap.rows, start: iso(cap.t[0]), end: iso(cap.t[cap.t.length - 1]), intervalSeconds: cap.intervalSeconds,
-    hostMinFreeMB: round(minFree), hostMaxSwapUsedMB: cap.hostEntity.series.swapped ? round(maxOf(cap.hostEntity.series.swapped).max) : undefined,
+    hostMB: round(lastOf(cap.hostEntity.series.size)), hostMinFreeMB: round(minFree), hostMaxSwapUsedMB: cap.hostEntity.series.swapped ? round(maxOf(cap.hostEntity.series.swapped).max) : undefined,
     hostMaxBalloonMB: cap.hostEntity.series.balloon ? round(maxOf(cap.hostEntity.series.balloon).max) : undefined,
     vms,
   };

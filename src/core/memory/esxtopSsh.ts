@@ -81,8 +81,8 @@ export interface CaptureOverSshResult {
 
 /**
  * Runs esxtop on the host and parses its output while it streams. Rejects with EsxtopRunError when
- * esxtop fails or prints no capture, with the parser's error on malformed output, and with the SSH
- * layer's SshCancelledError when `signal` aborts.
+ * esxtop fails or prints no capture, with the parser's error on malformed output, and with the
+ * CancelledError of src/core/errors.ts when `signal` aborts.
  */
 export async function captureEsxtopOverSsh(session: ExecSession, opts: CaptureOverSshOptions): Promise<CaptureOverSshResult> {
   const command = esxtopCommand(opts);

@@ -5,7 +5,8 @@
  */
 import type { EntitySeries, MetricKey } from './counters';
 import { estimateAll } from './overhead';
-import { ladder, stateFromCounter, stateFromFreePct, type MemoryState } from './state';
+import type { Generation } from '../vsphere/generation';
+import { counterIsDocumented, ladder, pageSharingScope, stateForFree, stateFromCounter, stateModel, thresholdsMB, minFreeMB, type MemoryState, type StateModel } from './state';
 
 export type { Basis, Figures, HostMemory, VmMemory } from './types';
 import type { Basis, Figures, HostMemory, VmMemory } from './types';
@@ -60,20 +61,27 @@ export function vmMemory(id: string, name: string, s: EntitySeries | undefined, 
   };
 }
 
-export function hostMemory(id: string, name: string, s: EntitySeries | undefined, vms: VmMemory[], totalMB?: number, basis: Basis = 'latest'): HostMemory {
+/** What the host's generation adds to its memory picture. */
+export interface HostContext {
+  generation?: Generation;
+  /** The host's Mem.ShareForceSalting advanced option, when it could be read. */
+  shareForceSalting?: number;
+}
+
+function hostState(model: StateModel, latest: Figures, totalMB: number | undefined, freeMB: number | undefined): { state?: MemoryState; stateSource?: HostMemory['stateSource'] } {
+  const fromCounter = latest.state !== undefined ? stateFromCounter(model, latest.state) : undefined;
+  const fromFree = freeMB !== undefined && totalMB ? stateForFree(model, totalMB, freeMB) : undefined;
+  if (fromCounter && (counterIsDocumented(model) || !fromFree)) return { state: fromCounter.state, stateSource: 'counter' };
+  if (fromFree) return { state: fromFree.state, stateSource: 'free' };
+  return {};
+}
+
+export function hostMemory(id: string, name: string, s: EntitySeries | undefined, vms: VmMemory[], totalMB?: number, basis: Basis = 'latest', ctx: HostContext = {}): HostMemory {
   const latest = figures(s, basis);
   const freeMB = latest.free ?? (totalMB !== undefined && latest.consumed !== undefined ? Math.max(0, totalMB - latest.consumed) : undefined);
   const freePct = freeMB !== undefined && totalMB ? (freeMB / totalMB) * 100 : undefined;
-  let state: MemoryState | undefined;
-  let stateSource: HostMemory['stateSource'];
-  const fromCounter = latest.state !== undefined ? stateFromCounter(latest.state) : undefined;
-  if (fromCounter) {
-    state = fromCounter.state;
-    stateSource = 'counter';
-  } else if (freePct !== undefined) {
-    state = stateFromFreePct(freePct).state;
-    stateSource = 'free';
-  }
+  const model = stateModel(ctx.generation);
+  const { state, stateSource } = hostState(model, latest, totalMB, freeMB);
   const reclaiming = vms.filter((v) => v.ballooning || v.swapping)
     .sort((a, b) => (b.latest.swapped ?? 0) - (a.latest.swapped ?? 0) || (b.latest.balloon ?? 0) - (a.latest.balloon ?? 0));
   const likelyNext = vms.filter((v) => !v.ballooning && !v.swapping && (v.idleMB ?? 0) > 0)
@@ -86,8 +94,11 @@ export function hostMemory(id: string, name: string, s: EntitySeries | undefined
   };
   return {
     id, name, totalMB, latest, freeMB, freePct, state, stateSource,
+    generation: ctx.generation?.toJSON(), stateModel: model.model,
+    minFreeMB: totalMB ? minFreeMB(model, totalMB) : undefined, thresholds: totalMB ? thresholdsMB(model, totalMB) : undefined,
     sharingSavedMB: latest.shared !== undefined && latest.sharedCommon !== undefined ? Math.max(0, latest.shared - latest.sharedCommon) : undefined,
-    ladder: state ? ladder(state, observed) : undefined,
+    pageSharing: pageSharingScope(ctx.generation, ctx.shareForceSalting),
+    ladder: state ? ladder(model, state, observed, ctx.generation) : undefined,
     vms, reclaiming, likelyNext,
   };
 }

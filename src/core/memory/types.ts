@@ -3,8 +3,9 @@
  * with no runtime and no Node or VS Code dependency, so the browser-side type check (DOM, no Node
  * types) can load them. counters.ts, model.ts and view.ts re-export them.
  */
+import type { GenerationInfo } from '../vsphere/generation';
 import type { OverheadEstimate } from './overhead';
-import type { LadderStep, MemoryState, StateInfo } from './state';
+import type { LadderStep, MemoryState, PageSharingScope, Source, StateInfo, StateModel, Threshold } from './state';
 
 /** Short keys for the memory metrics this feature charts. */
 export type MetricKey =
@@ -47,8 +48,17 @@ export interface HostMemory {
   freePct?: number;
   state?: MemoryState;
   stateSource?: 'counter' | 'free';
+  /** The generation the state table follows (undefined: none known, the 4.x table is used). */
+  generation?: GenerationInfo;
+  /** The state table: "4.x", "5.x" or "6.0+". */
+  stateModel: StateModel['model'];
+  /** minFree and every state's threshold for this host (MB), when its memory size is known. */
+  minFreeMB?: number;
+  thresholds?: Threshold[];
   /** Memory page sharing saves: shared − shared common (MB), when both are known. */
   sharingSavedMB?: number;
+  /** Whether those savings are across VMs or within VMs only (salting). */
+  pageSharing: PageSharingScope;
   ladder?: LadderStep[];
   vms: VmMemory[];
   /** VMs ballooning or swapping now, worst first. */
@@ -91,10 +101,23 @@ export interface MemoryView {
   charts: ChartSpec[];
   host?: HostMemory;
   vm?: VmMemory;
-  states: readonly StateInfo[];
+  /** The state table of the host's generation, with this host's thresholds when its size is known. */
+  states: StateRow[];
+  /** Which table ("4.x", "5.x", "6.0+"), how its minFree is computed, its sources and notes. */
+  stateTable: { label: string; minFreeRule: string; sources: Source[]; notes: string[] };
+  /**
+   * esxtop only: the generation the states follow — picked by the user for this file, or none yet
+   * (the 4.x table then) — and the generations to pick from.
+   */
+  generationPick?: { picked?: string; known: readonly string[] };
   notes: string[];
   /** Time span of the whole data set (ms), for zoom and windowed reloads. */
   span?: [number, number];
   updatedAt: number;
 }
 
+/** A state of the table with this host's threshold: MB and percent of host memory. */
+export interface StateRow extends StateInfo {
+  thresholdMB?: number;
+  thresholdPct?: number;
+}

@@ -9,10 +9,11 @@ import { decimateMinMax } from './decimate';
 import type { EsxtopCapture, EsxtopEntity } from './esxtop';
 import { entitySeries } from './esxtop';
 import { hostMemory, vmMemory, type Basis } from './model';
-import { STATES } from './state';
+import { stateModel, thresholdsMB, type MemoryState } from './state';
+import { KNOWN_GENERATIONS, type Generation } from '../vsphere/generation';
 
-export type { ChartSeries, ChartSpec, ColorToken, MemoryView } from './types';
-import type { ChartSeries, ChartSpec, ColorToken, MemoryView } from './types';
+export type { ChartSeries, ChartSpec, ColorToken, MemoryView, StateRow } from './types';
+import type { ChartSeries, ChartSpec, ColorToken, MemoryView, StateRow } from './types';
 
 export const PALETTE: ColorToken[] = ['charts-blue', 'charts-orange', 'charts-green', 'charts-purple', 'charts-yellow', 'charts-red'];
 
@@ -96,6 +97,24 @@ export interface LiveHost {
   totalMB?: number;
   series?: EntitySeries;
   vms: LiveVm[];
+  /** The host's generation (its state table); none: the 4.x table. */
+  generation?: Generation;
+  /** The host's Mem.ShareForceSalting, when read. */
+  shareForceSalting?: number;
+}
+
+
+const THRESHOLD_COLOR: Record<MemoryState, ColorToken> = { high: 'charts-yellow', clear: 'charts-blue', soft: 'charts-orange', hard: 'charts-red', low: 'charts-purple' };
+
+function stateRows(generation: Generation | undefined, totalMB: number | undefined): StateRow[] {
+  const model = stateModel(generation);
+  const th = totalMB ? thresholdsMB(model, totalMB) : undefined;
+  return model.states.map((s, i) => ({ ...s, ...(th && totalMB ? { thresholdMB: th[i].mb, thresholdPct: (th[i].mb / totalMB) * 100 } : {}) }));
+}
+
+function stateTable(generation: Generation | undefined): MemoryView['stateTable'] {
+  const m = stateModel(generation);
+  return { label: m.label, minFreeRule: m.minFreeRule, sources: m.sources, notes: m.notes };
 }
 
 function hostCharts(h: LiveHost, vms: LiveVm[]): ChartSpec[] {
@@ -106,10 +125,10 @@ function hostCharts(h: LiveHost, vms: LiveVm[]): ChartSpec[] {
     if (stacked.length) charts.push({ id: 'host', title: 'Host memory: consumed + free (stacked)', unit: 'MB', t: s.t, series: stacked });
     const free = lineSeries(s, [['free', 'charts-green']]);
     if (free.length && h.totalMB) {
-      for (const st of STATES.slice(0, 3)) {
+      for (const st of stateRows(h.generation, h.totalMB)) {
         free.push({
-          label: `${st.state} (${st.thresholdPct}% free)`, values: s.t.map(() => (h.totalMB! * st.thresholdPct) / 100),
-          color: st.state === 'high' ? 'charts-yellow' : st.state === 'soft' ? 'charts-orange' : 'charts-red', dash: true,
+          label: `${st.state} < ${Math.round(st.thresholdMB!)} MB`, values: s.t.map(() => st.thresholdMB!),
+          color: THRESHOLD_COLOR[st.state], dash: true,
         });
       }
       charts.push({ id: 'hostFree', title: 'Free memory and the state thresholds', unit: 'MB', t: s.t, series: free });
@@ -147,30 +166,32 @@ function spanOf(charts: ChartSpec[]): [number, number] | undefined {
 
 export function hostView(h: LiveHost, opts: { range?: RangeName; notes?: string[]; window?: [number, number]; now?: number; title?: string; subtitle?: string; kind?: 'host' | 'esxtop'; basis?: Basis } = {}): MemoryView {
   const vms = h.vms.map((v) => vmMemory(v.id, v.name, v.series, v, opts.basis));
-  const model = hostMemory(h.id, h.name, h.series, vms, h.totalMB, opts.basis);
+  const model = hostMemory(h.id, h.name, h.series, vms, h.totalMB, opts.basis, { generation: h.generation, shareForceSalting: h.shareForceSalting });
   const charts = hostCharts(h, h.vms);
   return {
     kind: opts.kind ?? 'host', title: opts.title ?? h.name,
     subtitle: opts.subtitle ?? `${h.vms.length} VMs${h.totalMB ? ` · ${Math.round(h.totalMB)} MB` : ''}`,
-    range: opts.range, charts: charts.map((c) => fit(c, opts.window)), host: model, states: STATES, notes: opts.notes ?? [],
+    range: opts.range, charts: charts.map((c) => fit(c, opts.window)), host: model,
+    states: stateRows(h.generation, h.totalMB), stateTable: stateTable(h.generation), notes: opts.notes ?? [],
     span: spanOf(charts), updatedAt: opts.now ?? Date.now(),
   };
 }
 
 export function vmView(v: LiveVm, host: LiveHost | undefined, opts: { range?: RangeName; notes?: string[]; window?: [number, number]; now?: number } = {}): MemoryView {
   const model = vmMemory(v.id, v.name, v.series, v);
-  const hm = host ? hostMemory(host.id, host.name, host.series, [model], host.totalMB) : undefined;
+  const hm = host ? hostMemory(host.id, host.name, host.series, [model], host.totalMB, 'latest', { generation: host.generation, shareForceSalting: host.shareForceSalting }) : undefined;
   const charts = vmCharts(v);
   return {
     kind: 'vm', title: v.name,
     subtitle: [v.memoryMB ? `${v.memoryMB} MB` : '', v.numCpu ? `${v.numCpu} vCPU` : '', host ? `on ${host.name}` : ''].filter(Boolean).join(' · '),
-    range: opts.range, charts: charts.map((c) => fit(c, opts.window)), vm: model, host: hm, states: STATES, notes: opts.notes ?? [],
+    range: opts.range, charts: charts.map((c) => fit(c, opts.window)), vm: model, host: hm,
+    states: stateRows(host?.generation, host?.totalMB), stateTable: stateTable(host?.generation), notes: opts.notes ?? [],
     span: spanOf(charts), updatedAt: opts.now ?? Date.now(),
   };
 }
 
 /** An esxtop capture as a host view (host + every VM in it). */
-export function esxtopView(cap: EsxtopCapture, fileName: string, opts: { window?: [number, number]; now?: number } = {}): MemoryView {
+export function esxtopView(cap: EsxtopCapture, fileName: string, opts: { window?: [number, number]; now?: number; generation?: Generation } = {}): MemoryView {
   const toLive = (e: EsxtopEntity): EntitySeries => entitySeries(cap, e);
   const hs = toLive(cap.hostEntity);
   const size = cap.hostEntity.series.size;
@@ -182,7 +203,7 @@ export function esxtopView(cap: EsxtopCapture, fileName: string, opts: { window?
     const sz = e.series.size;
     return { id: e.id, name: e.name, memoryMB: sz && sz.length ? Math.round(sz[sz.length - 1]) : undefined, series: s };
   });
-  const view = hostView({ id: 'host', name: cap.host, totalMB: total, series: hs, vms }, {
+  const view = hostView({ id: 'host', name: cap.host, totalMB: total, series: hs, vms, generation: opts.generation }, {
     ...opts, kind: 'esxtop', basis: 'worst', title: `${fileName} — ${cap.host || 'esxtop'}`,
     subtitle: `${cap.rows} samples${cap.intervalSeconds ? ` every ${cap.intervalSeconds} s` : ''} · ${cap.vms.length} VMs · esxtop batch capture`,
     notes: [
@@ -190,5 +211,6 @@ export function esxtopView(cap: EsxtopCapture, fileName: string, opts: { window?
       `${cap.used} of ${cap.columns} columns are memory counters; the rest (CPU, disk, network) were skipped.`,
     ],
   });
+  view.generationPick = { picked: opts.generation?.known, known: KNOWN_GENERATIONS };
   return view;
 }

@@ -4,9 +4,10 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { CancelledError, isCancellation } from '../errors';
 import { asString, asObject, type MoRef, type VimObject, type VimValue } from './decode';
 import {
-  CancelledError, ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, TimeoutError,
+  ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, TimeoutError,
   UntrustedCertificateError, VsphereError,
 } from './errors';
 import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
@@ -412,9 +413,9 @@ export class VimClient {
   }
 
   private mapError(e: unknown, what: string, timeoutMs?: number): Error {
-    if (e instanceof VsphereError) return e;
+    if (e instanceof VsphereError || e instanceof CancelledError) return e;
+    if (isCancellation(e)) return new CancelledError(`${what} on ${this.endpoint.display}`, { cause: e });
     const err = e as NodeJS.ErrnoException;
-    if (err?.name === 'AbortError' || err?.code === 'ABORT_ERR') return new CancelledError(`${what} on ${this.endpoint.display}`);
     if (err?.code === 'ETIMEDOUT') return new TimeoutError(this.endpoint.display, what, timeoutMs ?? this.timeoutMs);
     return new ConnectionError(this.endpoint.display, err?.code ?? err?.message ?? 'unknown', e);
   }

@@ -1,16 +1,24 @@
 /**
- * Typed errors of the vSphere client. Every message says what failed and what to do.
+ * Typed errors of the vSphere client. Every message says what failed and what to do. They are
+ * `LabError`s (src/core/errors.ts); their `code`s are published in the CLI's JSON, so they stay as
+ * they are. A cancelled call raises the one `CancelledError` of src/core/errors.ts.
  */
+import { LabError } from '../errors';
 import type { CertificateDescription } from './tls';
 import type { MoRef, VimObject } from './decode';
 
-export class VsphereError extends Error {
-  /** Short stable identifier (used by the CLI's JSON errors). */
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+/** Stable codes of the vSphere client's errors (the CLI's JSON `error.code`). */
+export type VsphereErrorCode =
+  | 'vimFault' | 'invalidLogin' | 'noPermission' | 'notAuthenticated' | 'objectNotFound' | 'invalidArgument'
+  | 'invalidState' | 'taskFailed' | 'taskGone' | 'network' | 'timeout' | 'notFound' | 'http'
+  | 'untrustedCertificate' | 'certificateChanged' | 'protocol' | 'badUrl' | 'closed'
+  | 'noSessionManager' | 'noViewManager' | 'noPerfManager' | 'noBrowser' | 'unknownCounter';
+
+export class VsphereError extends LabError {
+  declare readonly code: VsphereErrorCode;
+  constructor(code: VsphereErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'VsphereError';
-    this.code = code;
   }
 }
 
@@ -21,7 +29,7 @@ export class VimFaultError extends VsphereError {
     message: string,
     readonly serverMessage: string,
     readonly detail: VimObject | undefined,
-    code = 'vimFault',
+    code: VsphereErrorCode = 'vimFault',
   ) {
     super(code, message);
     this.name = 'VimFaultError';
@@ -101,13 +109,6 @@ export class TimeoutError extends VsphereError {
   constructor(readonly target: string, readonly what: string, readonly ms: number) {
     super('timeout', `${what} on ${target} timed out after ${ms} ms. Check that the server is reachable and not overloaded, or raise the timeout.`);
     this.name = 'TimeoutError';
-  }
-}
-
-export class CancelledError extends VsphereError {
-  constructor(what: string) {
-    super('cancelled', `${what} was cancelled.`);
-    this.name = 'CancelledError';
   }
 }
 

@@ -179,3 +179,22 @@ export class Generation {
 export function knownGeneration(text: string | undefined): Generation | undefined {
   return text === undefined ? undefined : Generation.fromId(text);
 }
+
+/**
+ * A host's generation from its `summary.config.product` (or `config.product`) as the property
+ * collector returns it (an AboutInfo object); undefined when absent or without a version.
+ */
+export function generationFromProduct(product: unknown): Generation | undefined {
+  if (!product || typeof product !== 'object') return undefined;
+  const o = product as Record<string, unknown>;
+  const s = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const version = s('version');
+  if (!version) return undefined;
+  return Generation.fromAbout({
+    version, name: s('name'), fullName: s('fullName'), build: s('build'), apiVersion: s('apiVersion'),
+    apiType: s('apiType'), productLineId: s('productLineId'),
+  });
+}
+
+/** The property path a host's generation is read from (one retrieve with the inventory). */
+export const HOST_PRODUCT_PATH = 'summary.config.product';

@@ -3,7 +3,8 @@
  */
 import type { CallOptions, VimClient } from './client';
 import { asNumber, asObject, asString, type MoRef, type VimObject, type VimValue } from './decode';
-import { CancelledError, TaskError, TimeoutError, VsphereError } from './errors';
+import { CancelledError } from '../errors';
+import { TaskError, TimeoutError, VsphereError } from './errors';
 import { retrieveProperty } from './property';
 import type { SoapValue } from './soap';
 

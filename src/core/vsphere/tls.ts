@@ -7,6 +7,7 @@ import * as crypto from 'node:crypto';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import { CancelledError } from '../errors';
 import { CertificateChangedError, ConnectionError, TimeoutError } from './errors';
 
 export interface CertificateDescription {
@@ -217,7 +218,8 @@ export function fetchPeerCertificate(ep: Endpoint, opts: { timeoutMs?: number; s
   return new Promise((resolve, reject) => {
     const sock = tls.connect({ host: ep.host, port: ep.port, servername: ep.servername, rejectUnauthorized: false });
     const timer = setTimeout(() => { sock.destroy(); reject(new TimeoutError(target, 'Reading the TLS certificate', timeoutMs)); }, timeoutMs);
-    const onAbort = (): void => { sock.destroy(); clearTimeout(timer); reject(new Error('cancelled')); };
+    const onAbort = (): void => { sock.destroy(); clearTimeout(timer); reject(new CancelledError('Reading the TLS certificate')); };
+    if (opts.signal?.aborted) { onAbort(); return; }
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     sock.once('secureConnect', () => {
       clearTimeout(timer);

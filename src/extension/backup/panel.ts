@@ -4,11 +4,11 @@
  * VM, an undoable WorkspaceEdit for a .vmx) and re-checks.
  */
 import * as vscode from 'vscode';
+import { isCancellation } from '../../core/errors';
 import type { VmFacts } from '../../core/backup/facts';
 import type { LogAnalysis } from '../../core/backup/logs';
 import type { Finding } from '../../core/backup/rules';
 import type { InventoryServices } from '../inventory/services';
-import { isCancellation } from '../../core/errors';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState, BackupTarget, CreatedOnView } from '../../webview/backup/protocol';

@@ -2,9 +2,11 @@
  * What the certificate wizard keeps, per HTTPS endpoint, and where:
  *
  * - the private key: SecretStorage `vsphereLab.certs.<host>.key`, or a file the user picked (mode 600);
- * - SSH passwords: SecretStorage `vsphereLab.certs.<sshHost>.sshPassword`, only when the user asks;
  * - not secret, in global state: the CSR and request form, the imported certificate and chain, the SSH
- *   endpoint used last (`vsphereLab.certs.<host>`), pinned SSH host keys (`vsphereLab.certs.sshHostKeys`).
+ *   endpoint and user used last (`vsphereLab.certs.<host>`).
+ * - SSH host-key pins and remembered SSH passwords belong to the SSH service (../ssh): one pin store for
+ *   every feature, passwords per `user@host:port`. A password the wizard kept before under
+ *   `vsphereLab.certs.<sshHost>.sshPassword` is moved there the first time it is looked up.
  *
  * `<host>` is `host` or `host:port` ({@link hostId}). The webview state holds only the identifiers
  * ({@link CertWizardState}); every step handler reads the rest from here.
@@ -13,16 +15,16 @@ import { promises as fsp } from 'node:fs';
 import type * as vscode from 'vscode';
 import { writeFileAtomic } from '../../core/fs/atomic';
 import type { InventoryServices } from '../inventory/services';
+import { sshService, type SshService, type SshTarget } from '../ssh';
 import type { CertWizardState, PickedFile, RequestForm } from '../../webview/certs/protocol';
-
-const HOST_KEYS = 'vsphereLab.certs.sshHostKeys';
 
 /** `host` or `host:port` (443 left out): the `<host>` of the storage keys. */
 export function hostId(host: string, port: number): string {
   return port === 443 ? host : `${host}:${port}`;
 }
 export const keySecret = (id: string): string => `vsphereLab.certs.${id}.key`;
-const passwordSecret = (sshHost: string): string => `vsphereLab.certs.${sshHost}.sshPassword`;
+/** Where the wizard kept an SSH password before the SSH service (no user, no port in it). */
+const legacyPasswordSecret = (sshHost: string): string => `vsphereLab.certs.${sshHost}.sshPassword`;
 const savedKey = (id: string): string => `vsphereLab.certs.${id}`;
 
 export type KeyLocation = { kind: 'secret' } | { kind: 'file'; path: string };
@@ -93,29 +95,21 @@ export class WizardStore {
     return { kind: 'file', path: keyPath };
   }
 
-  /** SHA256 fingerprint pinned for an SSH endpoint. */
-  pinnedHostKey(sshHost: string, sshPort: number): string | undefined {
-    return this.hostKeys()[`${sshHost}:${sshPort}`];
+  /** The one SSH service (pins, passwords, connect). */
+  get ssh(): SshService {
+    return sshService(this.context);
   }
 
-  async pinHostKey(sshHost: string, sshPort: number, fingerprint: string): Promise<void> {
-    await this.context.globalState.update(HOST_KEYS, { ...this.hostKeys(), [`${sshHost}:${sshPort}`]: fingerprint });
+  /** The remembered SSH password of `user` on the target (one the wizard kept the old way is moved first). */
+  async password(user: string, target: SshTarget): Promise<string | undefined> {
+    await this.ssh.passwords.adopt(legacyPasswordSecret(target.host), user, target);
+    return this.ssh.passwords.get(user, target);
   }
 
-  private hostKeys(): Record<string, string> {
-    return this.context.globalState.get<Record<string, string>>(HOST_KEYS) ?? {};
-  }
-
-  password(sshHost: string): Thenable<string | undefined> {
-    return this.context.secrets.get(passwordSecret(sshHost));
-  }
-
-  storePassword(sshHost: string, password: string): Thenable<void> {
-    return this.context.secrets.store(passwordSecret(sshHost), password);
-  }
-
-  forgetPassword(sshHost: string): Thenable<void> {
-    return this.context.secrets.delete(passwordSecret(sshHost));
+  /** Forgets the remembered SSH password of `user` on the target (and one kept the old way). */
+  async forgetPassword(user: string, target: SshTarget): Promise<void> {
+    await this.context.secrets.delete(legacyPasswordSecret(target.host));
+    await this.ssh.passwords.forget(user, target);
   }
 
   /** The inventory connection whose endpoint is this host:port, if any. */

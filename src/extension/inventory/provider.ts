@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeVm, InventoryItem, InventoryTree, powerStateOf } from '../../core/inventory/tree';
 import { ConnectionStore, hostOf } from './connections';
 import { ConnectionProblem, Problem, SessionManager } from './sessions';
+import { generationLine } from './generation';
 
 /** Tree elements are small handles; getTreeItem renders them from the current state. */
 export type Node =
@@ -159,6 +160,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     md.appendMarkdown(`**${escapeMd(conn?.label ?? hostOf(conn?.url ?? ''))}**\n\n`);
     md.appendMarkdown(`${escapeMd(conn?.url ?? '')} · ${escapeMd(conn?.username ?? '')}\n\n`);
     if (state.status === 'connected') md.appendMarkdown(`${escapeMd(state.product)}\n\n`);
+    if (state.status === 'connected' && state.generation) md.appendMarkdown(`${escapeMd(generationLine(state.generation))}\n\n`);
     if (state.status === 'error') md.appendMarkdown(`$(error) ${escapeMd(state.problem.message)}\n\n`);
     if (conn?.thumbprintSha256) md.appendMarkdown(`${vscode.l10n.t('Pinned certificate (SHA-256)')}: \`${conn.thumbprintSha256}\``);
     md.supportThemeIcons = true;

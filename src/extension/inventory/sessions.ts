@@ -8,6 +8,7 @@ import { InventoryTree } from '../../core/inventory/tree';
 import { log } from '../log';
 import { ConnectionConfig, ConnectionStore, hostOf } from './connections';
 import { InventoryDecorations } from './decorations';
+import type { GenerationInfo } from '../../core/vsphere/generation';
 
 /** Loaded lazily: the SOAP client is not needed until a connection is used. */
 const vsphere = () => import('./vsphereApi');
@@ -15,7 +16,7 @@ const vsphere = () => import('./vsphereApi');
 export type SessionState =
   | { status: 'disconnected' }
   | { status: 'connecting' }
-  | { status: 'connected'; product: string }
+  | { status: 'connected'; product: string; generation?: GenerationInfo }
   | { status: 'error'; problem: Problem };
 
 /** Why a connection failed, and the fix-it the tree offers for it. */
@@ -127,7 +128,7 @@ export class SessionManager implements vscode.Disposable {
       this.session(id).client = client;
       const about = client.serviceContent.about;
       log().info(`connected to ${hostOf(conn.url)} (${about.fullName}) in ${Date.now() - started} ms`);
-      this.setState(id, { status: 'connected', product: about.fullName });
+      this.setState(id, { status: 'connected', product: about.fullName, generation: client.generation?.toJSON() });
       return client;
     } catch (e) {
       if (e instanceof ConnectionProblem) throw e;

@@ -3,6 +3,7 @@
  * Registration is cheap: the key catalog is loaded on first use (see shared.ts).
  */
 import * as vscode from 'vscode';
+import { registerCommand } from '../commands';
 import { VmxCodeActionProvider } from './codeActions';
 import { VMX_TRIGGER_CHARACTERS, VmxCompletionProvider } from './completion';
 import type { AnalysisHost } from '../analysis/host';
@@ -22,6 +23,7 @@ export function registerVmxLanguage(context: vscode.ExtensionContext, analysis: 
     vscode.languages.registerDocumentSymbolProvider(VMX_SELECTOR, new VmxDocumentSymbolProvider(cache), { label: 'VMX' }),
     vscode.languages.registerCodeActionsProvider(VMX_SELECTOR, new VmxCodeActionProvider(cache, linter), VmxCodeActionProvider.metadata),
     analysis.register(vmxLintAnalyzer(linter)),
-    vscode.commands.registerCommand(REOPEN_WITH_ENCODING_COMMAND, (uri: string, encoding: string) => reopenWithEncoding(uri, encoding)),
   );
+  // The quick fix passes (uri as a string, VS Code encoding id).
+  registerCommand(context, REOPEN_WITH_ENCODING_COMMAND, (uri: string, encoding: string) => reopenWithEncoding(uri, encoding));
 }

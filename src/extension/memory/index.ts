@@ -3,6 +3,7 @@
  * "Open esxtop Capture" on a .csv; warnings on VMs that balloon or swap (see ./warnings).
  */
 import * as vscode from 'vscode';
+import { isCancellation } from '../../core/errors';
 import type { MemoryPanelState, MemoryProtocol } from '../../webview/memory/protocol';
 import { isMemoryPanelState } from '../../webview/memory/protocol';
 import type { Node } from '../inventory/provider';
@@ -82,7 +83,7 @@ export function registerMemory(context: vscode.ExtensionContext, inventory: Inve
         capture ??= await readCaptureWithProgress(target);
       } catch (e) {
         const msg = (e as Error).message;
-        if (msg !== 'cancelled') {
+        if (!isCancellation(e)) {
           void vscode.window.showErrorMessage(vscode.l10n.t('Could not open {0} as an esxtop capture: {1}. Capture one with "esxtop -b -d 2 -n N > file.csv" on the host.', target.path.split('/').pop() ?? '', msg));
         }
         return undefined;

@@ -10,6 +10,7 @@ import type { MemoryPanelState, MemoryProtocol, SaveResult } from '../../webview
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
+import { pickedGeneration, rememberGeneration } from './generationPick';
 import { webviewStrings } from './strings';
 import { memoryWarnings } from './warnings';
 
@@ -87,6 +88,12 @@ export class MemoryController implements PanelController<MemoryProtocol> {
       this.schedule();
       return v;
     },
+    setGeneration: async ({ generation }) => {
+      const s = this.host.state;
+      if (s.kind !== 'esxtop') throw new Error(vscode.l10n.t('Only an esxtop capture takes a generation; a live host reports its own.'));
+      await rememberGeneration(this.host.context, s.file, generation);
+      return this.loadView(undefined);
+    },
     setLive: async ({ live }) => {
       this.userLive = live;
       this.schedule();
@@ -106,7 +113,7 @@ export class MemoryController implements PanelController<MemoryProtocol> {
     const d = await memoryData();
     if (s.kind === 'esxtop') {
       this.capture ??= await readCaptureWithProgress(vscode.Uri.parse(s.file));
-      return d.esxtopView(this.capture, s.name, { window });
+      return d.esxtopView(this.capture, s.name, { window, generation: pickedGeneration(this.host.context, s.file) });
     }
     const r: RangeName = range ?? s.range ?? 'realtime';
     if (r !== s.range) this.host.setState({ ...s, range: r });

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IsoImageError } from '../../core/vmx/iso';
-import type { UsbBootError, UsbBootNote, UsbControllerKind } from '../../core/vmx/usbBoot';
+import { UsbBootError, type UsbBootNote, type UsbControllerKind } from '../../core/vmx/usbBoot';
 
 export function controllerName(kind: UsbControllerKind): string {
   switch (kind) {
@@ -63,7 +63,7 @@ export function isoText(e: IsoImageError): string {
 
 export function errorText(e: unknown): string {
   if (e instanceof IsoImageError) return isoText(e);
-  if (e && typeof e === 'object' && (e as { name?: string }).name === 'UsbBootError') return refusalText(e as UsbBootError);
+  if (e instanceof UsbBootError) return refusalText(e);
   return e instanceof Error ? e.message : String(e);
 }
 

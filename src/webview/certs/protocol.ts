@@ -3,7 +3,7 @@
  * (src/extension/certs/wizard.ts). Plain data only; no secret ever crosses: the private key stays in
  * SecretStorage (or the file the user chose), SSH passwords go one way (webview → host) when typed.
  */
-import type { EndpointInspection, Finding } from '../../core/certs/types';
+import type { EndpointInspection, Finding, MicrosoftCaInstructions } from '../../core/certs/types';
 
 /** What the panel (and VS Code's restore) keeps: identifiers only. */
 export interface CertWizardState {
@@ -29,13 +29,9 @@ export interface RequestForm {
   readonly c?: string;
 }
 
-export interface CaInstructionsView {
+/** The Microsoft CA instructions for the template the user named. */
+export interface CaInstructionsView extends MicrosoftCaInstructions {
   readonly template: string;
-  readonly submitCommand: string;
-  readonly submitWithSanCommand?: string;
-  readonly webEnrollmentSteps: readonly string[];
-  readonly pendingSteps: readonly string[];
-  readonly notes: readonly string[];
 }
 
 export interface RequestView {
@@ -178,7 +174,8 @@ export interface CertWizardProtocol {
      * management agent?" question (scripts, tests).
      */
     deploy: { params: { sshHost: string; sshPort: number; user: string; password?: string; savePassword?: boolean; hostKey?: string; confirm?: boolean }; result: DeployView | undefined };
-    forgetPassword: { params: { sshHost: string }; result: void };
+    /** Forgets the remembered password of `user` (default root) on `sshHost:sshPort` (default 22). */
+    forgetPassword: { params: { sshHost: string; sshPort?: number; user?: string }; result: void };
   };
   events: {
     deployStep: StepView;

@@ -25,22 +25,40 @@ const mb = (v: number | undefined, digits = 0) => (v === undefined ? '—' : `${
 // ---- panels ----
 function stateBadge(host: HostMemory): HTMLElement {
   const st = host.state ?? 'unknown';
-  return h('span', { class: `state state-${st}`, 'data-state': st }, icon(st === 'high' ? 'pass' : st === 'soft' ? 'warning' : st === 'unknown' ? 'question' : 'error'), t(st));
+  const glyph = st === 'high' ? 'pass' : st === 'clear' ? 'info' : st === 'soft' ? 'warning' : st === 'unknown' ? 'question' : 'error';
+  return h('span', { class: `state state-${st}`, 'data-state': st }, icon(glyph), t(st));
+}
+
+/** A state's threshold for this host: "below 629 MB (3.8 %)"; the top state "at or above …". */
+function thresholdCell(s: MemoryView['states'][number], top: boolean): string {
+  if (s.thresholdMB === undefined) return `${s.pctOfMinFree} % minFree`;
+  const text = `${mb(s.thresholdMB)}${s.thresholdPct !== undefined ? ` (${s.thresholdPct.toFixed(1)} %)` : ''}`;
+  return top ? t('at or above {0}', text) : t('below {0}', text);
+}
+
+/** The table's name, minFree for this host, its notes and its sources. */
+function tableFacts(v: MemoryView): HTMLElement {
+  const st = v.stateTable;
+  const minFree = v.host?.minFreeMB;
+  return h('div', { class: 'table-facts muted', 'data-table': st.label },
+    h('p', {}, h('strong', {}, t('ESX(i) {0} table', st.label)), minFree !== undefined ? ` · ${t('minFree {0} ({1})', mb(minFree), t(st.minFreeRule))}` : ` · ${t(st.minFreeRule)}`),
+    ...st.notes.map((n) => h('p', { class: 'small' }, icon('info'), ' ', t(n))),
+    h('details', { class: 'sources' }, h('summary', {}, t('Sources')),
+      h('ul', {}, ...st.sources.map((src) => h('li', {}, src.url ? h('a', { href: src.url }, src.title) : src.title)))));
 }
 
 function ladderPanel(v: MemoryView): HTMLElement | undefined {
   const host = v.host;
   if (!host) return undefined;
   const steps = host.ladder ?? [];
-  const states = v.states;
-  const rows = states.map((s) => h('tr', { class: host.state === s.state ? 'current' : '' },
+  const rows = v.states.map((s, i) => h('tr', { class: host.state === s.state ? 'current' : '', 'data-state-row': s.state },
     h('td', {}, host.state === s.state ? icon('arrow-right') : ''),
     h('td', {}, h('span', { class: `state state-${s.state}` }, t(s.state))),
-    h('td', { class: 'num' }, s.state === 'high' ? `≥ ${s.thresholdPct}%` : `${s.thresholdPct}%`),
+    h('td', { class: 'num' }, thresholdCell(s, i === 0)),
     h('td', {}, t(s.triggers))));
   return h('section', { class: 'card ladder', 'aria-label': t('Reclamation ladder') },
     h('h2', {}, icon('layers'), t('Reclamation ladder')),
-    h('p', { class: 'muted' }, t('ESX reclaims memory in steps: page sharing always, the balloon driver under contention, VMkernel swap last.')),
+    h('p', { class: 'muted' }, t('Reclamation as this host\'s generation does it: the ladder below lists its steps in order; what the current state triggers is marked "now".')),
     h('ol', { class: 'steps' }, ...steps.map((s) => h('li', { class: `step ${s.active ? 'active' : ''} ${s.seenOnly ? 'seen' : ''} ${s.next ? 'next' : ''}`, 'data-step': s.step },
       h('div', { class: 'step-head' }, icon(s.active ? 'circle-filled' : s.seenOnly ? 'eye' : s.next ? 'arrow-circle-right' : 'circle-outline'), h('strong', {}, t(s.title)),
         h('span', { class: 'tags' },
@@ -52,6 +70,7 @@ function ladderPanel(v: MemoryView): HTMLElement | undefined {
       h('span', {}, t('This host:'), ' '), stateBadge(host),
       host.freePct !== undefined ? h('span', { class: 'muted' }, t('{0}% free ({1})', host.freePct.toFixed(1), mb(host.freeMB))) : '',
       host.stateSource ? h('span', { class: 'muted' }, host.stateSource === 'counter' ? t('(from mem.state)') : t('(from free memory)')) : ''),
+    tableFacts(v),
     h('table', { class: 'states' }, h('thead', {}, h('tr', {}, h('th', {}), h('th', {}, t('State')), h('th', {}, t('Free memory')), h('th', {}, t('What happens')))), h('tbody', {}, ...rows)));
 }
 
@@ -80,13 +99,22 @@ function hostPanel(host: HostMemory): HTMLElement {
     h('div', { class: 'figures' },
       figure(t('Ballooning'), String(host.vms.filter((v) => v.ballooning).length)),
       figure(t('Swapping'), String(host.vms.filter((v) => v.swapping).length)),
-      figure(t('Page sharing saves'), mb(host.sharingSavedMB)),
+      h('div', { title: sharingScope(host) }, figure(host.pageSharing.scope === 'within-vm' ? t('Page sharing saves (within VMs only: salting on)') : t('Page sharing saves'), mb(host.sharingSavedMB))),
       figure(t('Free'), mb(host.freeMB))),
     reclaiming.length
       ? h('div', { class: 'table-scroll' }, h('table', { class: 'vm-table', 'data-list': 'reclaiming' }, head, h('tbody', {}, ...reclaiming.map(vmRow))))
       : h('p', { class: 'ok' }, icon('pass'), ' ', t('No VM is ballooning or swapping.')),
     host.likelyNext.length ? h('h3', {}, t('Likely next (most idle memory)')) : '',
     host.likelyNext.length ? h('div', { class: 'table-scroll' }, h('table', { class: 'vm-table', 'data-list': 'next' }, head.cloneNode(true), h('tbody', {}, ...host.likelyNext.map(vmRow)))) : '');
+}
+
+/** Whose pages page sharing shares on this host, and where that is known from. */
+function sharingScope(host: HostMemory): string {
+  const p = host.pageSharing;
+  const scope = p.scope === 'within-vm' ? t('within VMs only (salting on)') : p.scope === 'inter-vm' ? t('across VMs (salting off)')
+    : t('across VMs, or within VMs only once the 2015 update sets salting (Mem.ShareForceSalting)');
+  const text = p.from === 'option' ? t('{0} (Mem.ShareForceSalting = {1})', scope, String(p.shareForceSalting)) : t('{0} (default of the generation)', scope);
+  return `${t('Page sharing')}: ${text}`;
 }
 
 function figure(label: string, value: string): HTMLElement {
@@ -111,6 +139,14 @@ function vmPanel(v: VmMemory): HTMLElement {
     !est.length ? h('p', { class: 'muted' }, t('No estimate: the VM\'s memory size or vCPU count is unknown.')) : '');
 }
 
+/** esxtop: which ESX(i) generation the capture comes from (the states follow its table; remembered per file). */
+function generationSelect(pick: NonNullable<MemoryView['generationPick']>): HTMLElement[] {
+  const options = [...(pick.picked ? [] : [{ value: '', label: t('not known: pick one') }]), ...pick.known.map((g) => ({ value: g, label: `ESX(i) ${g}` }))];
+  const sel = select(options, pick.picked ?? '', (g) => { if (g) void actions.chooseGeneration(g); }, { id: 'generation', ariaLabel: t('Generation of this capture') });
+  sel.title = t('The capture does not say which ESX(i) generation it comes from; the states follow the table you pick (remembered for this file).');
+  return [h('label', { class: 'muted' }, t('Generation of this capture')), sel];
+}
+
 function toolbar(v: MemoryView, state: PanelState): HTMLElement {
   const bar = h('div', { class: 'toolbar' });
   if (v.kind !== 'esxtop') {
@@ -123,6 +159,7 @@ function toolbar(v: MemoryView, state: PanelState): HTMLElement {
     bar.append(button([icon(live ? 'debug-pause' : 'play'), ' ', live ? t('Live') : t('Paused')], () => void actions.toggleLive(),
       { secondary: true, id: 'live', title: live ? t('Pause live updates') : t('Resume live updates') }));
   }
+  if (v.kind === 'esxtop' && v.generationPick) bar.append(...generationSelect(v.generationPick));
   const reset = button([icon('zoom-out'), ' ', t('Reset zoom')], () => actions.resetZoom(), { secondary: true, id: 'reset-zoom', disabled: !state.zoom });
   const csv = button([icon('export'), ' ', t('Export CSV')], () => void actions.exportCsv(), { secondary: true, id: 'export-csv' });
   const png = button([icon('file-media'), ' ', t('Export PNG')], () => void actions.exportPng(composePng()), { secondary: true, id: 'export-png' });

@@ -18,6 +18,8 @@ export interface MemoryProtocol {
   requests: {
     /** Data for the range (live) or the time window (zoomed esxtop capture). */
     load: { params: { range?: RangeName; window?: [number, number] }; result: MemoryView };
+    /** esxtop: the ESX(i) generation the capture comes from (remembered for the file); the view again. */
+    setGeneration: { params: { generation: string }; result: MemoryView };
     /** Pause or resume live updates (the user's toggle; hidden panels pause anyway). */
     setLive: { params: { live: boolean }; result: { live: boolean } };
     /** Save CSV text; `target` (a URI) skips the save dialog (tests). */

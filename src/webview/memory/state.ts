@@ -69,6 +69,15 @@ export const actions = {
     return actions.load();
   },
 
+  /** esxtop: the generation the capture comes from (the host remembers it for the file). */
+  async chooseGeneration(generation: string): Promise<void> {
+    try {
+      store.set({ view: await client.request('setGeneration', { generation }), error: undefined });
+    } catch (e) {
+      store.set({ error: (e as Error).message });
+    }
+  },
+
   async toggleLive(): Promise<void> {
     store.set({ live: (await client.request('setLive', { live: !store.state.live })).live });
   },

@@ -13,6 +13,7 @@ h3 { margin: 10px 0 4px; font-size: 0.95em; }
 .state { display: inline-flex; align-items: center; gap: 4px; font-size: 0.75em; font-weight: 600; padding: 1px 8px; border-radius: 10px;
   text-transform: uppercase; letter-spacing: 0.04em; border: 1px solid currentColor; }
 .state-high { color: var(--vscode-testing-iconPassed, #73c991); }
+.state-clear { color: var(--vscode-charts-blue, #3794ff); }
 .state-soft { color: var(--vscode-charts-orange, #d18616); }
 .state-hard, .state-low { color: var(--vscode-charts-red, #f14c4c); }
 .state-unknown { color: var(--vscode-descriptionForeground); }
@@ -46,6 +47,9 @@ ol.steps { list-style: none; padding: 0; margin: 6px 0 10px; display: flex; flex
 .tag-seen .codicon { font-size: 0.95em; }
 .tag-next { background: transparent; border: 1px dashed var(--vscode-descriptionForeground); color: var(--vscode-descriptionForeground); }
 .where { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; margin: 6px 0; }
+.table-facts p { margin: 4px 0; }
+.table-facts details.sources { margin: 4px 0 8px; font-size: 0.9em; }
+.table-facts details.sources ul { margin: 4px 0; padding-left: 18px; }
 table.states tr.current td { background: var(--vscode-list-inactiveSelectionBackground, #8882); }
 .charts { min-width: 0; }
 .chart-card { margin: 4px 0 14px; }

@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { REPO_ROOT, startSshd, startVcsim, type Sshd, type Vcsim } from '../../lab/index';
+import { withLab, REPO_ROOT } from '../../lab/index';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState } from '../../../src/webview/backup/protocol';
@@ -51,19 +51,18 @@ describe('backup diagnostics (real VS Code)', function () {
   this.timeout(120_000);
 
   describe('a VM from the inventory (vcsim)', () => {
-    let lab: Vcsim;
+    const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 1, vm: 2, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
     let a: VsphereLabApi;
     let conn: string;
     const hosts: Host[] = [];
 
     before(async () => {
       a = await api();
-      lab = await startVcsim({ dc: 1, cluster: 1, host: 1, vm: 2, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
-      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password, thumbprint: lab.thumbprintSha256 });
+      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, thumbprint: lab.vcsim.thumbprintSha256 });
       await until('connected', () => a.inventory.sessions.state(conn).status === 'connected' || undefined);
       // Shape both VMs as Windows Server 2008 R2 with application-consistent quiescing on.
       const client = await a.inventory.sessions.client(conn);
-      for (const vm of await lab.listVms()) {
+      for (const vm of await lab.vcsim.listVms()) {
         await runTask(client, 'ReconfigVM_Task', moref('VirtualMachine', vm.moref), [['spec', {
           guestId: 'windows7Server64Guest',
           extraConfig: [{ key: 'disk.EnableUUID', value: xsdString('TRUE') }],
@@ -71,10 +70,9 @@ describe('backup diagnostics (real VS Code)', function () {
       }
       await a.inventory.sessions.load(conn, true);
     });
-    after(async () => {
+    lab.beforeStop(async () => {
       for (const h of hosts) h.dispose();
       if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-      await lab?.stop();
     });
 
     const nodeOf = (ref: string) => {
@@ -83,7 +81,7 @@ describe('backup diagnostics (real VS Code)', function () {
     };
 
     it('the tree command opens the panel; the 2008 R2 finding shows its API evidence; the fix waits for power off', async () => {
-      const [vm] = (await lab.listVms()).filter((v) => v.powerState === 'poweredOn');
+      const [vm] = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
       assert.equal(vm.guestId, 'windows7Server64Guest', 'vcsim took the guest id');
       const host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', nodeOf(vm.moref), { confirm: false });
       hosts.push(host);
@@ -109,7 +107,7 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('power off from the tree → fix through ReconfigVM_Task → the check is clean and a fresh read shows FALSE', async () => {
-      const [vm] = (await lab.listVms()).filter((v) => v.powerState === 'poweredOn');
+      const [vm] = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
       await vscode.commands.executeCommand('vsphereLab.powerOff', nodeOf(vm.moref), { confirm: false });
       const host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', { conn, ref: vm.moref }, { confirm: false });
       hosts.push(host);
@@ -127,7 +125,7 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('"Shut down guest, then apply" shuts the guest down, waits for poweredOff and applies', async () => {
-      const [vm] = (await lab.listVms()).filter((v) => v.powerState === 'poweredOn');
+      const [vm] = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
       assert.ok(vm, 'a powered-on VM is left');
       const host = await vscode.commands.executeCommand<Host>('vsphereLab.backupDiagnose', nodeOf(vm.moref), { confirm: false });
       hosts.push(host);
@@ -143,19 +141,18 @@ describe('backup diagnostics (real VS Code)', function () {
   });
 
   describe('where the VM was created: inferred for a VM from the API, chosen for a .vmx', () => {
-    let lab: Vcsim;
+    const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 1, vm: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
     let a: VsphereLabApi;
     let conn: string;
     let dir: string;
     let uri: vscode.Uri;
     before(async () => {
       a = await api();
-      lab = await startVcsim({ dc: 1, cluster: 1, host: 1, vm: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
-      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password, thumbprint: lab.thumbprintSha256 });
+      conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, thumbprint: lab.vcsim.thumbprintSha256 });
       await until('connected', () => a.inventory.sessions.state(conn).status === 'connected' || undefined);
       // Windows Server 2008 R2 and no disk.EnableUUID at all: the rule depends on where the VM was created.
       const client = await a.inventory.sessions.client(conn);
-      for (const vm of await lab.listVms()) {
+      for (const vm of await lab.vcsim.listVms()) {
         await runTask(client, 'ReconfigVM_Task', moref('VirtualMachine', vm.moref), [['spec', { guestId: 'windows7Server64Guest' }]]);
       }
       dir = mkdtempSync(join(tmpdir(), 'vlab-backup-created-'));
@@ -163,15 +160,14 @@ describe('backup diagnostics (real VS Code)', function () {
       writeFileSync(join(dir, 'APP01.vmx'), text);
       uri = vscode.Uri.file(join(dir, 'APP01.vmx'));
     });
-    after(async () => {
+    lab.beforeStop(async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-      await lab?.stop();
       rmSync(dir, { recursive: true, force: true });
     });
 
     it('a VM from the tree: the created-on version is inferred from its hardware version and host, and the finding says so', async () => {
-      const [vm] = await lab.listVms();
+      const [vm] = await lab.vcsim.listVms();
       const client = await a.inventory.sessions.client(conn);
       const hostRef = await retrieveProperty(client, moref('VirtualMachine', vm.moref), 'runtime.host') as { value: string };
       const hostVersion = String(await retrieveProperty(client, moref('HostSystem', hostRef.value), 'config.product.version'));
@@ -362,11 +358,10 @@ describe('backup diagnostics (real VS Code)', function () {
     });
   });
   describe('logs fetched over SSH (OpenSSH sshd as the appliance)', () => {
-    let sshd: Sshd;
+    const lab = withLab({ sshd: {} });
     let root: string;
     let dest: string;
     before(async () => {
-      sshd = await startSshd();
       root = mkdtempSync(join(tmpdir(), 'vlab-vdr-appliance-'));
       chmodSync(root, 0o755);
       for (const [dir, files] of [['main', ['datarecovery-0.log', 'datarecovery-1.log']], ['vddk', ['vcbAPI-0.log']]] as const) {
@@ -376,16 +371,15 @@ describe('backup diagnostics (real VS Code)', function () {
       }
       dest = mkdtempSync(join(tmpdir(), 'vlab-vdr-fetched-'));
     });
-    after(async () => {
-      await sshd?.stop();
+    lab.beforeStop(async () => {
       rmSync(root, { recursive: true, force: true });
       rmSync(dest, { recursive: true, force: true });
     });
 
     it('fetches the logs with the pinned host key and opens the logs panel with the -3960 finding', async function () {
-      if (!sshd.password) this.skip(); // password login needs the lab sshd to run as root
+      if (!lab.sshd.password) this.skip(); // password login needs the lab sshd to run as root
       const host = await vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
-        host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password, hostKey: sshd.hostKeySha256,
+        host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username, password: lab.sshd.password, hostKey: lab.sshd.hostKeySha256,
         dirs: [join(root, 'main'), join(root, 'vddk')], dest: vscode.Uri.file(dest),
       });
       assert.ok(host, 'a panel opened');
@@ -401,11 +395,11 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('a host key that does not match the pin stops the fetch; nothing is copied', async function () {
-      if (!sshd.password) this.skip();
+      if (!lab.sshd.password) this.skip();
       const empty = mkdtempSync(join(tmpdir(), 'vlab-vdr-refused-'));
       try {
         const host = await vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
-          host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password, hostKey: 'SHA256:' + 'A'.repeat(43),
+          host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username, password: lab.sshd.password, hostKey: 'SHA256:' + 'A'.repeat(43),
           dirs: [join(root, 'main')], dest: vscode.Uri.file(empty),
         });
         assert.equal(host, undefined);
@@ -416,13 +410,13 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('an esxtop pin from the per-feature stores is trusted here with no prompt; the old stores are merged into one and deleted', async function () {
-      if (!sshd.password) this.skip();
+      if (!lab.sshd.password) this.skip();
       const a = await api();
-      const target = { host: sshd.host, port: sshd.port };
-      const hp = `${sshd.host}:${sshd.port}`;
+      const target = { host: lab.sshd.host, port: lab.sshd.port };
+      const hp = `${lab.sshd.host}:${lab.sshd.port}`;
       const [A, B] = ['SHA256:' + 'A'.repeat(43), 'SHA256:' + 'B'.repeat(43)];
       await a.ssh.pins.forget(target); // pinned by the first test: start from the old stores only
-      await a.globalState.update(LEGACY_PIN_KEYS.esxtop, { [hp]: sshd.hostKeySha256, 'esx-disputed.lab:22': A });
+      await a.globalState.update(LEGACY_PIN_KEYS.esxtop, { [hp]: lab.sshd.hostKeySha256, 'esx-disputed.lab:22': A });
       await a.globalState.update(LEGACY_PIN_KEYS.certificates, { 'esx-disputed.lab:22': B, 'esx-cert.lab:22': B });
       const into = mkdtempSync(join(tmpdir(), 'vlab-vdr-migrated-'));
       let timer: NodeJS.Timeout | undefined;
@@ -430,7 +424,7 @@ describe('backup diagnostics (real VS Code)', function () {
         // No key named: it must come from the store. An unknown key would open the trust prompt and wait.
         const host = await Promise.race([
           vscode.commands.executeCommand<Host | undefined>('vsphereLab.backupFetchLogs', {
-            host: sshd.host, port: sshd.port, username: sshd.username, password: sshd.password,
+            host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username, password: lab.sshd.password,
             dirs: [join(root, 'main')], dest: vscode.Uri.file(into),
           }),
           new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer in 30 s: the host-key prompt is probably open')), 30_000); }),
@@ -439,7 +433,7 @@ describe('backup diagnostics (real VS Code)', function () {
         host.dispose();
         assert.ok(existsSync(join(into, 'datarecovery-0.log')));
         const pins = a.globalState.get<Record<string, string>>(HOST_KEYS_KEY) ?? {};
-        assert.equal(pins[hp], sshd.hostKeySha256);
+        assert.equal(pins[hp], lab.sshd.hostKeySha256);
         assert.equal(pins['esx-cert.lab:22'], B, 'the certificate wizard\'s pin carried over');
         assert.equal('esx-disputed.lab:22' in pins, false, 'pins that disagree are dropped: the user will be asked');
         for (const k of Object.values(LEGACY_PIN_KEYS)) assert.equal(a.globalState.get(k), undefined, `${k} deleted`);
@@ -451,21 +445,21 @@ describe('backup diagnostics (real VS Code)', function () {
     });
 
     it('the key pinned by the log fetch serves another purpose; "remember" keeps the password for all; a refused remembered password is forgotten', async function () {
-      if (!sshd.password) this.skip();
+      if (!lab.sshd.password) this.skip();
       const { ssh } = await api();
-      const target = { host: sshd.host, port: sshd.port };
-      const user = sshd.username;
+      const target = { host: lab.sshd.host, port: lab.sshd.port };
+      const user = lab.sshd.username;
       // interactive: false — an unknown key or a missing password is an error here, never a prompt.
-      const s1 = await ssh.connect(target, { purpose: 'terminal', username: user, password: sshd.password, rememberPassword: true, interactive: false });
+      const s1 = await ssh.connect(target, { purpose: 'terminal', username: user, password: lab.sshd.password, rememberPassword: true, interactive: false });
       try {
         assert.equal((await s1.exec('echo ok')).stdout.trim(), 'ok');
       } finally {
         s1.close();
       }
-      assert.equal(await ssh.passwords.get(user, target), sshd.password, 'remembered, as asked');
+      assert.equal(await ssh.passwords.get(user, target), lab.sshd.password, 'remembered, as asked');
       const s2 = await ssh.connect(target, { purpose: 'certificate deploy', username: user, interactive: false });
       s2.close();
-      await ssh.passwords.remember(user, target, `not-${sshd.password}`);
+      await ssh.passwords.remember(user, target, `not-${lab.sshd.password}`);
       await assert.rejects(ssh.connect(target, { purpose: 'esxtop', username: user, interactive: false }), (e: unknown) => errorCode(e) === 'auth');
       assert.equal(await ssh.passwords.get(user, target), undefined, 'the refused password is forgotten');
     });

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { servedThumbprints, startEsxi, startVcsim, thumbprintsOfPem, type Esxi, type Vcsim } from '../../lab/index';
+import { withLab, servedThumbprints, thumbprintsOfPem } from '../../lab/index';
 import { makeTestCa, type TestCa } from '../../peer/esxi/ca';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { Node } from '../../../src/extension/inventory/provider';
@@ -23,30 +23,25 @@ async function api(): Promise<VsphereLabApi> {
 
 describe('certificate wizard (real VS Code)', function () {
   this.timeout(180_000);
+  const lab = withLab({ vcsim: { esx: true, vm: 1, username: 'root', password: 'Esx-pass.1' }, esxi: { password: 'Ssh-pass.1' } });
   let a: VsphereLabApi;
-  let vc: Vcsim;
-  let esxi: Esxi;
   let ca: TestCa;
   let conn: string;
   let wizard: Wizard;
   let folder: string;
   let newSha: string;
-  const oldSha = (): string => vc.thumbprintSha256;
+  const oldSha = (): string => lab.vcsim.thumbprintSha256;
 
   before(async () => {
     a = await api();
-    vc = await startVcsim({ esx: true, vm: 1, username: 'root', password: 'Esx-pass.1' });
-    esxi = await startEsxi({ vcsim: vc, password: 'Ssh-pass.1' });
     ca = makeTestCa();
     folder = mkdtempSync(join(tmpdir(), 'vlab-wizard-files-'));
-    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: vc.sdkUrl, username: 'root', password: 'Esx-pass.1' });
-    assert.equal(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: vc.thumbprintSha256 }), true);
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: 'root', password: 'Esx-pass.1' });
+    assert.equal(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.vcsim.thumbprintSha256 }), true);
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     wizard?.dispose();
     if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-    await esxi?.stop();
-    await vc?.stop();
     ca?.dispose();
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
@@ -67,10 +62,10 @@ describe('certificate wizard (real VS Code)', function () {
     assert.match(item.contextValue ?? '', /^host;/, 'the menu entry applies to this node');
     wizard = (await vscode.commands.executeCommand<Wizard>('vsphereLab.certWizard', node))!;
     assert.ok(wizard, 'the command returns the panel');
-    assert.deepEqual({ host: wizard.state.host, port: wizard.state.port, conn: wizard.state.conn, kind: wizard.state.kind }, { host: vc.host, port: vc.port, conn, kind: 'esx' });
+    assert.deepEqual({ host: wizard.state.host, port: wizard.state.port, conn: wizard.state.conn, kind: wizard.state.kind }, { host: lab.vcsim.host, port: lab.vcsim.port, conn, kind: 'esx' });
     await wizard.ready;
     const snap = await wizard.call('load', {});
-    assert.equal(snap.label, `${vc.host}:${vc.port}`);
+    assert.equal(snap.label, `${lab.vcsim.host}:${lab.vcsim.port}`);
     assert.equal(snap.request, undefined);
     assert.ok(snap.checklist.length >= 6, 'the vCenter checklist is there for vCenter targets');
   });
@@ -132,23 +127,23 @@ describe('certificate wizard (real VS Code)', function () {
   });
 
   it('SSH host key: unknown first, then pinned', async () => {
-    const k = await wizard.call('hostKey', { sshHost: esxi.host, sshPort: esxi.port });
+    const k = await wizard.call('hostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port });
     assert.equal(k.status, 'unknown');
-    assert.equal(k.fingerprint, esxi.hostKeySha256);
-    await assert.rejects(wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }), /not pinned/);
-    await wizard.call('pinHostKey', { sshHost: esxi.host, sshPort: esxi.port, fingerprint: k.fingerprint });
-    assert.equal((await wizard.call('hostKey', { sshHost: esxi.host, sshPort: esxi.port })).status, 'pinned');
+    assert.equal(k.fingerprint, lab.esxi.hostKeySha256);
+    await assert.rejects(wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }), /not pinned/);
+    await wizard.call('pinHostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, fingerprint: k.fingerprint });
+    assert.equal((await wizard.call('hostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port })).status, 'pinned');
   });
 
   it('a restart that puts the new certificate in service and then fails is rolled back: served old → new → old, the pin stays', async () => {
-    const old = oldSha(); // vc.thumbprintSha256 follows what vcsim serves: keep the value from before
-    const from = esxi.servedCerts.length;
-    assert.equal(esxi.servedCerts[from - 1], old);
+    const old = oldSha(); // lab.vcsim.thumbprintSha256 follows what vcsim serves: keep the value from before
+    const from = lab.esxi.servedCerts.length;
+    assert.equal(lab.esxi.servedCerts[from - 1], old);
     assert.notEqual(newSha, old);
     // hostd loads the new rui.crt/rui.key (the new certificate is live), then exits 1: only the rollback can bring the old one back.
-    esxi.restartFailure = { mode: 'after-load', times: 1 };
+    lab.esxi.restartFailure = { mode: 'after-load', times: 1 };
     try {
-      const r = (await wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }))!;
+      const r = (await wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }))!;
       assert.equal(r.ok, false);
       assert.equal(r.rolledBack, true);
       assert.equal(r.previousCertServed, true);
@@ -156,40 +151,40 @@ describe('certificate wizard (real VS Code)', function () {
       assert.ok(r.steps.some((s) => s.phase === 'rollback' && s.id === 'restore' && s.status === 'ok'));
       assert.equal(r.connectionPinUpdated, false);
     } finally {
-      esxi.restartFailure = undefined;
+      lab.esxi.restartFailure = undefined;
     }
-    assert.deepEqual(esxi.servedCerts.slice(from - 1), [old, newSha, old], 'old → new → old');
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old);
+    assert.deepEqual(lab.esxi.servedCerts.slice(from - 1), [old, newSha, old], 'old → new → old');
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, old);
     assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, old);
   });
 
   it('deploys: the live thumbprint is the new one and the connection pin follows', async () => {
-    const r = (await wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', password: 'Ssh-pass.1', savePassword: true, confirm: false }))!;
+    const r = (await wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', savePassword: true, confirm: false }))!;
     assert.equal(r.ok, true, r.error);
     assert.equal(r.liveSha256, newSha);
     assert.equal(r.connectionPinUpdated, true);
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, newSha, 'measured independently');
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, newSha, 'measured independently');
     assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, newSha);
     // The connection reconnects against the new pin.
     await a.inventory.sessions.load(conn, true);
     assert.equal(a.inventory.sessions.state(conn).status, 'connected');
     // The password was kept on request: a second deploy needs none.
-    const again = (await wizard.call('deploy', { sshHost: esxi.host, sshPort: esxi.port, user: 'root', confirm: false }))!;
+    const again = (await wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', confirm: false }))!;
     assert.equal(again.ok, true, again.error);
   });
 
   it('re-opening restores the request and the import from the identifiers', async () => {
     await wizard.call('setStep', { step: 5 });
     wizard.dispose();
-    wizard = (await vscode.commands.executeCommand<Wizard>('vsphereLab.certWizard', { host: `${vc.host}:${vc.port}` }))!;
+    wizard = (await vscode.commands.executeCommand<Wizard>('vsphereLab.certWizard', { host: `${lab.vcsim.host}:${lab.vcsim.port}` }))!;
     await wizard.ready;
     const snap = await wizard.call('load', {});
     assert.equal(snap.state.conn, conn, 'the connection is found from the endpoint');
     assert.equal(snap.request?.keyAvailable, true);
     assert.equal(snap.imported?.ok, true);
     assert.equal(snap.imported?.sha256, newSha);
-    assert.equal(snap.ssh.sshPort, esxi.port, 'the SSH endpoint used last is remembered');
-    assert.equal(snap.ssh.pinnedHostKey, esxi.hostKeySha256);
+    assert.equal(snap.ssh.sshPort, lab.esxi.port, 'the SSH endpoint used last is remembered');
+    assert.equal(snap.ssh.pinnedHostKey, lab.esxi.hostKeySha256);
     assert.equal(snap.ssh.passwordStored, true);
   });
 });

@@ -3,7 +3,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startVcsim, Vcsim, makeSelfSignedCert } from '../../lab/index';
+import { withLab, startVcsim, makeSelfSignedCert } from '../../lab/index';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
@@ -31,21 +31,19 @@ async function walk(a: VsphereLabApi, n: Node | undefined, out: Node[] = []): Pr
 
 describe('inventory against vcsim (real VS Code)', function () {
   this.timeout(120_000);
-  let lab: Vcsim;
+  const lab = withLab({ vcsim: { dc: 1, cluster: 2, host: 2, vm: 2, standaloneHost: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
   let a: VsphereLabApi;
   let conn: string;
 
   before(async () => {
     a = await api();
-    lab = await startVcsim({ dc: 1, cluster: 2, host: 2, vm: 2, standaloneHost: 1, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-    await lab?.stop();
   });
 
   it('adds a connection; its self-signed certificate is not trusted until pinned', async () => {
-    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password });
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password });
     assert.ok(conn, 'a connection id is returned');
     const children = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
     assert.equal(children.length, 1);
@@ -61,9 +59,9 @@ describe('inventory against vcsim (real VS Code)', function () {
     const wrong = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: 'AA'.repeat(32) });
     assert.equal(wrong, false);
     assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, undefined);
-    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.thumbprintSha256 });
+    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.vcsim.thumbprintSha256 });
     assert.equal(ok, true);
-    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, lab.thumbprintSha256);
+    assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, lab.vcsim.thumbprintSha256);
     assert.equal(a.inventory.sessions.state(conn).status, 'connected');
   });
 
@@ -77,7 +75,7 @@ describe('inventory against vcsim (real VS Code)', function () {
       kinds.set(it.kind, (kinds.get(it.kind) ?? 0) + 1);
       if (it.kind === 'vm') vmRefs.add(it.ref.value);
     }
-    const labVms = await lab.listVms();
+    const labVms = await lab.vcsim.listVms();
     assert.equal(kinds.get('datacenter'), 1);
     assert.equal(kinds.get('cluster'), 2);
     // 2 clusters × 2 hosts + 1 standalone host.
@@ -91,7 +89,7 @@ describe('inventory against vcsim (real VS Code)', function () {
   });
 
   it('VM nodes carry description, power icon and a context value by state', async () => {
-    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const labVm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const snap = a.inventory.sessions.snapshot(conn)!;
     const key = snap.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
     const item = await a.inventory.provider.getTreeItem(a.inventory.provider.itemNode(conn, key));
@@ -102,21 +100,21 @@ describe('inventory against vcsim (real VS Code)', function () {
   });
 
   it('power off a VM: the task completes, its icon and context change', async () => {
-    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const labVm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
     const node = a.inventory.provider.itemNode(conn, key);
     await vscode.commands.executeCommand('vsphereLab.powerOff', node, { confirm: false });
-    const after = (await lab.listVms()).find((v) => v.moref === labVm.moref)!;
+    const after = (await lab.vcsim.listVms()).find((v) => v.moref === labVm.moref)!;
     assert.equal(after.powerState, 'poweredOff', 'vcsim says the VM is off');
     const item = await a.inventory.provider.getTreeItem(node);
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-outline');
     assert.match(item.contextValue ?? '', /^vm;poweredOff/);
     await vscode.commands.executeCommand('vsphereLab.powerOn', node);
-    assert.equal((await lab.listVms()).find((v) => v.moref === labVm.moref)!.powerState, 'poweredOn');
+    assert.equal((await lab.vcsim.listVms()).find((v) => v.moref === labVm.moref)!.powerState, 'poweredOn');
   });
 
   it('Open .vmx opens the datastore file with the vmx language', async () => {
-    const labVm = (await lab.listVms())[0];
+    const labVm = (await lab.vcsim.listVms())[0];
     const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
     await vscode.commands.executeCommand('vsphereLab.openVmx', a.inventory.provider.itemNode(conn, key));
     const editor = vscode.window.activeTextEditor;
@@ -127,7 +125,7 @@ describe('inventory against vcsim (real VS Code)', function () {
   });
 
   it('saving a datastore .vmx is refused while the VM runs, and written through when it is off', async () => {
-    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const labVm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
     const node = a.inventory.provider.itemNode(conn, key);
     await vscode.commands.executeCommand('vsphereLab.openVmx', node);
@@ -147,7 +145,7 @@ describe('inventory against vcsim (real VS Code)', function () {
   });
 
   it('after Disconnect (no cached inventory) saving a running VM\'s .vmx is still refused, checked live', async () => {
-    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const labVm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const key = a.inventory.sessions.snapshot(conn)!.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!;
     await vscode.commands.executeCommand('vsphereLab.openVmx', a.inventory.provider.itemNode(conn, key));
     const doc = vscode.window.activeTextEditor!.document;
@@ -169,25 +167,25 @@ describe('inventory against vcsim (real VS Code)', function () {
     const [msg] = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
     assert.equal(msg.type === 'message' && msg.problem?.kind, 'login');
     assert.equal((await a.inventory.provider.getTreeItem(msg)).command?.command, 'vsphereLab.enterPassword');
-    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.enterPassword', conn, lab.password);
+    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.enterPassword', conn, lab.vcsim.password);
     assert.equal(ok, true);
     assert.equal(a.inventory.sessions.state(conn).status, 'connected');
   });
 
   it('a changed certificate stops the connection until the new one is trusted', async () => {
     const fresh = makeSelfSignedCert({ commonName: '127.0.0.1', bits: 2048 });
-    writeFileSync(lab.certFile, fresh.certPem);
-    writeFileSync(lab.keyFile, fresh.keyPem);
-    await lab.reloadCert();
+    writeFileSync(lab.vcsim.certFile, fresh.certPem);
+    writeFileSync(lab.vcsim.keyFile, fresh.keyPem);
+    await lab.vcsim.reloadCert();
     const pinned = a.inventory.store.get(conn)!.thumbprintSha256;
-    assert.notEqual(lab.thumbprintSha256, pinned);
+    assert.notEqual(lab.vcsim.thumbprintSha256, pinned);
     await vscode.commands.executeCommand('vsphereLab.refresh');
     const [msg] = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
     assert.equal(msg.type === 'message' && msg.problem?.kind, 'certificateChanged');
     assert.equal(a.inventory.store.get(conn)!.thumbprintSha256, pinned, 'the old pin is kept until the user decides');
-    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.thumbprintSha256 });
+    const ok = await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.vcsim.thumbprintSha256 });
     assert.equal(ok, true);
-    assert.equal(a.inventory.store.get(conn)!.thumbprintSha256, lab.thumbprintSha256);
+    assert.equal(a.inventory.store.get(conn)!.thumbprintSha256, lab.vcsim.thumbprintSha256);
     const children = await a.inventory.provider.getChildren(a.inventory.provider.connectionNode(conn));
     assert.equal(a.inventory.provider.item(children[0])?.kind, 'datacenter');
   });
@@ -200,7 +198,7 @@ describe('inventory against vcsim (real VS Code)', function () {
     assert.ok(session.length > 8, 'the client holds a session cookie to look for');
     // Open the panels that start from nodes (memory, backup, certificates) on lab nodes.
     const snap = await a.inventory.sessions.load(conn);
-    const labVm = (await lab.listVms())[0];
+    const labVm = (await lab.vcsim.listVms())[0];
     const vmNode = a.inventory.provider.itemNode(conn, snap.tree.vmKey({ type: 'VirtualMachine', value: labVm.moref })!);
     const hostNode = (await walk(a, a.inventory.provider.connectionNode(conn))).find((n) => a.inventory.provider.item(n)?.kind === 'host')!;
     type Panel = { state: unknown; ready: Promise<void> };
@@ -234,7 +232,7 @@ describe('inventory against vcsim (real VS Code)', function () {
     ];
     assert.ok(a.recentLogLines().length > 3, 'the log has lines to check');
     for (const [name, h] of haystacks) {
-      assert.ok(!h.includes(lab.password), `password absent from ${name}`);
+      assert.ok(!h.includes(lab.vcsim.password), `password absent from ${name}`);
       assert.ok(!h.includes(session), `session cookie absent from ${name}`);
       assert.ok(!/vmware_soap_session/.test(h), `no cookie header in ${name}`);
     }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { startEsxi, startVcsim, type Esxi, type Vcsim } from '../../lab/index';
+import { withLab } from '../../lab/index';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { MemoryPanelState, MemoryProtocol } from '../../../src/webview/memory/protocol';
@@ -18,31 +18,26 @@ type Host = PanelHost<MemoryProtocol, MemoryPanelState>;
 
 describe('memory esxtop over SSH (real VS Code)', function () {
   this.timeout(120_000);
-  let vc: Vcsim;
-  let esxi: Esxi;
+  const lab = withLab({ vcsim: { esx: true, vm: 3 }, esxi: { hostname: 'esx-it-ssh' } });
   let tmp: string;
   const shown: Host[] = [];
 
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-esxtop-ssh-it-'));
-    vc = await startVcsim({ esx: true, vm: 3 });
-    esxi = await startEsxi({ vcsim: vc, hostname: 'esx-it-ssh' });
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     for (const h of shown) h.dispose();
-    await esxi?.stop();
-    await vc?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   const args = (extra: Record<string, unknown>) => ({
-    sshHost: `${esxi.host}:${esxi.port}`, username: esxi.username, password: esxi.password, hostKey: esxi.hostKeySha256, samples: 2, delaySeconds: 2, ...extra,
+    sshHost: `${lab.esxi.host}:${lab.esxi.port}`, username: lab.esxi.username, password: lab.esxi.password, hostKey: lab.esxi.hostKeySha256, samples: 2, delaySeconds: 2, ...extra,
   });
 
   it('captures, saves the CSV and opens the panel with the injected balloon in MB', async () => {
-    const vms = (await vc.listVms()).filter((v) => v.powerState === 'poweredOn');
-    await vc.injectPerf({ entity: vms[0].moref, counter: 'mem.vmmemctl.average', values: [204800] });
+    const vms = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
+    await lab.vcsim.injectPerf({ entity: vms[0].moref, counter: 'mem.vmmemctl.average', values: [204800] });
     const out = vscode.Uri.file(path.join(tmp, 'now.csv'));
     const host = await vscode.commands.executeCommand<Host>('vsphereLab.captureEsxtopSsh', args({ save: out.toString() }));
     assert.ok(host, 'the command returns the panel');
@@ -50,7 +45,7 @@ describe('memory esxtop over SSH (real VS Code)', function () {
     await host.ready;
     assert.equal(host.panel.title, 'esxtop: now.csv');
     assert.equal(host.state.kind, 'esxtop');
-    assert.ok(esxi.commands.includes('esxtop -b -a -d 2 -n 2'));
+    assert.ok(lab.esxi.commands.includes('esxtop -b -a -d 2 -n 2'));
     assert.ok(fs.existsSync(out.fsPath) && !fs.existsSync(`${out.fsPath}.part`), 'saved, renamed into place');
     assert.match(fs.readFileSync(out.fsPath, 'utf8'), /^"\(PDH-CSV 4\.0\)/);
     const view = await host.call('load', {});
@@ -61,12 +56,12 @@ describe('memory esxtop over SSH (real VS Code)', function () {
 
   it('the key the capture pinned is trusted for another purpose (certificate deploy) with no prompt', async () => {
     const { ssh } = await vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!.activate();
-    const target = { host: esxi.host, port: esxi.port };
-    assert.equal(await ssh.pins.get(target), esxi.hostKeySha256, 'pinned by the capture above');
+    const target = { host: lab.esxi.host, port: lab.esxi.port };
+    assert.equal(await ssh.pins.get(target), lab.esxi.hostKeySha256, 'pinned by the capture above');
     // interactive: false — an unknown key would be an error here, not a prompt.
-    const session = await ssh.connect(target, { purpose: 'certificate deploy', username: esxi.username, password: esxi.password, interactive: false });
+    const session = await ssh.connect(target, { purpose: 'certificate deploy', username: lab.esxi.username, password: lab.esxi.password, interactive: false });
     try {
-      assert.equal(session.hostKey, esxi.hostKeySha256);
+      assert.equal(session.hostKey, lab.esxi.hostKeySha256);
     } finally {
       session.close();
     }
@@ -83,9 +78,9 @@ describe('memory esxtop over SSH (real VS Code)', function () {
   });
 
   it('a wrong pinned host key: nothing captured, no panel', async () => {
-    const before = esxi.commands.filter((c) => c.startsWith('esxtop')).length;
+    const before = lab.esxi.commands.filter((c) => c.startsWith('esxtop')).length;
     const r = await vscode.commands.executeCommand('vsphereLab.captureEsxtopSsh', args({ save: false, hostKey: 'SHA256:' + 'A'.repeat(43) }));
     assert.equal(r, undefined);
-    assert.equal(esxi.commands.filter((c) => c.startsWith('esxtop')).length, before);
+    assert.equal(lab.esxi.commands.filter((c) => c.startsWith('esxtop')).length, before);
   });
 });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { startVcsim, type Vcsim, type LabVm } from '../../lab/index';
+import { withLab, type LabVm } from '../../lab/index';
 import { writeCapture } from '../../fixtures/esxtop/generate';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
@@ -20,7 +20,7 @@ type Host = PanelHost<MemoryProtocol, MemoryPanelState>;
 
 describe('memory charts (real VS Code)', function () {
   this.timeout(120_000);
-  let lab: Vcsim;
+  const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 2, vm: 2, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
   let a: VsphereLabApi;
   let conn: string;
   let vm: LabVm;
@@ -29,19 +29,17 @@ describe('memory charts (real VS Code)', function () {
   before(async () => {
     a = await vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!.activate();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-mem-it-'));
-    lab = await startVcsim({ dc: 1, cluster: 1, host: 2, vm: 2, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
-    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password });
-    assert.ok(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.thumbprintSha256 }));
-    vm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
-    await lab.injectPerf(
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password });
+    assert.ok(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.vcsim.thumbprintSha256 }));
+    vm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    await lab.vcsim.injectPerf(
       { entity: vm.moref, counter: 'mem.vmmemctl.average', values: [256000, 512000] },
       { entity: vm.moref, counter: 'mem.swapped.average', values: [81920] },
     );
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     for (const h of instances()) h.dispose();
     if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-    await lab?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -94,9 +92,11 @@ describe('memory charts (real VS Code)', function () {
     assert.equal(view.kind, 'host');
     assert.deepEqual(view.host!.reclaiming.map((v) => v.name), [vm.name]);
     assert.ok(view.host!.state, 'a memory state');
-    assert.deepEqual(view.host!.ladder!.map((s) => s.step), ['tps', 'balloon', 'swap']);
+    // The lab's default hosts are ESXi 6.5: the 6.0+ ladder (large pages first, compression before swap).
+    assert.equal(view.host!.generation?.family, '6.x');
+    assert.deepEqual(view.host!.ladder!.map((s) => s.step), ['largePages', 'tps', 'balloon', 'compress', 'swap', 'block']);
     // Swap is "now" only when the host's state triggers it; otherwise the swapping VM makes it "seen on 1 VM".
-    const swap = view.host!.ladder![2];
+    const swap = view.host!.ladder!.find((s) => s.step === 'swap')!;
     const triggered = view.host!.state === 'hard' || view.host!.state === 'low';
     assert.equal(swap.active, triggered);
     assert.equal(swap.seenOnly, !triggered);
@@ -116,7 +116,7 @@ describe('memory charts (real VS Code)', function () {
   });
 
   it('once the VM stops ballooning, the tree warning goes away on the next load', async () => {
-    await lab.clearPerf();
+    await lab.vcsim.clearPerf();
     const host = instances().find((h) => h.state.kind === 'live' && h.state.entity.value === vm.moref)!;
     const view = await host.call('load', { range: 'realtime' });
     assert.equal(view.vm?.ballooning, false);

@@ -4,29 +4,27 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startVcsim, type Vcsim, type LabVm } from '../../lab/index';
+import { withLab, type LabVm } from '../../lab/index';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'vsphere-lab.vsphere-lab';
 
 describe('memory tree warnings from quick stats (real VS Code)', function () {
   this.timeout(120_000);
-  let lab: Vcsim;
+  const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 1, vm: 3, username: 'administrator@vsphere.local', password: 'Lab-pass.1' } });
   let a: VsphereLabApi;
   let conn: string;
   let vms: LabVm[];
 
   before(async () => {
     a = await vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!.activate();
-    lab = await startVcsim({ dc: 1, cluster: 1, host: 1, vm: 3, username: 'administrator@vsphere.local', password: 'Lab-pass.1' });
-    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: lab.username, password: lab.password });
-    assert.ok(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.thumbprintSha256 }));
-    vms = (await lab.listVms()).filter((v) => v.powerState === 'poweredOn');
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password });
+    assert.ok(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.vcsim.thumbprintSha256 }));
+    vms = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
     assert.ok(vms.length >= 2);
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-    await lab?.stop();
   });
 
   async function item(vm: LabVm): Promise<vscode.TreeItem> {
@@ -40,7 +38,7 @@ describe('memory tree warnings from quick stats (real VS Code)', function () {
     const before = await item(vms[0]);
     assert.doesNotMatch(String(before.description), /balloon|swapped/, 'no warning before the injection');
 
-    await lab.setQuickStats({ vm: vms[0].moref, balloonedMemory: 300 }, { vm: vms[1].moref, swappedMemory: 42 });
+    await lab.vcsim.setQuickStats({ vm: vms[0].moref, balloonedMemory: 300 }, { vm: vms[1].moref, swappedMemory: 42 });
     await vscode.commands.executeCommand('vsphereLab.refresh');
     await a.inventory.sessions.load(conn);
     const ballooned = await item(vms[0]);
@@ -54,7 +52,7 @@ describe('memory tree warnings from quick stats (real VS Code)', function () {
   });
 
   it('the warning goes away on the next refresh once the quick stats are back to zero', async () => {
-    await lab.setQuickStats({ vm: vms[0].moref, balloonedMemory: 0 });
+    await lab.vcsim.setQuickStats({ vm: vms[0].moref, balloonedMemory: 0 });
     await vscode.commands.executeCommand('vsphereLab.refresh');
     await a.inventory.sessions.load(conn);
     assert.doesNotMatch(String((await item(vms[0])).description), /balloon/);

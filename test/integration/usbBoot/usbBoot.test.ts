@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import { saveAfterPreflight, type UsbBootCommandResult } from '../../../src/extension/usbBoot';
 import { recentLogLines as testCopyLogLines } from '../../../src/extension/log';
-import { startVcsim, type Vcsim } from '../../lab/index';
+import { withLab } from '../../lab/index';
 
 const EXTENSION_ID = 'vsphere-lab.vsphere-lab';
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/usbboot');
@@ -275,8 +275,8 @@ describe('usb boot helper (VS Code)', () => {
 
 describe('usb boot helper on a VM node of the inventory (vcsim, VS Code)', function () {
   this.timeout(120_000);
+  const lab = withLab({ vcsim: { esx: true, vm: 2, username: 'root', password: 'Usb-boot.1' } });
   let api: VsphereLabApi;
-  let lab: Vcsim;
   let conn: string;
   let dir: string;
   let iso: string;
@@ -286,14 +286,12 @@ describe('usb boot helper on a VM node of the inventory (vcsim, VS Code)', funct
     dir = mkdtempSync(path.join(tmpdir(), 'vlab-usbboot-vm-'));
     iso = path.join(dir, 'plpbt.iso');
     writeTinyIso(iso);
-    lab = await startVcsim({ esx: true, vm: 2, username: 'root', password: 'Usb-boot.1' });
-    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.sdkUrl, username: 'root', password: 'Usb-boot.1', thumbprint: lab.thumbprintSha256 });
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: 'root', password: 'Usb-boot.1', thumbprint: lab.vcsim.thumbprintSha256 });
     await api.inventory.sessions.load(conn);
   });
-  after(async () => {
+  lab.beforeStop(async () => {
     await closeAll();
     if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
-    await lab?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -307,13 +305,13 @@ describe('usb boot helper on a VM node of the inventory (vcsim, VS Code)', funct
     const entry = pkg.contributes.menus['view/item/context'].find((m) => m.command === 'vsphereLab.usbBoot');
     assert.ok(entry?.when, 'a view/item/context entry');
     const when = /viewItem =~ \/(.*?)\/ /.exec(entry.when)![1];
-    const vmNode = nodeOf((await lab.listVms())[0].moref);
+    const vmNode = nodeOf((await lab.vcsim.listVms())[0].moref);
     const contextValue = (await api.inventory.provider.getTreeItem(vmNode)).contextValue ?? '';
     assert.match(contextValue, new RegExp(when), `${contextValue} matches the menu's when clause`);
   });
 
   it('a running VM is refused (live power state), its .vmx untouched', async () => {
-    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const labVm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const r = await run('vsphereLab.usbBoot', nodeOf(labVm.moref), { iso, confirm: false });
     assert.equal(r.applied, false, JSON.stringify(r));
     assert.equal(r.error?.code, 'vm-running');
@@ -324,10 +322,10 @@ describe('usb boot helper on a VM node of the inventory (vcsim, VS Code)', funct
   });
 
   it('a powered-off VM: the edit lands in its datastore .vmx editor, unsaved', async () => {
-    const labVm = (await lab.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const labVm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const node = nodeOf(labVm.moref);
     await vscode.commands.executeCommand('vsphereLab.powerOff', node, { confirm: false });
-    assert.equal((await lab.listVms()).find((v) => v.moref === labVm.moref)!.powerState, 'poweredOff');
+    assert.equal((await lab.vcsim.listVms()).find((v) => v.moref === labVm.moref)!.powerState, 'poweredOff');
     const r = await run('vsphereLab.usbBoot', nodeOf(labVm.moref), { iso, confirm: false });
     assert.equal(r.applied, true, JSON.stringify(r));
     const doc = vscode.window.activeTextEditor!.document;

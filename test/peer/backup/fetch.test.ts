@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { startSshd, type Sshd } from '../../lab';
-import { SshSession } from '../../../src/core/esxi/ssh';
+import { withLab } from '../../lab';
+import { isCancellation } from '../../../src/core/errors';
+import { HostKeyChangedError, SshSession } from '../../../src/core/esxi/ssh';
 import { downloadToFile, fetchRemoteLogs, listRemoteLogs } from '../../../src/core/backup/fetch';
 import { analyzeLogFiles } from '../../../src/core/backup/logs';
 
@@ -18,11 +19,10 @@ const FIX = path.join(__dirname, '../../fixtures/vdr');
 
 describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function () {
   this.timeout(60_000);
-  let sshd: Sshd;
+  const lab = withLab({ sshd: {} });
   let root: string;
   let session: SshSession;
   before(async () => {
-    sshd = await startSshd();
     root = mkdtempSync(path.join(tmpdir(), 'vdr-appliance-'));
     const main = path.join(root, 'var/vmware/datarecovery');
     const vddk = path.join(root, 'var/log/datarecovery');
@@ -36,14 +36,13 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
     for (let d = main; d.startsWith(root); d = path.dirname(d)) chmodSync(d, 0o755);
     for (let d = vddk; d.startsWith(root); d = path.dirname(d)) chmodSync(d, 0o755);
     session = await SshSession.connect({
-      host: sshd.host, port: sshd.port, username: sshd.username,
-      ...(sshd.password ? { password: sshd.password } : { privateKey: sshd.privateKey }),
-      hostKey: sshd.hostKeySha256,
+      host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username,
+      ...(lab.sshd.password ? { password: lab.sshd.password } : { privateKey: lab.sshd.privateKey }),
+      hostKey: lab.sshd.hostKeySha256,
     });
   });
   after(async () => {
     session?.close();
-    await sshd?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -152,7 +151,7 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
         const ac = new AbortController();
         await assert.rejects(downloadToFile(session, big, dest, {
           signal: ac.signal, onBytes: (n) => { if (n > SIZE / 2) ac.abort(); },
-        }), (e: Error) => e.name === 'AbortError');
+        }), (e: Error) => isCancellation(e));
         assert.equal(readFileSync(dest, 'utf8'), 'the copy from last week\n');
         assert.deepEqual(readdirSync(out), ['datarecovery-0.log'], 'temporary file removed');
         // The session still works after a cancelled stream.
@@ -166,9 +165,9 @@ describe('backup: fetch Data Recovery logs over SSH (OpenSSH sshd)', function ()
 
   it('a wrong pinned host key stops before anything is read', async () => {
     await assert.rejects(SshSession.connect({
-      host: sshd.host, port: sshd.port, username: sshd.username,
-      ...(sshd.password ? { password: sshd.password } : { privateKey: sshd.privateKey }),
+      host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username,
+      ...(lab.sshd.password ? { password: lab.sshd.password } : { privateKey: lab.sshd.privateKey }),
       hostKey: 'SHA256:' + 'A'.repeat(43),
-    }), (e: Error) => e.name === 'HostKeyChangedError');
+    }), (e: Error) => e instanceof HostKeyChangedError);
   });
 });

@@ -7,7 +7,7 @@ import type { CliIO } from '../../../src/cli/command';
 import { commands } from '../../../src/cli/commands/cert';
 import { runCli } from '../../../src/cli/main';
 import { createRequest } from '../../../src/core/certs/request';
-import { servedThumbprints, startEsxi, startVcsim, thumbprintsOfPem, type Esxi, type Vcsim } from '../../lab';
+import { withLab, servedThumbprints, thumbprintsOfPem } from '../../lab';
 import { makeTestCa, type TestCa } from './ca';
 
 function io(cwd: string, env: NodeJS.ProcessEnv): CliIO & { out: string; err: string } {
@@ -17,15 +17,12 @@ function io(cwd: string, env: NodeJS.ProcessEnv): CliIO & { out: string; err: st
 
 describe('vlab cert deploy (CLI) against the ESXi simulator', function () {
   this.timeout(120_000);
-  let vc: Vcsim;
-  let esxi: Esxi;
   let ca: TestCa;
   let dir: string;
   let want: string;
 
+  const lab = withLab({ vcsim: { esx: true, vm: 1 }, esxi: { password: 'Secret-1' } });
   before(async () => {
-    vc = await startVcsim({ esx: true, vm: 1 });
-    esxi = await startEsxi({ vcsim: vc, password: 'Secret-1' });
     ca = makeTestCa();
     dir = mkdtempSync(path.join(tmpdir(), 'vlab-deploy-cli-'));
     const req = await createRequest({ cn: 'esx02.lab.local', sans: ['esx02.lab.local', '127.0.0.1'] });
@@ -36,60 +33,58 @@ describe('vlab cert deploy (CLI) against the ESXi simulator', function () {
     writeFileSync(path.join(dir, 'ca.crt'), ca.certPem);
   });
   after(async () => {
-    await esxi?.stop();
-    await vc?.stop();
     ca?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const base = () => [`${vc.host}:${vc.port}`, '--cert', 'certnew.p7b', '--key', 'rui.key', '--ssh-user', 'root', '--ssh-port', String(esxi.port), '--password-env', 'ESX_PW'];
+  const base = () => [`${lab.vcsim.host}:${lab.vcsim.port}`, '--cert', 'certnew.p7b', '--key', 'rui.key', '--ssh-user', 'root', '--ssh-port', String(lab.esxi.port), '--password-env', 'ESX_PW'];
 
   it('without --host-key: exit 1, prints the fingerprint to pin, nothing changed', async () => {
     const o = io(dir, { ESX_PW: 'Secret-1' });
     const code = await runCli(['cert', 'deploy', ...base()], o, commands);
     assert.equal(code, 1);
-    assert.ok(o.err.includes(`--host-key ${esxi.hostKeySha256}`), o.err);
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, vc.thumbprintSha256);
+    assert.ok(o.err.includes(`--host-key ${lab.esxi.hostKeySha256}`), o.err);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, lab.vcsim.thumbprintSha256);
   });
 
   it('no password in the environment: exit 1, clear message; a bad fingerprint is a usage error', async () => {
     const o = io(dir, {});
-    assert.equal(await runCli(['cert', 'deploy', ...base(), '--host-key', esxi.hostKeySha256], o, commands), 1);
+    assert.equal(await runCli(['cert', 'deploy', ...base(), '--host-key', lab.esxi.hostKeySha256], o, commands), 1);
     assert.match(o.err, /ESX_PW/);
     const u = io(dir, { ESX_PW: 'x' });
     assert.equal(await runCli(['cert', 'deploy', ...base(), '--host-key', 'nope'], u, commands), 2);
   });
 
   it('--json with a restart that loads the new certificate and fails: exit 1 after rollback, served old → new → old', async () => {
-    const old = (await servedThumbprints(vc.host, vc.port)).sha256;
-    const from = esxi.servedCerts.length;
-    esxi.restartFailure = { mode: 'after-load', times: 1 };
+    const old = (await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256;
+    const from = lab.esxi.servedCerts.length;
+    lab.esxi.restartFailure = { mode: 'after-load', times: 1 };
     try {
       const o = io(dir, { ESX_PW: 'Secret-1' });
-      const code = await runCli(['cert', 'deploy', ...base(), '--chain', 'ca.crt', '--host-key', esxi.hostKeySha256, '--json'], o, commands);
+      const code = await runCli(['cert', 'deploy', ...base(), '--chain', 'ca.crt', '--host-key', lab.esxi.hostKeySha256, '--json'], o, commands);
       assert.equal(code, 1);
       const r = JSON.parse(o.out) as { ok: boolean; rolledBack: boolean; previousCertServed: boolean; failedStep: string };
       assert.equal(r.ok, false);
       assert.equal(r.rolledBack, true);
       assert.equal(r.failedStep, 'restart');
       assert.equal(r.previousCertServed, true);
-      const seq = esxi.servedCerts.slice(from - 1);
+      const seq = lab.esxi.servedCerts.slice(from - 1);
       assert.equal(seq.length, 3, seq.join(' → '));
       assert.notEqual(seq[1], old, 'the new certificate was live after the failed restart');
       assert.deepEqual([seq[0], seq[2]], [old, old], 'old → new → old');
-      assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, old);
+      assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, old);
     } finally {
-      esxi.restartFailure = undefined;
+      lab.esxi.restartFailure = undefined;
     }
   });
 
   it('deploys from the .p7b: exit 0, each step printed, the host serves the new certificate', async () => {
     const o = io(dir, { ESX_PW: 'Secret-1' });
-    const code = await runCli(['cert', 'deploy', ...base(), '--host-key', esxi.hostKeySha256], o, commands);
+    const code = await runCli(['cert', 'deploy', ...base(), '--host-key', lab.esxi.hostKeySha256], o, commands);
     assert.equal(code, 0, o.err + o.out);
     assert.match(o.out, /✔ Back up the current certificate and key/);
     assert.match(o.out, /✔ Restart the management agent \(\/etc\/init\.d\/hostd restart\)/);
     assert.ok(o.out.includes(`now serves the new certificate (SHA-256 ${want})`));
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, want);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, want);
   });
 });

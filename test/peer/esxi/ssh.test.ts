@@ -4,24 +4,14 @@
  * exec with exit codes, timeouts and cancellation, SFTP read/write/rename/stat.
  */
 import * as assert from 'node:assert/strict';
-import { startEsxi, startSshd, startVcsim, type Esxi, type Sshd, type Vcsim } from '../../lab';
+import { withLab, startSshd, type Sshd } from '../../lab';
 import {
   HostKeyChangedError, SshAuthError, SshSession, UnknownHostKeyError, fingerprintOfKey, hostKeyFile, normaliseFingerprint, parseSshTarget,
 } from '../../../src/core/esxi/ssh';
 
 describe('esxi/ssh: against the ESXi simulator', function () {
   this.timeout(60_000);
-  let vc: Vcsim;
-  let esxi: Esxi;
-
-  before(async () => {
-    vc = await startVcsim({ esx: true, vm: 1 });
-    esxi = await startEsxi({ vcsim: vc, password: 'VMware1!' });
-  });
-  after(async () => {
-    await esxi?.stop();
-    await vc?.stop();
-  });
+  const lab = withLab({ vcsim: { esx: true, vm: 1 }, esxi: { password: 'VMware1!' } });
 
   it('reads SSH targets as people type them', () => {
     assert.deepEqual(parseSshTarget('esx01'), { host: 'esx01', port: 22 });
@@ -39,15 +29,15 @@ describe('esxi/ssh: against the ESXi simulator', function () {
   });
 
   it('fingerprints match the OpenSSH form the lab computes', () => {
-    assert.equal(fingerprintOfKey(esxi.hostKeyBlob), esxi.hostKeySha256);
-    assert.equal(normaliseFingerprint(esxi.hostKeySha256.slice(7) + '='), esxi.hostKeySha256);
+    assert.equal(fingerprintOfKey(lab.esxi.hostKeyBlob), lab.esxi.hostKeySha256);
+    assert.equal(normaliseFingerprint(lab.esxi.hostKeySha256.slice(7) + '='), lab.esxi.hostKeySha256);
     assert.throws(() => normaliseFingerprint('AA:BB'), /not an SSH host key fingerprint/);
   });
 
   it('an unknown host key stops the connection and carries the fingerprint', async () => {
-    await assert.rejects(SshSession.connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!' }), (e: unknown) => {
+    await assert.rejects(SshSession.connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!' }), (e: unknown) => {
       assert.ok(e instanceof UnknownHostKeyError);
-      assert.equal(e.fingerprint, esxi.hostKeySha256);
+      assert.equal(e.fingerprint, lab.esxi.hostKeySha256);
       assert.equal(e.keyType, 'ssh-ed25519');
       assert.match(e.message, /not known yet/);
       // The file to compare with is the one of the key type presented (ed25519 here), not RSA.
@@ -55,30 +45,30 @@ describe('esxi/ssh: against the ESXi simulator', function () {
       return true;
     });
     // Nothing ran on the host.
-    assert.equal(esxi.commands.length, 0);
+    assert.equal(lab.esxi.commands.length, 0);
   });
 
   it('trustUnknownHostKey can accept the key (the UI asks the user)', async () => {
     const asked: string[] = [];
-    const s = await SshSession.connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', trustUnknownHostKey: (fp) => { asked.push(fp); return true; } });
-    assert.deepEqual(asked, [esxi.hostKeySha256]);
-    assert.equal(s.hostKey, esxi.hostKeySha256);
+    const s = await SshSession.connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!', trustUnknownHostKey: (fp) => { asked.push(fp); return true; } });
+    assert.deepEqual(asked, [lab.esxi.hostKeySha256]);
+    assert.equal(s.hostKey, lab.esxi.hostKeySha256);
     s.close();
-    await assert.rejects(SshSession.connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', trustUnknownHostKey: async () => false }), UnknownHostKeyError);
+    await assert.rejects(SshSession.connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!', trustUnknownHostKey: async () => false }), UnknownHostKeyError);
   });
 
   it('a changed host key is refused', async () => {
     const other = 'SHA256:' + 'A'.repeat(43);
-    await assert.rejects(SshSession.connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', hostKey: other }), (e: unknown) => {
+    await assert.rejects(SshSession.connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!', hostKey: other }), (e: unknown) => {
       assert.ok(e instanceof HostKeyChangedError);
       assert.equal(e.expected, other);
-      assert.equal(e.fingerprint, esxi.hostKeySha256);
+      assert.equal(e.fingerprint, lab.esxi.hostKeySha256);
       return true;
     });
   });
 
   it('password login (ESXi accepts it), exec with stdout, stderr and exit codes', async () => {
-    const s = await SshSession.connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', hostKey: esxi.hostKeySha256 });
+    const s = await SshSession.connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!', hostKey: lab.esxi.hostKeySha256 });
     try {
       const v = await s.exec('vmware -v');
       assert.equal(v.code, 0);
@@ -96,11 +86,11 @@ describe('esxi/ssh: against the ESXi simulator', function () {
   });
 
   it('a wrong password is a typed auth error', async () => {
-    await assert.rejects(SshSession.connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'wrong', hostKey: esxi.hostKeySha256 }), SshAuthError);
+    await assert.rejects(SshSession.connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'wrong', hostKey: lab.esxi.hostKeySha256 }), SshAuthError);
   });
 
   it('SFTP: write with mode, stat, read back, rename over an existing file', async () => {
-    const s = await SshSession.connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', hostKey: esxi.hostKeySha256 });
+    const s = await SshSession.connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!', hostKey: lab.esxi.hostKeySha256 });
     try {
       await s.writeFile('/tmp-a.txt', 'hello\n', 0o600);
       const st = await s.stat('/tmp-a.txt');

@@ -2,24 +2,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client } from 'ssh2';
-import { makeSelfSignedCert, servedThumbprints, startEsxi, startVcsim, thumbprintsOfPem, type Esxi, type Vcsim } from '../../lab';
+import { withLab, makeSelfSignedCert, servedThumbprints, thumbprintsOfPem } from '../../lab';
 import { connect, exec, keyboardOnly, sftpOf, sftpRead, sftpReaddir, sftpRename, sftpWrite } from './helpers';
 
 describe('lab: ESXi simulator', function () {
   this.timeout(60_000);
-  let vc: Vcsim;
-  let esxi: Esxi;
+  const lab = withLab({ vcsim: { esx: true, vm: 3 }, esxi: { password: 'VMware1!' } });
   let c: Client;
 
   before(async () => {
-    vc = await startVcsim({ esx: true, vm: 3 });
-    esxi = await startEsxi({ vcsim: vc, password: 'VMware1!' });
-    c = await connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', hostVerifier: (k: Buffer) => k.equals(esxi.hostKeyBlob) });
-  });
-  after(async () => {
-    c?.end();
-    await esxi?.stop();
-    await vc?.stop();
+    c = await connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!', hostVerifier: (k: Buffer) => k.equals(lab.esxi.hostKeyBlob) });
+    lab.beforeStop(() => c.end());
   });
 
   it('vim-cmd vmsvc/getallvms lists the paired vcsim\'s VMs', async () => {
@@ -27,7 +20,7 @@ describe('lab: ESXi simulator', function () {
     assert.equal(r.code, 0);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0], /^Vmid\s+Name\s+File\s+Guest OS\s+Version\s+Annotation$/);
-    const vms = await vc.listVms();
+    const vms = await lab.vcsim.listVms();
     assert.equal(lines.length, 1 + vms.length);
     for (const vm of vms) {
       const row = lines.find((l) => l.includes(` ${vm.name} `));
@@ -37,7 +30,7 @@ describe('lab: ESXi simulator', function () {
   });
 
   it('vim-cmd vmsvc/power.getstate answers per VM, NotFound otherwise', async () => {
-    const vm = (await vc.listVms())[0];
+    const vm = (await lab.vcsim.listVms())[0];
     const r = await exec(c, `vim-cmd vmsvc/power.getstate ${vm.moref.replace(/\D/g, '')}`);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, 'Retrieved runtime info\nPowered on\n');
@@ -55,10 +48,10 @@ describe('lab: ESXi simulator', function () {
   });
 
   it('esxtop -b prints PDH-CSV with host and per-VM memory columns, honouring injected perf', async () => {
-    const vms = await vc.listVms();
-    await vc.injectPerf({ entity: vms[0].moref, counter: 'mem.vmmemctl.average', values: [2048, 4096] }, { entity: 'VirtualMachine', counter: 'mem.swapped.average', values: [1024] });
+    const vms = await lab.vcsim.listVms();
+    await lab.vcsim.injectPerf({ entity: vms[0].moref, counter: 'mem.vmmemctl.average', values: [2048, 4096] }, { entity: 'VirtualMachine', counter: 'mem.swapped.average', values: [1024] });
     const r = await exec(c, 'esxtop -b -d 0.05 -n 2');
-    await vc.clearPerf();
+    await lab.vcsim.clearPerf();
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\r\n');
     assert.equal(lines.length, 3);
@@ -95,10 +88,10 @@ describe('lab: ESXi simulator', function () {
     const ls = await exec(c, 'ls /etc/vmware/ssl');
     assert.equal(ls.stdout, 'rui.crt\nrui.key\n');
     const cat = await exec(c, 'cat /etc/vmware/ssl/rui.crt');
-    assert.equal(cat.stdout, fs.readFileSync(vc.certFile, 'utf8'));
+    assert.equal(cat.stdout, fs.readFileSync(lab.vcsim.certFile, 'utf8'));
     const cp = await exec(c, 'cp /etc/vmware/ssl/rui.crt /etc/vmware/ssl/rui.crt.bak && mv /etc/vmware/ssl/rui.crt.bak /tmp.bak');
     assert.equal(cp.code, 0, cp.stderr);
-    assert.ok(fs.existsSync(path.join(esxi.root, 'tmp.bak')));
+    assert.ok(fs.existsSync(path.join(lab.esxi.root, 'tmp.bak')));
     const miss = await exec(c, 'cat /nope && echo never');
     assert.equal(miss.code, 1);
     assert.equal(miss.stdout, '');
@@ -110,113 +103,113 @@ describe('lab: ESXi simulator', function () {
   it('SFTP writes land in the root and read back', async () => {
     const sftp = await sftpOf(c);
     await sftpWrite(sftp, '/etc/vmware/ssl/note.txt', 'hello esxi\n');
-    assert.equal(fs.readFileSync(path.join(esxi.root, 'etc/vmware/ssl/note.txt'), 'utf8'), 'hello esxi\n');
+    assert.equal(fs.readFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/note.txt'), 'utf8'), 'hello esxi\n');
     assert.equal((await sftpRead(sftp, '/etc/vmware/ssl/note.txt')).toString(), 'hello esxi\n');
     await sftpRename(sftp, '/etc/vmware/ssl/note.txt', '/etc/vmware/ssl/note2.txt');
     assert.deepEqual(await sftpReaddir(sftp, '/etc/vmware/ssl'), ['note2.txt', 'rui.crt', 'rui.key']);
-    const vmx = (await vc.listVms())[0];
+    const vmx = (await lab.vcsim.listVms())[0];
     const dir = `/vmfs/volumes/LocalDS_0/${vmx.name}`;
     assert.match((await sftpRead(sftp, `${dir}/${vmx.name}.vmx`)).toString(), /displayName = "/);
     sftp.end();
-    fs.rmSync(path.join(esxi.root, 'etc/vmware/ssl/note2.txt'));
+    fs.rmSync(path.join(lab.esxi.root, 'etc/vmware/ssl/note2.txt'));
   });
 
   it('hostd restart makes the paired vcsim serve the certificate from the SFTP root', async () => {
-    const before = await servedThumbprints(vc.host, vc.port);
+    const before = await servedThumbprints(lab.vcsim.host, lab.vcsim.port);
     const next = makeSelfSignedCert({ commonName: 'esxi-new.lab.local', bits: 2048 });
     const sftp = await sftpOf(c);
     await sftpWrite(sftp, '/etc/vmware/ssl/rui.crt', next.certPem);
     await sftpWrite(sftp, '/etc/vmware/ssl/rui.key', next.keyPem);
     sftp.end();
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, before.sha256, 'nothing changes before the restart');
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, before.sha256, 'nothing changes before the restart');
 
     const r = await exec(c, '/etc/init.d/hostd restart');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^watchdog-hostd: Terminating watchdog process with PID \d+\nhostd stopped\.\n/);
     assert.match(r.stdout, /Begin 'hostd \+\+min=0,swap,group=hostd \/etc\/vmware\/hostd\/config\.xml'/);
     assert.match(r.stdout, /hostd started\.\n$/);
-    const after = await servedThumbprints(vc.host, vc.port);
+    const after = await servedThumbprints(lab.vcsim.host, lab.vcsim.port);
     assert.equal(after.sha256, next.thumbprintSha256);
-    assert.equal(thumbprintsOfPem(fs.readFileSync(vc.certFile, 'utf8')).sha256, next.thumbprintSha256);
+    assert.equal(thumbprintsOfPem(fs.readFileSync(lab.vcsim.certFile, 'utf8')).sha256, next.thumbprintSha256);
   });
 
   it('a failing restart (failRestart or a key that does not match) applies nothing', async () => {
-    const served = (await servedThumbprints(vc.host, vc.port)).sha256;
+    const served = (await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256;
     const other = makeSelfSignedCert({ commonName: 'never.lab.local' });
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), other.certPem);
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), other.keyPem);
-    esxi.failRestart = true;
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.crt'), other.certPem);
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.key'), other.keyPem);
+    lab.esxi.failRestart = true;
     const r1 = await exec(c, 'services.sh restart');
-    esxi.failRestart = false;
+    lab.esxi.failRestart = false;
     assert.equal(r1.code, 1);
     assert.match(r1.stderr, /hostd failed to start/);
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, served);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, served);
 
     const mismatched = makeSelfSignedCert({ commonName: 'mismatch.lab.local' });
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), mismatched.keyPem);
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.key'), mismatched.keyPem);
     const r2 = await exec(c, '/etc/init.d/hostd restart');
     assert.equal(r2.code, 1);
     assert.match(r2.stderr, /does not match/);
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, served);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, served);
 
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), other.keyPem);
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.key'), other.keyPem);
     const r3 = await exec(c, 'services.sh restart');
     assert.equal(r3.code, 0, r3.stderr);
     assert.match(r3.stdout, /hostd started\./);
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, other.thumbprintSha256);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, other.thumbprintSha256);
   });
 
   it('restartFailure after-load: the new pair is served, then hostd exits 1; servedCerts records each pair', async () => {
-    const before = (await servedThumbprints(vc.host, vc.port)).sha256;
-    const from = esxi.servedCerts.length;
-    assert.equal(esxi.servedCerts[from - 1], before);
+    const before = (await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256;
+    const from = lab.esxi.servedCerts.length;
+    assert.equal(lab.esxi.servedCerts[from - 1], before);
     const next = makeSelfSignedCert({ commonName: 'after-load.lab.local', bits: 2048 });
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), next.certPem);
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), next.keyPem);
-    esxi.restartFailure = { mode: 'after-load', times: 1 };
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.crt'), next.certPem);
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.key'), next.keyPem);
+    lab.esxi.restartFailure = { mode: 'after-load', times: 1 };
     const r = await exec(c, '/etc/init.d/hostd restart');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /hostd failed to start/);
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, next.thumbprintSha256, 'the new certificate is live');
-    assert.deepEqual(esxi.servedCerts.slice(from - 1), [before, next.thumbprintSha256]);
-    assert.equal(esxi.restartFailure, undefined, 'used up');
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, next.thumbprintSha256, 'the new certificate is live');
+    assert.deepEqual(lab.esxi.servedCerts.slice(from - 1), [before, next.thumbprintSha256]);
+    assert.equal(lab.esxi.restartFailure, undefined, 'used up');
     const again = await exec(c, '/etc/init.d/hostd restart');
     assert.equal(again.code, 0, again.stderr);
   });
 
   it('restartFailure stops-answering: "hostd started", then no TLS handshake completes until the next restart', async () => {
     const next = makeSelfSignedCert({ commonName: 'hang.lab.local', bits: 2048 });
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.crt'), next.certPem);
-    fs.writeFileSync(path.join(esxi.root, 'etc/vmware/ssl/rui.key'), next.keyPem);
-    esxi.restartFailure = { mode: 'stops-answering', times: 1 };
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.crt'), next.certPem);
+    fs.writeFileSync(path.join(lab.esxi.root, 'etc/vmware/ssl/rui.key'), next.keyPem);
+    lab.esxi.restartFailure = { mode: 'stops-answering', times: 1 };
     const r = await exec(c, 'services.sh restart');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /hostd started\./);
-    assert.equal(esxi.unresponsive, true);
-    assert.equal(esxi.servedCerts[esxi.servedCerts.length - 1], next.thumbprintSha256, 'loaded before it hung');
-    await assert.rejects(servedThumbprints(vc.host, vc.port, 700), /timed out/);
+    assert.equal(lab.esxi.unresponsive, true);
+    assert.equal(lab.esxi.servedCerts[lab.esxi.servedCerts.length - 1], next.thumbprintSha256, 'loaded before it hung');
+    await assert.rejects(servedThumbprints(lab.vcsim.host, lab.vcsim.port, 700), /timed out/);
     const back = await exec(c, '/etc/init.d/hostd restart');
     assert.equal(back.code, 0, back.stderr);
-    assert.equal(esxi.unresponsive, false);
-    assert.equal((await servedThumbprints(vc.host, vc.port)).sha256, next.thumbprintSha256);
+    assert.equal(lab.esxi.unresponsive, false);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, next.thumbprintSha256);
   });
 
   it('accepts keyboard-interactive, rejects a wrong password', async () => {
     const k = await connect({
-      host: esxi.host,
-      port: esxi.port,
+      host: lab.esxi.host,
+      port: lab.esxi.port,
       username: 'root',
-      hostVerifier: (key: Buffer) => key.equals(esxi.hostKeyBlob),
+      hostVerifier: (key: Buffer) => key.equals(lab.esxi.hostKeyBlob),
       authHandler: keyboardOnly('root', 'VMware1!'),
     });
     assert.equal((await exec(k, 'vmware -v')).code, 0);
     k.end();
-    await assert.rejects(connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'nope', hostVerifier: () => true }), /authentication methods failed/);
+    await assert.rejects(connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'nope', hostVerifier: () => true }), /authentication methods failed/);
   });
 
   it('a client pinning another host key refuses to connect', async () => {
     await assert.rejects(
-      connect({ host: esxi.host, port: esxi.port, username: 'root', password: 'VMware1!', hostVerifier: (k: Buffer) => !k.equals(esxi.hostKeyBlob) }),
+      connect({ host: lab.esxi.host, port: lab.esxi.port, username: 'root', password: 'VMware1!', hostVerifier: (k: Buffer) => !k.equals(lab.esxi.hostKeyBlob) }),
       /verification failed/i,
     );
   });

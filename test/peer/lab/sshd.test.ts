@@ -1,51 +1,45 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Client } from 'ssh2';
-import { startSshd, type Sshd } from '../../lab';
+import { withLab, startSshd } from '../../lab';
 import { connect, exec, keyboardOnly, pidAlive, sftpOf, sftpRead, sftpWrite } from './helpers';
 
 const isRoot = process.getuid?.() === 0;
 
 describe('lab: real OpenSSH sshd', function () {
   this.timeout(60_000);
-  let sshd: Sshd;
-  const base = () => ({ host: sshd.host, port: sshd.port, username: sshd.username, hostVerifier: (k: Buffer) => k.equals(sshd.hostKeyBlob) });
+  const base = () => ({ host: lab.sshd.host, port: lab.sshd.port, username: lab.sshd.username, hostVerifier: (k: Buffer) => k.equals(lab.sshd.hostKeyBlob) });
   const whoami = async (c: Client) => {
     const r = await exec(c, 'id -un');
     c.end();
     return r.stdout.trim();
   };
 
-  before(async () => {
-    sshd = await startSshd();
-  });
-  after(async () => {
-    await sshd?.stop();
-  });
+  const lab = withLab({ sshd: {} });
 
   it('reports the host key as OpenSSH prints it', () => {
-    assert.match(sshd.hostKeySha256, /^SHA256:[A-Za-z0-9+/]{43}$/);
-    assert.match(sshd.hostKey, /^ssh-ed25519 /);
+    assert.match(lab.sshd.hostKeySha256, /^SHA256:[A-Za-z0-9+/]{43}$/);
+    assert.match(lab.sshd.hostKey, /^ssh-ed25519 /);
   });
 
   it('password auth', async function () {
     if (!isRoot) this.skip();
-    assert.equal(await whoami(await connect({ ...base(), password: sshd.password, authHandler: ['password'] })), sshd.username);
-    await assert.rejects(connect({ ...base(), password: 'wrong-' + sshd.password, authHandler: ['password'] }), /authentication methods failed/);
+    assert.equal(await whoami(await connect({ ...base(), password: lab.sshd.password, authHandler: ['password'] })), lab.sshd.username);
+    await assert.rejects(connect({ ...base(), password: 'wrong-' + lab.sshd.password, authHandler: ['password'] }), /authentication methods failed/);
   });
 
   it('keyboard-interactive auth (PAM)', async function () {
     if (!isRoot) this.skip();
-    assert.equal(await whoami(await connect({ ...base(), authHandler: keyboardOnly(sshd.username, sshd.password!) })), sshd.username);
-    await assert.rejects(connect({ ...base(), authHandler: keyboardOnly(sshd.username, 'wrong') }), /authentication methods failed/);
+    assert.equal(await whoami(await connect({ ...base(), authHandler: keyboardOnly(lab.sshd.username, lab.sshd.password!) })), lab.sshd.username);
+    await assert.rejects(connect({ ...base(), authHandler: keyboardOnly(lab.sshd.username, 'wrong') }), /authentication methods failed/);
   });
 
   it('public-key auth', async () => {
-    assert.equal(await whoami(await connect({ ...base(), privateKey: sshd.privateKey, authHandler: ['publickey'] })), sshd.username);
+    assert.equal(await whoami(await connect({ ...base(), privateKey: lab.sshd.privateKey, authHandler: ['publickey'] })), lab.sshd.username);
   });
 
   it('SFTP (internal-sftp) writes and reads files', async () => {
-    const c = await connect({ ...base(), privateKey: sshd.privateKey });
+    const c = await connect({ ...base(), privateKey: lab.sshd.privateKey });
     const home = (await exec(c, 'echo $HOME')).stdout.trim();
     const file = `${home}/vlab-sftp-${process.pid}.txt`;
     const sftp = await sftpOf(c);
@@ -61,7 +55,7 @@ describe('lab: real OpenSSH sshd', function () {
     await assert.rejects(
       connect({
         ...base(),
-        privateKey: sshd.privateKey,
+        privateKey: lab.sshd.privateKey,
         hostVerifier: (k: Buffer) => {
           offered = k;
           return false;
@@ -69,7 +63,7 @@ describe('lab: real OpenSSH sshd', function () {
       }),
       /verification failed/i,
     );
-    assert.ok(offered?.equals(sshd.hostKeyBlob), 'sshd offered the generated host key');
+    assert.ok(offered?.equals(lab.sshd.hostKeyBlob), 'sshd offered the generated host key');
   });
 
   it('stop() ends sshd and its session processes', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { makeSelfSignedCert, servedThumbprints, startVcsim, type Vcsim } from '../../lab';
+import { withLab, makeSelfSignedCert, servedThumbprints, startVcsim, type Vcsim } from '../../lab';
 import { login, pidAlive, soap, soapBody } from './helpers';
 
 function countRefs(body: Record<string, unknown>): number {
@@ -30,30 +30,24 @@ async function countByType(sim: Vcsim, cookie: string, type: string): Promise<nu
 
 describe('lab: vcsim', function () {
   this.timeout(60_000);
-  let sim: Vcsim;
 
-  before(async () => {
-    sim = await startVcsim({ dc: 2, cluster: 3, host: 2, vm: 4, standaloneHost: 0, username: 'alice', password: 's3cret!' });
-  });
-  after(async () => {
-    await sim?.stop();
-  });
+  const lab = withLab({ vcsim: { dc: 2, cluster: 3, host: 2, vm: 4, standaloneHost: 0, username: 'alice', password: 's3cret!' } });
 
   it('answers RetrieveServiceContent and Login over hand-written SOAP', async () => {
-    const sc = await soap(sim.sdkUrl, '<vim25:RetrieveServiceContent><vim25:_this type="ServiceInstance">ServiceInstance</vim25:_this></vim25:RetrieveServiceContent>');
+    const sc = await soap(lab.vcsim.sdkUrl, '<vim25:RetrieveServiceContent><vim25:_this type="ServiceInstance">ServiceInstance</vim25:_this></vim25:RetrieveServiceContent>');
     assert.equal(sc.status, 200);
     const about = (soapBody(sc.body).RetrieveServiceContentResponse as { returnval: { about: { apiType: string; name: string } } }).returnval.about;
     assert.equal(about.apiType, 'VirtualCenter');
 
     const bad = await soap(
-      sim.sdkUrl,
+      lab.vcsim.sdkUrl,
       '<vim25:Login><vim25:_this type="SessionManager">SessionManager</vim25:_this><vim25:userName>alice</vim25:userName><vim25:password>wrong</vim25:password></vim25:Login>',
     );
     assert.equal(bad.status, 500);
     assert.match(bad.body, /InvalidLogin/);
 
     const ok = await soap(
-      sim.sdkUrl,
+      lab.vcsim.sdkUrl,
       '<vim25:Login><vim25:_this type="SessionManager">SessionManager</vim25:_this><vim25:userName>alice</vim25:userName><vim25:password>s3cret!</vim25:password></vim25:Login>',
     );
     assert.equal(ok.status, 200, ok.body);
@@ -63,11 +57,11 @@ describe('lab: vcsim', function () {
   });
 
   it('builds the inventory the flags ask for (-dc 2 -cluster 3 -host 2 -vm 4)', async () => {
-    const cookie = await login(sim.sdkUrl, 'alice', 's3cret!');
-    assert.equal(await countByType(sim, cookie, 'HostSystem'), 2 * 3 * 2);
-    assert.equal(await countByType(sim, cookie, 'VirtualMachine'), 2 * 3 * 4);
-    assert.equal(await countByType(sim, cookie, 'ClusterComputeResource'), 2 * 3);
-    const vms = await sim.listVms();
+    const cookie = await login(lab.vcsim.sdkUrl, 'alice', 's3cret!');
+    assert.equal(await countByType(lab.vcsim, cookie, 'HostSystem'), 2 * 3 * 2);
+    assert.equal(await countByType(lab.vcsim, cookie, 'VirtualMachine'), 2 * 3 * 4);
+    assert.equal(await countByType(lab.vcsim, cookie, 'ClusterComputeResource'), 2 * 3);
+    const vms = await lab.vcsim.listVms();
     assert.equal(vms.length, 24);
     for (const vm of vms) {
       assert.match(vm.moref, /^vm-\d+$/);
@@ -78,31 +72,31 @@ describe('lab: vcsim', function () {
   });
 
   it('swaps the served certificate on SIGHUP (measured over TLS)', async () => {
-    const before = await servedThumbprints(sim.host, sim.port);
-    assert.equal(before.sha256, sim.thumbprintSha256);
+    const before = await servedThumbprints(lab.vcsim.host, lab.vcsim.port);
+    assert.equal(before.sha256, lab.vcsim.thumbprintSha256);
     const next = makeSelfSignedCert({ commonName: 'swapped.lab.local', bits: 2048 });
-    fs.writeFileSync(sim.certFile, next.certPem);
-    fs.writeFileSync(sim.keyFile, next.keyPem);
-    await sim.reloadCert();
-    const after = await servedThumbprints(sim.host, sim.port);
+    fs.writeFileSync(lab.vcsim.certFile, next.certPem);
+    fs.writeFileSync(lab.vcsim.keyFile, next.keyPem);
+    await lab.vcsim.reloadCert();
+    const after = await servedThumbprints(lab.vcsim.host, lab.vcsim.port);
     assert.notEqual(after.sha256, before.sha256);
     assert.equal(after.sha256, next.thumbprintSha256);
     assert.equal(after.sha1, next.thumbprintSha1);
-    assert.equal(sim.thumbprintSha256, next.thumbprintSha256);
+    assert.equal(lab.vcsim.thumbprintSha256, next.thumbprintSha256);
     // The SOAP endpoint still answers on the same port.
-    await login(sim.sdkUrl, 'alice', 's3cret!');
+    await login(lab.vcsim.sdkUrl, 'alice', 's3cret!');
   });
 
   it('serves injected perf samples through QueryPerf', async () => {
-    const cookie = await login(sim.sdkUrl, 'alice', 's3cret!');
-    const [vm, other] = await sim.listVms();
-    await sim.injectPerf(
+    const cookie = await login(lab.vcsim.sdkUrl, 'alice', 's3cret!');
+    const [vm, other] = await lab.vcsim.listVms();
+    await lab.vcsim.injectPerf(
       { entity: vm.moref, counter: 'mem.vmmemctl.average', values: [100, 200, 300] },
       { entity: 'VirtualMachine', counter: 'mem.swapped.average', values: [7] },
     );
     // Resolve counter ids by name through perfCounter.
     const pc = await soap(
-      sim.sdkUrl,
+      lab.vcsim.sdkUrl,
       '<vim25:RetrievePropertiesEx><vim25:_this type="PropertyCollector">propertyCollector</vim25:_this><vim25:specSet><vim25:propSet><vim25:type>PerformanceManager</vim25:type><vim25:pathSet>perfCounter</vim25:pathSet></vim25:propSet><vim25:objectSet><vim25:obj type="PerformanceManager">PerfMgr</vim25:obj></vim25:objectSet></vim25:specSet><vim25:options/></vim25:RetrievePropertiesEx>',
       cookie,
     );
@@ -114,7 +108,7 @@ describe('lab: vcsim', function () {
 
     const query = async (moref: string) => {
       const r = await soap(
-        sim.sdkUrl,
+        lab.vcsim.sdkUrl,
         `<vim25:QueryPerf><vim25:_this type="PerformanceManager">PerfMgr</vim25:_this><vim25:querySpec><vim25:entity type="VirtualMachine">${moref}</vim25:entity><vim25:maxSample>3</vim25:maxSample><vim25:metricId><vim25:counterId>${balloon}</vim25:counterId><vim25:instance></vim25:instance></vim25:metricId><vim25:metricId><vim25:counterId>${swapped}</vim25:counterId><vim25:instance></vim25:instance></vim25:metricId><vim25:intervalId>20</vim25:intervalId></vim25:querySpec></vim25:QueryPerf>`,
         cookie,
       );
@@ -133,9 +127,9 @@ describe('lab: vcsim', function () {
     assert.deepEqual(theirs(swapped), [7, 7, 7], 'type-wide injection reaches every VM');
     assert.notDeepEqual(theirs(balloon), [100, 200, 300], 'per-moref injection stays on its VM');
 
-    await assert.rejects(sim.injectPerf({ entity: vm.moref, counter: 'mem.nope.average', values: [1] }), /unknown counter/);
-    await sim.clearPerf();
-    assert.deepEqual(await sim.injectedPerf(), []);
+    await assert.rejects(lab.vcsim.injectPerf({ entity: vm.moref, counter: 'mem.nope.average', values: [1] }), /unknown counter/);
+    await lab.vcsim.clearPerf();
+    assert.deepEqual(await lab.vcsim.injectedPerf(), []);
   });
 
   it('-delay slows every SOAP call', async () => {

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEsxi, startSshd, startVcsim, type Esxi, type Sshd, type Vcsim } from '../../lab';
-import { SshCancelledError, SshSession } from '../../../src/core/esxi/ssh';
+import { withLab } from '../../lab';
+import { CancelledError } from '../../../src/core/errors';
+import { SshSession } from '../../../src/core/esxi/ssh';
 import { parseEsxtopFile, summarizeCapture } from '../../../src/core/memory/esxtop';
 import { captureEsxtopOverSsh, esxtopCommand, EsxtopRunError, type CaptureProgress } from '../../../src/core/memory/esxtopSsh';
 import { runCli } from '../../../src/cli/main';
@@ -21,24 +22,20 @@ function cliIo(env: NodeJS.ProcessEnv, cwd: string): CliIO & { out: string; err:
 
 describe('memory: esxtop capture over SSH (SshSession → parser)', function () {
   this.timeout(90_000);
-  let vc: Vcsim;
-  let esxi: Esxi;
+  const lab = withLab({ vcsim: { esx: true, vm: 3 }, esxi: { hostname: 'esx-ssh-capture' } });
   let session: SshSession;
   let tmp: string;
 
   before(async () => {
-    vc = await startVcsim({ esx: true, vm: 3 });
-    esxi = await startEsxi({ vcsim: vc, hostname: 'esx-ssh-capture' });
+    const esxi = lab.esxi;
     session = await SshSession.connect({ host: esxi.host, port: esxi.port, username: esxi.username, password: esxi.password, hostKey: esxi.hostKeySha256 });
+    lab.beforeStop(() => session.close());
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-esxtop-ssh-'));
   });
-  after(async () => {
-    session?.close();
-    await esxi?.stop();
-    await vc?.stop();
+  after(() => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
-  afterEach(() => vc.clearPerf());
+  afterEach(() => lab.vcsim.clearPerf());
 
   it('the command: every counter, delay and samples; esxtop\'s 2 s minimum delay enforced', () => {
     assert.equal(esxtopCommand({ samples: 30, delaySeconds: 2 }), 'esxtop -b -a -d 2 -n 30');
@@ -59,8 +56,8 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
   });
 
   it('streams the capture into the parser: host, every powered-on VM, injected balloon and swap in MB; the saved CSV parses the same', async () => {
-    const vms = (await vc.listVms()).filter((v) => v.powerState === 'poweredOn');
-    await vc.injectPerf(
+    const vms = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
+    await lab.vcsim.injectPerf(
       { entity: vms[0].moref, counter: 'mem.vmmemctl.average', values: [102400, 204800, 307200] },
       { entity: vms[1].moref, counter: 'mem.swapped.average', values: [0, 51200, 0] },
     );
@@ -74,7 +71,7 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
       fs.closeSync(fd);
     }
     assert.equal(r.command, 'esxtop -b -a -d 2 -n 3');
-    assert.ok(esxi.commands.includes('esxtop -b -a -d 2 -n 3'), 'the host ran exactly that command');
+    assert.ok(lab.esxi.commands.includes('esxtop -b -a -d 2 -n 3'), 'the host ran exactly that command');
     const cap = r.capture;
     assert.equal(cap.host, 'esx-ssh-capture');
     assert.equal(cap.rows, 3);
@@ -89,18 +86,18 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
   });
 
   it('vlab memory esxtop --ssh: summary per VM, --out saves the CSV, exit 1 when a VM swapped; the host key must be pinned', async () => {
-    const vms = (await vc.listVms()).filter((v) => v.powerState === 'poweredOn');
-    await vc.injectPerf({ entity: vms[2].moref, counter: 'mem.swapped.average', values: [20480] });
-    const env = { ESX_PW: esxi.password };
-    const base = ['memory', 'esxtop', '--ssh', `${esxi.host}:${esxi.port}`, '--user', esxi.username, '--password-env', 'ESX_PW', '--samples', '2', '--delay', '2'];
+    const vms = (await lab.vcsim.listVms()).filter((v) => v.powerState === 'poweredOn');
+    await lab.vcsim.injectPerf({ entity: vms[2].moref, counter: 'mem.swapped.average', values: [20480] });
+    const env = { ESX_PW: lab.esxi.password };
+    const base = ['memory', 'esxtop', '--ssh', `${lab.esxi.host}:${lab.esxi.port}`, '--user', lab.esxi.username, '--password-env', 'ESX_PW', '--samples', '2', '--delay', '2'];
     // No pinned key: stops, printing the fingerprint to pin.
     let io = cliIo(env, tmp);
     assert.equal(await runCli(base, io), 1);
-    assert.ok(io.err.includes(`--host-key ${esxi.hostKeySha256}`), io.err);
+    assert.ok(io.err.includes(`--host-key ${lab.esxi.hostKeySha256}`), io.err);
     assert.equal(io.out, '', 'no capture without a pinned key');
     // Pinned: runs, saves, summarises.
     io = cliIo(env, tmp);
-    const code = await runCli([...base, '--host-key', esxi.hostKeySha256, '--out', 'cli.csv', '--json'], io);
+    const code = await runCli([...base, '--host-key', lab.esxi.hostKeySha256, '--out', 'cli.csv', '--json'], io);
     assert.equal(code, 1, `a VM swapped → exit 1 (stderr: ${io.err})`);
     const j = JSON.parse(io.out) as { rows: number; command: string; file: string; vms: Array<{ name: string; maxSwappedMB: number }> };
     assert.equal(j.rows, 2);
@@ -112,15 +109,15 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
     assert.equal(await runCli([...base.slice(0, -1), '1'], cliIo(env, tmp)), 2);
     assert.equal(await runCli([...base, 'x.csv'], cliIo(env, tmp)), 2);
     io = cliIo({}, tmp);
-    assert.notEqual(await runCli([...base, '--host-key', esxi.hostKeySha256], io), 0);
+    assert.notEqual(await runCli([...base, '--host-key', lab.esxi.hostKeySha256], io), 0);
     assert.match(io.err, /ESX_PW/);
   });
 
-  it('cancelling stops the run (SshCancelledError) well before it would end', async () => {
+  it('cancelling stops the run (CancelledError) well before it would end', async () => {
     const ac = new AbortController();
     const started = Date.now();
     setTimeout(() => ac.abort(), 300);
-    await assert.rejects(captureEsxtopOverSsh(session, { samples: 20, delaySeconds: 2, signal: ac.signal }), SshCancelledError);
+    await assert.rejects(captureEsxtopOverSsh(session, { samples: 20, delaySeconds: 2, signal: ac.signal }), CancelledError);
     assert.ok(Date.now() - started < 10_000, 'did not wait for 20 × 2 s');
     // The session still works afterwards.
     assert.equal((await captureEsxtopOverSsh(session, { samples: 1, delaySeconds: 2 })).capture.rows, 1);
@@ -129,18 +126,15 @@ describe('memory: esxtop capture over SSH (SshSession → parser)', function () 
 
 describe('memory: esxtop over SSH on a host without esxtop (OpenSSH sshd)', function () {
   this.timeout(60_000);
-  let sshd: Sshd;
+  const lab = withLab({ sshd: {} });
   let session: SshSession;
   before(async () => {
-    sshd = await startSshd();
+    const sshd = lab.sshd;
     session = await SshSession.connect({
       host: sshd.host, port: sshd.port, username: sshd.username, hostKey: sshd.hostKeySha256,
       ...(sshd.password ? { password: sshd.password } : { privateKey: sshd.privateKey }),
     });
-  });
-  after(async () => {
-    session?.close();
-    await sshd?.stop();
+    lab.beforeStop(() => session.close());
   });
 
   it('a missing esxtop fails with the command and the shell\'s reason', async () => {

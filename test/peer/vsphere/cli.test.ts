@@ -3,7 +3,7 @@
  * commands (registration in src/cli/commands/index.ts is the CLI owner's).
  */
 import assert from 'node:assert/strict';
-import { startVcsim, type Vcsim } from '../../lab';
+import { withLab } from '../../lab';
 import { runCli } from '../../../src/cli/main';
 import { commands } from '../../../src/cli/commands/inventory';
 import type { CliIO } from '../../../src/cli/command';
@@ -21,19 +21,17 @@ function io(env: Record<string, string>): CliIO & { out: string; err: string } {
 
 describe('vlab inventory against vcsim', function () {
   this.timeout(60_000);
-  let vc: Vcsim;
-  before(async () => { vc = await startVcsim({ dc: 1, cluster: 1, host: 2, standaloneHost: 1, vm: 2, username: 'admin', password: PASS }); });
-  after(async () => { await vc?.stop(); });
+  const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 2, standaloneHost: 1, vm: 2, username: 'admin', password: PASS } });
 
   it('--json lists every host and VM with path, power, host, guest, vCPU, memory, vmx', async () => {
     const o = io({ VLAB_PASSWORD: PASS });
-    const code = await runCli(['inventory', vc.sdkUrl, '--user', 'admin', '--thumbprint', vc.thumbprintSha256, '--json'], o, commands);
+    const code = await runCli(['inventory', lab.vcsim.sdkUrl, '--user', 'admin', '--thumbprint', lab.vcsim.thumbprintSha256, '--json'], o, commands);
     assert.equal(code, 0, o.err);
     const doc = JSON.parse(o.out) as { hosts: Array<{ name: string; path: string }>; vms: Array<Record<string, unknown>> };
-    const lab = await vc.listVms();
+    const labVms = await lab.vcsim.listVms();
     assert.equal(doc.hosts.length, 3);
-    assert.equal(doc.vms.length, lab.length);
-    for (const l of lab) {
+    assert.equal(doc.vms.length, labVms.length);
+    for (const l of labVms) {
       const v = doc.vms.find((x) => x.name === l.name)!;
       assert.ok(v, l.name);
       assert.equal(v.path, `/DC0/vm/${l.name}`);
@@ -49,7 +47,7 @@ describe('vlab inventory against vcsim', function () {
 
   it('human output is a table; the password comes from --password-env', async () => {
     const o = io({ MY_PW: PASS });
-    const code = await runCli(['inventory', vc.sdkUrl, '-u', 'admin', '--password-env', 'MY_PW', '--thumbprint', vc.thumbprintSha256.replace(/:/g, '').toLowerCase()], o, commands);
+    const code = await runCli(['inventory', lab.vcsim.sdkUrl, '-u', 'admin', '--password-env', 'MY_PW', '--thumbprint', lab.vcsim.thumbprintSha256.replace(/:/g, '').toLowerCase()], o, commands);
     assert.equal(code, 0, o.err);
     assert.match(o.out, /3 hosts, \d+ VMs/);
     assert.match(o.out, /^VM +PATH +POWER +HOST +GUEST OS +VCPU +MEMORY MB +VMX$/m);
@@ -58,32 +56,32 @@ describe('vlab inventory against vcsim', function () {
 
   it('an untrusted certificate prints its description and thumbprint and exits 1', async () => {
     const o = io({ VLAB_PASSWORD: PASS });
-    const code = await runCli(['inventory', vc.sdkUrl, '--user', 'admin'], o, commands);
+    const code = await runCli(['inventory', lab.vcsim.sdkUrl, '--user', 'admin'], o, commands);
     assert.equal(code, 1);
-    assert.ok(o.err.includes(vc.thumbprintSha256), o.err);
-    assert.ok(o.err.includes(vc.thumbprintSha1));
+    assert.ok(o.err.includes(lab.vcsim.thumbprintSha256), o.err);
+    assert.ok(o.err.includes(lab.vcsim.thumbprintSha1));
     assert.match(o.err, /RSA 1024 bits/);
     assert.match(o.err, /--thumbprint/);
     const j = io({ VLAB_PASSWORD: PASS });
-    assert.equal(await runCli(['inventory', vc.sdkUrl, '--user', 'admin', '--json'], j, commands), 1);
+    assert.equal(await runCli(['inventory', lab.vcsim.sdkUrl, '--user', 'admin', '--json'], j, commands), 1);
     const err = JSON.parse(j.out) as { error: { code: string; certificate: { sha256: string } } };
     assert.equal(err.error.code, 'untrustedCertificate');
-    assert.equal(err.error.certificate.sha256, vc.thumbprintSha256);
+    assert.equal(err.error.certificate.sha256, lab.vcsim.thumbprintSha256);
   });
 
   it('a wrong password exits 1 with a clear message and never echoes it; --insecure connects', async () => {
     const o = io({ VLAB_PASSWORD: 'not-it' });
-    assert.equal(await runCli(['inventory', vc.sdkUrl, '--user', 'admin', '--insecure'], o, commands), 1);
+    assert.equal(await runCli(['inventory', lab.vcsim.sdkUrl, '--user', 'admin', '--insecure'], o, commands), 1);
     assert.match(o.err, /user name or password is incorrect/);
     assert.ok(!o.err.includes('not-it'));
     const ok = io({ VLAB_PASSWORD: PASS });
-    assert.equal(await runCli(['inventory', vc.sdkUrl, '--user', 'admin', '--insecure', '--json'], ok, commands), 0, ok.err);
+    assert.equal(await runCli(['inventory', lab.vcsim.sdkUrl, '--user', 'admin', '--insecure', '--json'], ok, commands), 0, ok.err);
   });
 
   it('usage errors exit 2: missing --user, bad thumbprint, --thumbprint with --insecure', async () => {
-    assert.equal(await runCli(['inventory', vc.sdkUrl], io({ VLAB_PASSWORD: PASS }), commands), 2);
-    assert.equal(await runCli(['inventory', vc.sdkUrl, '--user', 'a', '--thumbprint', '12:34'], io({ VLAB_PASSWORD: PASS }), commands), 2);
-    assert.equal(await runCli(['inventory', vc.sdkUrl, '--user', 'a', '--thumbprint', vc.thumbprintSha256, '--insecure'], io({ VLAB_PASSWORD: PASS }), commands), 2);
+    assert.equal(await runCli(['inventory', lab.vcsim.sdkUrl], io({ VLAB_PASSWORD: PASS }), commands), 2);
+    assert.equal(await runCli(['inventory', lab.vcsim.sdkUrl, '--user', 'a', '--thumbprint', '12:34'], io({ VLAB_PASSWORD: PASS }), commands), 2);
+    assert.equal(await runCli(['inventory', lab.vcsim.sdkUrl, '--user', 'a', '--thumbprint', lab.vcsim.thumbprintSha256, '--insecure'], io({ VLAB_PASSWORD: PASS }), commands), 2);
   });
 
   it('nothing listening → exit 1 with a network hint', async () => {

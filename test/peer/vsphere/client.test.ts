@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { startVcsim, makeSelfSignedCert, type Vcsim } from '../../lab';
+import { withLab, makeSelfSignedCert } from '../../lab';
 import { VimClient } from '../../../src/core/vsphere/client';
 import {
   CertificateChangedError, InvalidLoginError, InvalidStateError, TaskError, HttpStatusError, UntrustedCertificateError,
@@ -26,17 +26,13 @@ const EXPECT = { dcs: 2, clusters: 4, standalone: 2, hosts: 2 * (2 * 3 + 1), vms
 
 describe('vsphere client against vcsim', function () {
   this.timeout(60_000);
-  let vc: Vcsim;
+  const lab = withLab({ vcsim: { ...MODEL, username: USER, password: PASS } });
   let client: VimClient;
-  const opts = () => ({ url: vc.sdkUrl, username: USER, password: PASS, trust: { mode: 'pinned' as const, sha256: vc.thumbprintSha256 }, keepAliveMs: 0 });
+  const opts = () => ({ url: lab.vcsim.sdkUrl, username: USER, password: PASS, trust: { mode: 'pinned' as const, sha256: lab.vcsim.thumbprintSha256 }, keepAliveMs: 0 });
 
   before(async () => {
-    vc = await startVcsim({ ...MODEL, username: USER, password: PASS });
     client = await VimClient.connect(opts());
-  });
-  after(async () => {
-    await client?.close();
-    await vc?.stop();
+    lab.beforeStop(() => client.close());
   });
 
   it('RetrieveServiceContent without a session describes a vCenter', async () => {
@@ -68,9 +64,9 @@ describe('vsphere client against vcsim', function () {
     assert.equal(inv.computeResources.filter((c) => !c.cluster).length, EXPECT.standalone);
     assert.equal(inv.hosts.length, EXPECT.hosts);
     assert.equal(inv.vms.length, EXPECT.vms);
-    const lab = await vc.listVms();
-    assert.equal(lab.length, EXPECT.vms);
-    for (const l of lab) {
+    const labVms = await lab.vcsim.listVms();
+    assert.equal(labVms.length, EXPECT.vms);
+    for (const l of labVms) {
       const v = inv.vms.find((x) => x.ref.value === l.moref);
       assert.ok(v, l.name);
       assert.equal(v.name, l.name);
@@ -97,10 +93,10 @@ describe('vsphere client against vcsim', function () {
 
   it('extra paths (inventory decorations) come back in the same load, in info.extra, standard ones included', async () => {
     const inv = await getInventory(client, { extraPaths: { VirtualMachine: ['config.annotation', 'summary.config.numEthernetCards', 'config.hardware.numCPU'], HostSystem: ['summary.config.name'] } });
-    const lab = await vc.listVms();
+    const labVms = await lab.vcsim.listVms();
     for (const v of inv.vms) {
       assert.ok(v.extra, v.name);
-      assert.equal(v.extra['config.hardware.numCPU'], lab.find((l) => l.moref === v.ref.value)?.numCpu, 'a standard path asked for is in extra too');
+      assert.equal(v.extra['config.hardware.numCPU'], labVms.find((l) => l.moref === v.ref.value)?.numCpu, 'a standard path asked for is in extra too');
       assert.equal(typeof v.extra['summary.config.numEthernetCards'], 'number');
     }
     assert.ok(inv.hosts.every((h) => h.extra?.['summary.config.name'] === h.name));
@@ -108,18 +104,18 @@ describe('vsphere client against vcsim', function () {
   });
 
   it('PowerOffVM_Task completes with progress, the VM is off; powering off again is a TaskError (InvalidPowerState)', async () => {
-    const vm = (await vc.listVms()).find((v) => v.powerState === 'poweredOn')!;
+    const vm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const ref: MoRef = { type: 'VirtualMachine', value: vm.moref };
     const states: string[] = [];
     const r = await powerOff(client, ref, { onProgress: (p) => states.push(p.state) });
     assert.equal(r.info.state, 'success');
     assert.equal(states.at(-1), 'success');
-    assert.equal((await vc.listVms()).find((v) => v.moref === vm.moref)!.powerState, 'poweredOff');
+    assert.equal((await lab.vcsim.listVms()).find((v) => v.moref === vm.moref)!.powerState, 'poweredOff');
     await assert.rejects(powerOff(client, ref), (e: unknown) => e instanceof TaskError && e.faultType === 'InvalidPowerState');
     // ShutdownGuest is not a task; on a powered-off VM it faults with InvalidPowerState
     await assert.rejects(shutdownGuest(client, ref), InvalidStateError);
     await powerOn(client, ref);
-    assert.equal((await vc.listVms()).find((v) => v.moref === vm.moref)!.powerState, 'poweredOn');
+    assert.equal((await lab.vcsim.listVms()).find((v) => v.moref === vm.moref)!.powerState, 'poweredOn');
     await reset(client, ref);
     await shutdownGuest(client, ref);
     assert.equal(await retrieveProperty(client, ref, 'runtime.powerState'), 'poweredOff');
@@ -127,7 +123,7 @@ describe('vsphere client against vcsim', function () {
   });
 
   it('ReconfigVM_Task extraConfig round trip (special characters survive)', async () => {
-    const vm = (await vc.listVms())[1];
+    const vm = (await lab.vcsim.listVms())[1];
     const ref: MoRef = { type: 'VirtualMachine', value: vm.moref };
     const odd = 'a<b & "c" \'d\' é ✓';
     await setExtraConfig(client, ref, { 'disk.EnableUUID': 'TRUE', 'vlab.test': odd });
@@ -137,7 +133,7 @@ describe('vsphere client against vcsim', function () {
   });
 
   it('backup diagnostics: devices (controllers, disk backing mode), snapshot tree, tools status', async () => {
-    const vm = (await vc.listVms())[2];
+    const vm = (await lab.vcsim.listVms())[2];
     const ref: MoRef = { type: 'VirtualMachine', value: vm.moref };
     await runTask(client, 'CreateSnapshot_Task', ref, [['name', 'before-fix'], ['description', 'lab'], ['memory', false], ['quiesce', false]]);
     const d = await getVmDiagnostics(client, ref);
@@ -162,7 +158,7 @@ describe('vsphere client against vcsim', function () {
     try {
       const c = await VimClient.connect(opts());
       const firstKey = c.userSession?.key as string;
-      const vm: MoRef = { type: 'VirtualMachine', value: (await vc.listVms())[0].moref };
+      const vm: MoRef = { type: 'VirtualMachine', value: (await lab.vcsim.listVms())[0].moref };
       const terminate = async (key: string) => {
         await admin.invoke('TerminateSession', admin.serviceContent.sessionManager!, [['sessionId', [key]]]);
       };
@@ -186,8 +182,8 @@ describe('vsphere client against vcsim', function () {
     const balloon = cat.byName.get('mem.vmmemctl.average');
     assert.ok(balloon, 'mem.vmmemctl.average');
     assert.equal(balloon.unit, 'kiloBytes');
-    const vms = (await vc.listVms()).slice(0, 2).map((v) => ({ type: 'VirtualMachine', value: v.moref }));
-    await vc.injectPerf({ entity: vms[0].value, counter: 'mem.vmmemctl.average', values: [1024, 2048, 4096] });
+    const vms = (await lab.vcsim.listVms()).slice(0, 2).map((v) => ({ type: 'VirtualMachine', value: v.moref }));
+    await lab.vcsim.injectPerf({ entity: vms[0].value, counter: 'mem.vmmemctl.average', values: [1024, 2048, 4096] });
     try {
       const series = await queryPerf(client, { entities: vms, counters: ['mem.vmmemctl.average', 'mem.consumed.average'], intervalId: 20, maxSample: 3 }, cat);
       assert.equal(series.length, 4);
@@ -199,7 +195,7 @@ describe('vsphere client against vcsim', function () {
       const hist = await queryPerf(client, { entities: vms, counters: [balloon.id], intervalId: 300, maxSample: 2 }, cat);
       assert.ok(hist.every((s) => s.values.length <= 2));
     } finally {
-      await vc.clearPerf();
+      await lab.vcsim.clearPerf();
     }
   });
 
@@ -233,15 +229,13 @@ describe('vsphere client against vcsim', function () {
 
 describe('vsphere TLS trust against vcsim', function () {
   this.timeout(60_000);
-  let vc: Vcsim;
-  before(async () => { vc = await startVcsim({ vm: 1 }); });
-  after(async () => { await vc?.stop(); });
+  const lab = withLab({ vcsim: { vm: 1 } });
 
   it('system trust refuses the self-signed RSA-1024 certificate and describes it', async () => {
-    await assert.rejects(VimClient.connect({ url: vc.sdkUrl, username: vc.username, password: vc.password }), (e: unknown) => {
+    await assert.rejects(VimClient.connect({ url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password }), (e: unknown) => {
       assert.ok(e instanceof UntrustedCertificateError);
-      assert.equal(e.certificate?.sha256, vc.thumbprintSha256);
-      assert.equal(e.certificate?.sha1, vc.thumbprintSha1);
+      assert.equal(e.certificate?.sha256, lab.vcsim.thumbprintSha256);
+      assert.equal(e.certificate?.sha1, lab.vcsim.thumbprintSha1);
       assert.equal(e.certificate?.keyBits, 1024);
       assert.ok(e.certificate?.warnings.some((w) => /1024-bit/.test(w)));
       return true;
@@ -249,26 +243,26 @@ describe('vsphere TLS trust against vcsim', function () {
   });
 
   it('the pinned thumbprint is accepted, another is refused with CertificateChangedError', async () => {
-    const ok = await VimClient.connect({ url: vc.sdkUrl, username: vc.username, password: vc.password, trust: { mode: 'pinned', sha256: vc.thumbprintSha256 }, keepAliveMs: 0 });
+    const ok = await VimClient.connect({ url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, trust: { mode: 'pinned', sha256: lab.vcsim.thumbprintSha256 }, keepAliveMs: 0 });
     await ok.close();
     const other = makeSelfSignedCert().thumbprintSha256;
-    await assert.rejects(VimClient.connect({ url: vc.sdkUrl, username: vc.username, password: vc.password, trust: { mode: 'pinned', sha256: other } }), (e: unknown) => {
+    await assert.rejects(VimClient.connect({ url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, trust: { mode: 'pinned', sha256: other } }), (e: unknown) => {
       assert.ok(e instanceof CertificateChangedError);
       assert.equal(e.expectedSha256, other);
-      assert.equal(e.actualSha256, vc.thumbprintSha256);
+      assert.equal(e.actualSha256, lab.vcsim.thumbprintSha256);
       return true;
     });
   });
 
   it('a certificate replaced on the live server stops the pinned connection on its next socket', async () => {
-    const c = await VimClient.connect({ url: vc.sdkUrl, username: vc.username, password: vc.password, trust: { mode: 'pinned', sha256: vc.thumbprintSha256 }, keepAliveMs: 0 });
+    const c = await VimClient.connect({ url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, trust: { mode: 'pinned', sha256: lab.vcsim.thumbprintSha256 }, keepAliveMs: 0 });
     try {
       await c.currentTime();
-      const old = vc.thumbprintSha256;
+      const old = lab.vcsim.thumbprintSha256;
       const next = makeSelfSignedCert({ commonName: 'vcsim.lab.local', bits: 2048 });
-      fs.writeFileSync(vc.certFile, next.certPem);
-      fs.writeFileSync(vc.keyFile, next.keyPem);
-      await vc.reloadCert();
+      fs.writeFileSync(lab.vcsim.certFile, next.certPem);
+      fs.writeFileSync(lab.vcsim.keyFile, next.keyPem);
+      await lab.vcsim.reloadCert();
       // drop idle keep-alive sockets so the next call needs a new TLS handshake
       for (const list of Object.values(c.agent.freeSockets)) for (const s of list ?? []) s.destroy();
       await assert.rejects(c.currentTime({ noRelogin: true }), (e: unknown) => {
@@ -286,19 +280,17 @@ describe('vsphere TLS trust against vcsim', function () {
 
 describe('vsphere client against vcsim in ESXi mode', function () {
   this.timeout(60_000);
-  let vc: Vcsim;
-  before(async () => { vc = await startVcsim({ esx: true, vm: 3 }); });
-  after(async () => { await vc?.stop(); });
+  const lab = withLab({ vcsim: { esx: true, vm: 3 } });
 
   it('a standalone ESXi (HostAgent): one host, its VMs with ha-datacenter paths', async () => {
-    const c = await VimClient.connect({ url: vc.sdkUrl, username: vc.username, password: vc.password, trust: { mode: 'pinned', sha256: vc.thumbprintSha256 }, keepAliveMs: 0 });
+    const c = await VimClient.connect({ url: lab.vcsim.sdkUrl, username: lab.vcsim.username, password: lab.vcsim.password, trust: { mode: 'pinned', sha256: lab.vcsim.thumbprintSha256 }, keepAliveMs: 0 });
     try {
       assert.equal(c.serviceContent.about.apiType, 'HostAgent');
       const inv = await getInventory(c);
       assert.equal(inv.hosts.length, 1);
       assert.equal(inv.datacenters.length, 1);
-      const lab = await vc.listVms();
-      assert.equal(inv.vms.length, lab.length);
+      const labVms = await lab.vcsim.listVms();
+      assert.equal(inv.vms.length, labVms.length);
       assert.equal(inv.vms.length, 3);
       for (const v of inv.vms) assert.equal(inv.pathOf(v.ref), `/ha-datacenter/vm/${v.name}`);
     } finally {

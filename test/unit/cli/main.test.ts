@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { runCli } from '../../../src/cli/main';
 import { CliCommand, CliFailure, CliIO, emit, UsageError } from '../../../src/cli/command';
+import { CancelledError, LabError } from '../../../src/core/errors';
 import { version } from '../../../package.json';
 
 function io(): CliIO & { out: string; err: string } {
@@ -26,6 +27,8 @@ const commands: CliCommand[] = [
   { path: ['demo', 'fail'], summary: 'Fails.', synopsis: '', async run() { throw new CliFailure('the VM is running', 'vm-running'); } },
   { path: ['demo', 'usage'], summary: 'Bad usage.', synopsis: '', async run() { throw new UsageError('KEY is required'); } },
   { path: ['demo', 'crash'], summary: 'Crashes.', synopsis: '', async run() { throw new Error('boom'); } },
+  { path: ['demo', 'lab'], summary: 'A library error.', synopsis: '', async run() { throw new LabError('notFound', 'The VM no longer exists. Refresh the inventory.'); } },
+  { path: ['demo', 'stop'], summary: 'Cancelled.', synopsis: '', async run() { throw new CancelledError('Waiting for the task'); } },
 ];
 
 describe('vlab CLI dispatcher', () => {
@@ -86,6 +89,15 @@ describe('vlab CLI dispatcher', () => {
     const c = io();
     assert.equal(await runCli(['demo', 'crash', '--json'], c, commands), 1);
     assert.equal(JSON.parse(c.out).error.code, 'internal');
+  });
+
+  it('an error the product raises on purpose (LabError) prints its message and code, not a stack', async () => {
+    const a = io();
+    assert.equal(await runCli(['demo', 'lab'], a, commands), 1);
+    assert.equal(a.err, 'vlab demo lab: The VM no longer exists. Refresh the inventory.\n');
+    const b = io();
+    assert.equal(await runCli(['demo', 'stop', '--json'], b, commands), 1);
+    assert.deepEqual(JSON.parse(b.out), { error: { code: 'cancelled', message: 'Waiting for the task was cancelled.' } });
   });
 
   it('command --help shows the options', async () => {

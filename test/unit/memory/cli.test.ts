@@ -73,4 +73,52 @@ describe('cli: vlab memory', () => {
     assert.equal(b.code, 1);
     assert.match(b.err, /other\.csv: not an esxtop batch capture/);
   });
+
+  it('memory state: minFree, every threshold, the state and its triggers per generation', async () => {
+    const a = await run(['memory', 'state', '--generation', '4.1', '--host-mb', '16384', '--free-mb', '500', '--json']);
+    assert.equal(a.code, 0, a.err);
+    const j41 = JSON.parse(a.out);
+    assert.deepEqual([j41.generation, j41.minFreeMB, j41.state], ['4.1', 983.04, 'soft']);
+    assert.deepEqual(j41.thresholds, { high: 983.04, soft: 629.15, hard: 314.57, low: 157.29 });
+    assert.match(j41.triggers, /balloon/i);
+    assert.ok(j41.sources.length > 0);
+    const b = await run(['memory', 'state', '--generation', '8.0', '--host-mb', '16384', '--free-mb', '500', '--json']);
+    const j80 = JSON.parse(b.out);
+    assert.deepEqual([j80.generation, j80.minFreeMB, j80.state], ['8.0', 655.36, 'clear']);
+    assert.deepEqual(Object.keys(j80.thresholds), ['high', 'clear', 'soft', 'hard', 'low']);
+    assert.equal(j80.thresholds.high, 2621.44);
+    assert.ok(j80.notes.some((n: string) => /300 %/.test(n)));
+    const c = await run(['memory', 'state', '--generation', '5.5', '--host-mb', '28672', '--free-mb', '901.12']);
+    assert.equal(c.code, 0);
+    assert.match(c.out, /minFree: 901\.12 MB/);
+    assert.match(c.out, /state: high/, 'free exactly at minFree: still high');
+    assert.match(c.out, /frankdenneman\.nl/);
+    const d = await run(['memory', 'state', '--generation', '5.5', '--host-mb', '28672', '--free-mb', '901.11']);
+    assert.match(d.out, /state: high/, '5.x: below minFree but above soft is still high');
+  });
+
+  it('memory state: an unknown generation exits 2 and lists the known ones; other usage errors too', async () => {
+    const a = await run(['memory', 'state', '--generation', '6.0', '--host-mb', '1024', '--free-mb', '10']);
+    assert.equal(a.code, 2);
+    assert.match(a.err, /unknown generation "6\.0": known generations are 4\.1, 5\.5, 6\.7, 7\.0, 8\.0/);
+    assert.equal((await run(['memory', 'state', '--host-mb', '1024', '--free-mb', '10'])).code, 2);
+    assert.equal((await run(['memory', 'state', '--generation', '8.0', '--free-mb', '10'])).code, 2);
+    assert.equal((await run(['memory', 'state', '--generation', '8.0', '--host-mb', '1024', '--free-mb', '2048'])).code, 2);
+    assert.equal((await run(['memory', 'state', '--generation', '8.0', '--host-mb', '1024', '--free-mb', '-1'])).code, 2);
+    const j = await run(['memory', 'state', '--generation', '3.5', '--host-mb', '1024', '--free-mb', '10', '--json']);
+    assert.equal(j.code, 2);
+    assert.equal((await run(['memory', 'esxtop', 'x.csv', '--generation', '9.0'], dir)).code, 2);
+  });
+
+  it('memory esxtop --generation: the worst state of the capture under that generation', async () => {
+    const file = path.join(dir, 'squeeze.csv');
+    writeCapture(file, { names: ['web01', 'db01'], samples: 20, hostMemoryMB: 16384, freePct: () => (500 / 16384) * 100 });
+    const a = JSON.parse((await run(['memory', 'esxtop', 'squeeze.csv', '--generation', '4.1', '--json'], dir)).out);
+    assert.equal(a.hostMB, 16384);
+    assert.equal(a.memoryState.state, 'soft');
+    const b = await run(['memory', 'esxtop', 'squeeze.csv', '--generation', '8.0'], dir);
+    assert.match(b.out, /worst state \(ESX\(i\) 8\.0, 6\.0\+ table, minFree 655 MB of 16384 MB\): clear/);
+    const c = JSON.parse((await run(['memory', 'esxtop', 'squeeze.csv', '--json'], dir)).out);
+    assert.equal(c.memoryState, undefined, 'no generation, no state');
+  });
 });

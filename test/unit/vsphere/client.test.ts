@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { VimClient, parseSdkUrl } from '../../../src/core/vsphere/client';
 import { retrieve } from '../../../src/core/vsphere/property';
+import { CancelledError } from '../../../src/core/errors';
 import {
-  CancelledError, CertificateChangedError, ConnectionError, InvalidLoginError, TimeoutError, UntrustedCertificateError,
+  CertificateChangedError, ConnectionError, InvalidLoginError, TimeoutError, UntrustedCertificateError,
 } from '../../../src/core/vsphere/errors';
 import { extractRetrieveResult, readRetrieveResult } from '../../../src/core/vsphere/property';
 import { parseXml } from '../../../src/core/vsphere/xml';

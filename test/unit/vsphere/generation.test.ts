@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Generation, KNOWN_GENERATIONS, knownGeneration } from '../../../src/core/vsphere/generation';
+import { Generation, generationFromProduct, KNOWN_GENERATIONS, knownGeneration } from '../../../src/core/vsphere/generation';
 
 describe('vsphere: the generation model', () => {
   it('reads about of an ESX 4.1 host, an ESXi 8.0 host and a vCenter 7.0', () => {
@@ -71,5 +71,15 @@ describe('vsphere: the generation model', () => {
   it('toJSON is a plain picture', () => {
     const j = JSON.parse(JSON.stringify(Generation.fromAbout({ version: '5.5.0', build: '1331820', apiVersion: '5.5' })));
     assert.deepEqual(j, { version: '5.5.0', family: '5.x', known: '5.5', product: 'unknown', build: '1331820', apiVersion: '5.5', memoryStates: 'minfree', pageSharingSalted: 'depends' });
+  });
+});
+
+describe('vsphere: a host generation from its product', () => {
+  it('reads summary.config.product as decoded; refuses what is not one', () => {
+    const g = generationFromProduct({ name: 'VMware ESXi', fullName: 'VMware ESXi 7.0.3 build-19193900', version: '7.0.3', build: '19193900', apiVersion: '7.0.3.0', productLineId: 'embeddedEsx', extra: 1 });
+    assert.deepEqual([g?.family, g?.product, g?.label], ['7.x', 'esxi', 'VMware ESXi 7.0.3 build-19193900']);
+    assert.equal(generationFromProduct(undefined), undefined);
+    assert.equal(generationFromProduct('7.0'), undefined);
+    assert.equal(generationFromProduct({ name: 'x' }), undefined);
   });
 });

@@ -2,6 +2,10 @@
  * Step 5 (ESX(i)): the SSH host key checked and pinned, then the deploy over SSH (core
  * deployEsxCertificate: backup, install, restart, verify, rollback), with its steps streamed to the
  * webview as `deployStep` events. After a good deploy the inventory connection's pin follows.
+ *
+ * SSH goes through the one SSH service (../../ssh): its pin store, its password policy, its connect().
+ * The webview shows the key and collects the password itself, so the deploy connects non-interactively
+ * with the pinned key named.
  */
 import * as vscode from 'vscode';
 import { certsCore as core } from '../../../core/certs/lazy';
@@ -41,16 +45,16 @@ async function confirmDeploy(id: string): Promise<boolean> {
 }
 
 /** What a deploy needs, or the error that says which step to finish first. */
-async function deployInputs(ctx: WizardContext, s: CertWizardState, p: DeployParams): Promise<{ cert: string; chain: string[]; key: string; hostKey: string; password: string }> {
+async function deployInputs(ctx: WizardContext, s: CertWizardState, p: DeployParams): Promise<{ cert: string; chain: string[]; key: string; hostKey: string }> {
   const saved = ctx.store.read(s);
   const key = await ctx.store.readKey(s, saved.request);
   if (!saved.imported) throw new Error(ctx.strings.needImport);
   if (!key) throw new Error(ctx.strings.keyMissing);
-  const hostKey = p.hostKey ?? ctx.store.pinnedHostKey(p.sshHost, p.sshPort);
+  const target = { host: p.sshHost, port: p.sshPort };
+  const hostKey = p.hostKey ?? (await ctx.store.ssh.pins.get(target));
   if (!hostKey) throw new Error(vscode.l10n.t('The SSH host key of {0}:{1} is not pinned yet: check it and pin it first.', p.sshHost, String(p.sshPort)));
-  const password = p.password || (await ctx.store.password(p.sshHost));
-  if (!password) throw new Error(vscode.l10n.t('Enter the SSH password of {0}.', p.user));
-  return { cert: saved.imported.certPem, chain: saved.imported.chainPems, key, hostKey, password };
+  if (!p.password && (await ctx.store.password(p.user, target)) === undefined) throw new Error(vscode.l10n.t('Enter the SSH password of {0}.', p.user));
+  return { cert: saved.imported.certPem, chain: saved.imported.chainPems, key, hostKey };
 }
 
 /** The inventory connection of this endpoint trusts the certificate it serves now. */
@@ -69,31 +73,18 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
   const { store, panel } = ctx;
   return {
     async hostKey({ sshHost, sshPort }, token) {
-      const { SshSession, UnknownHostKeyError } = core.ssh();
-      let fingerprint: string | undefined;
-      let keyType: string | undefined;
-      try {
-        // Never logs in: the key is refused on purpose once seen.
-        const sess = await withSignal(token, (signal) => SshSession.connect({ host: sshHost, port: sshPort, username: 'root', signal, trustUnknownHostKey: () => false }));
-        sess.close();
-      } catch (e) {
-        if (!(e instanceof UnknownHostKeyError)) throw e;
-        fingerprint = e.fingerprint;
-        keyType = e.keyType;
-      }
-      if (!fingerprint) throw new Error(vscode.l10n.t('{0}:{1} did not present an SSH host key.', sshHost, String(sshPort)));
-      const pinned = store.pinnedHostKey(sshHost, sshPort);
-      return { sshHost, sshPort, fingerprint, ...(keyType ? { keyType } : {}), ...(pinned ? { pinned } : {}), status: !pinned ? 'unknown' : pinned === fingerprint ? 'pinned' : 'changed' };
+      const found = await withSignal(token, (signal) => store.ssh.probeHostKey({ host: sshHost, port: sshPort }, signal));
+      return { sshHost, sshPort, ...found };
     },
 
     async pinHostKey({ sshHost, sshPort, fingerprint }) {
       const fp = core.ssh().normaliseFingerprint(fingerprint);
-      await store.pinHostKey(sshHost, sshPort, fp);
+      await store.ssh.pins.set({ host: sshHost, port: sshPort }, fp);
       log().info(`certificate wizard: pinned SSH host key of ${sshHost}:${sshPort} ${fp}`);
     },
 
-    async forgetPassword({ sshHost }) {
-      await store.forgetPassword(sshHost);
+    async forgetPassword({ sshHost, sshPort, user }) {
+      await store.forgetPassword(user ?? 'root', { host: sshHost, port: sshPort ?? 22 });
     },
 
     async deploy(p, token) {
@@ -102,11 +93,13 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       const input = await deployInputs(ctx, s, p);
       if (p.confirm !== false && !(await confirmDeploy(id))) return undefined;
       await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
-      if (p.savePassword && p.password) await store.storePassword(p.sshHost, p.password);
       const result = await withSignal(token, (outer) => withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
         core.deploy().deployEsxCertificate({
           host: s.host, port: s.port,
-          ssh: { host: p.sshHost, port: p.sshPort, username: p.user, password: input.password, hostKey: input.hostKey },
+          ssh: (sshSignal) => store.ssh.connect({ host: p.sshHost, port: p.sshPort }, {
+            purpose: 'certificate deploy', username: p.user, hostKey: input.hostKey, interactive: false,
+            ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
+          }),
           cert: input.cert, key: input.key, chain: input.chain,
           signal,
           onStep: (step) => {

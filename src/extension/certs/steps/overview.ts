@@ -17,7 +17,8 @@ async function snapshot(ctx: WizardContext): Promise<WizardSnapshot> {
   const hosts = conn ? (store.inventory.sessions.snapshot(conn)?.inventory.hosts.map((h) => h.name) ?? []) : [];
   const sshHost = saved.ssh?.sshHost ?? s.host;
   const sshPort = saved.ssh?.sshPort ?? 22;
-  const pinnedHostKey = store.pinnedHostKey(sshHost, sshPort);
+  const user = saved.ssh?.user ?? 'root';
+  const pinnedHostKey = await store.ssh.pins.get({ host: sshHost, port: sshPort });
   return {
     state: { ...s, ...(conn ? { conn } : {}) },
     label: hostId(s.host, s.port),
@@ -27,8 +28,8 @@ async function snapshot(ctx: WizardContext): Promise<WizardSnapshot> {
     ...(saved.request ? { request: await requestView(store, s, saved.request) } : {}),
     ...(saved.imported ? { imported: await verifyImport(ctx, s, saved.imported) } : {}),
     ssh: {
-      sshHost, sshPort, user: saved.ssh?.user ?? 'root',
-      passwordStored: (await store.password(sshHost)) !== undefined,
+      sshHost, sshPort, user,
+      passwordStored: (await store.password(user, { host: sshHost, port: sshPort })) !== undefined,
       ...(pinnedHostKey ? { pinnedHostKey } : {}),
     },
     checklist: core.files().vcenterChecklist({ hosts }),

@@ -23,7 +23,7 @@ export function deployStep(): HTMLElement {
     textfield('ssh-port', t('sshPort'), String(m.ssh.sshPort), (v) => { m.ssh.sshPort = Number(v) || 22; m.hostKey = undefined; }),
     textfield('ssh-user', t('sshUser'), m.ssh.user, (v) => { m.ssh.user = v; }),
     h('div', { class: 'field' }, h('label', { for: 'ssh-password' }, t('sshPassword')), pw),
-    h('div', { class: 'field wide' }, h('div', { class: 'row' }, save, m.snap!.ssh.passwordStored ? button(t('forgetPassword'), () => void client.request('forgetPassword', { sshHost: m.ssh.sshHost }).then(reload), { secondary: true, id: 'forget-password' }) : null))));
+    h('div', { class: 'field wide' }, h('div', { class: 'row' }, save, m.snap!.ssh.passwordStored ? button(t('forgetPassword'), () => void client.request('forgetPassword', { sshHost: m.ssh.sshHost, sshPort: m.ssh.sshPort, user: m.ssh.user }).then(reload), { secondary: true, id: 'forget-password' }) : null))));
   // host key
   const pinned = isPinned();
   const hk = h('div', { class: 'hostkey', id: 'hostkey' });

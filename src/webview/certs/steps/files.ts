@@ -1,4 +1,5 @@
 /** Step 4 (browser side): the PFX password and Write Files. */
+import { errorMessage, isCancellation } from '../../../core/errors';
 import { h, icon, type Child } from '../../shared/dom';
 import { busy, client, errors, m, render, t } from '../model';
 import { section } from '../frame';
@@ -23,7 +24,7 @@ async function doWriteFiles(): Promise<void> {
     const r = await client.request('writeFiles', { pfxPassword: m.pfxPassword });
     if (r) m.files = r;
   } catch (e) {
-    if (!/cancel/i.test((e as Error).message)) errors.set('step4', (e as Error).message);
+    if (!isCancellation(e)) errors.set('step4', errorMessage(e));
   } finally {
     busy.delete('files');
     render();

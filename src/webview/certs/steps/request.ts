@@ -1,4 +1,5 @@
 /** Step 2 (browser side): the request form, Generate, the CSR and how to submit it. */
+import { errorMessage, isCancellation } from '../../../core/errors';
 import { h, type Child } from '../../shared/dom';
 import { busy, client, errors, m, render, t } from '../model';
 import { section } from '../frame';
@@ -64,7 +65,7 @@ async function doGenerate(): Promise<void> {
     m.instructions = m.request.instructions;
     m.imported = undefined;
   } catch (e) {
-    if ((e as Error).message && !/cancel/i.test((e as Error).message)) errors.set('step2', (e as Error).message);
+    if (!isCancellation(e)) errors.set('step2', errorMessage(e));
   } finally {
     busy.delete('generate');
     render();

@@ -1,0 +1,215 @@
+/**
+ * The streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
+ *
+ * Speed: it works on bytes. It walks lines with `Buffer.indexOf(10)` (native) and finds candidate
+ * lines by native substring search for a few markers ("rror", "Job", "ailed", "-39", "-22") across
+ * the whole chunk, so a line that has none of them costs only the newline search and a first-byte
+ * shape check. Only candidate lines are decoded to strings, parsed (lines.ts), classified
+ * (classify.ts) and handed to the run state (runs.ts).
+ * Memory stays flat: one chunk at a time, the split line at a chunk boundary is the only carry, and
+ * every collection in the result is bounded (see `LogAnalysisOptions`).
+ */
+import { errorEvent, jobEvent } from './classify';
+import { fileKind, parseLogLine, TimeContext } from './lines';
+import { JobRuns } from './runs';
+import type { EvidenceLine, LogAnalysis, LogAnalysisOptions, LogFileSummary, LogPos, LogRecord } from './types';
+
+const MARKERS = ['rror', 'Job', 'ailed', '-39', '-22'].map((s) => Buffer.from(s, 'latin1'));
+const MAX_LINE = 1 << 20;
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
+ * Memory is bounded by the options, not by the input size.
+ */
+export class LogAnalyzer {
+  readonly tc: TimeContext;
+  private readonly opts: { maxRawSample: number; onRecord?: LogAnalysisOptions['onRecord'] };
+  private readonly files: LogFileSummary[] = [];
+  private readonly lines = { total: 0, appliance: 0, syslog: 0, vcbapi: 0, raw: 0 };
+  private readonly rawSample: EvidenceLine[] = [];
+  private readonly runs: JobRuns;
+  // Per-file state.
+  private file = '';
+  private lineNo = 0;
+  private cur?: LogFileSummary;
+  /** Head of the last full-dated line of an earlier chunk that was not parsed. */
+  private fullHead?: string;
+
+  constructor(opts: LogAnalysisOptions = {}) {
+    this.tc = new TimeContext(opts.utcOffsetMinutes ?? 0, opts.referenceTime ?? Date.now());
+    this.opts = { maxRawSample: opts.maxRawSample ?? 20, onRecord: opts.onRecord };
+    this.runs = new JobRuns({
+      maxSamplesPerGroup: opts.maxSamplesPerGroup ?? 5,
+      maxGroups: opts.maxGroups ?? 200,
+      maxJobs: opts.maxJobs ?? 5000,
+      maxVms: opts.maxVms ?? 5000,
+    });
+  }
+
+  /** Reads one file's bytes (a Readable or any async iterable of chunks). */
+  async consume(source: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, file: string, reference?: number): Promise<void> {
+    this.beginFile(file, reference);
+    let carry: Buffer | undefined;
+    for await (const raw of source) {
+      const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      this.cur!.bytes += chunk.length;
+      let start = 0;
+      if (carry) {
+        // A line split across chunks. Lines longer than MAX_LINE keep only their head.
+        const nl = chunk.indexOf(10);
+        if (nl < 0) {
+          if (carry.length < MAX_LINE) carry = Buffer.concat([carry, chunk.subarray(0, MAX_LINE - carry.length)]);
+          continue;
+        }
+        const head = carry.length < MAX_LINE ? chunk.subarray(0, Math.min(nl, MAX_LINE - carry.length)) : chunk.subarray(0, 0);
+        const joined = Buffer.concat([carry, head, NEWLINE]);
+        this.scan(joined, 0, joined.length);
+        carry = undefined;
+        start = nl + 1;
+      }
+      const lastNl = chunk.lastIndexOf(10);
+      if (lastNl < start) {
+        // Own copy: a stream may reuse its buffer.
+        if (start < chunk.length) carry = Buffer.from(chunk.subarray(start, start + MAX_LINE));
+        continue;
+      }
+      this.scan(chunk, start, lastNl + 1);
+      if (lastNl + 1 < chunk.length) carry = Buffer.from(chunk.subarray(lastNl + 1, lastNl + 1 + MAX_LINE));
+    }
+    if (carry && carry.length) {
+      const withNl = Buffer.concat([carry, NEWLINE]);
+      this.scan(withNl, 0, withNl.length);
+    }
+  }
+
+  /** Consumes lines already split (small inputs, tests). */
+  async consumeText(text: string, file: string, reference?: number): Promise<void> {
+    await this.consume([Buffer.from(text, 'utf8')], file, reference);
+  }
+
+  private beginFile(file: string, reference?: number): void {
+    this.file = file;
+    this.lineNo = 0;
+    this.cur = { file, kind: fileKind(file), lines: 0, bytes: 0 };
+    this.fullHead = undefined;
+    this.files.push(this.cur);
+    this.tc.beginFile(reference);
+  }
+
+  /** Walks complete lines in b[start, end) (end is just after a newline). */
+  private scan(b: Buffer, start: number, end: number): void {
+    const nm = MARKERS.length;
+    const next = new Array<number>(nm);
+    let hit = Infinity;
+    for (let k = 0; k < nm; k++) {
+      const i = b.indexOf(MARKERS[k], start);
+      next[k] = i < 0 || i >= end ? Infinity : i;
+      if (next[k] < hit) hit = next[k];
+    }
+    const lines = this.lines;
+    // Per-shape counters in locals (cheap first-bytes check for lines that are not parsed).
+    let cApp = 0;
+    let cSys = 0;
+    let cVcb = 0;
+    let cRaw = 0;
+    // The last full-dated line that was not parsed: syslog lines need a recent one for their year.
+    let fullPos = -1;
+    let fullEnd = 0;
+    let pos = start;
+    const firstLine = this.lineNo;
+    let n = firstLine;
+    while (pos < end) {
+      const nl = b.indexOf(10, pos);
+      n++;
+      if (hit < nl) {
+        let e = nl;
+        if (e > pos && b[e - 1] === 13) e--;
+        const c = b[pos];
+        if (c >= 65 && c <= 90) {
+          // Possibly syslog: give the time context the latest full date first.
+          if (fullPos >= 0) this.anchor(b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48)));
+          else if (this.fullHead !== undefined) this.anchor(this.fullHead);
+          fullPos = -1;
+          this.fullHead = undefined;
+        }
+        const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
+        switch (rec.shape) {
+          case 'appliance': cApp++; fullPos = -1; this.fullHead = undefined; break;
+          case 'vcbapi': cVcb++; fullPos = -1; this.fullHead = undefined; break;
+          case 'syslog': cSys++; break;
+          default: cRaw++; this.sampleRaw(rec);
+        }
+        this.handle(rec);
+        hit = Infinity;
+        for (let k = 0; k < nm; k++) {
+          if (next[k] <= nl) {
+            const i = b.indexOf(MARKERS[k], nl + 1);
+            next[k] = i < 0 || i >= end ? Infinity : i;
+          }
+          if (next[k] < hit) hit = next[k];
+        }
+      } else {
+        const c = b[pos];
+        if (c >= 48 && c <= 57 && b[pos + 4] === 45 && b[pos + 10] === 84) {
+          cVcb++; fullPos = pos; fullEnd = nl;
+        } else if (c >= 48 && c <= 57 && (b[pos + 1] === 47 || b[pos + 2] === 47)) {
+          cApp++; fullPos = pos; fullEnd = nl;
+        } else if (c >= 65 && c <= 90 && b[pos + 3] === 32) {
+          cSys++;
+        } else {
+          cRaw++;
+          if (this.rawSample.length < this.opts.maxRawSample) {
+            let e = nl;
+            if (e > pos && b[e - 1] === 13) e--;
+            if (e > pos) this.rawSample.push({ file: this.file, line: n, text: b.toString('utf8', pos, Math.min(e, pos + 300)) });
+          }
+        }
+      }
+      pos = nl + 1;
+    }
+    // The chunk's memory may be reused by the reader: keep only the head of the pending line.
+    if (fullPos >= 0) this.fullHead = b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48));
+    lines.appliance += cApp;
+    lines.syslog += cSys;
+    lines.vcbapi += cVcb;
+    lines.raw += cRaw;
+    lines.total += n - firstLine;
+    this.cur!.lines += n - firstLine;
+    this.lineNo = n;
+  }
+
+  /** Feeds the time context the timestamp of a full-dated line that was otherwise skipped. */
+  private anchor(head: string): void {
+    parseLogLine(head, this.file, 0, this.tc); // records the time in the context as a side effect
+  }
+
+  private sampleRaw(r: LogRecord): void {
+    if (r.text.length && this.rawSample.length < this.opts.maxRawSample) {
+      this.rawSample.push({ file: r.file, line: r.line, text: r.text.slice(0, 300) });
+    }
+  }
+
+  /** Updates jobs, VMs and error groups from one parsed record. */
+  handle(r: LogRecord): void {
+    this.opts.onRecord?.(r);
+    const pos: LogPos = { file: r.file, line: r.line };
+    if (r.time !== undefined) pos.time = r.time;
+    const job = jobEvent(r.message);
+    if (job) {
+      this.runs.job(job, pos, r.text);
+      return;
+    }
+    const err = errorEvent(r);
+    if (err) this.runs.error(err, pos, r.text);
+  }
+
+  result(): LogAnalysis {
+    return {
+      files: this.files.map((f) => ({ ...f })),
+      lines: { ...this.lines },
+      rawSample: [...this.rawSample],
+      ...this.runs.result(),
+    };
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Line shapes and their parsing (string level: used on the analyzer's candidate lines and by
+ * `readLogRecords`), and the timestamps they carry.
+ *
+ * Line shapes (DOMAIN.md §1, from elatov.github.io 2012-09-01 and 2012-05 posts on VDR):
+ *   appliance  `7/7/2012 18:06:28.000: 0x0123e6a8: $[*20750]Trouble reading files, error -3956 ( operation failed)`
+ *   syslog     `Aug 17 14:06:14 vdr datarecovery: Job "Integrity Check" incomplete`
+ *   vcbAPI     `2012-07-08T18:04:52.804-04:00 [4B5C7940 error 'Default'] vcbAPI::Snapshot::Read: Main read failed … error: 2338`
+ * Anything else is kept as a `raw` record with its line number.
+ *
+ * Timestamps → epoch ms:
+ *   appliance  month/day/year (US order; if the first number is > 12 it is taken as the day),
+ *              wall clock of the appliance, converted with `utcOffsetMinutes`.
+ *   vcbAPI     ISO 8601 with its own offset (exact). Its offset is also the appliance's local offset,
+ *              so `analyzeLogFiles` uses the first one it sees as the default `utcOffsetMinutes`.
+ *   syslog     no year. The year is inferred: (1) if a line with a full date (appliance or vcbAPI)
+ *              was seen earlier in the run, the year that puts the syslog time nearest to it;
+ *              (2) otherwise from the file's reference time (its mtime, or now): the latest year that
+ *              does not put the line more than a day after the reference; (3) afterwards, a month
+ *              going back by more than six (Dec → Jan) moves to the next year.
+ */
+import * as path from 'node:path';
+import type { LogKind, LogRecord } from './types';
+
+const MONTHS: Record<string, number> = {
+  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+};
+const DAY = 86_400_000;
+
+/** Carries what timestamp parsing needs from line to line (see the module comment for syslog years). */
+export class TimeContext {
+  utcOffsetMinutes: number;
+  /** Fallback reference for syslog years: file mtime or now. */
+  reference: number;
+  private lastFull?: number;
+  private anchorStale = false;
+  private syslogYear?: number;
+  private lastSyslogMonth = -1;
+
+  constructor(utcOffsetMinutes = 0, reference = Date.now()) {
+    this.utcOffsetMinutes = utcOffsetMinutes;
+    this.reference = reference;
+  }
+
+  /** A new file begins; its reference time is its mtime (when known). */
+  beginFile(reference?: number): void {
+    if (reference !== undefined) this.reference = reference;
+    if (this.lastFull === undefined) { this.syslogYear = undefined; this.lastSyslogMonth = -1; }
+  }
+
+  /** True once a line with a full date has been seen. */
+  get hasFullDate(): boolean {
+    return this.lastFull !== undefined;
+  }
+
+  /** Records a time that carried a full date. */
+  sawFull(t: number): void {
+    this.lastFull = t;
+    this.anchorStale = true;
+  }
+
+  wall(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+    return Date.UTC(y, mo, d, h, mi, s, ms) - this.utcOffsetMinutes * 60_000;
+  }
+
+  syslog(mo: number, d: number, h: number, mi: number, s: number): number {
+    if (this.lastFull !== undefined && (this.anchorStale || this.syslogYear === undefined)) {
+      const y0 = new Date(this.lastFull).getUTCFullYear();
+      let best = y0;
+      let bestDist = Infinity;
+      for (const y of [y0 - 1, y0, y0 + 1]) {
+        const dist = Math.abs(this.wall(y, mo, d, h, mi, s, 0) - this.lastFull);
+        if (dist < bestDist) { bestDist = dist; best = y; }
+      }
+      this.syslogYear = best;
+      this.anchorStale = false;
+    } else if (this.syslogYear === undefined) {
+      let y = new Date(this.reference).getUTCFullYear();
+      if (this.wall(y, mo, d, h, mi, s, 0) > this.reference + DAY) y -= 1;
+      this.syslogYear = y;
+    } else if (this.lastSyslogMonth >= 0 && mo < this.lastSyslogMonth - 6) {
+      this.syslogYear += 1;
+    }
+    this.lastSyslogMonth = mo;
+    return this.wall(this.syslogYear, mo, d, h, mi, s, 0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line parsing (string level; used on candidate lines and by readLogRecords)
+// ---------------------------------------------------------------------------------------------
+
+const RE_APPLIANCE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?:\s*(?:(0x[0-9a-fA-F]+):\s*)?(?:\$\[\*?([^\]]*)\]\s*)?(.*)$/;
+const RE_SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\S+) ([^:[\s]+)(?:\[\d+\])?: ?(.*)$/;
+const RE_VCBAPI = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})? \[([0-9A-Fa-f]+) (\w+) '([^']*)'[^\]]*\] ?(.*)$/;
+
+function msPart(s: string | undefined): number {
+  if (!s) return 0;
+  return Number((s + '00').slice(0, 3));
+}
+
+/** Parses one line in any known shape; unknown shapes come back as `raw`. */
+export function parseLogLine(text: string, file: string, line: number, tc: TimeContext): LogRecord {
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    if (text.charCodeAt(4) === 45) {
+      const m = RE_VCBAPI.exec(text);
+      if (m) {
+        let offMin = 0;
+        const z = m[8];
+        if (z && z !== 'Z') {
+          const sign = z[0] === '-' ? -1 : 1;
+          const digits = z.slice(1).replace(':', '');
+          offMin = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+        }
+        const time = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], msPart(m[7])) - offMin * 60_000;
+        tc.sawFull(time);
+        return { file, line, shape: 'vcbapi', time, thread: m[9], level: m[10].toLowerCase(), logger: m[11], message: m[12], text };
+      }
+    } else {
+      const m = RE_APPLIANCE.exec(text);
+      if (m) {
+        let mo = +m[1];
+        let d = +m[2];
+        if (mo > 12 && d <= 12) { const t = mo; mo = d; d = t; }
+        const time = tc.wall(+m[3], mo - 1, d, +m[4], +m[5], +m[6], msPart(m[7]));
+        tc.sawFull(time);
+        const r: LogRecord = { file, line, shape: 'appliance', time, message: m[10], text };
+        if (m[8]) r.thread = m[8];
+        if (m[9] !== undefined) r.session = m[9];
+        return r;
+      }
+    }
+  } else if (c >= 65 && c <= 90) {
+    const m = RE_SYSLOG.exec(text);
+    if (m && MONTHS[m[1]] !== undefined) {
+      const time = tc.syslog(MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5]);
+      return { file, line, shape: 'syslog', time, host: m[6], program: m[7], message: m[8], text };
+    }
+  }
+  return { file, line, shape: 'raw', message: text, text };
+}
+
+/** Which log a file is, from its name. */
+export function fileKind(file: string): LogKind {
+  const b = path.basename(file).toLowerCase();
+  if (b.includes('vcbapi')) return 'vcbapi';
+  if (b.includes('datarecovery')) return 'datarecovery';
+  return 'other';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every record (slow path: every line decoded)
+// ---------------------------------------------------------------------------------------------
+
+/** Yields every line of a source as a record, raw ones included. */
+export async function* readLogRecords(
+  source: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, file: string, tc: TimeContext = new TimeContext(),
+): AsyncGenerator<LogRecord> {
+  let carry = '';
+  let n = 0;
+  const decoder = new TextDecoder('utf-8');
+  for await (const raw of source) {
+    const s = carry + (typeof raw === 'string' ? raw : decoder.decode(raw, { stream: true }));
+    const parts = s.split('\n');
+    carry = parts.pop() ?? '';
+    for (const p of parts) {
+      n++;
+      yield parseLogLine(p.endsWith('\r') ? p.slice(0, -1) : p, file, n, tc);
+    }
+  }
+  carry += decoder.decode();
+  if (carry) yield parseLogLine(carry.endsWith('\r') ? carry.slice(0, -1) : carry, file, n + 1, tc);
+}

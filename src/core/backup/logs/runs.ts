@@ -1,0 +1,135 @@
+/**
+ * Per-VM job runs and error groups: the state machine the analyzer feeds with job and error events.
+ * A run opens at the first line that mentions it and ends at its outcome line (or when the backup
+ * window closes); errors logged while runs are open are tied to those runs' VMs. Every collection is
+ * bounded (`RunBounds`), so memory does not grow with the input.
+ */
+import type { ErrorEvent, JobEvent } from './classify';
+import type { ErrorGroup, EvidenceLine, JobRun, LogAnalysis, LogPos, VmOutcome } from './types';
+
+export interface RunBounds {
+  maxSamplesPerGroup: number;
+  maxGroups: number;
+  maxJobs: number;
+  maxVms: number;
+}
+
+function pushBounded<T>(arr: T[], v: T, max: number): void {
+  if (arr.length < max && !arr.includes(v)) arr.push(v);
+}
+
+export class JobRuns {
+  private readonly jobs: JobRun[] = [];
+  private jobsDropped = 0;
+  private readonly open = new Map<string, JobRun>();
+  private readonly vms = new Map<string, VmOutcome>();
+  private readonly groups = new Map<string, ErrorGroup>();
+  private errorsOverflow = 0;
+
+  constructor(private readonly bounds: RunBounds) {}
+
+  /** A job event at `pos` (`text`: the line). */
+  job(j: JobEvent, pos: LogPos, text: string): void {
+    if (j.stopTime) {
+      // The backup window closed: every run still open stops here.
+      if (this.open.size === 0) {
+        this.finish({ name: '(backup window)', job: '(backup window)', vms: [], outcome: 'terminated-at-stop-time', start: pos, end: pos, evidence: { ...pos, text }, errorKeys: [] });
+      }
+      for (const run of [...this.open.values()]) {
+        run.outcome = 'terminated-at-stop-time';
+        run.end = pos;
+        run.evidence = { ...pos, text };
+        this.open.delete(run.name);
+        this.finish(run);
+      }
+      return;
+    }
+    let run = this.open.get(j.name);
+    if (!run) {
+      run = { name: j.name, job: j.job, vms: j.vm ? [j.vm] : [], outcome: 'running', start: pos, errorKeys: [] };
+      if (j.outcome === undefined) {
+        if (this.open.size >= this.bounds.maxJobs) return;
+        this.open.set(j.name, run);
+        return;
+      }
+    }
+    if (j.outcome === undefined) return;
+    run.outcome = j.outcome;
+    run.end = pos;
+    run.evidence = { ...pos, text };
+    this.open.delete(j.name);
+    this.finish(run);
+  }
+
+  private finish(run: JobRun): void {
+    if (this.jobs.length >= this.bounds.maxJobs) { this.jobs.shift(); this.jobsDropped++; }
+    this.jobs.push(run);
+    for (const vm of run.vms) {
+      const o = this.vmOutcome(vm);
+      if (!o) continue;
+      o.runs++;
+      o.outcomes[run.outcome] = (o.outcomes[run.outcome] ?? 0) + 1;
+      o.last = { outcome: run.outcome, pos: run.end ?? run.start };
+      for (const k of run.errorKeys) pushBounded(o.errorKeys, k, 50);
+    }
+  }
+
+  private vmOutcome(vm: string): VmOutcome | undefined {
+    let o = this.vms.get(vm);
+    if (!o) {
+      if (this.vms.size >= this.bounds.maxVms) return undefined;
+      o = { vm, runs: 0, outcomes: {}, errorKeys: [] };
+      this.vms.set(vm, o);
+    }
+    return o;
+  }
+
+  /** An error event at `pos`; a line naming no VM counts for the VMs whose runs are open now. */
+  error(e: ErrorEvent, pos: LogPos, text: string): void {
+    let g = this.groups.get(e.key);
+    const line: EvidenceLine = { ...pos, text: text.length > 500 ? text.slice(0, 500) + '…' : text };
+    if (!g) {
+      if (this.groups.size >= this.bounds.maxGroups) {
+        this.errorsOverflow++;
+        return;
+      }
+      g = { key: e.key, source: e.source, count: 0, first: line, last: line, samples: [], vms: [], duringRuns: [], linesSeveralVms: 0, linesNoRun: 0 };
+      if (e.code) g.code = e.code;
+      if (e.meaning) g.meaning = e.meaning;
+      this.groups.set(e.key, g);
+    }
+    g.count++;
+    g.last = line;
+    if (g.samples.length < this.bounds.maxSamplesPerGroup) g.samples.push(line);
+    if (e.vm) {
+      pushBounded(g.vms, e.vm, 50);
+      const o = this.vmOutcome(e.vm);
+      if (o) pushBounded(o.errorKeys, e.key, 50);
+    } else {
+      // The line names no VM: the VMs whose job runs are open now are the candidates.
+      const open = new Set<string>();
+      for (const run of this.open.values()) for (const vm of run.vms) open.add(vm);
+      if (open.size === 0) g.linesNoRun++;
+      else if (open.size > 1) g.linesSeveralVms++;
+      for (const vm of open) {
+        const d = g.duringRuns.find((x) => x.vm === vm);
+        if (d) d.lines++;
+        else if (g.duringRuns.length < 50) g.duringRuns.push({ vm, lines: 1 });
+      }
+    }
+    for (const run of this.open.values()) pushBounded(run.errorKeys, e.key, 50);
+  }
+
+  /** Jobs (finished, then those still open), per-VM outcomes and error groups, as `LogAnalysis` has them. */
+  result(): Pick<LogAnalysis, 'jobs' | 'jobsDropped' | 'vms' | 'errors' | 'errorsOverflow'> {
+    const jobs = [...this.jobs, ...[...this.open.values()].map((r) => ({ ...r }))];
+    const errors = [...this.groups.values()].sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+    return {
+      jobs,
+      jobsDropped: this.jobsDropped,
+      vms: [...this.vms.values()].sort((a, b) => a.vm.localeCompare(b.vm)),
+      errors,
+      errorsOverflow: this.errorsOverflow,
+    };
+  }
+}
