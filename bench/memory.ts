@@ -96,15 +96,17 @@ async function benchRender(runs: number): Promise<{ ours: number; peer: number; 
         for (let i = 0; i < n; i++) y[i] = 500 + s * 80 + Math.sin(i / (200 + s * 13)) * 60 + ((i * 7919 + s * 104729) % 97) / 4 + (s === 3 && Math.abs(i - 3900 * 8) < 40 ? 800 : 0);
         ys.push(y);
       }
-      (window as unknown as { benchData: unknown }).benchData = { x: Array.from(x), ys };
+      (globalThis as unknown as { benchData: unknown }).benchData = { x: Array.from(x), ys };
     });
     const render = (decimated: boolean) => page.evaluate(async (dec: boolean) => {
-      const w = window as unknown as {
+      // Runs in the page: the DOM is there, but this file is type-checked without DOM types.
+      const w = globalThis as unknown as {
         benchData: { x: number[]; ys: number[][] };
-        uPlot: new (o: unknown, d: unknown, el: HTMLElement) => { destroy(): void; width: number };
+        uPlot: new (o: unknown, d: unknown, el: unknown) => { destroy(): void; width: number };
         Dec: { decimateMinMax(x: number[], ys: number[][], b: number): { x: number[]; ys: Array<Array<number | null>> } };
+        document: { getElementById(id: string): { textContent: string } | null };
       };
-      const el = document.getElementById('c')!;
+      const el = w.document.getElementById('c')!;
       el.textContent = '';
       const width = 1200;
       const t = performance.now();

@@ -64,11 +64,12 @@ describe('e2e: backup diagnostics panel (packaged .vsix)', () => {
     let fontReady = false;
     for (let i = 0; i < 50 && !fontReady; i++) {
       for (const frame of page.frames()) {
-        const ok = await frame.evaluate(async () => {
+        // Runs in the page (this file is type-checked without DOM types, hence the expression).
+        const ok = await frame.evaluate(`(async () => {
           if (!document.querySelector('details.finding')) return false;
           await document.fonts.load('16px codicon');
           return document.fonts.check('16px codicon');
-        }).catch(() => false);
+        })()`).catch(() => false);
         if (ok) fontReady = true;
       }
       if (!fontReady) await page.waitForTimeout(200);

@@ -55,7 +55,7 @@ describe('e2e: add a connection and browse the inventory (journey 1)', function 
     const connRow = page.locator('.part.sidebar .monaco-list-row', { hasText: '127.0.0.1' }).first();
     await connRow.waitFor({ timeout: 60_000 });
     // Adding reveals and expands the new connection by itself (a click now would expand it twice).
-    await page.waitForFunction(() => !document.querySelector('.monaco-dialog-box'), undefined, { timeout: 30_000 });
+    await page.waitForFunction("!document.querySelector('.monaco-dialog-box')", undefined, { timeout: 30_000 });
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DC0' }).first().waitFor({ timeout: 60_000 });
     const started = Date.now();
     // Expand down to a host with its VMs.

@@ -22,7 +22,8 @@ import type { FactName, VmFacts, DiskFacts } from './facts';
 import { isWindows2008Family } from './facts';
 import type { ErrorGroup, EvidenceLine, JobRun, LogAnalysis } from './logs';
 
-export type Severity = 'error' | 'warning' | 'info';
+import type { Severity } from './severity';
+export type { Severity };
 
 export type Fix =
   | { kind: 'setConfig'; key: string; value: string; requiresPoweredOff: boolean; note?: string }

@@ -3,7 +3,7 @@
  * summary, in plain data (built by ./report.ts, sent to the webview through
  * src/webview/backup/protocol.ts).
  */
-import type { Severity } from './rules';
+import type { Severity } from './severity';
 
 export interface EvidenceView {
   kind: 'vmx' | 'log' | 'api' | 'option';

@@ -10,13 +10,8 @@ import type { MoRef } from '../vsphere/decode';
 import { queryPerf, type PerfCatalog, type PerfSeries } from '../vsphere/perf';
 import type { VimClient } from '../vsphere/client';
 
-/** Short keys for the memory metrics this feature charts. */
-export type MetricKey =
-  | 'consumed' | 'granted' | 'active' | 'shared' | 'sharedCommon' | 'zero'
-  | 'balloon' | 'balloonTarget' | 'swapped' | 'swapTarget' | 'swapInRate' | 'swapOutRate'
-  | 'compressed' | 'overhead' | 'llSwapUsed' | 'state' | 'free'
-  /** esxtop only: configured size, what page sharing saves, the balloon's cap, the raw kernel state. */
-  | 'size' | 'sharedSaved' | 'balloonMax' | 'kernelState';
+export type { MetricKey, RangeName } from './types';
+import type { MetricKey, RangeName } from './types';
 
 export interface MetricDef {
   key: MetricKey;
@@ -80,8 +75,6 @@ export function resolveMemoryCounters(catalog: PerfCatalog, keys: readonly Metri
 export function normalise(def: MetricDef, raw: number): number {
   return def.unit === 'state' ? raw : raw / 1024;
 }
-
-export type RangeName = 'realtime' | 'day' | 'week';
 
 /**
  * Real-time statistics are kept 1 hour at 20 s; the past day at 5 min and the past week at 30 min

@@ -4,62 +4,12 @@
  * documented overhead next to the measured one.
  */
 import type { EntitySeries, MetricKey } from './counters';
-import { estimateAll, type OverheadEstimate } from './overhead';
-import type { Generation, GenerationInfo } from '../vsphere/generation';
-import { counterIsDocumented, ladder, pageSharingScope, stateForFree, stateFromCounter, stateModel, thresholdsMB, minFreeMB, type LadderStep, type MemoryState, type PageSharingScope, type StateModel, type Threshold } from './state';
+import { estimateAll } from './overhead';
+import type { Generation } from '../vsphere/generation';
+import { counterIsDocumented, ladder, pageSharingScope, stateForFree, stateFromCounter, stateModel, thresholdsMB, minFreeMB, type MemoryState, type StateModel } from './state';
 
-export type Figures = Partial<Record<MetricKey, number>>;
-
-/**
- * Which sample the summary uses: the latest (live charts) or the worst of the series (a capture
- * read afterwards: peak balloon and swap, least free memory).
- */
-export type Basis = 'latest' | 'worst';
-
-export interface VmMemory {
-  id: string;
-  name: string;
-  memoryMB?: number;
-  numCpu?: number;
-  latest: Figures;
-  max: Figures;
-  ballooning: boolean;
-  swapping: boolean;
-  /** granted − active (MB): memory the VM holds but does not touch. */
-  idleMB?: number;
-  overhead: { measuredMB?: number; estimates: OverheadEstimate[] };
-}
-
-export interface HostMemory {
-  id: string;
-  name: string;
-  totalMB?: number;
-  latest: Figures;
-  freeMB?: number;
-  freePct?: number;
-  state?: MemoryState;
-  stateSource?: 'counter' | 'free';
-  /** The generation the state table follows (undefined: none known, the 4.x table is used). */
-  generation?: GenerationInfo;
-  /** The state table: "4.x", "5.x" or "6.0+". */
-  stateModel: StateModel['model'];
-  /** minFree and every state's threshold for this host (MB), when its memory size is known. */
-  minFreeMB?: number;
-  thresholds?: Threshold[];
-  /** Memory page sharing saves: shared − shared common (MB), when both are known. */
-  sharingSavedMB?: number;
-  /** Whether those savings are across VMs or within VMs only (salting). */
-  pageSharing: PageSharingScope;
-  ladder?: LadderStep[];
-  vms: VmMemory[];
-  /** VMs ballooning or swapping now, worst first. */
-  reclaiming: VmMemory[];
-  /**
-   * VMs likely to be reclaimed next (none reclaiming yet): the most idle memory first
-   * (a heuristic: ESX taxes idle memory when it picks whom to reclaim from).
-   */
-  likelyNext: VmMemory[];
-}
+export type { Basis, Figures, HostMemory, VmMemory } from './types';
+import type { Basis, Figures, HostMemory, VmMemory } from './types';
 
 /** Latest non-null value of each metric. */
 export function latestFigures(s: EntitySeries | undefined): Figures {

@@ -8,56 +8,14 @@ import { METRIC_BY_KEY } from './counters';
 import { decimateMinMax } from './decimate';
 import type { EsxtopCapture, EsxtopEntity } from './esxtop';
 import { entitySeries } from './esxtop';
-import { hostMemory, vmMemory, type Basis, type HostMemory, type VmMemory } from './model';
-import { stateModel, thresholdsMB, type MemoryState, type Source, type StateInfo } from './state';
+import { hostMemory, vmMemory, type Basis } from './model';
+import { stateModel, thresholdsMB, type MemoryState } from './state';
 import { KNOWN_GENERATIONS, type Generation } from '../vsphere/generation';
 
-/** Colour tokens: the webview reads `--vscode-<token>` from the theme. */
-export type ColorToken = 'charts-blue' | 'charts-red' | 'charts-yellow' | 'charts-orange' | 'charts-green' | 'charts-purple' | 'charts-foreground' | 'charts-lines';
+export type { ChartSeries, ChartSpec, ColorToken, MemoryView, StateRow } from './types';
+import type { ChartSeries, ChartSpec, ColorToken, MemoryView, StateRow } from './types';
+
 export const PALETTE: ColorToken[] = ['charts-blue', 'charts-orange', 'charts-green', 'charts-purple', 'charts-yellow', 'charts-red'];
-
-export interface ChartSeries {
-  label: string;
-  values: Array<number | null>;
-  color: ColorToken;
-  /** Part of the chart's stack (else drawn as a line over it). */
-  stack?: boolean;
-  dash?: boolean;
-}
-
-export interface ChartSpec {
-  id: string;
-  title: string;
-  unit: 'MB' | 'MB/s';
-  /** Ascending, ms since epoch. */
-  t: number[];
-  series: ChartSeries[];
-  /** The data was decimated (min/max per bucket) before it was sent. */
-  decimated?: boolean;
-}
-
-export interface MemoryView {
-  kind: 'vm' | 'host' | 'esxtop';
-  title: string;
-  subtitle: string;
-  range?: RangeName;
-  charts: ChartSpec[];
-  host?: HostMemory;
-  vm?: VmMemory;
-  /** The state table of the host's generation, with this host's thresholds when its size is known. */
-  states: StateRow[];
-  /** Which table ("4.x", "5.x", "6.0+"), how its minFree is computed, its sources and notes. */
-  stateTable: { label: string; minFreeRule: string; sources: Source[]; notes: string[] };
-  /**
-   * esxtop only: the generation the states follow — picked by the user for this file, or none yet
-   * (the 4.x table then) — and the generations to pick from.
-   */
-  generationPick?: { picked?: string; known: readonly string[] };
-  notes: string[];
-  /** Time span of the whole data set (ms), for zoom and windowed reloads. */
-  span?: [number, number];
-  updatedAt: number;
-}
 
 /** Most samples per series sent to the webview; longer series are min/max decimated to this. */
 export const MAX_POINTS = 6000;
@@ -145,11 +103,6 @@ export interface LiveHost {
   shareForceSalting?: number;
 }
 
-/** A state of the table with this host's threshold: MB and percent of host memory. */
-export interface StateRow extends StateInfo {
-  thresholdMB?: number;
-  thresholdPct?: number;
-}
 
 const THRESHOLD_COLOR: Record<MemoryState, ColorToken> = { high: 'charts-yellow', clear: 'charts-blue', soft: 'charts-orange', hard: 'charts-red', low: 'charts-purple' };
 

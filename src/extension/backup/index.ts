@@ -17,7 +17,7 @@ import type { BackupProtocol, BackupState, BackupTarget } from '../../webview/ba
 import type { AnalysisHost } from '../analysis/host';
 import { BackupDiagnostics } from './diagnostics';
 import { fetchLogsOverSsh, type FetchLogsArgs } from './fetch';
-import { backupPanelDefinition, controllers, createdOnChanged, createdOnKey, isBackupState, pickLogFiles, type BackupPanelOptions } from './panel';
+import { backupPanelDefinition, createdOnChanged, createdOnKey, isBackupState, pickLogFiles, type BackupPanelOptions } from './panel';
 
 export interface DiagnoseOptions extends BackupPanelOptions {
   /** Data Recovery logs to read with the configuration (URIs or URI strings). */
@@ -39,14 +39,13 @@ export function registerBackupDiagnostics(context: vscode.ExtensionContext, inve
 
   const open = async (target: BackupTarget, logs: string[], opts?: BackupPanelOptions): Promise<Host> => {
     const host = PanelHost.show(context, def, { target, logs });
-    const ctl = controllers.get(host);
-    if (ctl) ctl.confirm = opts?.confirm !== false;
+    host.controller.confirm = opts?.confirm !== false;
     // An open panel for the same VM or file takes the new logs too.
     const merged = [...new Set([...host.state.logs, ...logs])];
-    if (merged.length !== host.state.logs.length && ctl) {
+    if (merged.length !== host.state.logs.length) {
       host.setState({ ...host.state, logs: merged });
       await host.ready;
-      void host.post('report', await ctl.check());
+      void host.post('report', await host.controller.check());
     }
     return host;
   };

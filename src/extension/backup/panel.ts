@@ -10,7 +10,7 @@ import type { LogAnalysis } from '../../core/backup/logs';
 import type { Finding } from '../../core/backup/rules';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
-import { PanelHost, type PanelDefinition } from '../panels/panelHost';
+import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
 import type { BackupProtocol, BackupReport, BackupState, BackupTarget, CreatedOnView } from '../../webview/backup/protocol';
 import { findingView, logsView, relabelLogs, shortName } from '../../core/backup/report';
 import { uiStrings } from './strings';
@@ -53,9 +53,15 @@ function cancelled(e: unknown): boolean {
   return e instanceof vscode.CancellationError || isCancellation(e);
 }
 
-/** One panel's work: checks, fixes, and the previous findings to show what a fix resolved. */
-export class BackupController implements vscode.Disposable {
-  private running?: vscode.CancellationTokenSource;
+export type BackupHost = PanelHost<BackupProtocol, BackupState, BackupController>;
+
+/**
+ * One panel's work: checks, fixes, and the previous findings to show what a fix resolved. Owned by
+ * its PanelHost (`host.controller`); the command that opens the panel sets `confirm` there.
+ */
+export class BackupController implements PanelController<BackupProtocol> {
+  /** The check in progress: a new check, the webview's Cancel or closing the panel aborts it. */
+  private running?: AbortController;
   private findings: Finding[] = [];
   private previous?: Map<string, string>;
   private readonly resolved = new Map<string, string>();
@@ -64,7 +70,22 @@ export class BackupController implements vscode.Disposable {
   private recheckTimer?: ReturnType<typeof setTimeout>;
   confirm = true;
 
-  constructor(private readonly host: PanelHost<BackupProtocol, BackupState>, private readonly inventory: InventoryServices) {
+  readonly handlers: Handlers<BackupProtocol> = {
+    load: (_p, signal) => this.check(signal),
+    applyFix: (p) => this.applyFix(p.key, p.fix, p.shutdownFirst === true),
+    openEvidence: async (p) => {
+      const uri = vscode.Uri.parse(p.uri);
+      const line = Math.max(0, (p.line ?? 1) - 1);
+      const range = new vscode.Range(line, 0, line, 0);
+      await vscode.window.showTextDocument(uri, { selection: range, viewColumn: vscode.ViewColumn.Beside, preview: true });
+    },
+    addLogs: (_p, signal) => this.addLogs(signal),
+    removeLog: (p, signal) => this.removeLog(p.uri, signal),
+    setCreatedOn: (p, signal) => this.setCreatedOn(p.version, signal),
+    fetchLogs: (_p, signal) => this.fetchLogs(signal),
+  };
+
+  constructor(private readonly host: BackupHost, private readonly inventory: InventoryServices) {
     // A .vmx edited elsewhere (typing, undo, a quick fix) is checked again.
     this.disposables.push(vscode.workspace.onDidChangeTextDocument((e) => {
       const t = this.host.state.target;
@@ -75,21 +96,21 @@ export class BackupController implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.running?.cancel();
+    this.running?.abort();
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     for (const d of this.disposables) d.dispose();
   }
 
-  cancel(): void {
-    this.running?.cancel();
-  }
-
-  /** Reads every source, runs the rules and builds the report. */
-  async check(): Promise<BackupReport> {
-    this.running?.cancel();
-    const cts = new vscode.CancellationTokenSource();
-    this.running = cts;
-    const strings = uiStrings();
+  /**
+   * Reads every source, runs the rules and builds the report. `signal` (the webview's Cancel) stops
+   * the log analysis only: the report then comes from the configuration, with a note.
+   */
+  async check(signal?: AbortSignal): Promise<BackupReport> {
+    this.running?.abort();
+    const ac = new AbortController();
+    this.running = ac;
+    const onAbort = () => ac.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     const state = this.host.state;
     const problems: string[] = [];
     const e = await engine();
@@ -138,7 +159,7 @@ export class BackupController implements vscode.Disposable {
     let logs: LogAnalysis | undefined;
     if (state.logs.length) {
       try {
-        logs = await this.analyzeLogs(state.logs, cts.token);
+        logs = await this.analyzeLogs(state.logs, ac.signal);
       } catch (err) {
         if (cancelled(err)) problems.push(vscode.l10n.t('Log analysis was cancelled; findings below come from the configuration only.'));
         else problems.push(vscode.l10n.t('Could not read the logs: {0}', (err as Error).message));
@@ -146,8 +167,8 @@ export class BackupController implements vscode.Disposable {
         void this.host.post('progress', null);
       }
     }
-    if (this.running === cts) this.running = undefined;
-    cts.dispose();
+    if (this.running === ac) this.running = undefined;
+    signal?.removeEventListener('abort', onAbort);
 
     this.findings = e.diagnose({ facts, logs });
     const target = state.target.kind === 'vm' ? 'api' : 'vmx';
@@ -167,7 +188,7 @@ export class BackupController implements vscode.Disposable {
     const report: BackupReport = {
       state, title, subtitle, findings: views, resolved,
       logFiles: state.logs.map((uri) => ({ uri, label: shortName(uri) })),
-      problems, checkedAt: Date.now(), strings, locale: vscode.env.language,
+      problems, checkedAt: Date.now(),
     };
     if (this.powerState) report.powerState = this.powerState;
     if (logs) report.logs = logsView(logs);
@@ -186,7 +207,7 @@ export class BackupController implements vscode.Disposable {
     return undefined;
   }
 
-  private async analyzeLogs(uris: string[], token: vscode.CancellationToken): Promise<LogAnalysis> {
+  private async analyzeLogs(uris: string[], signal: AbortSignal): Promise<LogAnalysis> {
     const e = await engine();
     const files = uris.map((u) => vscode.Uri.parse(u));
     const notLocal = files.filter((f) => f.scheme !== 'file');
@@ -194,7 +215,10 @@ export class BackupController implements vscode.Disposable {
     const byPath = new Map(files.map((f, i) => [f.fsPath, uris[i]]));
     const run = async (report?: (m: { message?: string; increment?: number }) => void, notifyToken?: vscode.CancellationToken) => {
       const ac = new AbortController();
-      const subs = [token.onCancellationRequested(() => ac.abort()), notifyToken?.onCancellationRequested(() => ac.abort())];
+      const onAbort = () => ac.abort();
+      if (signal.aborted) ac.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const sub = notifyToken?.onCancellationRequested(onAbort);
       let lastFraction = 0;
       let lastPost = 0;
       try {
@@ -212,7 +236,8 @@ export class BackupController implements vscode.Disposable {
         relabelLogs(analysis, (f) => byPath.get(f) ?? f);
         return analysis;
       } finally {
-        for (const s of subs) s?.dispose();
+        signal.removeEventListener('abort', onAbort);
+        sub?.dispose();
       }
     };
     let total = 0;
@@ -325,36 +350,39 @@ export class BackupController implements vscode.Disposable {
   }
 
   /** A .vmx: keeps the user's created-on version for this file ('' forgets it) and checks again. */
-  async setCreatedOn(version: string): Promise<BackupReport> {
+  async setCreatedOn(version: string, signal?: AbortSignal): Promise<BackupReport> {
     const t = this.host.state.target;
     if (t.kind !== 'vmx') throw new Error(vscode.l10n.t('Only a .vmx file takes a created-on version; for a VM from the inventory it is inferred.'));
     if (version !== '' && !/^\d+\.\d+$/.test(version)) throw new Error(vscode.l10n.t('"{0}" is not a vSphere version such as 4.1.', version));
     await this.host.context.workspaceState.update(createdOnKey(t.uri), version || undefined);
     createdOnChanged.fire(t.uri);
-    return this.check();
+    return this.check(signal);
   }
 
-  async addLogs(): Promise<BackupReport | null> {
+  async addLogs(signal?: AbortSignal): Promise<BackupReport | null> {
     const picked = await pickLogFiles();
     if (!picked?.length) return null;
-    const s = this.host.state;
-    this.host.setState({ ...s, logs: [...new Set([...s.logs, ...picked.map((u) => u.toString())])] });
-    return this.check();
+    return this.withLogs(picked.map((u) => u.toString()), signal);
   }
 
-  async fetchLogs(): Promise<BackupReport | null> {
+  async fetchLogs(signal?: AbortSignal): Promise<BackupReport | null> {
     const { fetchLogsOverSsh } = fetchModule();
     const got = await fetchLogsOverSsh(this.host.context);
     if (!got?.length) return null;
-    const s = this.host.state;
-    this.host.setState({ ...s, logs: [...new Set([...s.logs, ...got.map((u) => u.toString())])] });
-    return this.check();
+    return this.withLogs(got.map((u) => u.toString()), signal);
   }
 
-  async removeLog(uri: string): Promise<BackupReport> {
+  /** Adds log files (URI strings) to the panel's and checks again. */
+  async withLogs(logs: string[], signal?: AbortSignal): Promise<BackupReport> {
+    const s = this.host.state;
+    this.host.setState({ ...s, logs: [...new Set([...s.logs, ...logs])] });
+    return this.check(signal);
+  }
+
+  async removeLog(uri: string, signal?: AbortSignal): Promise<BackupReport> {
     const s = this.host.state;
     this.host.setState({ ...s, logs: s.logs.filter((u) => u !== uri) });
-    return this.check();
+    return this.check(signal);
   }
 }
 
@@ -391,7 +419,7 @@ export async function pickLogFiles(given?: vscode.Uri[]): Promise<vscode.Uri[] |
   return out;
 }
 
-export function backupPanelDefinition(inventory: InventoryServices): PanelDefinition<BackupProtocol, BackupState> {
+export function backupPanelDefinition(inventory: InventoryServices): PanelDefinition<BackupProtocol, BackupState, BackupController> {
   return {
     viewType: BACKUP_VIEW_TYPE,
     bundle: 'backup',
@@ -401,28 +429,7 @@ export function backupPanelDefinition(inventory: InventoryServices): PanelDefini
       const what = t.kind === 'vm' ? t.name : t.kind === 'vmx' ? shortName(t.uri) : vscode.l10n.t('Data Recovery logs');
       return vscode.l10n.t('Backups: {0}', what);
     },
-    handlers(host) {
-      const ctl = new BackupController(host, inventory);
-      host.onDidDispose(() => ctl.dispose());
-      controllers.set(host, ctl);
-      return {
-        load: () => ctl.check(),
-        cancel: async () => ctl.cancel(),
-        applyFix: (p) => ctl.applyFix(p.key, p.fix, p.shutdownFirst === true),
-        openEvidence: async (p) => {
-          const uri = vscode.Uri.parse(p.uri);
-          const line = Math.max(0, (p.line ?? 1) - 1);
-          const range = new vscode.Range(line, 0, line, 0);
-          await vscode.window.showTextDocument(uri, { selection: range, viewColumn: vscode.ViewColumn.Beside, preview: true });
-        },
-        addLogs: () => ctl.addLogs(),
-        removeLog: (p) => ctl.removeLog(p.uri),
-        setCreatedOn: (p) => ctl.setCreatedOn(p.version),
-        fetchLogs: () => ctl.fetchLogs(),
-      };
-    },
+    strings: uiStrings,
+    controller: (host) => new BackupController(host, inventory),
   };
 }
-
-/** The controller of each open panel (tests reach it through the command's return value). */
-export const controllers = new WeakMap<object, BackupController>();

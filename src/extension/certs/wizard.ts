@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { certsCore } from '../../core/certs/lazy';
 import type { InventoryServices } from '../inventory/services';
-import type { Handlers, PanelDefinition, PanelHost } from '../panels/panelHost';
+import type { PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
 import type { CertWizardProtocol, CertWizardState } from '../../webview/certs/protocol';
 import { hostId, WizardStore } from './store';
 import { uiStrings } from './strings';
@@ -37,15 +37,17 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
     bundle: 'certs',
     key: (s) => hostId(s.host, s.port),
     title: (s) => vscode.l10n.t('Certificate: {0}', hostId(s.host, s.port)),
-    handlers(panel: PanelHost<CertWizardProtocol, CertWizardState>): Handlers<CertWizardProtocol> {
+    controller(panel: PanelHost<CertWizardProtocol, CertWizardState>): PanelController<CertWizardProtocol> {
       const ctx: WizardContext = { panel, store, strings, pfxPassword: certsCore.files().VCENTER_PFX_PASSWORD };
       return {
-        ...overviewHandlers(ctx),
-        ...inspectHandlers(ctx),
-        ...requestHandlers(ctx),
-        ...importHandlers(ctx),
-        ...filesHandlers(ctx),
-        ...deployHandlers(ctx),
+        handlers: {
+          ...overviewHandlers(ctx),
+          ...inspectHandlers(ctx),
+          ...requestHandlers(ctx),
+          ...importHandlers(ctx),
+          ...filesHandlers(ctx),
+          ...deployHandlers(ctx),
+        },
       };
     },
   };

@@ -7,42 +7,21 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
-import { PanelClient } from '../shared/rpc';
 import { adoptStyles, h, icon } from '../shared/dom';
-
-adoptStyles(css);
-import type { BackupProtocol, BackupReport, BackupState, CreatedOnView, EvidenceView, FindingView, FixView, LogsView } from './protocol';
+import { locale, t } from '../shared/l10n';
+import { button, progressBar, select, type ProgressBar } from '../shared/ui';
+import type { BackupReport, CreatedOnView, EvidenceView, FindingView, FixView, LogsView } from './protocol';
+import { actions, client, store, type PanelState } from './state';
 import { css } from './styles';
 
+adoptStyles(css);
 
-const client = new PanelClient<BackupProtocol, BackupState>();
 const app = document.getElementById('app')!;
 
-let report: BackupReport | undefined;
-let busy = false;
-/** Open findings survive a re-render (a fix or re-check). */
+/** Open findings survive a re-render (a fix or re-check): view state, kept with the view. */
 const openKeys = new Set<string>();
-let flash: { text: string; ok: boolean } | undefined;
-
-const EN: Record<string, string> = {
-  findings: 'Findings', error: 'Errors', warning: 'Warnings', info: 'Notes', noFindings: 'Nothing wrong found in what was checked.',
-  recheck: 'Re-check', addLogs: 'Add Logs…', fetchSsh: 'Fetch over SSH…', evidence: 'Evidence', sources: 'Sources', fix: 'Fix', apply: 'Apply',
-  shutdownApply: 'Shut Down Guest, Then Apply', resolved: 'Resolved since the last check', jobs: 'Job timeline',
-  byVm: 'Outcome by VM', byCode: 'Errors by code', start: 'Start', end: 'End', outcome: 'Outcome', job: 'Job', vms: 'VMs',
-  runs: 'Runs', lastOutcome: 'Last outcome', code: 'Code', count: 'Count', firstSeen: 'First seen', lastSeen: 'Last seen',
-  layer: 'Layer', logFiles: 'Log files', remove: 'Remove', cancel: 'Cancel', checking: 'Checking…', noLogs: '', lines: '{0} lines',
-  checkedAt: 'Checked at {0}', toDo: 'To do', older: '{0} older runs not kept', unparsed: '{0} lines in no known shape',
-  createdOn: 'Created on vSphere…', createdOnUnknown: 'Not known', createdOnVersion: 'vSphere {0}', createdOnOlder: 'vSphere {0} or earlier',
-  createdOnHelp: 'disk.EnableUUID is not set. On a VM created on vSphere 4.1 or later it is on by default; say where this VM was created.',
-  duringRunsHint: 'The lines name no VM; these VMs had a job run open when they were logged.',
-  createdOnInferred: 'Probably created on vSphere {0} (inferred: {1}).', createdOnNotInferred: 'Where this VM was created cannot be inferred from its hardware version and host.',
-};
-
-function t(key: string, ...args: string[]): string {
-  const s = report?.strings[key] ?? EN[key] ?? key;
-  return s.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
-}
-
+/** The state being drawn (render() sets it before building the page). */
+let busy = false;
 
 const SEV_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 
@@ -54,7 +33,7 @@ function fmtTime(ms: number | undefined): string {
 
 function fmtLocal(ms: number): string {
   try {
-    return new Date(ms).toLocaleTimeString(report?.locale);
+    return new Date(ms).toLocaleTimeString(locale());
   } catch {
     return new Date(ms).toTimeString().slice(0, 8);
   }
@@ -65,7 +44,7 @@ function evidenceLink(e: EvidenceView): HTMLElement {
     const a = h('a', { href: '#', class: 'ev-link', title: e.uri }, e.label);
     a.addEventListener('click', (ev) => {
       ev.preventDefault();
-      void client.request('openEvidence', { uri: e.uri!, line: e.line });
+      actions.openEvidence(e.uri!, e.line);
     });
     return a;
   }
@@ -86,15 +65,13 @@ function evidenceRow(e: EvidenceView): HTMLElement {
 function fixRow(f: FindingView, x: FixView): HTMLElement {
   if (x.state === 'manual') return h('li', { class: 'fix fix-manual' }, icon('checklist', 'muted'), h('span', {}, x.label));
   const row = h('li', { class: `fix fix-${x.state}` });
-  const button = document.createElement('vscode-button');
   const label = x.state === 'needsPowerOff' ? `${t('shutdownApply')}: ${x.label}` : x.label;
-  button.textContent = label;
-  button.setAttribute('icon', x.state === 'needsPowerOff' ? 'debug-stop' : 'wrench');
-  if (x.state === 'blocked' || busy) button.setAttribute('disabled', '');
-  if (x.state === 'needsPowerOff') button.setAttribute('secondary', '');
-  button.dataset.fix = `${f.key}#${x.index}`;
-  button.addEventListener('click', () => void applyFix(f.key, x.index, x.state === 'needsPowerOff'));
-  row.append(button);
+  row.append(button(label, () => void actions.applyFix(f.key, x.index, x.state === 'needsPowerOff'), {
+    icon: x.state === 'needsPowerOff' ? 'debug-stop' : 'wrench',
+    disabled: x.state === 'blocked' || busy,
+    secondary: x.state === 'needsPowerOff',
+    data: { fix: `${f.key}#${x.index}` },
+  }));
   if (x.note) row.append(h('span', { class: 'muted fix-note' }, x.note));
   return row;
 }
@@ -133,24 +110,12 @@ function createdOnRow(c: CreatedOnView): HTMLElement | undefined {
     return h('div', { class: 'created-on muted', id: 'created-on' }, icon('history'), ' ',
       c.value ? t('createdOnInferred', c.value, c.reason ?? '') : t('createdOnNotInferred'));
   }
-  const select = document.createElement('vscode-single-select');
-  select.id = 'created-on-select';
-  select.setAttribute('aria-label', t('createdOn'));
-  const opts: [string, string][] = [['', t('createdOnUnknown')], ...c.choices.map((v, i): [string, string] => [v, i === 0 ? t('createdOnOlder', v) : t('createdOnVersion', v)])];
-  for (const [value, label] of opts) {
-    const o = document.createElement('vscode-option');
-    o.setAttribute('value', value);
-    o.textContent = label;
-    if (value === c.value) o.setAttribute('selected', '');
-    select.append(o);
-  }
-  if (busy) select.setAttribute('disabled', '');
-  select.addEventListener('change', () => {
-    const version = (select as unknown as { value: string }).value;
-    if (version !== c.value) void run(() => client.request('setCreatedOn', { version }));
-  });
+  const options = [{ value: '', label: t('createdOnUnknown') }, ...c.choices.map((v, i) => ({ value: v, label: i === 0 ? t('createdOnOlder', v) : t('createdOnVersion', v) }))];
+  const chooser = select(options, c.value, (version) => {
+    if (version !== c.value) void actions.setCreatedOn(version);
+  }, { id: 'created-on-select', ariaLabel: t('createdOn'), disabled: busy });
   return h('div', { class: 'created-on row', id: 'created-on' },
-    h('label', { for: 'created-on-select' }, icon('history'), ` ${t('createdOn')}`), select,
+    h('label', { for: 'created-on-select' }, icon('history'), ` ${t('createdOn')}`), chooser,
     h('span', { class: 'muted' }, t('createdOnHelp')));
 }
 
@@ -248,7 +213,7 @@ function logsSection(r: BackupReport): HTMLElement {
     const chip = h('span', { class: 'chip' }, icon('output'), ' ', evidenceLink({ kind: 'log', label: f.label, text: '', uri: f.uri, line: 1 }),
       info ? h('span', { class: 'muted' }, ` · ${t('lines', String(info.lines))}`) : undefined);
     const rm = h('a', { href: '#', class: 'chip-remove', title: t('remove'), 'aria-label': `${t('remove')} ${f.label}` }, icon('close'));
-    rm.addEventListener('click', (ev) => { ev.preventDefault(); void run(() => client.request('removeLog', { uri: f.uri })); });
+    rm.addEventListener('click', (ev) => { ev.preventDefault(); void actions.removeLog(f.uri); });
     chip.append(rm);
     files.append(chip);
   }
@@ -266,24 +231,9 @@ function logsSection(r: BackupReport): HTMLElement {
 function header(r: BackupReport): HTMLElement {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of r.findings) counts[f.severity]++;
-  const recheck = document.createElement('vscode-button');
-  recheck.textContent = t('recheck');
-  recheck.setAttribute('icon', 'refresh');
-  recheck.id = 'recheck';
-  if (busy) recheck.setAttribute('disabled', '');
-  recheck.addEventListener('click', () => void run(() => client.request('load', {})));
-  const add = document.createElement('vscode-button');
-  add.textContent = t('addLogs');
-  add.setAttribute('icon', 'add');
-  add.setAttribute('secondary', '');
-  if (busy) add.setAttribute('disabled', '');
-  add.addEventListener('click', () => void run(async () => (await client.request('addLogs', {})) ?? report!));
-  const fetch = document.createElement('vscode-button');
-  fetch.textContent = t('fetchSsh');
-  fetch.setAttribute('icon', 'remote');
-  fetch.setAttribute('secondary', '');
-  if (busy) fetch.setAttribute('disabled', '');
-  fetch.addEventListener('click', () => void run(async () => (await client.request('fetchLogs', {})) ?? report!));
+  const recheck = button(t('recheck'), () => void actions.recheck(), { icon: 'refresh', id: 'recheck', disabled: busy });
+  const add = button(t('addLogs'), () => void actions.addLogs(), { icon: 'add', secondary: true, disabled: busy });
+  const fetch = button(t('fetchSsh'), () => void actions.fetchLogs(), { icon: 'remote', secondary: true, disabled: busy });
   const power = r.powerState ? h('span', { class: `power power-${r.powerState}` }, icon(r.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'), ` ${r.powerState}`) : undefined;
   return h('header', {},
     h('div', { class: 'title-row' },
@@ -297,29 +247,20 @@ function header(r: BackupReport): HTMLElement {
   );
 }
 
-function progressBox(): HTMLElement {
-  const box = h('div', { class: 'progress', id: 'progress', hidden: true },
-    h('div', { class: 'progress-text' }, h('span', { id: 'progress-message' }, t('checking'))),
-    h('div', { class: 'progress-track' }, h('div', { class: 'progress-fill', id: 'progress-fill' })),
-  );
-  const cancel = document.createElement('vscode-button');
-  cancel.textContent = t('cancel');
-  cancel.setAttribute('secondary', '');
-  cancel.addEventListener('click', () => void client.request('cancel', {}));
-  box.firstElementChild!.append(cancel);
-  return box;
-}
+/** Made once the strings arrived (init); the same element across renders. */
+let progress: ProgressBar;
 
-function render(): void {
-  const r = report;
+function render(state: PanelState): void {
+  const { report: r, flash } = state;
+  busy = state.busy;
   app.replaceChildren();
   app.toggleAttribute('aria-busy', busy);
   if (!r) {
-    app.append(h('p', { class: 'muted' }, t('checking')), progressBox());
-    document.getElementById('progress')!.hidden = false;
+    app.append(h('p', { class: 'muted' }, t('checking')), progress.el);
+    progress.el.hidden = false;
     return;
   }
-  app.append(header(r), progressBox());
+  app.append(header(r), progress.el);
   if (flash) app.append(h('div', { class: `flash ${flash.ok ? 'flash-ok' : 'flash-bad'}`, role: 'status' }, icon(flash.ok ? 'pass' : 'warning'), ` ${flash.text}`));
   for (const p of r.problems) app.append(h('div', { class: 'flash flash-bad', role: 'alert' }, icon('warning'), ` ${p}`));
   const created = r.createdOn ? createdOnRow(r.createdOn) : undefined;
@@ -327,50 +268,13 @@ function render(): void {
   app.append(findingsSection(r), logsSection(r));
 }
 
-async function run(work: () => Promise<BackupReport>): Promise<void> {
-  if (busy) return;
-  busy = true;
-  flash = undefined;
-  render();
-  try {
-    report = await work();
-    client.saveState(report.state);
-  } catch (e) {
-    flash = { text: (e as Error).message, ok: false };
-  } finally {
-    busy = false;
-    render();
-  }
-}
-
-async function applyFix(key: string, fix: number, shutdownFirst: boolean): Promise<void> {
-  let message: { text: string; ok: boolean } | undefined;
-  await run(async () => {
-    const r = await client.request('applyFix', { key, fix, shutdownFirst });
-    message = { text: r.message, ok: r.ok };
-    return r.report;
-  });
-  if (message) { flash = message; render(); }
-}
-
-client.on('progress', (p) => {
-  const box = document.getElementById('progress');
-  if (!box) return;
-  box.hidden = p === null;
-  if (!p) return;
-  document.getElementById('progress-message')!.textContent = p.message;
-  const fill = document.getElementById('progress-fill')!;
-  fill.style.width = `${Math.round((p.fraction ?? 0) * 100)}%`;
-});
-
-client.on('report', (r) => {
-  report = r;
-  client.saveState(r.state);
-  if (!busy) render();
-});
+store.subscribe(render);
+client.on('progress', (p) => progress?.update(p));
+client.on('report', (r) => actions.pushed(r));
 
 void client.initialized.then(async ({ state }) => {
+  progress = progressBar({ message: t('checking'), onCancel: actions.cancel });
   client.saveState(state);
-  render();
-  await run(() => client.request('load', {}));
+  render(store.state);
+  await actions.recheck();
 });

@@ -50,16 +50,12 @@ export interface BackupReport {
   /** Problems reading a source; the rest of the report still stands. */
   problems: string[];
   checkedAt: number;
-  /** Localised UI strings (English defaults live in the webview). */
-  strings: Record<string, string>;
-  /** Locale for dates. */
-  locale: string;
 }
 
 export interface BackupProtocol {
   requests: {
+    /** Checks again; the webview's Cancel (an aborted request) stops the log analysis. */
     load: { params: Record<string, never>; result: BackupReport };
-    cancel: { params: Record<string, never>; result: void };
     applyFix: { params: { key: string; fix: number; shutdownFirst?: boolean }; result: { report: BackupReport; message: string; ok: boolean } };
     openEvidence: { params: { uri: string; line?: number }; result: void };
     addLogs: { params: Record<string, never>; result: BackupReport | null };

@@ -54,10 +54,6 @@ ul.sources { margin: 4px 0; padding-left: 18px; font-size: 0.92em; }
 .flash { margin: 10px 0; padding: 6px 10px; border-radius: 4px; display: flex; gap: 6px; align-items: center; }
 .flash-ok { background: var(--vscode-inputValidation-infoBackground, transparent); border: 1px solid var(--vscode-inputValidation-infoBorder, var(--vscode-testing-iconPassed)); }
 .flash-bad { background: var(--vscode-inputValidation-warningBackground, transparent); border: 1px solid var(--vscode-inputValidation-warningBorder, var(--vscode-problemsWarningIcon-foreground)); }
-.progress { margin: 8px 0; }
-.progress-text { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 4px; }
-.progress-track { height: 4px; background: var(--vscode-editorWidget-background, rgba(128,128,128,.2)); border-radius: 2px; overflow: hidden; }
-.progress-fill { height: 100%; width: 0; background: var(--vscode-progressBar-background); transition: width .1s linear; }
 .files { margin: 14px 0 4px; gap: 8px; }
 .chip { display: inline-flex; align-items: center; gap: 2px; padding: 2px 4px 2px 8px; border-radius: 10px;
   border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, rgba(128,128,128,.35))); }

@@ -2,8 +2,7 @@
  * The memory panel's messages (shared by src/extension/memory and src/webview/memory).
  * The panel state holds identifiers only: a connection id and a managed object, or a file URI.
  */
-import type { RangeName } from '../../core/memory/counters';
-import type { MemoryView } from '../../core/memory/view';
+import type { MemoryView, RangeName } from '../../core/memory/types';
 
 export type MemoryPanelState =
   | { kind: 'live'; conn: string; entity: { type: 'HostSystem' | 'VirtualMachine'; value: string }; name: string; range?: RangeName }
@@ -17,8 +16,6 @@ export interface SaveResult {
 
 export interface MemoryProtocol {
   requests: {
-    /** The panel's UI strings in the user's language (English keys → text). */
-    strings: { params: Record<string, never>; result: Record<string, string> };
     /** Data for the range (live) or the time window (zoomed esxtop capture). */
     load: { params: { range?: RangeName; window?: [number, number] }; result: MemoryView };
     /** esxtop: the ESX(i) generation the capture comes from (remembered for the file); the view again. */

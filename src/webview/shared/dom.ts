@@ -3,7 +3,10 @@
 export type Child = Node | string | undefined | false | null;
 
 /** `h('div', { class: 'row', hidden: true }, child, 'text')` — false/undefined attributes and children are skipped. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string | boolean | undefined>, ...children: Child[]): HTMLElementTagNameMap[K];
+/** Custom elements (vscode-*) whose types are not registered where the call is made. */
+export function h(tag: string, attrs?: Record<string, string | boolean | undefined>, ...children: Child[]): HTMLElement;
+export function h(tag: string, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -19,9 +22,12 @@ export function icon(name: string, cls = ''): HTMLElement {
   return h('span', { class: `codicon codicon-${name} ${cls}`.trim(), 'aria-hidden': 'true' });
 }
 
-/** Adds a panel's stylesheet (CSS bundled as text) without an inline <style>, which the CSP forbids. */
-export function adoptStyles(css: string): void {
+/**
+ * Adds a stylesheet (CSS bundled as text) without an inline <style>, which the CSP forbids.
+ * `first` puts it before the sheets already adopted (the kit's, which panels may override).
+ */
+export function adoptStyles(css: string, opts: { first?: boolean } = {}): void {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  document.adoptedStyleSheets = opts.first ? [sheet, ...document.adoptedStyleSheets] : [...document.adoptedStyleSheets, sheet];
 }

@@ -1,8 +1,11 @@
 /**
- * Webview side of the panel protocol: request/response by id, events, ready handshake, and the
- * state VS Code keeps for the panel (identifiers only — the data is fetched again).
+ * Webview side of the panel protocol: request/response by id (cancellable with an AbortSignal),
+ * events, the ready/init handshake (which installs the UI strings for `t()`), and the state VS Code
+ * keeps for the panel (identifiers only — the data is fetched again).
  */
-import type { EventName, PanelProtocol, ParamsOf, RequestName, ResultOf, ToExtension, ToWebview } from '../protocol';
+import { CancelledError } from '../../core/errors';
+import type { EventName, InitData, PanelProtocol, ParamsOf, RequestName, ResultOf, ToExtension, ToWebview } from '../protocol';
+import { setStrings } from './l10n';
 
 interface VsCodeApi {
   postMessage(message: ToExtension): void;
@@ -11,14 +14,27 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+export interface RequestOptions {
+  /**
+   * Aborting it tells the host, which aborts the signal its handler received, and rejects the
+   * request at once with a CancelledError (code 'cancelled'); the late response is dropped.
+   */
+  signal?: AbortSignal;
+  /**
+   * After an abort, wait for the host's answer instead of rejecting at once: for handlers that
+   * stop early and still return something (e.g. a report without the part that was cancelled).
+   */
+  waitForHost?: boolean;
+}
+
 export class PanelClient<P extends PanelProtocol, S = unknown> {
   private readonly api = acquireVsCodeApi();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private readonly handlers = new Map<string, Set<(data: unknown) => void>>();
-  private initResolve!: (v: { state: S; locale: string }) => void;
-  /** Resolves with the panel's initial state once the host answered `ready`. */
-  readonly initialized = new Promise<{ state: S; locale: string }>((r) => (this.initResolve = r));
+  private initResolve!: (v: InitData<S>) => void;
+  /** Resolves with the panel's initial state once the host answered `ready` (strings already installed). */
+  readonly initialized = new Promise<InitData<S>>((r) => (this.initResolve = r));
 
   constructor() {
     window.addEventListener('message', (e: MessageEvent<ToWebview>) => this.receive(e.data));
@@ -29,7 +45,8 @@ export class PanelClient<P extends PanelProtocol, S = unknown> {
     if (!m || typeof m !== 'object') return;
     switch (m.kind) {
       case 'init':
-        this.initResolve({ state: m.state as S, locale: m.locale });
+        setStrings(m.strings ?? {}, m.locale);
+        this.initResolve({ state: m.state as S, locale: m.locale, strings: m.strings ?? {} });
         break;
       case 'response': {
         const p = this.pending.get(m.id);
@@ -45,11 +62,25 @@ export class PanelClient<P extends PanelProtocol, S = unknown> {
     }
   }
 
-  request<M extends RequestName<P>>(method: M, params: ParamsOf<P, M>): Promise<ResultOf<P, M>> {
+  request<M extends RequestName<P>>(method: M, params: ParamsOf<P, M>, opts: RequestOptions = {}): Promise<ResultOf<P, M>> {
+    const { signal, waitForHost } = opts;
+    if (signal?.aborted && !waitForHost) return Promise.reject(new CancelledError());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const onAbort = () => {
+        if (!this.pending.has(id)) return;
+        this.api.postMessage({ kind: 'cancel', id });
+        if (waitForHost) return;
+        this.pending.delete(id);
+        reject(new CancelledError());
+      };
+      this.pending.set(id, {
+        resolve: (v) => { signal?.removeEventListener('abort', onAbort); resolve(v as ResultOf<P, M>); },
+        reject: (e) => { signal?.removeEventListener('abort', onAbort); reject(e); },
+      });
       this.api.postMessage({ kind: 'request', id, method, params });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -72,7 +72,7 @@ describe('memory charts (real VS Code)', function () {
     assert.ok(stack.t.length > 2);
     assert.equal(view.vm?.overhead.estimates.length, 2, 'documented estimates next to the measured overhead');
     assert.ok(view.host?.ladder, 'the ladder of the VM\'s host');
-    const strings = await host.call('strings', {});
+    const strings = host.uiStrings();
     assert.equal(strings['Export CSV'], vscode.env.language.startsWith('fr') ? 'Exporter en CSV' : 'Export CSV');
   });
 

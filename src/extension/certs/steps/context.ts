@@ -3,8 +3,6 @@
  * events), the store (everything persisted), the UI strings, and what lives only as long as the panel.
  * Each step module returns the handlers of its requests; `../wizard.ts` joins them.
  */
-import type * as vscode from 'vscode';
-import { tokenSignal } from '../../commands';
 import type { Handlers, PanelHost } from '../../panels/panelHost';
 import type { RequestName } from '../../../webview/protocol';
 import type { CertWizardProtocol, CertWizardState } from '../../../webview/certs/protocol';
@@ -21,12 +19,10 @@ export interface WizardContext {
 /** The handlers of some of the wizard's requests. */
 export type StepHandlers<K extends RequestName<CertWizardProtocol>> = Pick<Handlers<CertWizardProtocol>, K>;
 
-/** Runs `work` with an AbortSignal that follows the request's token (the kit's bridge, disposed after). */
-export async function withSignal<T>(token: vscode.CancellationToken, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const bridge = tokenSignal(token);
-  try {
-    return await work(bridge.signal);
-  } finally {
-    bridge.dispose();
-  }
+/**
+ * Runs `work` with the request's AbortSignal. (Handlers get an AbortSignal from the webview kit now,
+ * aborted by the webview's cancel or by closing the panel; kept so the steps compile unchanged.)
+ */
+export async function withSignal<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return work(signal);
 }

@@ -57,7 +57,7 @@ export function requestHandlers(ctx: WizardContext): StepHandlers<'generate' | '
       const keyPath = where === 'file' ? await chooseKeyFile(s, keyFile) : undefined;
       const generated = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating a {0}-bit RSA key and CSR for {1}…', String(form.bits), id) }, () =>
         core.request().createRequest({ ...form, bits: form.bits, sans: [...form.sans] }));
-      if (token.isCancellationRequested) throw new CancelledError('Generating the key');
+      if (token.aborted) throw new CancelledError('Generating the key');
       const keyLocation = await store.storeKey(s, generated.keyPkcs1Pem, keyPath);
       const req: SavedRequest = {
         form: { ...form, sans: [...generated.sans.dns, ...generated.sans.ip] },
