@@ -8,6 +8,7 @@ import { lazy } from '../../core/lazy';
 import type { RangeName } from '../../core/memory/counters';
 import type { MemoryView } from '../../core/memory/view';
 import type { MemoryPanelState, MemoryProtocol, SaveResult } from '../../webview/memory/protocol';
+import { withCancellableProgress } from '../commands';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
@@ -30,19 +31,10 @@ function refreshSeconds(range: RangeName): number {
 /** Reads an esxtop batch capture under a cancellable notification. */
 export async function readCaptureWithProgress(uri: vscode.Uri): Promise<Capture> {
   const d = await memoryData();
-  return vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification,
-    title: vscode.l10n.t('Reading esxtop capture {0}…', uri.path.split('/').pop() ?? ''),
-    cancellable: true,
-  }, async (_p, token) => {
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
-      const source = uri.scheme === 'file' ? { fsPath: uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(uri) };
-      return await d.readCapture(source, ac.signal);
-    } finally {
-      sub.dispose();
-    }
+  const title = vscode.l10n.t('Reading esxtop capture {0}…', uri.path.split('/').pop() ?? '');
+  return withCancellableProgress({ title }, async (signal) => {
+    const source = uri.scheme === 'file' ? { fsPath: uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(uri) };
+    return d.readCapture(source, signal);
   });
 }
 
