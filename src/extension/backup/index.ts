@@ -10,7 +10,7 @@
  */
 import * as vscode from 'vscode';
 import type { InventoryServices } from '../inventory/services';
-import type { Node } from '../inventory/provider';
+import { commandArgs, registerCommand } from '../commands';
 import { hostOf } from '../inventory/connections';
 import { PanelHost } from '../panels/panelHost';
 import type { BackupProtocol, BackupState, BackupTarget } from '../../webview/backup/protocol';
@@ -90,32 +90,32 @@ export function registerBackupDiagnostics(context: vscode.ExtensionContext, inve
     return pick?.make?.();
   };
 
-  const diagnose = async (arg?: unknown, second?: DiagnoseOptions | vscode.Uri[]): Promise<Host | undefined> => {
+  /** `(target, options)`: the target is a tree node, a Uri (a .vmx or a log) or `{ conn, ref }`. */
+  const diagnose = async (raw: unknown[]): Promise<Host | undefined> => {
     // From the explorer with several files selected, VS Code passes (clicked, all selected):
     // a .vmx among them is the target, the logs go with it.
-    if (Array.isArray(second)) {
-      const uris = second.filter((u): u is vscode.Uri => u instanceof vscode.Uri);
+    if (Array.isArray(raw[1])) {
+      const uris = raw[1].filter((u): u is vscode.Uri => u instanceof vscode.Uri);
       const vmx = uris.find(isVmxUri);
       const logs = uris.filter((u) => !isVmxUri(u)).map((u) => u.toString());
       if (!vmx && !logs.length) return undefined;
       return open(vmx ? { kind: 'vmx', uri: vmx.toString() } : { kind: 'logs' }, logs);
     }
-    const opts = second;
+    const { node, uri, options: ref } = commandArgs<{ conn: string; ref: string }>(raw.slice(0, 1));
+    const opts = commandArgs<DiagnoseOptions>(raw.slice(1)).options;
     const extraLogs = (opts?.logs ?? []).map((l) => (typeof l === 'string' ? l : l.toString()));
     let chosen: { target: BackupTarget; logs: string[] } | undefined;
-    if (arg instanceof vscode.Uri) {
-      chosen = isVmxUri(arg) ? { target: { kind: 'vmx', uri: arg.toString() }, logs: [] } : { target: { kind: 'logs' }, logs: [arg.toString()] };
-    } else if (arg && typeof arg === 'object' && (arg as Node).type === 'item') {
-      const node = arg as Extract<Node, { type: 'item' }>;
+    if (uri) {
+      chosen = isVmxUri(uri) ? { target: { kind: 'vmx', uri: uri.toString() }, logs: [] } : { target: { kind: 'logs' }, logs: [uri.toString()] };
+    } else if (node?.type === 'item') {
       const it = inventory.provider.item(node);
       if (it?.kind !== 'vm') {
         void vscode.window.showInformationMessage(vscode.l10n.t('Select a virtual machine in the vSphere Lab inventory first.'));
         return undefined;
       }
       chosen = { target: { kind: 'vm', conn: node.conn, ref: it.ref.value, name: it.name }, logs: [] };
-    } else if (arg && typeof arg === 'object' && typeof (arg as { conn?: unknown }).conn === 'string' && typeof (arg as { ref?: unknown }).ref === 'string') {
-      const a = arg as { conn: string; ref: string };
-      chosen = { target: vmTarget(a.conn, a.ref), logs: [] };
+    } else if (typeof ref?.conn === 'string' && typeof ref.ref === 'string') {
+      chosen = { target: vmTarget(ref.conn, ref.ref), logs: [] };
     } else {
       const ed = vscode.window.activeTextEditor?.document;
       if (ed?.languageId === 'vmx') chosen = { target: { kind: 'vmx', uri: ed.uri.toString() }, logs: [] };
@@ -134,15 +134,11 @@ export function registerBackupDiagnostics(context: vscode.ExtensionContext, inve
     return open({ kind: 'logs' }, files.map((f) => f.toString()));
   };
 
-  const fetchLogs = async (args?: FetchLogsArgs): Promise<Host | undefined> => {
-    const files = await fetchLogsOverSsh(context, args && typeof args === 'object' && 'host' in args ? args : undefined);
-    if (!files?.length) return undefined;
-    return open({ kind: 'logs' }, files.map((f) => f.toString()));
-  };
-
-  context.subscriptions.push(
-    vscode.commands.registerCommand('vsphereLab.backupFetchLogs', fetchLogs),
-    vscode.commands.registerCommand('vsphereLab.backupDiagnose', diagnose),
-    vscode.commands.registerCommand('vsphereLab.backupAnalyzeLogs', analyzeLogs),
-  );
+  registerCommand(context, 'vsphereLab.backupFetchLogs', async (...raw: unknown[]) => {
+    const { options } = commandArgs<FetchLogsArgs>(raw);
+    const files = await fetchLogsOverSsh(context, typeof options?.host === 'string' ? options as FetchLogsArgs : undefined);
+    return files?.length ? open({ kind: 'logs' }, files.map((f) => f.toString())) : undefined;
+  });
+  registerCommand(context, 'vsphereLab.backupDiagnose', (...raw: unknown[]) => diagnose(raw));
+  registerCommand(context, 'vsphereLab.backupAnalyzeLogs', (given?: vscode.Uri[] | vscode.Uri, more?: vscode.Uri[]) => analyzeLogs(given, more));
 }

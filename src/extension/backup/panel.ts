@@ -4,10 +4,11 @@
  * VM, an undoable WorkspaceEdit for a .vmx) and re-checks.
  */
 import * as vscode from 'vscode';
-import { isCancellation } from '../../core/errors';
+import { isCancellation, throwIfAborted } from '../../core/errors';
 import type { VmFacts } from '../../core/backup/facts';
 import type { LogAnalysis } from '../../core/backup/logs';
 import type { Finding } from '../../core/backup/rules';
+import { withCancellableProgress } from '../commands';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
@@ -213,40 +214,29 @@ export class BackupController implements PanelController<BackupProtocol> {
     const notLocal = files.filter((f) => f.scheme !== 'file');
     if (notLocal.length) throw new Error(vscode.l10n.t('{0} is not a local file; copy the logs into the workspace first.', notLocal[0].toString()));
     const byPath = new Map(files.map((f, i) => [f.fsPath, uris[i]]));
-    const run = async (report?: (m: { message?: string; increment?: number }) => void, notifyToken?: vscode.CancellationToken) => {
-      const ac = new AbortController();
-      const onAbort = () => ac.abort();
-      if (signal.aborted) ac.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      const sub = notifyToken?.onCancellationRequested(onAbort);
+    /** Reads the logs under `runSignal`, reporting to the panel and (for large logs) a notification. */
+    const run = async (runSignal: AbortSignal, report?: (m: { message?: string; increment?: number }) => void) => {
       let lastFraction = 0;
       let lastPost = 0;
-      try {
-        const analysis = await e.analyzeLogFiles([...byPath.keys()], {
-          signal: ac.signal,
-          onProgress: (p) => {
-            const fraction = p.totalBytes ? p.bytes / p.totalBytes : 1;
-            const message = vscode.l10n.t('Reading {0} ({1} of {2})', shortName(p.file), String(p.index + 1), String(p.files));
-            report?.({ message, increment: (fraction - lastFraction) * 100 });
-            lastFraction = fraction;
-            const t = Date.now();
-            if (t - lastPost > 100 || fraction >= 1) { lastPost = t; void this.host.post('progress', { message, fraction }); }
-          },
-        });
-        relabelLogs(analysis, (f) => byPath.get(f) ?? f);
-        return analysis;
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        sub?.dispose();
-      }
+      const analysis = await e.analyzeLogFiles([...byPath.keys()], {
+        signal: runSignal,
+        onProgress: (p) => {
+          const fraction = p.totalBytes ? p.bytes / p.totalBytes : 1;
+          const message = vscode.l10n.t('Reading {0} ({1} of {2})', shortName(p.file), String(p.index + 1), String(p.files));
+          report?.({ message, increment: (fraction - lastFraction) * 100 });
+          lastFraction = fraction;
+          const t = Date.now();
+          if (t - lastPost > 100 || fraction >= 1) { lastPost = t; void this.host.post('progress', { message, fraction }); }
+        },
+      });
+      relabelLogs(analysis, (f) => byPath.get(f) ?? f);
+      return analysis;
     };
     let total = 0;
     for (const f of files) total += (await vscode.workspace.fs.stat(f)).size;
     void this.host.post('progress', { message: vscode.l10n.t('Reading the logs…'), fraction: 0 });
-    if (total < NOTIFY_BYTES) return run();
-    return vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analyzing Data Recovery logs'), cancellable: true,
-    }, (progress, notifyToken) => run((m) => progress.report(m), notifyToken));
+    if (total < NOTIFY_BYTES) return run(signal);
+    return withCancellableProgress({ title: vscode.l10n.t('Analyzing Data Recovery logs'), signal }, (runSignal, progress) => run(runSignal, (m) => progress.report(m)));
   }
 
   /** Applies fix `index` of the finding `key`, then checks again. */
@@ -305,42 +295,36 @@ export class BackupController implements PanelController<BackupProtocol> {
     if (plan.kind !== 'extraConfig') throw new Error(vscode.l10n.t('This fix cannot be applied through the vSphere API; follow the steps shown.'));
     const client = await this.inventory.sessions.client(t.conn);
     const ref = e.moref('VirtualMachine', t.ref);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t.name, cancellable: true }, async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      try {
-        let power = String(await e.retrieveProperty(client, ref, 'runtime.powerState') ?? '');
-        if (plan.requiresPoweredOff && power !== 'poweredOff') {
-          if (!shutdownFirst) {
-            throw new Error(vscode.l10n.t('{0} is {1}: this change is only safe with the VM powered off. Shut it down first (or use "Shut Down Guest, Then Apply").', t.name, power));
-          }
-          if (this.confirm) {
-            const go = vscode.l10n.t('Shut Down and Apply');
-            const answer = await vscode.window.showWarningMessage(
-              vscode.l10n.t('Shut down the guest OS of {0}, then set {1}?', t.name, e.fixLabel(fix)),
-              { modal: true, detail: vscode.l10n.t('VMware Tools asks the guest to shut down cleanly. The VM stays off afterwards; power it on when you are ready.') }, go);
-            if (answer !== go) throw new vscode.CancellationError();
-          }
-          progress.report({ message: vscode.l10n.t('Shutting down guest…') });
-          await e.shutdownGuest(client, ref, { signal: ac.signal });
-          const until = Date.now() + 180_000;
-          while (power !== 'poweredOff' && Date.now() < until) {
-            if (token.isCancellationRequested) throw new vscode.CancellationError();
-            await new Promise((r) => setTimeout(r, 1000));
-            power = String(await e.retrieveProperty(client, ref, 'runtime.powerState') ?? '');
-          }
-          await this.refreshTree(t.conn);
-          if (power !== 'poweredOff') {
-            throw new Error(vscode.l10n.t('{0} did not power off within 3 minutes (is VMware Tools running in the guest?). Nothing was changed.', t.name));
-          }
+    return withCancellableProgress({ title: t.name }, async (signal, progress) => {
+      let power = String(await e.retrieveProperty(client, ref, 'runtime.powerState') ?? '');
+      if (plan.requiresPoweredOff && power !== 'poweredOff') {
+        if (!shutdownFirst) {
+          throw new Error(vscode.l10n.t('{0} is {1}: this change is only safe with the VM powered off. Shut it down first (or use "Shut Down Guest, Then Apply").', t.name, power));
         }
-        progress.report({ message: vscode.l10n.t('Reconfiguring…') });
-        await e.setExtraConfig(client, ref, plan.changes, { signal: ac.signal });
+        if (this.confirm) {
+          const go = vscode.l10n.t('Shut Down and Apply');
+          const answer = await vscode.window.showWarningMessage(
+            vscode.l10n.t('Shut down the guest OS of {0}, then set {1}?', t.name, e.fixLabel(fix)),
+            { modal: true, detail: vscode.l10n.t('VMware Tools asks the guest to shut down cleanly. The VM stays off afterwards; power it on when you are ready.') }, go);
+          if (answer !== go) throw new vscode.CancellationError();
+        }
+        progress.report({ message: vscode.l10n.t('Shutting down guest…') });
+        await e.shutdownGuest(client, ref, { signal });
+        const until = Date.now() + 180_000;
+        while (power !== 'poweredOff' && Date.now() < until) {
+          throwIfAborted(signal, t.name);
+          await new Promise((r) => setTimeout(r, 1000));
+          power = String(await e.retrieveProperty(client, ref, 'runtime.powerState') ?? '');
+        }
         await this.refreshTree(t.conn);
-        return vscode.l10n.t('{0} applied to {1} through ReconfigVM_Task.', e.fixLabel(fix), t.name);
-      } finally {
-        sub.dispose();
+        if (power !== 'poweredOff') {
+          throw new Error(vscode.l10n.t('{0} did not power off within 3 minutes (is VMware Tools running in the guest?). Nothing was changed.', t.name));
+        }
       }
+      progress.report({ message: vscode.l10n.t('Reconfiguring…') });
+      await e.setExtraConfig(client, ref, plan.changes, { signal });
+      await this.refreshTree(t.conn);
+      return vscode.l10n.t('{0} applied to {1} through ReconfigVM_Task.', e.fixLabel(fix), t.name);
     });
   }
 
