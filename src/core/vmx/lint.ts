@@ -157,7 +157,8 @@ export interface LintOptions {
 
 const TRUE_RE = /^true$/i;
 const FALSE_RE = /^false$/i;
-const BOOL_ALIASES: Record<string, 'TRUE' | 'FALSE'> = { '1': 'TRUE', '0': 'FALSE', yes: 'TRUE', no: 'FALSE', on: 'TRUE', off: 'FALSE' };
+/** Forms some tools write for a boolean, and the one VMware writes. A Map: a value such as "constructor" is no alias. */
+const BOOL_ALIASES: ReadonlyMap<string, 'TRUE' | 'FALSE'> = new Map([['1', 'TRUE'], ['0', 'FALSE'], ['yes', 'TRUE'], ['no', 'FALSE'], ['on', 'TRUE'], ['off', 'FALSE']]);
 
 /** Keys whose names are chosen by users or guests: never "unknown". */
 const FREE_FORM_PREFIXES = ['guestinfo.'];
@@ -389,7 +390,7 @@ const VALUE_RULES: readonly VmxLintRule[] = [
     id: 'nonstandard-boolean', severity: 'warning', source: SOURCES.BOOLEANS, catalog: true,
     check: (ctx, report) => eachTyped(ctx, 'bool', (e, _entry, vr) => {
       if (TRUE_RE.test(e.value) || FALSE_RE.test(e.value)) return;
-      const alias = BOOL_ALIASES[e.value.trim().toLowerCase()];
+      const alias = BOOL_ALIASES.get(e.value.trim().toLowerCase());
       const l = ctx.lines[e.line];
       if (alias) report({ ...vr, args: [e.key, e.value, alias], fix: { ...valueFix(e.line, l, alias, `Change to "${alias}"`), args: [alias] } });
     }),
@@ -397,7 +398,7 @@ const VALUE_RULES: readonly VmxLintRule[] = [
   {
     id: 'invalid-boolean', severity: 'error', source: SOURCES.BOOLEANS, catalog: true,
     check: (ctx, report) => eachTyped(ctx, 'bool', (e, _entry, vr) => {
-      if (TRUE_RE.test(e.value) || FALSE_RE.test(e.value) || BOOL_ALIASES[e.value.trim().toLowerCase()]) return;
+      if (TRUE_RE.test(e.value) || FALSE_RE.test(e.value) || BOOL_ALIASES.has(e.value.trim().toLowerCase())) return;
       report({ ...vr, args: [e.key, e.value] });
     }),
   },

@@ -38,6 +38,14 @@ const parse = (s: string) => VmxDocument.fromText(s);
 const codesAt = (ds: VmxDiagnostic[], line: number) => ds.filter((d) => d.line === line).map((d) => d.code).sort();
 
 describe('vmx lint', () => {
+  it('a boolean set to an Object.prototype name ("constructor", "toString") is invalid, not a nonstandard alias', () => {
+    for (const value of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const ds = lintVmx(parse(`usb.present = "${value}"\n`), small);
+      assert.deepEqual(codesAt(ds, 0), ['invalid-boolean'], value);
+      assert.deepEqual(ds[0].args, ['usb.present', value], value);
+    }
+  });
+
   it('finds the problems in garbage.vmx, each on its line', () => {
     const d = VmxDocument.parse(fixture('garbage.vmx'));
     const ds = lintVmx(d, small);
