@@ -67,21 +67,31 @@ const HOST_COLUMNS: Record<string, MetricKey> = {
   'total compressed mbytes': 'compressed',
 };
 
-/** A growable Float32 column (NaN where a sample was empty). */
-class Column {
-  data = new Float32Array(1024);
+/** A growable typed-array column: doubles its buffer when full, hands out a view of what it holds. */
+class GrowableColumn<A extends Float32Array | Float64Array> {
   length = 0;
+  constructor(public data: A, private readonly grow: (size: number) => A) {}
   push(v: number): void {
     if (this.length === this.data.length) {
-      const d = new Float32Array(this.data.length * 2);
+      const d = this.grow(this.data.length * 2);
       d.set(this.data);
       this.data = d;
     }
     this.data[this.length++] = v;
   }
-  view(): Float32Array {
-    return this.data.subarray(0, this.length);
+  view(): A {
+    return this.data.subarray(0, this.length) as A;
   }
+}
+
+/** A metric's Float32 column (NaN where a sample was empty). */
+class Column extends GrowableColumn<Float32Array> {
+  constructor() { super(new Float32Array(1024), (n) => new Float32Array(n)); }
+}
+
+/** The sample times (ms since the epoch need Float64). */
+class Column64 extends GrowableColumn<Float64Array> {
+  constructor() { super(new Float64Array(1024), (n) => new Float64Array(n)); }
 }
 
 export interface EsxtopEntity {
@@ -280,22 +290,6 @@ export class EsxtopParser {
       cols.set(key, column);
       this.targets.push({ index: i, column });
     }
-  }
-}
-
-class Column64 {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-  view(): Float64Array {
-    return this.data.subarray(0, this.length);
   }
 }
 
