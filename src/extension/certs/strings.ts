@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 
-/** The wizard's UI strings, localised here (the webview has no l10n API) and sent with `load`. */
+/**
+ * The wizard's UI strings, localised here (the webview has no l10n API): the panel definition's
+ * `strings`, sent with `init` and read with `t()` in the webview; the host's own messages use them too.
+ */
 export function uiStrings(): Record<string, string> {
   return { ...commonStrings(), ...inspectStrings(), ...requestStrings(), ...importVerifyStrings(), ...filesStrings(), ...deployStrings() };
 }
@@ -68,8 +71,6 @@ function requestStrings(): Record<string, string> {
     regenerate: vscode.l10n.t('Generate a New Key and CSR'),
     generating: vscode.l10n.t('Generating…'),
     csr: vscode.l10n.t('Certificate signing request'),
-    copy: vscode.l10n.t('Copy'),
-    copied: vscode.l10n.t('Copied'),
     keyIn: vscode.l10n.t('Private key: {0}'),
     keyInSecret: vscode.l10n.t('in VS Code secret storage'),
     keyMissing: vscode.l10n.t('The private key is no longer available: generate a new key and CSR.'),

@@ -37,6 +37,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
     bundle: 'certs',
     key: (s) => hostId(s.host, s.port),
     title: (s) => vscode.l10n.t('Certificate: {0}', hostId(s.host, s.port)),
+    strings: uiStrings,
     controller(panel: PanelHost<CertWizardProtocol, CertWizardState>): PanelController<CertWizardProtocol> {
       const ctx: WizardContext = { panel, store, strings, pfxPassword: certsCore.files().VCENTER_PFX_PASSWORD };
       return {

@@ -14,6 +14,14 @@ const ICON_BY_KIND: Record<InventoryItem['kind'], string> = {
   datacenter: 'organization', folder: 'folder', vmRoot: 'folder-library', cluster: 'layers', host: 'server', vm: 'vm',
 };
 
+/** "1 host" / "N hosts" (and VMs): counts in node descriptions. */
+function hostsText(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 host') : vscode.l10n.t('{0} hosts', String(n));
+}
+function vmsText(n: number): string {
+  return n === 1 ? vscode.l10n.t('1 VM') : vscode.l10n.t('{0} VMs', String(n));
+}
+
 export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -141,7 +149,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       case 'connected':
         t.iconPath = new vscode.ThemeIcon('server-environment', new vscode.ThemeColor('testing.iconPassed'));
         t.description = snap
-          ? vscode.l10n.t('{0} hosts · {1} VMs', String(snap.tree.counts().hosts), String(snap.tree.counts().vms))
+          ? `${hostsText(snap.tree.counts().hosts)} · ${vmsText(snap.tree.counts().vms)}`
           : state.product;
         status = 'connected';
         break;
@@ -192,14 +200,14 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     t.contextValue = it.kind;
     switch (it.kind) {
       case 'cluster':
-        t.description = vscode.l10n.t('{0} hosts', String(it.hostCount));
+        t.description = hostsText(it.hostCount);
         break;
       case 'host': {
         const h = it.info;
         const ok = h.connectionState === undefined || h.connectionState === 'connected';
         t.iconPath = new vscode.ThemeIcon('server', ok ? undefined : new vscode.ThemeColor('problemsWarningIcon.foreground'));
         const mem = h.memoryBytes ? `${Math.round(h.memoryBytes / 2 ** 30)} GB` : '';
-        t.description = [vscode.l10n.t('{0} VMs', String(it.vmCount)), mem, ok ? '' : h.connectionState].filter(Boolean).join(' · ');
+        t.description = [vmsText(it.vmCount), mem, ok ? '' : h.connectionState].filter(Boolean).join(' · ');
         t.contextValue = `host;${h.connectionState ?? 'connected'}${it.standalone ? ';standalone' : ''}`;
         t.tooltip = new vscode.MarkdownString([
           `**${escapeMd(h.name)}**`, '',

@@ -52,11 +52,8 @@ export const busy = new Set<string>();
 /** Error banner per step ('step2'…'step5'). */
 export const errors = new Map<string, string>();
 
-/** A UI string from the host, `{0}`… filled in. */
-export function t(key: string, ...args: string[]): string {
-  const s = m.snap?.strings[key] ?? key;
-  return s.replace(/\{(\d+)\}/g, (_, i: string) => args[Number(i)] ?? '');
-}
+/** The UI strings come with `init` (the definition's `strings`, see src/extension/certs/strings.ts). */
+export { t } from '../shared/l10n';
 
 let renderer: () => void = () => undefined;
 /** Redraws the wizard from the model. */

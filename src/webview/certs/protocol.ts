@@ -128,8 +128,6 @@ export interface WizardSnapshot {
   /** Display name of the target (FQDN or host:port). */
   readonly label: string;
   readonly connectionLabel?: string;
-  /** UI strings (localised by the host). */
-  readonly strings: Record<string, string>;
   readonly defaults: RequestForm;
   readonly request?: RequestView;
   readonly imported?: ImportView;

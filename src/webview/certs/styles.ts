@@ -42,18 +42,9 @@ ul.checks .title { font-weight: 600; }
 ul.checks ul.details { margin: 4px 0 0; padding-left: 18px; }
 .form { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px 16px; margin: 8px 0 12px; }
 .form .wide { grid-column: 1 / -1; }
-.field { display: flex; flex-direction: column; gap: 4px; }
-.field > label, .label { font-size: 0.92em; color: var(--vscode-descriptionForeground); }
+.label { font-size: 0.92em; color: var(--vscode-descriptionForeground); }
 vscode-textfield, vscode-single-select, vscode-textarea { width: 100%; }
 .actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 12px 0; }
-.codeblock { position: relative; }
-.codeblock pre { margin: 4px 0 10px; padding-right: 90px; max-height: 150px; overflow: auto; }
-.codeblock vscode-button { position: absolute; top: 6px; right: 6px; }
-.banner { display: flex; gap: 10px; align-items: flex-start; padding: 10px 12px; border-radius: 4px; margin: 10px 0; border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
-.banner.b-ok { border-color: var(--vscode-testing-iconPassed); }
-.banner.b-error { border-color: var(--vscode-inputValidation-errorBorder, var(--vscode-problemsErrorIcon-foreground)); background: var(--vscode-inputValidation-errorBackground, transparent); }
-.banner.b-warning { border-color: var(--vscode-problemsWarningIcon-foreground); }
-.banner .codicon { margin-top: 2px; }
 ul.progress li { display: grid; grid-template-columns: 20px minmax(0, 1fr) auto; gap: 2px 8px; padding: 3px 4px; align-items: start; }
 ul.progress li .detail { grid-column: 2 / 4; white-space: pre-wrap; font-family: var(--vscode-editor-font-family); font-size: 0.9em; color: var(--vscode-descriptionForeground); }
 ul.progress li.st-failed .detail { color: var(--vscode-errorForeground); }

@@ -86,6 +86,9 @@ describe('inventory against vcsim (real VS Code)', function () {
     const hostNames = new Set<string>();
     for (const n of nodes) { const it = a.inventory.provider.item(n); if (it?.kind === 'host') hostNames.add(it.name); }
     for (const vm of labVms) assert.ok(hostNames.has(vm.hostName), `${vm.name}'s host ${vm.hostName} is in the tree`);
+    // Counts read in words: "5 hosts · N VMs" on the connection, "2 hosts" on a cluster.
+    const connItem = await a.inventory.provider.getTreeItem(a.inventory.provider.connectionNode(conn));
+    assert.equal(String(connItem.description), `5 hosts · ${labVms.length} VMs`);
   });
 
   it('VM nodes carry description, power icon and a context value by state', async () => {

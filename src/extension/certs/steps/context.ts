@@ -18,11 +18,3 @@ export interface WizardContext {
 
 /** The handlers of some of the wizard's requests. */
 export type StepHandlers<K extends RequestName<CertWizardProtocol>> = Pick<Handlers<CertWizardProtocol>, K>;
-
-/**
- * Runs `work` with the request's AbortSignal. (Handlers get an AbortSignal from the webview kit now,
- * aborted by the webview's cancel or by closing the panel; kept so the steps compile unchanged.)
- */
-export async function withSignal<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  return work(signal);
-}

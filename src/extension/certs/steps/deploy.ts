@@ -14,7 +14,7 @@ import { withCancellableProgress } from '../../commands';
 import { log } from '../../log';
 import type { CertWizardState, DeployView, StepView } from '../../../webview/certs/protocol';
 import { hostId } from '../store';
-import { withSignal, type StepHandlers, type WizardContext } from './context';
+import type { StepHandlers, WizardContext } from './context';
 
 type DeployParams = Parameters<StepHandlers<'deploy'>['deploy']>[0];
 
@@ -72,8 +72,8 @@ async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: stri
 export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pinHostKey' | 'forgetPassword' | 'deploy'> {
   const { store, panel } = ctx;
   return {
-    async hostKey({ sshHost, sshPort }, token) {
-      const found = await withSignal(token, (signal) => store.ssh.probeHostKey({ host: sshHost, port: sshPort }, signal));
+    async hostKey({ sshHost, sshPort }, signal) {
+      const found = await store.ssh.probeHostKey({ host: sshHost, port: sshPort }, signal);
       return { sshHost, sshPort, ...found };
     },
 
@@ -87,13 +87,13 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       await store.forgetPassword(user ?? 'root', { host: sshHost, port: sshPort ?? 22 });
     },
 
-    async deploy(p, token) {
+    async deploy(p, outer) {
       const s = panel.state;
       const id = hostId(s.host, s.port);
       const input = await deployInputs(ctx, s, p);
       if (p.confirm !== false && !(await confirmDeploy(id))) return undefined;
       await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
-      const result = await withSignal(token, (outer) => withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
+      const result = await withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
         core.deploy().deployEsxCertificate({
           host: s.host, port: s.port,
           ssh: (sshSignal) => store.ssh.connect({ host: p.sshHost, port: p.sshPort }, {
@@ -107,7 +107,7 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
             void panel.post('deployStep', stepView(step));
             if (step.status === 'failed') log().warn(`certificate deploy ${id}: ${step.phase}/${step.id} failed: ${step.detail ?? ''}`);
           },
-        })));
+        }));
       const connectionPinUpdated = result.ok ? await followPin(ctx, s, result.newSha256) : false;
       if (!result.ok) void vscode.window.showErrorMessage(result.error ?? ctx.strings.deployFailed);
       return deployView(result, connectionPinUpdated);

@@ -3,7 +3,7 @@ import { certsCore as core } from '../../../core/certs/lazy';
 import { isIpAddress } from '../../../core/certs/hostname';
 import type { CertificateInfo } from '../../../core/certs/types';
 import type { CertWizardState, RequestForm } from '../../../webview/certs/protocol';
-import { withSignal, type StepHandlers, type WizardContext } from './context';
+import type { StepHandlers, WizardContext } from './context';
 
 /** Request form for the host; with the served certificate, its CN when the address is an IP, and its O/OU/L/ST/C. */
 export function requestDefaults(s: CertWizardState, leaf?: CertificateInfo): RequestForm {
@@ -19,11 +19,11 @@ export function requestDefaults(s: CertWizardState, leaf?: CertificateInfo): Req
 
 export function inspectHandlers(ctx: WizardContext): StepHandlers<'inspect'> {
   return {
-    async inspect(_p, token) {
+    async inspect(_p, signal) {
       const s = ctx.panel.state;
       // The chain imported in step 3 names the user's own CA: a host signed by it is not "untrusted".
       const privateRoots = ctx.store.read(s).imported?.chainPems ?? [];
-      const r = await withSignal(token, (signal) => core.inspect().inspectEndpoint(s.host, s.port, { timeoutMs: 15_000, signal, privateRoots }));
+      const r = await core.inspect().inspectEndpoint(s.host, s.port, { timeoutMs: 15_000, signal, privateRoots });
       return { ...r, worst: core.analyse().worstSeverity(r.findings), suggested: requestDefaults(s, r.chain[0]) };
     },
   };

@@ -23,7 +23,6 @@ async function snapshot(ctx: WizardContext): Promise<WizardSnapshot> {
     state: { ...s, ...(conn ? { conn } : {}) },
     label: hostId(s.host, s.port),
     ...(c ? { connectionLabel: c.label ?? hostOf(c.url) } : {}),
-    strings: ctx.strings,
     defaults: saved.request?.form ?? requestDefaults(s),
     ...(saved.request ? { request: await requestView(store, s, saved.request) } : {}),
     ...(saved.imported ? { imported: await verifyImport(ctx, s, saved.imported) } : {}),

@@ -49,7 +49,7 @@ async function chooseKeyFile(s: CertWizardState, keyFile: string | undefined): P
 export function requestHandlers(ctx: WizardContext): StepHandlers<'generate' | 'instructions' | 'copy'> {
   const { store } = ctx;
   return {
-    async generate({ form, template, store: where, keyFile, replace }, token) {
+    async generate({ form, template, store: where, keyFile, replace }, signal) {
       const s = ctx.panel.state;
       const id = hostId(s.host, s.port);
       const saved = store.read(s);
@@ -57,7 +57,7 @@ export function requestHandlers(ctx: WizardContext): StepHandlers<'generate' | '
       const keyPath = where === 'file' ? await chooseKeyFile(s, keyFile) : undefined;
       const generated = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating a {0}-bit RSA key and CSR for {1}…', String(form.bits), id) }, () =>
         core.request().createRequest({ ...form, bits: form.bits, sans: [...form.sans] }));
-      if (token.aborted) throw new CancelledError('Generating the key');
+      if (signal.aborted) throw new CancelledError('Generating the key');
       const keyLocation = await store.storeKey(s, generated.keyPkcs1Pem, keyPath);
       const req: SavedRequest = {
         form: { ...form, sans: [...generated.sans.dns, ...generated.sans.ip] },
