@@ -30,6 +30,41 @@ function isVmxUri(u: vscode.Uri): boolean {
   return /\.(vmx|vmtx)$/i.test(u.path);
 }
 
+/** What to check when the command names nothing: a connected VM, a .vmx of the workspace, or logs. */
+async function pickTarget(inventory: InventoryServices): Promise<{ target: BackupTarget; logs: string[] } | undefined> {
+  type Item = vscode.QuickPickItem & { make?: () => Promise<{ target: BackupTarget; logs: string[] } | undefined> };
+  const items: Item[] = [];
+  for (const c of inventory.store.list()) {
+    if (inventory.sessions.state(c.id).status !== 'connected') continue;
+    const snap = inventory.sessions.snapshot(c.id);
+    if (!snap) continue;
+    if (items.length === 0) items.push({ label: vscode.l10n.t('Virtual machines'), kind: vscode.QuickPickItemKind.Separator });
+    for (const vm of snap.inventory.vms) {
+      items.push({
+        label: `$(${vm.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'}) ${vm.name}`,
+        description: vm.guestFullName, detail: c.label ?? hostOf(c.url),
+        make: async () => ({ target: { kind: 'vm', conn: c.id, ref: vm.ref.value, name: vm.name }, logs: [] }),
+      });
+    }
+  }
+  const vmx = await vscode.workspace.findFiles('**/*.{vmx,vmtx}', '**/node_modules/**', 200);
+  if (vmx.length) items.push({ label: vscode.l10n.t('.vmx files'), kind: vscode.QuickPickItemKind.Separator });
+  for (const u of vmx) {
+    items.push({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, make: async () => ({ target: { kind: 'vmx', uri: u.toString() }, logs: [] }) });
+  }
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+  items.push({
+    label: `$(output) ${vscode.l10n.t('Data Recovery logs…')}`,
+    description: vscode.l10n.t('datarecovery-*.log, vcbAPI-*.log'),
+    make: async () => {
+      const files = await pickLogFiles();
+      return files?.length ? { target: { kind: 'logs' }, logs: files.map((f) => f.toString()) } : undefined;
+    },
+  });
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('What should be checked for Data Recovery backups?'), matchOnDescription: true });
+  return pick?.make?.();
+}
+
 /** `analysis` runs the editor diagnostics (one parse per document version, shared with the lint). */
 export function registerBackupDiagnostics(context: vscode.ExtensionContext, inventory: InventoryServices, analysis: AnalysisHost): void {
   const diagnostics = new BackupDiagnostics(analysis, (uri) => context.workspaceState.get<string>(createdOnKey(uri)), createdOnChanged.event);
@@ -54,40 +89,6 @@ export function registerBackupDiagnostics(context: vscode.ExtensionContext, inve
     const snap = inventory.sessions.snapshot(conn);
     const vm = snap?.inventory.vms.find((v) => v.ref.value === ref);
     return { kind: 'vm', conn, ref, name: vm?.name ?? ref };
-  };
-
-  const pickTarget = async (): Promise<{ target: BackupTarget; logs: string[] } | undefined> => {
-    type Item = vscode.QuickPickItem & { make?: () => Promise<{ target: BackupTarget; logs: string[] } | undefined> };
-    const items: Item[] = [];
-    for (const c of inventory.store.list()) {
-      if (inventory.sessions.state(c.id).status !== 'connected') continue;
-      const snap = inventory.sessions.snapshot(c.id);
-      if (!snap) continue;
-      if (items.length === 0) items.push({ label: vscode.l10n.t('Virtual machines'), kind: vscode.QuickPickItemKind.Separator });
-      for (const vm of snap.inventory.vms) {
-        items.push({
-          label: `$(${vm.powerState === 'poweredOn' ? 'vm-running' : 'vm-outline'}) ${vm.name}`,
-          description: vm.guestFullName, detail: c.label ?? hostOf(c.url),
-          make: async () => ({ target: { kind: 'vm', conn: c.id, ref: vm.ref.value, name: vm.name }, logs: [] }),
-        });
-      }
-    }
-    const vmx = await vscode.workspace.findFiles('**/*.{vmx,vmtx}', '**/node_modules/**', 200);
-    if (vmx.length) items.push({ label: vscode.l10n.t('.vmx files'), kind: vscode.QuickPickItemKind.Separator });
-    for (const u of vmx) {
-      items.push({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, make: async () => ({ target: { kind: 'vmx', uri: u.toString() }, logs: [] }) });
-    }
-    items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-    items.push({
-      label: `$(output) ${vscode.l10n.t('Data Recovery logs…')}`,
-      description: vscode.l10n.t('datarecovery-*.log, vcbAPI-*.log'),
-      make: async () => {
-        const files = await pickLogFiles();
-        return files?.length ? { target: { kind: 'logs' }, logs: files.map((f) => f.toString()) } : undefined;
-      },
-    });
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('What should be checked for Data Recovery backups?'), matchOnDescription: true });
-    return pick?.make?.();
   };
 
   /** `(target, options)`: the target is a tree node, a Uri (a .vmx or a log) or `{ conn, ref }`. */
@@ -120,7 +121,7 @@ export function registerBackupDiagnostics(context: vscode.ExtensionContext, inve
       const ed = vscode.window.activeTextEditor?.document;
       if (ed?.languageId === 'vmx') chosen = { target: { kind: 'vmx', uri: ed.uri.toString() }, logs: [] };
       else if (ed?.languageId === 'vdr-log') chosen = { target: { kind: 'logs' }, logs: [ed.uri.toString()] };
-      else chosen = await pickTarget();
+      else chosen = await pickTarget(inventory);
     }
     if (!chosen) return undefined;
     return open(chosen.target, [...new Set([...chosen.logs, ...extraLogs])], opts);
