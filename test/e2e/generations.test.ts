@@ -42,22 +42,37 @@ async function closeAllEditors(page: Page): Promise<void> {
   await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 30_000 });
 }
 
-/** Expands `label`'s connection (the other one collapsed) down to its one host row. */
+/**
+ * Expands `label`'s connection (the other one collapsed) down to its one host row. A row that stays
+ * expanded and empty (its children asked for while the connection's first load was landing) is
+ * collapsed and expanded again, once every 20 s.
+ */
 async function revealHost(page: Page, label: string, other: string, hostName: string): Promise<Locator> {
   const otherRow = row(page, other);
   if ((await otherRow.getAttribute('aria-expanded')) === 'true') await otherRow.click();
   const conn = row(page, label);
   if ((await conn.getAttribute('aria-expanded')) !== 'true') await conn.click();
   const host = row(page, hostName);
-  // connection → ha-datacenter → … → the host: open whatever is still collapsed above it.
-  for (let i = 0; i < 8 && !(await host.isVisible()); i++) {
-    const collapsed = rows(page).filter({ hasNotText: /esx-\d/ }).and(page.locator('[aria-expanded="false"]')).first();
-    await collapsed.waitFor({ timeout: 60_000 });
-    if (await host.isVisible()) break;
-    await collapsed.click();
+  const below = rows(page).filter({ hasNotText: /esx-\d/ });
+  const deadline = Date.now() + 120_000;
+  let stuckSince = Date.now();
+  // connection → ha-datacenter → the host: open whatever is still collapsed above it.
+  while (!(await host.isVisible())) {
+    if (Date.now() > deadline) throw new Error(`no row "${hostName}" under ${label} after 2 minutes`);
+    const collapsed = below.and(page.locator('[aria-expanded="false"]')).first();
+    if (await collapsed.isVisible()) {
+      await collapsed.click();
+      stuckSince = Date.now();
+    } else if (Date.now() - stuckSince > 20_000) {
+      const empty = below.and(page.locator('[aria-expanded="true"]')).last();
+      console.log(`      "${(await empty.innerText()).trim()}" under ${label} stayed expanded and empty for 20 s: collapsing and expanding it again`);
+      await empty.click();
+      await page.waitForTimeout(500);
+      await empty.click();
+      stuckSince = Date.now();
+    }
     await page.waitForTimeout(700);
   }
-  await host.waitFor({ timeout: 60_000 });
   return host;
 }
 
@@ -97,9 +112,9 @@ describe('e2e: a 4.1 host and an 8.0 host under the same memory pressure (genera
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await wb?.screenshot(`generations-failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}`);
   });
-  for (const lab of labs) lab.beforeStop(async () => {
+  // The first fixture's clean-up runs first (its peer stops after): close the workbench there.
+  labs[0].beforeStop(async () => {
     await wb?.close();
-    wb = undefined as unknown as Workbench;
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -141,7 +156,13 @@ describe('e2e: a 4.1 host and an 8.0 host under the same memory pressure (genera
       const shownFree = Number(/\(([\d,.]+) MB\)/.exec(where)?.[1]?.replace(/,/g, ''));
       assert.ok(Math.abs(shownFree - freeMB) <= 1, `the panel shows the injected ${freeMB} MB free: "${where}"`);
       assert.equal(await ladder.locator('tr.current').getAttribute('data-state-row'), want.state);
-      await ladder.scrollIntoViewIfNeeded();
+      // The ladder card from its heading (below the panel's sticky header) down.
+      await ladder.evaluate((el) => {
+        el.scrollIntoView({ block: 'start' });
+        let p = el.parentElement;
+        while (p && p.scrollHeight <= p.clientHeight) p = p.parentElement;
+        (p ?? el.ownerDocument.scrollingElement)?.scrollBy(0, -140);
+      });
       await page.mouse.move(1000, 600);
       await page.waitForTimeout(800);
       const shot = await wb.screenshot(`memory-generation-${g}`);
