@@ -52,6 +52,9 @@ async function revealHost(page: Page, label: string, other: string, hostName: st
   if ((await otherRow.getAttribute('aria-expanded')) === 'true') await otherRow.click();
   const conn = row(page, label);
   if ((await conn.getAttribute('aria-expanded')) !== 'true') await conn.click();
+  // The connection's whole inventory is loaded (its description counts the hosts): a row expanded
+  // before that can stay empty (see the fallback below).
+  await conn.filter({ hasText: /\d+ hosts?/ }).waitFor({ timeout: 90_000 });
   const host = row(page, hostName);
   const below = rows(page).filter({ hasNotText: /esx-\d/ });
   const deadline = Date.now() + 120_000;
@@ -64,11 +67,12 @@ async function revealHost(page: Page, label: string, other: string, hostName: st
       await collapsed.click();
       stuckSince = Date.now();
     } else if (Date.now() - stuckSince > 20_000) {
-      const empty = below.and(page.locator('[aria-expanded="true"]')).last();
-      console.log(`      "${(await empty.innerText()).trim()}" under ${label} stayed expanded and empty for 20 s: collapsing and expanding it again`);
+      const text = (await below.and(page.locator('[aria-expanded="true"]')).last().innerText()).trim().split('\n')[0];
+      console.log(`      "${text}" under ${label} stayed expanded and empty for 20 s: collapsing and expanding it again`);
+      const empty = row(page, text);
       await empty.click();
       await page.waitForTimeout(500);
-      await empty.click();
+      if ((await empty.getAttribute('aria-expanded')) === 'false') await empty.click();
       stuckSince = Date.now();
     }
     await page.waitForTimeout(700);
