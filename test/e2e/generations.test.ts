@@ -64,15 +64,20 @@ async function revealHost(page: Page, label: string, other: string, hostName: st
     if (Date.now() > deadline) throw new Error(`no row "${hostName}" under ${label} after 2 minutes`);
     const collapsed = below.and(page.locator('[aria-expanded="false"]')).first();
     if (await collapsed.isVisible()) {
+      // Click once, then wait for the row to say it is expanded: a second click while its children
+      // load would collapse it again.
+      const text = (await collapsed.innerText()).trim().split('\n')[0];
       await collapsed.click();
+      await row(page, text).and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 30_000 }).catch(() => undefined);
       stuckSince = Date.now();
     } else if (Date.now() - stuckSince > 20_000) {
       const text = (await below.and(page.locator('[aria-expanded="true"]')).last().innerText()).trim().split('\n')[0];
       console.log(`      "${text}" under ${label} stayed expanded and empty for 20 s: collapsing and expanding it again`);
       const empty = row(page, text);
       await empty.click();
-      await page.waitForTimeout(500);
-      if ((await empty.getAttribute('aria-expanded')) === 'false') await empty.click();
+      await row(page, text).and(page.locator('[aria-expanded="false"]')).waitFor({ timeout: 10_000 }).catch(() => undefined);
+      await empty.click();
+      await row(page, text).and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 30_000 }).catch(() => undefined);
       stuckSince = Date.now();
     }
     await page.waitForTimeout(700);
