@@ -125,9 +125,13 @@ function hostCharts(h: LiveHost, vms: LiveVm[]): ChartSpec[] {
     if (stacked.length) charts.push({ id: 'host', title: 'Host memory: consumed + free (stacked)', unit: 'MB', t: s.t, series: stacked });
     const free = lineSeries(s, [['free', 'charts-green']]);
     if (free.length && h.totalMB) {
-      for (const st of stateRows(h.generation, h.totalMB)) {
+      for (const [i, st] of stateRows(h.generation, h.totalMB).entries()) {
+        // The top state (high) spans everything above the next threshold; its own line is where minFree
+        // (4.x/5.x) or 400 % of it (6.0+: large pages broken below it) lies, not where high begins.
+        const mbText = `${Math.round(st.thresholdMB!)} MB`;
         free.push({
-          label: `${st.state} < ${Math.round(st.thresholdMB!)} MB`, values: s.t.map(() => st.thresholdMB!),
+          label: i === 0 ? `${st.state} ${mbText} = ${st.pctOfMinFree} % of minFree` : `${st.state} < ${mbText}`,
+          values: s.t.map(() => st.thresholdMB!),
           color: THRESHOLD_COLOR[st.state], dash: true,
         });
       }

@@ -29,11 +29,16 @@ function stateBadge(host: HostMemory): HTMLElement {
   return h('span', { class: `state state-${st}`, 'data-state': st }, icon(glyph), t(st));
 }
 
-/** A state's threshold for this host: "below 629 MB (3.8 %)"; the top state "at or above …". */
-function thresholdCell(s: MemoryView['states'][number], top: boolean): string {
-  if (s.thresholdMB === undefined) return `${s.pctOfMinFree} % minFree`;
-  const text = `${mb(s.thresholdMB)}${s.thresholdPct !== undefined ? ` (${s.thresholdPct.toFixed(1)} %)` : ''}`;
-  return top ? t('at or above {0}', text) : t('below {0}', text);
+/**
+ * Where a state lies for this host: "below 629 MB (3.8 %)"; the top state (high) is everything at or
+ * above the next state's threshold (free memory exactly at a threshold stays in the state above).
+ */
+function thresholdCell(s: MemoryView['states'][number], next: MemoryView['states'][number] | undefined, top: boolean): string {
+  const at = (r: MemoryView['states'][number]): string => r.thresholdMB === undefined
+    ? `${r.pctOfMinFree} % minFree`
+    : `${mb(r.thresholdMB)}${r.thresholdPct !== undefined ? ` (${r.thresholdPct.toFixed(1)} %)` : ''}`;
+  if (top) return t('at or above {0}', at(next ?? s));
+  return t('below {0}', at(s));
 }
 
 /** The table's name, minFree for this host, its notes and its sources. */
@@ -54,7 +59,7 @@ function ladderPanel(v: MemoryView): HTMLElement | undefined {
   const rows = v.states.map((s, i) => h('tr', { class: host.state === s.state ? 'current' : '', 'data-state-row': s.state },
     h('td', {}, host.state === s.state ? icon('arrow-right') : ''),
     h('td', {}, h('span', { class: `state state-${s.state}` }, t(s.state))),
-    h('td', { class: 'num' }, thresholdCell(s, i === 0)),
+    h('td', { class: 'num' }, thresholdCell(s, v.states[i + 1], i === 0)),
     h('td', {}, t(s.triggers))));
   return h('section', { class: 'card ladder', 'aria-label': t('Reclamation ladder') },
     h('h2', {}, icon('layers'), t('Reclamation ladder')),
