@@ -168,13 +168,18 @@ function spanOf(charts: ChartSpec[]): [number, number] | undefined {
   return a <= b ? [a, b] : undefined;
 }
 
+/** "1 VM", "3 VMs". */
+function vmCount(n: number): string {
+  return `${n} VM${n === 1 ? '' : 's'}`;
+}
+
 export function hostView(h: LiveHost, opts: { range?: RangeName; notes?: string[]; window?: [number, number]; now?: number; title?: string; subtitle?: string; kind?: 'host' | 'esxtop'; basis?: Basis } = {}): MemoryView {
   const vms = h.vms.map((v) => vmMemory(v.id, v.name, v.series, v, opts.basis));
   const model = hostMemory(h.id, h.name, h.series, vms, h.totalMB, opts.basis, { generation: h.generation, shareForceSalting: h.shareForceSalting });
   const charts = hostCharts(h, h.vms);
   return {
     kind: opts.kind ?? 'host', title: opts.title ?? h.name,
-    subtitle: opts.subtitle ?? `${h.vms.length} VMs${h.totalMB ? ` · ${Math.round(h.totalMB)} MB` : ''}`,
+    subtitle: opts.subtitle ?? `${vmCount(h.vms.length)}${h.totalMB ? ` · ${Math.round(h.totalMB)} MB` : ''}`,
     range: opts.range, charts: charts.map((c) => fit(c, opts.window)), host: model,
     states: stateRows(h.generation, h.totalMB), stateTable: stateTable(h.generation), notes: opts.notes ?? [],
     span: spanOf(charts), updatedAt: opts.now ?? Date.now(),
@@ -209,7 +214,7 @@ export function esxtopView(cap: EsxtopCapture, fileName: string, opts: { window?
   });
   const view = hostView({ id: 'host', name: cap.host, totalMB: total, series: hs, vms, generation: opts.generation }, {
     ...opts, kind: 'esxtop', basis: 'worst', title: `${fileName} — ${cap.host || 'esxtop'}`,
-    subtitle: `${cap.rows} samples${cap.intervalSeconds ? ` every ${cap.intervalSeconds} s` : ''} · ${cap.vms.length} VMs · esxtop batch capture`,
+    subtitle: `${cap.rows} samples${cap.intervalSeconds ? ` every ${cap.intervalSeconds} s` : ''} · ${vmCount(cap.vms.length)} · esxtop batch capture`,
     notes: [
       'Figures and state are the worst of the capture (peak balloon and swap, least free memory), not its last sample.',
       `${cap.used} of ${cap.columns} columns are memory counters; the rest (CPU, disk, network) were skipped.`,
