@@ -72,6 +72,9 @@ describe('generations: a 4.1 host and an 8.0 host in one tree (real VS Code)', f
       panels.push(shown);
       await shown.ready;
       views.push(await shown.call('load', { range: 'realtime' }));
+      // The view is plain data: close the panel before the next opens (in code-server a webview opened
+      // beside another waits ~30 s for its service worker).
+      shown.dispose();
     }
     const [old, now] = views;
     assert.equal(Math.round(old.host!.freeMB!), Math.round(now.host!.freeMB!), 'the same free memory');
@@ -107,6 +110,7 @@ describe('generations: a 4.1 host and an 8.0 host in one tree (real VS Code)', f
       await assert.rejects(shown.call('setGeneration', { generation: '9.9' }), /unknown generation/);
       const again = await shown.call('load', {});
       assert.equal(again.generationPick?.picked, '8.0', 'remembered for the file');
+      shown.dispose();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
