@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the lab's vcsim (test/lab/vcsim/main.go) over Debian's govmomi source,
+# Builds the lab's vcsim (test/lab/vcsim/*.go) over Debian's govmomi source,
 # in GOPATH mode and offline. Rebuilds only when main.go (or the Go toolchain)
 # changed: a stamp next to the binary holds the hash of the inputs.
 set -euo pipefail
@@ -21,7 +21,7 @@ if [ ! -f "$govmomi/simulator/simulator.go" ]; then
 fi
 
 mkdir -p "$bin" "$root/test/lab/gopath"
-hash="$( { sha256sum "$src/main.go" "$0"; go version; cat "$govmomi/go.mod"; } | sha256sum | cut -d' ' -f1)"
+hash="$( { sha256sum "$src"/*.go "$0"; go version; cat "$govmomi/go.mod"; } | sha256sum | cut -d' ' -f1)"
 
 # One build at a time (tests and the demo may ask together).
 exec 9>"$bin/.build.lock"
