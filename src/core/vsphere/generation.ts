@@ -16,6 +16,10 @@
  *   came with vSphere API 6.0 (Broadcom developer docs, vim.host.CertificateManager, "Since 6.0").
  *   It is an API-version fact, so it is read from `apiVersion`, not from the product version.
  *   (vcsim never offers it whatever it claims; callers must still handle its absence.)
+ * - `hasWebmksTicket` (API 6.0+): `VirtualMachine.AcquireTicket('webmks')`, the HTML5 console's
+ *   ticket (VirtualMachineTicketType `webmks`, "Since vSphere API 6.0", Broadcom developer docs,
+ *   vim.VirtualMachine.TicketType). Older servers offer only VMRC (a clone ticket). vcsim never
+ *   implements AcquireTicket whatever it claims.
  * - `hasMemoryCompression` (4.1+): memory compression arrived with ESX 4.1 ("Understanding Memory
  *   Resource Management in VMware ESX 4.1", VMware white paper, 2010).
  * - `memoryStates`: "pct-of-host" (4.x: Mem.MinFreePct 6 % of host memory; yellow-bricks.com
@@ -141,6 +145,10 @@ export class Generation {
   }
 
   get hasCertificateManager(): boolean {
+    return this.apiAtLeast('6.0');
+  }
+
+  get hasWebmksTicket(): boolean {
     return this.apiAtLeast('6.0');
   }
 
