@@ -496,7 +496,13 @@ function shellOf(stream: ClientChannel): SshShell {
       if (closed) listener(code);
       else closeListeners.push(listener);
     },
-    close: () => { if (!closed) stream.close(); },
+    close: () => {
+      if (closed) return;
+      // Drain what is left, or the stream never ends and 'close' never comes.
+      stream.resume();
+      stream.stderr.resume();
+      stream.close();
+    },
   };
 }
 
