@@ -14,6 +14,9 @@ import { registerBackupDiagnostics } from './backup';
 import { registerCertificateWizard } from './certs';
 import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
+import { registerSnapshots } from './snapshots';
+import { registerSshTerminal } from './terminal';
+import { registerConsole } from './console';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 import { sshService, type SshService } from './ssh';
@@ -54,13 +57,16 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   const analysis = new AnalysisHost();
   context.subscriptions.push(analysis);
   registerVmxLanguage(context, analysis);
-  const inventory: InventoryServices = { store, sessions, provider, view, decorations };
+  const inventory: InventoryServices = { store, sessions, provider, view, decorations, children: provider.children };
   registerInventoryCommands(context, inventory);
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
+  registerSnapshots(context, inventory);
+  registerSshTerminal(context, inventory);
+  registerConsole(context, inventory);
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
