@@ -119,6 +119,10 @@ export function snapshotDecorator(model: SnapshotModel): InventoryDecorator {
   };
 }
 
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
 function formatTime(iso: string | undefined): string {
   const t = iso ? Date.parse(iso) : NaN;
   return Number.isFinite(t) ? new Date(t).toLocaleString() : '';
@@ -139,14 +143,12 @@ function snapshotItem(s: SnapshotNode, vm: Vm, current: MoRef | undefined, days:
   t.contextValue = `snapshot${isCurrent ? ';current' : ''}${s.children.length ? ';children' : ''}`;
   const yes = vscode.l10n.t('yes');
   const no = vscode.l10n.t('no');
-  const md = new vscode.MarkdownString();
-  md.appendText(s.name);
-  md.appendMarkdown('\n\n');
-  if (s.description) md.appendText(`${s.description}\n\n`);
-  md.appendText([
+  const md = new vscode.MarkdownString([
+    `**${escapeMd(s.name)}**`,
+    s.description ? escapeMd(s.description) : '',
     `${vscode.l10n.t('Created')}: ${formatTime(s.createTime) || '?'}${old ? ` (${vscode.l10n.t('{0} days old', String(Math.floor(age!)))})` : ''}`,
     `${vscode.l10n.t('Memory')}: ${memory ? yes : no} · ${vscode.l10n.t('Quiesced')}: ${s.quiesced ? yes : no}`,
-    isCurrent ? vscode.l10n.t('{0} runs from this snapshot (you are here).', vm.name) : '',
+    isCurrent ? escapeMd(vscode.l10n.t('{0} runs from this snapshot (you are here).', vm.name)) : '',
   ].filter(Boolean).join('\n\n'));
   t.tooltip = md;
   return t;
