@@ -12,6 +12,7 @@ import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
 import { registerBackupDiagnostics } from './backup';
 import { registerCertificateWizard } from './certs';
+import { registerCertBoard } from './certBoard';
 import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
 import { registerUsbBoot } from './usbBoot';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerInventoryCommands(context, inventory);
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
+  registerCertBoard(context, inventory);
   registerMemory(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
