@@ -7,3 +7,4 @@ export * from './sshd';
 export * from './lab';
 export * from './demo';
 export * from './fixture';
+export * from './backup';

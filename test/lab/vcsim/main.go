@@ -581,7 +581,9 @@ func main() {
 		writeJSON(w, http.StatusOK, map[string]string{"sha256": s256, "sha1": s1})
 	})
 
+	labBackupEndpoints(svc) // backup.go: /lab/vmstate
 	server = svc.NewServer()
+	labBackupSDK(server) // backup.go: ConsolidateVMDisks_Task
 
 	// Login by certificate compares against the certificate now served.
 	simulator.Map.SessionManager().TLSCert = func() string {
