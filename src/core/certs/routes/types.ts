@@ -19,8 +19,11 @@
  * This module has no runtime imports beyond the generation model's types, so the extension and the
  * webviews may import it eagerly; route implementations live beside it and load lazily.
  */
-import type { StepReport } from '../../esxi/deploy';
+import type { EsxDeployOptions, StepReport } from '../../esxi/deploy';
+import type { VimClient } from '../../vsphere/client';
+import type { MoRef } from '../../vsphere/decode';
 import type { GenerationInfo } from '../../vsphere/generation';
+import type { TrustPolicy } from '../../vsphere/tls';
 
 export type { StepReport, StepPhase, StepStatus } from '../../esxi/deploy';
 
@@ -135,3 +138,22 @@ export interface DeployRoute {
   /** Deploys, proves live by a TLS handshake, rolls back on failure. */
   deploy(input: RouteDeployInput): Promise<RouteDeployResult>;
 }
+
+/** The credentials a route needs; each route reads only its own. */
+export interface RouteAccess {
+  /**
+   * `api`: a logged-in client that reaches the host (the host itself, or the vCenter managing it)
+   * and the host's HostSystem reference (`ha-host` on a host).
+   */
+  readonly vim?: { readonly client: VimClient; readonly host: MoRef };
+  /** `ssh` (hosts and the 6.5/6.7 appliance): how to open the SSH session, as today's SSH deploy takes it. */
+  readonly ssh?: EsxDeployOptions['ssh'];
+  /** `vcsa`: the REST login (an SSO user such as administrator@vsphere.local) and how to trust the appliance. */
+  readonly rest?: { readonly username: string; readonly password: string; readonly trust: TrustPolicy };
+  /** Bounds: per call (default 60 s) and how long the new certificate may take to be served (default 60 s). */
+  readonly timeoutMs?: number;
+  readonly verifyTimeoutMs?: number;
+}
+
+/** Makes the route a choice names, bound to one server (`createRoute` in ./index.ts). */
+export type CreateRoute = (choice: RouteChoice, target: RouteTarget, access: RouteAccess) => DeployRoute;
