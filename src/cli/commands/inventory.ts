@@ -6,7 +6,7 @@
  */
 import { lazy } from '../../core/lazy';
 import type { CliCommand, CliInvocation } from '../command';
-import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, UsageError } from '../command';
+import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionString as str, positiveNumber, UsageError } from '../command';
 
 const core = {
   client: lazy(() => require('../../core/vsphere/client') as typeof import('../../core/vsphere/client')),
@@ -76,6 +76,10 @@ async function run(inv: CliInvocation): Promise<number> {
     sha256 = normalizeThumbprint(thumb);
     if (!sha256 || sha256.length !== 95) throw new UsageError(`--thumbprint must be a SHA-256 thumbprint (64 hex digits, colons optional), got '${thumb}'`);
   }
+  const timeoutText = str(inv, 'timeout');
+  const timeoutMs = timeoutText === undefined ? 120_000 : positiveNumber(timeoutText, 'timeout') * 1000;
+  const mbText = str(inv, 'max-response-mb');
+  const maxResponseBytes = mbText === undefined ? undefined : positiveNumber(mbText, 'max-response-mb') * 1048576;
   const envVar = str(inv, 'password-env') ?? 'VLAB_PASSWORD';
   let password = inv.io.env[envVar];
   if (password === undefined || password === '') {
@@ -91,7 +95,8 @@ async function run(inv: CliInvocation): Promise<number> {
       url, username: user, password,
       trust: sha256 ? { mode: 'pinned', sha256 } : insecure ? { mode: 'insecure' } : { mode: 'system' },
       keepAliveMs: 0,
-      timeoutMs: Number(str(inv, 'timeout') ?? 120) * 1000,
+      timeoutMs,
+      ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
     });
   } catch (e) {
     if (e instanceof errors.UntrustedCertificateError || e instanceof errors.CertificateChangedError) {
@@ -108,6 +113,10 @@ async function run(inv: CliInvocation): Promise<number> {
     }
     if (e instanceof errors.VsphereError) throw new CliFailure(e.message, e.code);
     throw e;
+  }
+  if (insecure && client.agent instanceof core.tls().InsecureAgent) {
+    // Nothing was verified: say which certificate was accepted, so it can be compared and pinned.
+    for (const tp of client.agent.accepted) inv.io.stderr(`vlab inventory: --insecure accepted the certificate with SHA-256 ${tp} without verifying it; pin it with --thumbprint ${tp}.\n`);
   }
   try {
     const inventory = await core.inventory().getInventory(client);
@@ -157,7 +166,8 @@ export const commands: CliCommand[] = [{
     'password-env': { type: 'string', description: 'environment variable holding the password (default VLAB_PASSWORD; prompted on a terminal when unset)', valueName: 'VAR' },
     thumbprint: { type: 'string', description: 'trust a self-signed certificate with this SHA-256 thumbprint', valueName: 'SHA256' },
     insecure: { type: 'boolean', description: 'do not verify the certificate at all (lab use only)' },
-    timeout: { type: 'string', description: 'per-request timeout in seconds (default 120)', valueName: 'SECONDS' },
+    timeout: { type: 'string', description: 'deadline of one request in seconds, connect to last byte (default 120)', valueName: 'SECONDS' },
+    'max-response-mb': { type: 'string', description: 'cap of one response in MB (default 128)', valueName: 'MB' },
   },
   run,
 }];
