@@ -16,6 +16,20 @@
  *   came with vSphere API 6.0 (Broadcom developer docs, vim.host.CertificateManager, "Since 6.0").
  *   It is an API-version fact, so it is read from `apiVersion`, not from the product version.
  *   (vcsim never offers it whatever it claims; callers must still handle its absence.)
+ * - `certificateRestart` (SSH route): 4.x restarts hostd, which serves port 443 itself (DOMAIN.md §2,
+ *   thinkcloud.nl 2011-01-28); 5.x+ restart rhttpproxy and hostd (DOMAIN.md §7; vSphere 6.x security
+ *   guide, "Replace ESXi SSL Certificate and Key": `/etc/init.d/hostd restart` and
+ *   `/etc/init.d/vpxa restart`, or `services.sh restart`, after the files are in place).
+ * - `isVcenterAppliance`: a vCenter whose `about.osType` is Linux (the appliance), or any vCenter 7.0+
+ *   (vCenter Server for Windows ended with 6.7: VMware KB 51791 "Farewell, vCenter Server for Windows").
+ * - `hasVcenterTlsApi` (appliance, 7.0+): the REST API `/api/vcenter/certificate-management/vcenter/tls`
+ *   and `…/trusted-root-chains` (developer.broadcom.com vSphere Automation API, "Certificate Management
+ *   Vcenter APIs"; the Tls interface "was added in vSphere API 6.7.2", the `/api` prefix and
+ *   `/api/session` in 7.0 U2; 6.5/6.7 appliances take the documented `vecs-cli` sequence instead).
+ * - `hasVecsCli` (appliance 6.0+): VECS, store `MACHINE_SSL_CERT`, alias `__MACHINE_CERT`
+ *   (vSphere 6.x security guide "Replace Machine SSL Certificate with Custom Certificate" / vecs-cli).
+ * - `windowsChecklistVersion`: which vCenter-on-Windows guide the manual checklist follows
+ *   ('4.0', '4.1', '5.0', '5.1'; later versions use the 5.1 wording) — core/certs/files.ts.
  * - `hasMemoryCompression` (4.1+): memory compression arrived with ESX 4.1 ("Understanding Memory
  *   Resource Management in VMware ESX 4.1", VMware white paper, 2010).
  * - `memoryStates`: "pct-of-host" (4.x: Mem.MinFreePct 6 % of host memory; yellow-bricks.com
@@ -68,6 +82,8 @@ export interface AboutLike {
   apiVersion?: string;
   apiType?: string;
   productLineId?: string;
+  /** `about.osType` ("win32-x64", "linux-x64", "vmnix-x86"…); tells a vCenter appliance from Windows. */
+  osType?: string;
 }
 
 /** A JSON-safe picture of a generation (webview messages, CLI output, tooltips). */
@@ -165,6 +181,36 @@ export class Generation {
     return this.apiAtLeast('6.0');
   }
 
+  /** What the SSH route restarts so the new rui.crt is served (see the header). */
+  get certificateRestart(): 'hostd' | 'rhttpproxy+hostd' {
+    return this.hasRhttpproxy ? 'rhttpproxy+hostd' : 'hostd';
+  }
+
+  /** A vCenter appliance (Linux), as opposed to vCenter Server on Windows. */
+  get isVcenterAppliance(): boolean {
+    if (this.product !== 'vcenter') return false;
+    const os = this.about.osType ?? '';
+    if (/win/i.test(os)) return false;
+    return /linux/i.test(os) || this.atLeast('7.0');
+  }
+
+  /** The vCenter appliance's TLS REST API (`/api/vcenter/certificate-management/vcenter/tls`). */
+  get hasVcenterTlsApi(): boolean {
+    return this.isVcenterAppliance && this.atLeast('7.0');
+  }
+
+  /** The vCenter appliance's `vecs-cli` (VMware Endpoint Certificate Store). */
+  get hasVecsCli(): boolean {
+    return this.isVcenterAppliance && this.atLeast('6.0');
+  }
+
+  /** The vCenter-on-Windows guide the manual certificate checklist follows. */
+  get windowsChecklistVersion(): '4.0' | '4.1' | '5.0' | '5.1' {
+    if (this.major < 4 || (this.major === 4 && this.minor === 0)) return '4.0';
+    if (this.major === 4) return '4.1';
+    return this.major === 5 && this.minor === 0 ? '5.0' : '5.1';
+  }
+
   get hasMemoryCompression(): boolean {
     return this.atLeast('4.1');
   }
@@ -237,7 +283,7 @@ export function generationFromProduct(product: unknown): Generation | undefined 
   if (!version) return undefined;
   return Generation.fromAbout({
     version, name: s('name'), fullName: s('fullName'), build: s('build'), apiVersion: s('apiVersion'),
-    apiType: s('apiType'), productLineId: s('productLineId'),
+    apiType: s('apiType'), productLineId: s('productLineId'), osType: s('osType'),
   });
 }
 

@@ -1,0 +1,3 @@
+/** Certificate deploy routes by generation: the contract (./types) and the choice (./choose). */
+export * from './types';
+export { chooseRoute, parseRouteId, routeRefusal } from './choose';
