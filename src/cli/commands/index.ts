@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { commands as backup } from './backup';
 import { commands as cert } from './cert';
 import { commands as inventory } from './inventory';
 import { commands as memory } from './memory';
@@ -8,4 +9,13 @@ import { commands as vdr } from './vdr';
 import { commands as vmx } from './vmx';
 
 /** Every feature's commands, in help order. Feature modules register here. */
-export const allCommands: CliCommand[] = [...inventory, ...vmx, ...usbBoot, ...cert, ...vdr, ...memory, ...snapshot];
+export const allCommands: CliCommand[] = [
+  ...inventory,
+  ...snapshot,
+  ...vmx,
+  ...usbBoot,
+  ...cert,
+  ...vdr,
+  ...backup,
+  ...memory,
+];
