@@ -132,7 +132,7 @@ export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxD
 }
 
 /** The reported steps of one deploy: each is pending, then running, then ok / failed / skipped. */
-class StepLog {
+export class StepLog {
   readonly steps: StepReport[] = [];
   constructor(private readonly onStep: ((step: StepReport) => void) | undefined) {}
 
@@ -403,7 +403,7 @@ class EsxDeployment {
   }
 }
 
-class StepFailure extends Error {
+export class StepFailure extends Error {
   constructor(readonly stepId: string, readonly phase: StepPhase, message: string, readonly cause?: unknown) {
     super(message);
     this.name = 'StepFailure';
