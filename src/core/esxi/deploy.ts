@@ -57,7 +57,8 @@ export interface EsxDeployOptions {
   readonly chain?: FileInput | readonly FileInput[];
   /** Append intermediate CA certificates to rui.crt. Default false. */
   readonly includeIntermediates?: boolean;
-  readonly restart?: 'hostd' | 'services.sh';
+  /** What to restart (see planEsxDeploy): hostd on 4.x, rhttpproxy+hostd on 5.x+ (the route picks it from the generation). */
+  readonly restart?: 'hostd' | 'rhttpproxy+hostd' | 'services.sh';
   readonly sslDir?: string;
   /** Clock for the backup names (tests). */
   readonly now?: Date;
