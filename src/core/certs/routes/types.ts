@@ -96,6 +96,11 @@ export interface RouteDeployInput {
   readonly key?: string;
   /** CA certificates (intermediates and root), PEM, leaf-most first. */
   readonly chain?: readonly string[];
+  /**
+   * `vcsa` only: the key of the certificate served now, PEM, so a failure can put it back (the REST
+   * API never returns a private key). Without it a failure after the switch is reported, not undone.
+   */
+  readonly previousKey?: string;
   /** Cancels: before the server was changed it stops cleanly; afterwards it rolls back. */
   readonly signal?: AbortSignal;
   /** Every step as it goes (pending → running → ok / failed / skipped), the same shape as today's SSH deploy. */
