@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { commands as backup } from './backup';
 import { commands as cert } from './cert';
 import { commands as inventory } from './inventory';
+import { commands as mcp } from './mcp';
 import { commands as memory } from './memory';
 import { commands as snapshot } from './snapshot';
 import { commands as usbBoot } from './usbBoot';
@@ -18,4 +19,5 @@ export const allCommands: CliCommand[] = [
   ...vdr,
   ...backup,
   ...memory,
+  ...mcp,
 ];
