@@ -10,6 +10,7 @@ import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
+import { registerAgentTools, type AgentToolsApi } from './agents';
 import { registerBackupDiagnostics } from './backup';
 import { registerCertificateWizard } from './certs';
 import { registerCertBoard } from './certBoard';
@@ -33,6 +34,8 @@ export interface VsphereLabApi {
   readonly ssh: SshService;
   /** For tests: the extension's global state (to seed or inspect what older versions stored). */
   readonly globalState: vscode.Memento;
+  /** For tests: the agent tools' trust seam. */
+  readonly agents: AgentToolsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): VsphereLabApi {
@@ -63,10 +66,11 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerMemory(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
+  const agents = registerAgentTools(context, inventory);
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState };
+  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState, agents };
 }
 
 export function deactivate(): void {

@@ -8,3 +8,4 @@ export * from './lab';
 export * from './hosts';
 export * from './demo';
 export * from './fixture';
+export * from './backup';

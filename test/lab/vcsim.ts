@@ -60,6 +60,12 @@ export interface VcsimOptions {
   timeoutMs?: number;
 }
 
+export interface LabCertState {
+  served: string[];
+  trustedRootChains: number;
+  hosts: Array<{ moref: string; manager: string; sha256: string; caCerts: number }>;
+}
+
 export interface PerfInjection {
   /** A moref value ("vm-42", "host-21") or a type ("VirtualMachine", "HostSystem"). */
   entity: string;
@@ -119,6 +125,14 @@ export interface Vcsim {
   setQuickStats(...items: Array<{ vm: string; balloonedMemory?: number; swappedMemory?: number }>): Promise<void>;
   /** GET a path on the server (JSON), TLS verification off. */
   getJson<T>(pathname: string): Promise<T>;
+  /**
+   * The next `times` certificate installs through the API (InstallServerCertificate on a host,
+   * PUT …/vcenter/tls on a vCenter) put the new certificate in service and then fail
+   * (certificates.go, /lab/certfailure). `times: 0` clears.
+   */
+  injectCertFailure(target: 'host' | 'vcenter', times?: number): Promise<void>;
+  /** /lab/certs: the SHA-256 of every certificate the endpoint served through the API, initial first; each host's. */
+  certState(): Promise<LabCertState>;
   /** Resolves when the process has exited; safe to call twice. */
   stop(): Promise<void>;
   readonly stopped: boolean;
@@ -352,6 +366,11 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
       await requestJson(`${base}/lab/quickstats`, 'POST', items);
     },
     getJson: <T>(p: string) => requestJson<T>(`${base}${p}`),
+    async injectCertFailure(target, times = 1) {
+      if (times <= 0) await requestJson(`${base}/lab/certfailure`, 'DELETE');
+      else await requestJson(`${base}/lab/certfailure`, 'POST', { target, mode: 'after-load', times });
+    },
+    certState: () => requestJson<LabCertState>(`${base}/lab/certs`),
     async stop() {
       if (!stopped) {
         stopped = true;
