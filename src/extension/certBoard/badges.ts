@@ -13,7 +13,6 @@ import { errorMessage } from '../../core/errors';
 import type { InventoryDecorator } from '../inventory/decorations';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
-import { routeName } from './routes';
 
 const BACKGROUND_EVERY_MS = 30 * 60_000;
 
@@ -51,7 +50,7 @@ export class CertificateExpiry implements vscode.Disposable {
   async read(conn: string, signal?: AbortSignal, onRow?: (row: ExpiryRow, done: number, total: number) => void): Promise<ExpiryBoard> {
     const client = await this.inventory.sessions.client(conn);
     const { readExpiryBoard } = certsCore.expiry();
-    const board = await readExpiryBoard(client, { ...(signal ? { signal } : {}), ...(onRow ? { onRow } : {}), routeFor: routeName });
+    const board = await readExpiryBoard(client, { ...(signal ? { signal } : {}), ...(onRow ? { onRow } : {}) });
     this.set(conn, board);
     return board;
   }

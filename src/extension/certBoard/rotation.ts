@@ -6,10 +6,10 @@
  * route of each host's generation, each proven live or rolled back on its own).
  */
 import * as vscode from 'vscode';
-import { parseEndpoint } from '../../core/net/endpoint';
 import { certsCore } from '../../core/certs/lazy';
 import type { ImportedFile, RotationHost } from '../../core/certs/rotate';
 import { LabError } from '../../core/errors';
+import type { VimClient } from '../../core/vsphere/client';
 import type { CertBoardState, HostRotation, RequestSummary, RotationSummary } from '../../webview/certBoard/protocol';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
@@ -34,14 +34,13 @@ export function pendingKeyName(conn: string, hostId: string): string {
   return `vsphereLab.certificates.pendingKey:${conn}:${hostId}`;
 }
 
-/** The selected hosts as rotation targets (from the board's last read). */
-export function rotationHosts(ctx: BoardRunContext): RotationHost[] {
-  const conn = ctx.host.state.conn;
+/** The selected hosts as rotation targets: address and generation as the connection reports them now. */
+export async function rotationHosts(ctx: BoardRunContext, client: VimClient): Promise<RotationHost[]> {
+  const facts = await certsCore.expiry().listCertificateHosts(client, ctx.signal);
   return ctx.hostIds.map((id) => {
-    const row = ctx.expiry.host(conn, id);
-    const ep = row?.endpoint ? parseEndpoint(row.endpoint, 443) : undefined;
-    if (!row || !ep) throw new LabError('invalidArgument', vscode.l10n.t('{0} has no address the board could read; refresh the board and select hosts with a certificate shown.', row?.name ?? id));
-    return { id, name: row.name, endpoint: { host: ep.host, port: ep.port } };
+    const f = facts.find((x) => x.ref.value === id);
+    if (!f?.endpoint) throw new LabError('invalidArgument', vscode.l10n.t('{0} has no address the board could read; refresh the board and select hosts with a certificate shown.', f?.name ?? id));
+    return { id, name: f.name, endpoint: f.endpoint, ...(f.generation ? { generation: f.generation } : {}) };
   });
 }
 
@@ -50,17 +49,17 @@ function fileName(name: string, ext: string): string {
 }
 
 export async function requestCsrsFromBoard(ctx: BoardRunContext & { target?: string }): Promise<RequestSummary> {
-  const hosts = rotationHosts(ctx);
+  const conn = ctx.host.state.conn;
+  const client = await ctx.inventory.sessions.client(conn);
+  const hosts = await rotationHosts(ctx, client);
   const folder = ctx.target ? vscode.Uri.parse(ctx.target) : (await vscode.window.showOpenDialog({
     canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Save CSRs Here'),
     title: vscode.l10n.t('Folder for the certificate signing requests'),
   }))?.[0];
   if (!folder) return { hosts: [] };
-  const conn = ctx.host.state.conn;
-  const client = await ctx.inventory.sessions.client(conn);
   const results = await certsCore.rotate().requestCertificates({
     hosts, ...(ctx.signal ? { signal: ctx.signal } : {}),
-    requestOnHost: (h, signal) => onHostCsr({ client, conn, host: h, signal }),
+    requestOnHost: onHostCsr({ client, conn, context: ctx.host.context }),
   });
   const out: RequestSummary['hosts'] = [];
   for (const r of results) {
@@ -94,7 +93,9 @@ async function readImport(uris: readonly vscode.Uri[]): Promise<ImportedFile[]> 
 }
 
 export async function rotateFromBoard(ctx: BoardRunContext & { sources?: readonly string[]; concurrency?: number; onHost?: (h: HostRotation) => void }): Promise<RotationSummary> {
-  const hosts = rotationHosts(ctx);
+  const conn = ctx.host.state.conn;
+  const client = await ctx.inventory.sessions.client(conn);
+  const hosts = await rotationHosts(ctx, client);
   const picked = ctx.sources?.map((s) => vscode.Uri.parse(s)) ?? await vscode.window.showOpenDialog({
     canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel: vscode.l10n.t('Import and Rotate'),
     title: vscode.l10n.t('The signed certificates (files or a folder), with the CA chain'),
@@ -102,13 +103,11 @@ export async function rotateFromBoard(ctx: BoardRunContext & { sources?: readonl
   if (!picked?.length) return { cancelled: true, hosts: [], unmatched: [], missing: [] };
   const rotate = certsCore.rotate();
   const matched = rotate.matchCertificates(hosts, await readImport(picked));
-  const conn = ctx.host.state.conn;
   const keys = new Map<string, string>();
   for (const m of matched.matches) {
     const k = await ctx.host.context.secrets.get(pendingKeyName(conn, m.hostId));
     if (k) keys.set(m.hostId, k);
   }
-  const client = await ctx.inventory.sessions.client(conn);
   const result = await rotate.rotateCertificates({
     hosts, matches: matched.matches, keys, concurrency: ctx.concurrency ?? 2,
     deploy: boardDeployer({ client, conn, context: ctx.host.context }),

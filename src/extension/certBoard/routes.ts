@@ -1,31 +1,36 @@
 /**
  * The board's one contact with the deploy routes (src/core/certs/routes, chosen by generation):
- * which route a host or the vCenter would take, the host's own CSR where its route makes one, and
- * the deploy each rotated host goes through. Nothing here deploys by itself.
+ * how the extension reaches a host for its route — the API route through the connection's own
+ * session (vCenter or the host), the SSH route through the SSH service (pins, password prompts,
+ * SecretStorage) as root on port 22. Nothing here deploys by itself: core `routeDeployer` /
+ * `routeRequester` pick and run the route.
  */
-import * as vscode from 'vscode';
-import type { ExpiryRole } from '../../core/certs/expiry';
-import type { HostDeployer, RotationHost } from '../../core/certs/rotate';
-import type { Generation } from '../../core/vsphere/generation';
+import type * as vscode from 'vscode';
+import type { AccessFor, HostDeployer, RequestOptions } from '../../core/certs/rotate';
+import { certsCore } from '../../core/certs/lazy';
 import type { VimClient } from '../../core/vsphere/client';
+import { moref } from '../../core/vsphere/decode';
+import { sshService } from '../ssh';
 
-/** The route a row's generation offers, as the board shows it. */
-export function routeName(_role: ExpiryRole, _generation: Generation | undefined): string | undefined {
-  return undefined;
-}
-
-/** What the route glue needs from the board. */
 export interface RouteContext {
   readonly client: VimClient;
   readonly conn: string;
+  readonly context: vscode.ExtensionContext;
 }
 
-/** The host's own CSR when its route makes one (the API route), else undefined (a local key + CSR). */
-export async function onHostCsr(_ctx: RouteContext & { host: RotationHost; signal?: AbortSignal }): Promise<string | undefined> {
-  return undefined;
+function access(ctx: RouteContext): AccessFor {
+  return (host) => ({
+    vim: { client: ctx.client, host: moref('HostSystem', host.id) },
+    ssh: (signal: AbortSignal | undefined) => sshService(ctx.context).connect({ host: host.endpoint.host, port: 22 }, { purpose: 'certificate rotation', ...(signal ? { signal } : {}) }),
+  });
+}
+
+/** The host's own CSR where its route makes one (the API route), else undefined (a local key + CSR). */
+export function onHostCsr(ctx: RouteContext): NonNullable<RequestOptions['requestOnHost']> {
+  return certsCore.rotate().routeRequester(access(ctx));
 }
 
 /** The deploy each rotated host goes through: the route its generation takes. */
-export function boardDeployer(_ctx: RouteContext & { context: vscode.ExtensionContext }): HostDeployer {
-  return async () => ({ ok: false, error: vscode.l10n.t('No deploy route is available yet.') });
+export function boardDeployer(ctx: RouteContext): HostDeployer {
+  return certsCore.rotate().routeDeployer(access(ctx));
 }
