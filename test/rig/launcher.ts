@@ -59,12 +59,6 @@ async function main(): Promise<number> {
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const list = Array.isArray(args) ? args : [args];
       const text = format(...(list as [unknown, ...unknown[]]));
-      // A test inside the extension host asks the rig to answer a modal dialog (nothing else can press a key there).
-      const key = /^VLAB_RIG_DIALOG_KEY (\w+)\s*$/.exec(text);
-      if (key) {
-        void page.waitForSelector('.monaco-dialog-box', { timeout: 20_000 }).then(() => page.keyboard.press(key[1]), (e: Error) => process.stderr.write(`rig: no dialog to answer: ${e.message}\n`));
-        return;
-      }
       if (!process.env.VLAB_DEBUG && isWorkbenchNoise(text)) return;
       (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
     });

@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { LabError } from '../../errors';
 import { readRunningHostProduct, readVmForBackup } from '../../backup/api';
 import { inferCreatedOn } from '../../backup/createdOn';
+import { readDescriptors } from '../../backup/descriptors';
 import type { Evidence as BackupEvidence } from '../../backup/evidence';
 import { factsFromApi, factsFromVmxDocument, parseHardwareVersion, type VmFacts } from '../../backup/facts';
 import { fixLabel } from '../../backup/fixes';
@@ -89,7 +90,8 @@ async function vmxFacts(ctx: ToolContext, files: readonly string[]): Promise<VmF
     const abs = ctx.resolveFile(f);
     const st = await fsp.stat(abs);
     if (st.size > MAX_VMX_BYTES) throw new LabError('tooLarge', `${f} is ${st.size} bytes; a .vmx is a few KB (at most ${MAX_VMX_BYTES}).`);
-    out.push(factsFromVmxDocument(VmxDocument.parse(await fsp.readFile(abs)), abs));
+    const doc = VmxDocument.parse(await fsp.readFile(abs));
+    out.push(factsFromVmxDocument(doc, abs, { descriptors: await readDescriptors(doc, abs) }));
   }
   return out;
 }
