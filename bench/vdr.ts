@@ -13,24 +13,12 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { analyzeLogFiles } from '../src/core/backup/logs';
 import { generateVdrLog } from '../test/fixtures/vdr/generate';
+import { standalone, type Harness } from './harness';
 
-const SIZE = 200 * 1024 * 1024;
-const ROUNDS = 3;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeIt(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return (performance.now() - t0) / 1000;
-}
+const SIZE = 200e6;
 
 function grepCount(file: string): number {
   const r = spawnSync('grep', ['-c', 'error', file], { encoding: 'utf8' });
@@ -46,45 +34,27 @@ async function readlineRegex(file: string): Promise<number> {
   return hits;
 }
 
-async function main(): Promise<void> {
+/** bench/vdr through the harness. */
+export async function run(h: Harness): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vdr-bench-'));
   try {
     const file = path.join(dir, 'datarecovery-0.log');
     const gen = await generateVdrLog(file, SIZE);
-    const mb = gen.bytes / 1048576;
-    console.log(`generated ${mb.toFixed(1)} MB, ${gen.counts.lines} lines`);
-
-    // Warm-up: page cache and JIT.
-    const grepHits = grepCount(file);
-    await analyzeLogFiles([file]);
-
-    const rssBefore = process.memoryUsage().rss;
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); }, 10);
-    const oursT: number[] = [];
-    const grepT: number[] = [];
-    let groups = 0;
-    for (let i = 0; i < ROUNDS; i++) {
-      oursT.push(await timeIt(async () => { groups = (await analyzeLogFiles([file], { maxJobs: 100_000 })).errors.length; }));
-      grepT.push(await timeIt(() => grepCount(file)));
-    }
-    clearInterval(sampler);
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-    const rlT: number[] = [];
-    let rlHits = 0;
-    for (let i = 0; i < ROUNDS; i++) rlT.push(await timeIt(async () => { rlHits = await readlineRegex(file); }));
-
-    const ours = mb / median(oursT);
-    const peer = mb / median(grepT);
-    const rl = mb / median(rlT);
-    console.log(`ours   analyzeLogFiles       ${ours.toFixed(0).padStart(6)} MB/s  (runs ${oursT.map((t) => (mb / t).toFixed(0)).join(', ')}; ${groups} error groups)`);
-    console.log(`peer   grep -c error         ${peer.toFixed(0).padStart(6)} MB/s  (runs ${grepT.map((t) => (mb / t).toFixed(0)).join(', ')}; ${grepHits} lines)`);
-    console.log(`ref    readline + regex      ${rl.toFixed(0).padStart(6)} MB/s  (runs ${rlT.map((t) => (mb / t).toFixed(0)).join(', ')}; ${rlHits} lines)`);
-    console.log(`ours peak RSS ${(rssPeak / 1048576).toFixed(0)} MB (baseline ${(rssBefore / 1048576).toFixed(0)} MB, +${((rssPeak - rssBefore) / 1048576).toFixed(1)} MB over a ${mb.toFixed(0)} MB input)`);
-    console.log(`BENCH vdr ours=${ours.toFixed(0)}MB/s peer=${peer.toFixed(0)}MB/s ratio=${(ours / peer).toFixed(3)}`);
+    h.note(`vdr: generated ${(gen.bytes / 1e6).toFixed(1)} MB, ${gen.counts.lines} lines`);
+    await h.bench({
+      name: 'vdr-quiet-inproc', what: 'Data Recovery log analysis, in process, quiet log',
+      ours: { label: 'analyzeLogFiles() in process', run: async () => { await analyzeLogFiles([file], { maxJobs: 100_000 }); }, bytes: gen.bytes },
+      peer: { kind: 'peer', label: 'grep -c error (process)', run: () => { grepCount(file); }, bytes: gen.bytes },
+      warmup: 1, target: { minMBps: 600 },
+    });
+    await h.bench({
+      name: 'vdr-ref-readline', what: 'reference: Node readline + one regex per line over the same file',
+      ours: { label: 'readline + regex', run: async () => { await readlineRegex(file); }, bytes: gen.bytes },
+      warmup: 1, target: {},
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module) standalone('vdr', run);

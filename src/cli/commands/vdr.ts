@@ -25,6 +25,7 @@ function describeFix(f: Fix): string {
     case 'upgradeHardware': return `upgrade the virtual hardware to version ${f.version} (VM powered off, VMware Tools first)`;
     case 'upgradeTools': return 'upgrade VMware Tools';
     case 'consolidateDisks': return 'consolidate the VM\'s disks';
+    case 'enableCbt': return 'turn changed block tracking on (config.changeTrackingEnabled; effective after a snapshot create/delete or a power cycle)';
     case 'deleteSnapshots': return 'delete the VM\'s snapshots';
     case 'manual': return f.steps.join(' ');
   }
