@@ -27,6 +27,8 @@ export const toolId = (name: string): string => `vsphereLab_${name}`;
 export interface AgentToolsApi {
   /** Test seam (a stub for the trust state the rig cannot change: code-server runs with trust disabled). */
   setTrustOverride(trusted: boolean | undefined): void;
+  /** What VS Code gets from the tool's prepareInvocation (the confirmation), without invoking it. */
+  prepare(id: string, input: Record<string, unknown>): Promise<vscode.PreparedToolInvocation | null | undefined>;
 }
 
 let trustOverride: boolean | undefined;
@@ -99,8 +101,12 @@ class LabTool implements vscode.LanguageModelTool<Input> {
 }
 
 export function registerAgentTools(context: vscode.ExtensionContext, inv: InventoryServices): AgentToolsApi {
-  const api: AgentToolsApi = { setTrustOverride: (t) => { trustOverride = t; } };
+  const tools = new Map(AGENT_TOOLS.map((t) => [toolId(t.name), new LabTool(t, inv)]));
+  const api: AgentToolsApi = {
+    setTrustOverride: (t) => { trustOverride = t; },
+    prepare: (id, input) => tools.get(id)!.prepareInvocation({ input }, new vscode.CancellationTokenSource().token),
+  };
   if (typeof vscode.lm?.registerTool !== 'function') return api;
-  for (const tool of AGENT_TOOLS) context.subscriptions.push(vscode.lm.registerTool(toolId(tool.name), new LabTool(tool, inv)));
+  for (const [id, tool] of tools) context.subscriptions.push(vscode.lm.registerTool(id, tool));
   return api;
 }

@@ -7,13 +7,14 @@ import { promises as fsp } from 'node:fs';
 import { LabError } from '../../errors';
 import { readRunningHostProduct, readVmForBackup } from '../../backup/api';
 import { inferCreatedOn } from '../../backup/createdOn';
+import { readDescriptors } from '../../backup/descriptors';
 import type { Evidence as BackupEvidence } from '../../backup/evidence';
 import { factsFromApi, factsFromVmxDocument, parseHardwareVersion, type VmFacts } from '../../backup/facts';
 import { fixLabel } from '../../backup/fixes';
 import { analyzeLogFiles, type LogAnalysis } from '../../backup/logs';
 import { diagnose, type Finding } from '../../backup/rules';
 import { VmxDocument } from '../../vmx/document';
-import { getInventory, type VmInfo } from '../../vsphere/inventory';
+import { getInventory, type Inventory, type VmInfo } from '../../vsphere/inventory';
 import { findVm, objectLabel } from '../lookup';
 import type { CommonInput, Evidence, Fact, ToolContext, ToolResult } from '../types';
 
@@ -33,7 +34,7 @@ export function toEvidence(e: BackupEvidence, object?: string): Evidence {
 
 export function findingFact(f: Finding, object?: string): Fact {
   const who = f.vm ?? f.vms?.join(', ');
-  const fixes = (f.fix ?? []).map(fixLabel);
+  const fixes = (f.fix ?? []).map((x) => fixLabel(x).replace(/\.+$/, ''));
   return {
     text: `${who ? `[${who}] ` : ''}${f.title} (${f.id}). ${f.explanation}${fixes.length ? ` Fix: ${fixes.join('; ')}.` : ''}`,
     severity: f.severity,
@@ -54,6 +55,15 @@ export interface BackupReadinessInput extends CommonInput {
   logFiles?: string[];
 }
 
+/** A VM is under a datacenter / folder in its path, its host, or its host's cluster. */
+function isUnder(inv: Inventory, vm: VmInfo, seg: string): boolean {
+  if (`${inv.pathOf(vm.ref)}/`.includes(`/${seg}/`)) return true;
+  const host = vm.host && inv.hosts.find((h) => h.ref.value === vm.host!.value);
+  if (!host) return false;
+  if (host.name === seg || inv.pathOf(host.ref) === `/${seg}`) return true;
+  return inv.computeResources.some((c) => (c.name === seg || inv.pathOf(c.ref) === `/${seg}`) && c.hosts.some((h) => h.value === host.ref.value));
+}
+
 async function liveFacts(ctx: ToolContext, i: BackupReadinessInput): Promise<{ facts: VmFacts; label: string }[]> {
   const conn = await ctx.connection(i.connection);
   const inv = await getInventory(conn.client, { signal: ctx.signal });
@@ -61,7 +71,7 @@ async function liveFacts(ctx: ToolContext, i: BackupReadinessInput): Promise<{ f
   if (i.vm) vms = [findVm(inv, i.vm)];
   else {
     const seg = i.under!.replace(/^\/+|\/+$/g, '');
-    vms = inv.vms.filter((v) => !v.template && (`${inv.pathOf(v.ref)}/`.includes(`/${seg}/`) || inv.hosts.some((h) => h.name === seg && v.host?.value === h.ref.value)));
+    vms = inv.vms.filter((v) => !v.template && isUnder(inv, v, seg));
     if (!vms.length) throw new LabError('notFound', `No VM under "${i.under}" (a datacenter, folder, cluster or host name, or an inventory path).`);
     if (vms.length > MAX_VMS) throw new LabError('tooLarge', `${vms.length} VMs under "${i.under}": check at most ${MAX_VMS} at a time (name a smaller folder, cluster or host).`);
   }
@@ -80,7 +90,8 @@ async function vmxFacts(ctx: ToolContext, files: readonly string[]): Promise<VmF
     const abs = ctx.resolveFile(f);
     const st = await fsp.stat(abs);
     if (st.size > MAX_VMX_BYTES) throw new LabError('tooLarge', `${f} is ${st.size} bytes; a .vmx is a few KB (at most ${MAX_VMX_BYTES}).`);
-    out.push(factsFromVmxDocument(VmxDocument.parse(await fsp.readFile(abs)), abs));
+    const doc = VmxDocument.parse(await fsp.readFile(abs));
+    out.push(factsFromVmxDocument(doc, abs, { descriptors: await readDescriptors(doc, abs) }));
   }
   return out;
 }
