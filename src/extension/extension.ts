@@ -16,6 +16,9 @@ import { registerCertificateWizard } from './certs';
 import { registerCertBoard } from './certBoard';
 import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
+import { registerSnapshots } from './snapshots';
+import { registerSshTerminal } from './terminal';
+import { registerConsole } from './console';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 import { sshService, type SshService } from './ssh';
@@ -58,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   const analysis = new AnalysisHost();
   context.subscriptions.push(analysis);
   registerVmxLanguage(context, analysis);
-  const inventory: InventoryServices = { store, sessions, provider, view, decorations };
+  const inventory: InventoryServices = { store, sessions, provider, view, decorations, children: provider.children };
   registerInventoryCommands(context, inventory);
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
@@ -66,6 +69,9 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerMemory(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
+  registerSnapshots(context, inventory);
+  registerSshTerminal(context, inventory);
+  registerConsole(context, inventory);
   const agents = registerAgentTools(context, inventory);
 
   const activationMs = performance.now() - started;
