@@ -14,6 +14,7 @@ import { registerBackupDiagnostics } from './backup';
 import { registerCertificateWizard } from './certs';
 import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
+import { registerReadiness } from './readiness';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 import { sshService, type SshService } from './ssh';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
+  registerReadiness(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
 
