@@ -19,6 +19,7 @@ import { registerMemory } from './memory';
 import { registerSnapshots } from './snapshots';
 import { registerSshTerminal } from './terminal';
 import { registerConsole } from './console';
+import { registerReadiness } from './readiness';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 import { sshService, type SshService } from './ssh';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   registerCertificateWizard(context, inventory);
   registerCertBoard(context, inventory);
   registerMemory(context, inventory);
+  registerReadiness(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
   registerSnapshots(context, inventory);
