@@ -210,7 +210,7 @@ export class PropertyFeed {
         if (done && first) { first.resolve(); first = undefined; }
       } catch (e) {
         if (this.stopped || isCancellation(e)) break;
-        if (first) { first.reject(e); first = undefined; await this.teardown(); return; }
+        if (first) { first.reject(e); await this.teardown(); return; }
         failures++;
         this.opts.onError?.(e as Error, failures);
         this.opts.log?.(`live updates on ${this.client.endpoint.display}: ${(e as Error).message} (attempt ${failures})`);
