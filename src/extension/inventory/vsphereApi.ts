@@ -5,8 +5,10 @@
 export { VimClient, parseSdkUrl } from '../../core/vsphere/client';
 export {
   CertificateChangedError, UntrustedCertificateError, InvalidLoginError, NoPermissionError,
-  ConnectionError, TimeoutError, InvalidStateError, TaskError, HttpStatusError,
+  ConnectionError, TimeoutError, InvalidStateError, TaskError, HttpStatusError, VsphereError,
 } from '../../core/vsphere/errors';
+export { LiveInventory } from '../../core/vsphere/live';
+export { EventCollector, RecentTasks, recentTasks } from '../../core/vsphere/events';
 export { getInventory } from '../../core/vsphere/inventory';
 export { fetchPeerCertificate, formatCertificateDescription } from '../../core/vsphere/tls';
 export { powerOn, powerOff, reset, shutdownGuest } from '../../core/vsphere/vm';
