@@ -82,7 +82,11 @@ async function main(): Promise<void> {
   const changes = arg('changes', 20);
   const idle = arg('idle', 60);
   const t0 = Date.now();
-  const sim = await startVcsim({ dc: 2, cluster: 10, host: 16, standaloneHost: 1, vm: 250, timeoutMs: 180000 });
+  // --upstream: vcsim's own WaitForUpdatesEx, which collects the whole filter again per object update
+  const upstream = process.argv.includes('--upstream');
+  const sim = await startVcsim({ dc: 2, cluster: 10, host: 16, standaloneHost: 1, vm: 250, timeoutMs: 180000, incrementalUpdates: !upstream });
+  console.log(upstream ? 'vcsim answers WaitForUpdatesEx as upstream does (a whole collect per object update)'
+    : 'vcsim answers WaitForUpdatesEx incrementally, as vCenter does (test/lab/vcsim/live.go; --upstream for vcsim\'s own)');
   console.log(`vcsim up in ${Date.now() - t0} ms at ${sim.sdkUrl}`);
   const connect = (): Promise<VimClient> => VimClient.connect({
     url: sim.sdkUrl, username: sim.username, password: sim.password,

@@ -13,5 +13,5 @@ export { getInventory } from '../../core/vsphere/inventory';
 export { fetchPeerCertificate, formatCertificateDescription } from '../../core/vsphere/tls';
 export { powerOn, powerOff, reset, shutdownGuest } from '../../core/vsphere/vm';
 export { readFile, uploadFile, listFolder, parseDatastorePath } from '../../core/vsphere/datastore';
-export { retrieve, retrieveProperty } from '../../core/vsphere/property';
+export { retrieve, retrieveProperty, retrievePropertiesEx } from '../../core/vsphere/property';
 export { findVmxOwner } from '../../core/vsphere/search';

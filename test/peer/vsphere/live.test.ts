@@ -26,9 +26,9 @@ async function until<T>(what: string, ms: number, probe: () => T | undefined): P
   }
 }
 
-describe('live updates, events and tasks against vcsim', function () {
+for (const incrementalUpdates of [false, true]) describe(`live updates, events and tasks against vcsim (${incrementalUpdates ? 'the lab\'s incremental WaitForUpdatesEx' : 'upstream WaitForUpdatesEx'})`, function () {
   this.timeout(60_000);
-  const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 2, standaloneHost: 1, vm: 2, username: USER, password: PASS } });
+  const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 2, standaloneHost: 1, vm: 2, username: USER, password: PASS, incrementalUpdates } });
   let ours: VimClient;
   let other: VimClient;
   let live: LiveInventory;
