@@ -18,7 +18,7 @@ import tseslint from 'typescript-eslint';
  * A new feature folder goes in FEATURES, a new shared room in SHARED_ROOMS.
  * Heavy modules load through core/lazy.ts: `lazy(() => require('…'))`, no other require, no import().
  */
-const FEATURES = ['backup', 'certs', 'inventory', 'language', 'memory', 'usbBoot'];
+const FEATURES = ['backup', 'certs', 'inventory', 'language', 'live', 'memory', 'usbBoot'];
 const SHARED_ROOMS = ['analysis', 'commands', 'panels', 'ssh'];
 const INVENTORY_CONTRACT = ['services', 'provider', 'decorations', 'connections', 'datastoreFs'];
 

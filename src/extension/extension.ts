@@ -13,6 +13,7 @@ import { SessionManager } from './inventory/sessions';
 import { registerBackupDiagnostics } from './backup';
 import { registerCertificateWizard } from './certs';
 import { registerVmxLanguage } from './language';
+import { registerLive, type TasksProvider } from './live';
 import { registerMemory } from './memory';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
@@ -32,6 +33,8 @@ export interface VsphereLabApi {
   readonly ssh: SshService;
   /** For tests: the extension's global state (to seed or inspect what older versions stored). */
   readonly globalState: vscode.Memento;
+  /** For tests: the Tasks view's provider (the tasks it shows per connection). */
+  readonly tasks: TasksProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): VsphereLabApi {
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   const inventory: InventoryServices = { store, sessions, provider, view, decorations };
   registerInventoryCommands(context, inventory);
   // Features that open from the inventory register below: registerX(context, inventory).
+  const { tasks } = registerLive(context, inventory);
   registerCertificateWizard(context, inventory);
   registerMemory(context, inventory);
   registerUsbBoot(context, inventory);
@@ -64,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState };
+  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState, tasks };
 }
 
 export function deactivate(): void {

@@ -8,10 +8,11 @@ import * as vscode from 'vscode';
 import type { EventCollector, EventRecord } from '../../core/vsphere/events';
 import type { MoRef } from '../../core/vsphere/decode';
 import { lazy } from '../../core/lazy';
-import type { EventRow, EventsFilter, EventsPage, EventsPanelState, EventsProtocol } from '../../webview/events/protocol';
+import type { EventRow, EventsFilter, EventsPage, EventsPanelState, EventsProtocol } from '../../webview/live/protocol';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
+import { eventsStrings } from './strings';
 
 const api = lazy(() => require('../inventory/vsphereApi') as typeof import('../inventory/vsphereApi'));
 
@@ -74,30 +75,10 @@ export class EventsController implements PanelController<EventsProtocol> {
   }
 }
 
-export function eventsStrings(): Record<string, string> {
-  return {
-    '(system)': vscode.l10n.t('(system)'),
-    'Event types (comma-separated)': vscode.l10n.t('Event types (comma-separated)'),
-    'Users (comma-separated)': vscode.l10n.t('Users (comma-separated)'),
-    Apply: vscode.l10n.t('Apply'),
-    Time: vscode.l10n.t('Time'),
-    User: vscode.l10n.t('User'),
-    Type: vscode.l10n.t('Type'),
-    Message: vscode.l10n.t('Message'),
-    'Following new events': vscode.l10n.t('Following new events'),
-    '{0} events': vscode.l10n.t('{0} events'),
-    'No older events': vscode.l10n.t('No older events'),
-    'Load older': vscode.l10n.t('Load older'),
-    'Loading…': vscode.l10n.t('Loading…'),
-    'No events match.': vscode.l10n.t('No events match.'),
-    'Events of {0}': vscode.l10n.t('Events of {0}'),
-  };
-}
-
 export function eventsPanel(inventory: InventoryServices): PanelDefinition<EventsProtocol, EventsPanelState, EventsController> {
   return {
     viewType: EVENTS_VIEW_TYPE,
-    bundle: 'events',
+    bundle: 'live',
     key: (s) => `${s.conn}/${s.entity ? `${s.entity.type}:${s.entity.value}` : ''}`,
     title: (s) => vscode.l10n.t('Events: {0}', s.name),
     strings: eventsStrings,

@@ -10,7 +10,7 @@ import { commandArgs, registerCommand } from '../commands';
 import { hostOf } from '../inventory/connections';
 import type { InventoryServices } from '../inventory/services';
 import { PanelHost } from '../panels/panelHost';
-import { isEventsPanelState, type EventsPanelState } from '../../webview/events/protocol';
+import { isEventsPanelState, type EventsPanelState } from '../../webview/live/protocol';
 import { eventsPanel } from './events';
 import { FactsDecorator } from './facts';
 import { TasksProvider } from './tasks';

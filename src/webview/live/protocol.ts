@@ -1,5 +1,5 @@
 /**
- * The events panel's messages (shared by src/extension/live and src/webview/events). The panel state
+ * The events panel's messages (shared by src/extension/live and src/webview/live). The panel state
  * holds identifiers only: a connection id and the object whose events it shows (none: all events).
  */
 
