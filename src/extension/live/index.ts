@@ -67,9 +67,9 @@ export function registerLive(context: vscode.ExtensionContext, inventory: Invent
     const state = eventsState(inventory, raw);
     if (!state) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select a connection or an object in the vSphere Lab inventory first.'));
-      return;
+      return undefined;
     }
-    PanelHost.show(context, def, state);
+    return PanelHost.show(context, def, state);
   });
   registerCommand(context, 'vsphereLab.copyIpAddress', (...raw: unknown[]) => copyIp(inventory, raw));
   return { tasks };
