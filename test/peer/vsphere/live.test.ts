@@ -26,7 +26,7 @@ async function until<T>(what: string, ms: number, probe: () => T | undefined): P
   }
 }
 
-for (const incrementalUpdates of [false, true]) describe(`live updates, events and tasks against vcsim (${incrementalUpdates ? 'the lab\'s incremental WaitForUpdatesEx' : 'upstream WaitForUpdatesEx'})`, function () {
+for (const incrementalUpdates of [false, true]) {describe(`live updates, events and tasks against vcsim (${incrementalUpdates ? 'the lab\'s incremental WaitForUpdatesEx' : 'upstream WaitForUpdatesEx'})`, function () {
   this.timeout(60_000);
   const lab = withLab({ vcsim: { dc: 1, cluster: 1, host: 2, standaloneHost: 1, vm: 2, username: USER, password: PASS, incrementalUpdates } });
   let ours: VimClient;
@@ -157,4 +157,4 @@ for (const incrementalUpdates of [false, true]) describe(`live updates, events a
       await watch.stop();
     }
   });
-});
+});}
