@@ -1,13 +1,24 @@
 /**
- * The vSphere connection a CLI command takes, the same way everywhere (`vlab inventory`, `vlab
- * watch`, `vlab events`…): `URL --user U [--password-env VAR] [--thumbprint SHA256 | --insecure]
- * [--timeout S]`. The password comes from an environment variable (default VLAB_PASSWORD) or a
- * prompt on a terminal; it is never printed. An untrusted or changed certificate prints its
- * description and the `--thumbprint` to pin, and the command exits 1.
+ * The connection options every `vlab` command that talks to a vCenter / ESXi takes (`vlab inventory`,
+ * `vlab snapshot …`, `vlab events`, `vlab watch`), and the one way to log in with them:
+ *
+ * ```ts
+ * export const commands: CliCommand[] = [{
+ *   path: ['thing'], synopsis: `${VSPHERE_SYNOPSIS} [--json]`, positionals: { min: 1, max: 1 },
+ *   options: { ...VSPHERE_OPTIONS, vm: { … } },
+ *   run: (inv) => withVsphere(inv, 'thing', async (client) => { …; return EXIT_OK; }),
+ * }];
+ * ```
+ *
+ * `URL --user U [--password-env VAR] [--thumbprint SHA256 | --insecure] [--timeout S]`. The password
+ * comes from an environment variable (default VLAB_PASSWORD) or a prompt on a terminal; it is never
+ * printed. An untrusted or changed certificate prints its description and the `--thumbprint` to pass
+ * (exit 1; with `--json` the error document carries the certificate). A `VsphereError` becomes a
+ * `CliFailure` with the same code; the session is closed whatever happens.
  */
 import { lazy } from '../core/lazy';
 import type { VimClient } from '../core/vsphere/client';
-import { CliFailure, EXIT_FINDINGS, optionString as str, UsageError, type CliInvocation, type OptionSpec } from './command';
+import { CliFailure, EXIT_FINDINGS, optionString as str, positiveNumber, UsageError, type CliInvocation, type OptionSpec } from './command';
 
 const core = {
   client: lazy(() => require('../core/vsphere/client') as typeof import('../core/vsphere/client')),
@@ -15,16 +26,17 @@ const core = {
   errors: lazy(() => require('../core/vsphere/errors') as typeof import('../core/vsphere/errors')),
 };
 
-/** The synopsis of the connection options (after the command words). */
+/** The synopsis of the connection part (the URL positional first). */
 export const VSPHERE_SYNOPSIS = 'URL --user USER [--password-env VAR] [--thumbprint SHA256 | --insecure]';
 
-/** The options connectVsphere() reads; spread them into a command's `options`. */
-export const vsphereConnectionOptions: Record<'user' | 'password-env' | 'thumbprint' | 'insecure' | 'timeout', OptionSpec> = {
+/** The connection options; spread them into a command's `options`. */
+export const VSPHERE_OPTIONS: Record<string, OptionSpec> = {
   user: { type: 'string', short: 'u', description: 'user name, e.g. administrator@vsphere.local', valueName: 'USER' },
   'password-env': { type: 'string', description: 'environment variable holding the password (default VLAB_PASSWORD; prompted on a terminal when unset)', valueName: 'VAR' },
   thumbprint: { type: 'string', description: 'trust a self-signed certificate with this SHA-256 thumbprint', valueName: 'SHA256' },
   insecure: { type: 'boolean', description: 'do not verify the certificate at all (lab use only)' },
-  timeout: { type: 'string', description: 'per-request timeout in seconds (default 120)', valueName: 'SECONDS' },
+  timeout: { type: 'string', description: 'deadline of one request in seconds, connect to last byte (default 120)', valueName: 'SECONDS' },
+  'max-response-mb': { type: 'string', description: 'cap of one response in MB (default 128)', valueName: 'MB' },
 };
 
 /** Reads a line from the terminal without echo. */
@@ -56,17 +68,20 @@ function promptPassword(prompt: string): Promise<string> {
   });
 }
 
-interface Credentials {
-  url: string;
-  user: string;
-  password: string;
-  sha256?: string;
-  insecure: boolean;
-  timeoutMs: number;
+/** What the connection options say, checked (usage errors for bad combinations). */
+export interface VsphereTarget {
+  readonly url: string;
+  readonly user: string;
+  readonly trust: { mode: 'pinned'; sha256: string } | { mode: 'insecure' } | { mode: 'system' };
+  readonly timeoutMs: number;
+  /** The cap of one response body, when --max-response-mb is given. */
+  readonly maxResponseBytes?: number;
 }
 
-async function credentials(inv: CliInvocation): Promise<Credentials> {
+/** Reads and checks the connection options (the URL is the first positional). */
+export function vsphereTarget(inv: CliInvocation): VsphereTarget {
   const url = inv.positionals[0];
+  if (!url) throw new UsageError('the vCenter or ESXi URL is required');
   const user = str(inv, 'user');
   if (!user) throw new UsageError('--user is required');
   const thumb = str(inv, 'thumbprint');
@@ -77,30 +92,36 @@ async function credentials(inv: CliInvocation): Promise<Credentials> {
     sha256 = core.tls().normalizeThumbprint(thumb);
     if (!sha256 || sha256.length !== 95) throw new UsageError(`--thumbprint must be a SHA-256 thumbprint (64 hex digits, colons optional), got '${thumb}'`);
   }
-  const timeout = Number(str(inv, 'timeout') ?? 120);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${str(inv, 'timeout')}"`);
-  const envVar = str(inv, 'password-env') ?? 'VLAB_PASSWORD';
-  let password = inv.io.env[envVar];
-  if (password === undefined || password === '') {
-    if (str(inv, 'password-env') !== undefined) throw new CliFailure(`environment variable ${envVar} is not set or empty; export it with the password.`, 'no-password');
-    password = await promptPassword(`Password for ${user}: `);
-  }
-  return { url, user, password, sha256, insecure, timeoutMs: timeout * 1000 };
+  const timeoutText = str(inv, 'timeout');
+  const timeoutMs = timeoutText === undefined ? 120_000 : positiveNumber(timeoutText, 'timeout') * 1000;
+  const mbText = str(inv, 'max-response-mb');
+  const maxResponseBytes = mbText === undefined ? undefined : positiveNumber(mbText, 'max-response-mb') * 1048576;
+  const trust = sha256 ? { mode: 'pinned' as const, sha256 } : insecure ? { mode: 'insecure' as const } : { mode: 'system' as const };
+  return { url, user, trust, timeoutMs, ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}) };
+}
+
+async function password(inv: CliInvocation, user: string): Promise<string> {
+  const named = str(inv, 'password-env');
+  const envVar = named ?? 'VLAB_PASSWORD';
+  const value = inv.io.env[envVar];
+  if (value !== undefined && value !== '') return value;
+  if (named !== undefined) throw new CliFailure(`environment variable ${envVar} is not set or empty; export it with the password.`, 'no-password');
+  return promptPassword(`Password for ${user}: `);
 }
 
 /**
- * Connects with the command's connection options. Returns the logged-in client, or the exit code
- * after it printed why the certificate is not trusted. Other vSphere failures become CliFailure.
+ * Logs in with the invocation's connection options, runs `work`, closes the session. `name` is the
+ * command as the user typed it (`inventory`, `snapshot ls`), for the certificate message.
  */
-export async function connectVsphere(inv: CliInvocation, command: string, opts: { keepAliveMs?: number } = {}): Promise<VimClient | number> {
-  const c = await credentials(inv);
+export async function withVsphere(inv: CliInvocation, name: string, work: (client: VimClient, target: VsphereTarget) => Promise<number>): Promise<number> {
+  const target = vsphereTarget(inv);
+  const pw = await password(inv, target.user);
   const errors = core.errors();
+  let client: VimClient;
   try {
-    return await core.client().VimClient.connect({
-      url: c.url, username: c.user, password: c.password,
-      trust: c.sha256 ? { mode: 'pinned', sha256: c.sha256 } : c.insecure ? { mode: 'insecure' } : { mode: 'system' },
-      keepAliveMs: opts.keepAliveMs ?? 0,
-      timeoutMs: c.timeoutMs,
+    client = await core.client().VimClient.connect({
+      url: target.url, username: target.user, password: pw, trust: target.trust, keepAliveMs: 0, timeoutMs: target.timeoutMs,
+      ...(target.maxResponseBytes !== undefined ? { maxResponseBytes: target.maxResponseBytes } : {}),
     });
   } catch (e) {
     if (e instanceof errors.UntrustedCertificateError || e instanceof errors.CertificateChangedError) {
@@ -111,12 +132,23 @@ export async function connectVsphere(inv: CliInvocation, command: string, opts: 
       if (inv.json) {
         inv.io.stdout(JSON.stringify({ error: { code: e.code, message: e.message, certificate: cert } }, null, 2) + '\n');
       } else {
-        const desc = cert ? `\n${core.tls().formatCertificateDescription(cert)}\n` : '';
-        inv.io.stderr(`vlab ${command}: ${e.message}\n${desc}\n${hint}.\n`);
+        inv.io.stderr(`vlab ${name}: ${e.message}\n${cert ? `\n${core.tls().formatCertificateDescription(cert)}\n` : ''}\n${hint}.\n`);
       }
       return EXIT_FINDINGS;
     }
     if (e instanceof errors.VsphereError) throw new CliFailure(e.message, e.code);
     throw e;
+  }
+  if (target.trust.mode === 'insecure' && client.agent instanceof core.tls().InsecureAgent) {
+    // Nothing was verified: say which certificate was accepted, so it can be compared and pinned.
+    for (const tp of client.agent.accepted) inv.io.stderr(`vlab ${name}: --insecure accepted the certificate with SHA-256 ${tp} without verifying it; pin it with --thumbprint ${tp}.\n`);
+  }
+  try {
+    return await work(client, target);
+  } catch (e) {
+    if (e instanceof errors.VsphereError) throw new CliFailure(e.message, e.code);
+    throw e;
+  } finally {
+    await client.close();
   }
 }

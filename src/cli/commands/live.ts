@@ -15,7 +15,7 @@ import type { EventRecord } from '../../core/vsphere/events';
 import type { VimClient } from '../../core/vsphere/client';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, EXIT_OK, optionList, optionString, positiveNumber } from '../command';
-import { connectVsphere, VSPHERE_SYNOPSIS, vsphereConnectionOptions } from '../vsphere';
+import { VSPHERE_OPTIONS, VSPHERE_SYNOPSIS, withVsphere } from '../vsphere';
 
 const core = {
   live: lazy(() => require('../../core/vsphere/live') as typeof import('../../core/vsphere/live')),
@@ -42,23 +42,9 @@ function show(v: VimValue | undefined): string {
   return s.length > 200 ? `${s.slice(0, 197)}...` : s;
 }
 
-/** Runs `work` with the client, maps vSphere errors to CliFailure, closes the session at the end. */
-async function withClient(inv: CliInvocation, command: string, work: (client: VimClient) => Promise<number>): Promise<number> {
-  const connected = await connectVsphere(inv, command, { keepAliveMs: 600_000 });
-  if (typeof connected === 'number') return connected;
-  try {
-    return await work(connected);
-  } catch (e) {
-    if (e instanceof core.errors().VsphereError) throw new CliFailure(e.message, e.code);
-    throw e;
-  } finally {
-    await connected.close();
-  }
-}
-
 async function watch(inv: CliInvocation): Promise<number> {
   const signal = inv.io.interrupted?.();
-  return withClient(inv, 'watch', async (client) => {
+  return withVsphere(inv, 'watch', async (client) => {
     const live = await core.live().LiveInventory.start(client, {
       signal,
       onError: (e) => inv.io.stderr(`vlab watch: ${e.message} (retrying)\n`),
@@ -99,7 +85,7 @@ async function events(inv: CliInvocation): Promise<number> {
   const limit = optionString(inv, 'limit') === undefined ? 50 : positiveNumber(inv.values.limit, 'limit', true);
   const follow = inv.values.follow === true;
   const signal = follow ? inv.io.interrupted?.() : undefined;
-  return withClient(inv, 'events', async (client) => {
+  return withVsphere(inv, 'events', async (client) => {
     const vmName = optionString(inv, 'vm');
     const entity = vmName ? await findVm(client, vmName) : undefined;
     const col = await core.events().EventCollector.create(client, {
@@ -136,7 +122,7 @@ export const commands: CliCommand[] = [{
   summary: 'Print every change of the inventory as it happens (power, names, hosts, VMs added and removed…), until Ctrl-C.',
   synopsis: `${VSPHERE_SYNOPSIS} [--json]`,
   positionals: { min: 1, max: 1 },
-  options: vsphereConnectionOptions,
+  options: VSPHERE_OPTIONS,
   run: watch,
 }, {
   path: ['events'],
@@ -144,7 +130,7 @@ export const commands: CliCommand[] = [{
   synopsis: `${VSPHERE_SYNOPSIS} [--vm NAME] [--type T]… [--by USER]… [--limit N] [--follow] [--json]`,
   positionals: { min: 1, max: 1 },
   options: {
-    ...vsphereConnectionOptions,
+    ...VSPHERE_OPTIONS,
     vm: { type: 'string', description: 'only the events of this VM', valueName: 'NAME' },
     type: { type: 'string', multiple: true, description: 'only events of this type (e.g. VmPoweredOffEvent); repeatable', valueName: 'TYPE' },
     by: { type: 'string', multiple: true, description: 'only events by this user; repeatable', valueName: 'USER' },
