@@ -16,6 +16,7 @@ import { VimClient } from '../src/core/vsphere/client';
 import { getInventory } from '../src/core/vsphere/inventory';
 import { LiveInventory, type LiveChange } from '../src/core/vsphere/live';
 import { powerOff } from '../src/core/vsphere/vm';
+import { InventoryTree } from '../src/core/inventory/tree';
 
 const EXPECTED = 2 * (10 + 1) * 250;
 
@@ -100,8 +101,14 @@ async function main(): Promise<void> {
     const listing = await measureListing(ours, m);
     m.reset();
     let t = performance.now();
-    const live = await LiveInventory.start(ours, {
+    const rebuildMs: number[] = [];
+    const live: LiveInventory = await LiveInventory.start(ours, {
       onChange: (cs) => {
+        // As the extension does per batch: the inventory and the tree model rebuilt, then "shown".
+        const r = performance.now();
+        const tree = new InventoryTree(live.inventory());
+        rebuildMs.push(performance.now() - r);
+        if (tree.counts().vms !== EXPECTED) throw new Error('tree model lost VMs');
         for (const w of [...waiters]) if (cs.some(w.pred)) { waiters.delete(w); w.done(); }
       },
     });
@@ -121,6 +128,7 @@ async function main(): Promise<void> {
     const perMinute = idleCost.bytes * (60 / idle);
     const share = (100 * perMinute) / listing.bytes;
     console.log(`power-off → our model: [${lat.map((x) => x.toFixed(0)).join(', ')}] ms; median ${med.toFixed(0)} ms, worst ${worst.toFixed(0)} ms`);
+    console.log(`model rebuild per batch (inventory + tree, ${EXPECTED} VMs): median ${median(rebuildMs).toFixed(1)} ms, worst ${Math.max(...rebuildMs).toFixed(1)} ms`);
     console.log(`idle ${idle} s: ${idleCost.calls} calls, ${idleCost.bytes} bytes (${perMinute.toFixed(0)} bytes/min = ${share.toFixed(4)} % of one listing per minute)`);
     console.log(`BENCH live ours=${med.toFixed(0)}ms peer=${listing.ms.toFixed(0)}ms ratio=${(med / listing.ms).toFixed(2)}`);
     console.log(`BENCH live-idle ours=${perMinute.toFixed(0)}B peer=${listing.bytes}B ratio=${(perMinute / listing.bytes).toFixed(5)}`);
