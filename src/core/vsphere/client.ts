@@ -14,7 +14,7 @@ import {
 import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
-import type { TextSink } from './property';
+import type { TextSink } from './soap';
 import { Generation } from './generation';
 import { formatEndpoint, parseEndpoint } from '../net/endpoint';
 
