@@ -18,7 +18,7 @@
  */
 import { lazy } from '../core/lazy';
 import type { VimClient } from '../core/vsphere/client';
-import { CliFailure, EXIT_FINDINGS, optionString as str, UsageError, type CliInvocation, type OptionSpec } from './command';
+import { CliFailure, EXIT_FINDINGS, optionString as str, positiveNumber, UsageError, type CliInvocation, type OptionSpec } from './command';
 
 const core = {
   client: lazy(() => require('../core/vsphere/client') as typeof import('../core/vsphere/client')),
@@ -35,7 +35,8 @@ export const VSPHERE_OPTIONS: Record<string, OptionSpec> = {
   'password-env': { type: 'string', description: 'environment variable holding the password (default VLAB_PASSWORD; prompted on a terminal when unset)', valueName: 'VAR' },
   thumbprint: { type: 'string', description: 'trust a self-signed certificate with this SHA-256 thumbprint', valueName: 'SHA256' },
   insecure: { type: 'boolean', description: 'do not verify the certificate at all (lab use only)' },
-  timeout: { type: 'string', description: 'per-request timeout in seconds (default 120)', valueName: 'SECONDS' },
+  timeout: { type: 'string', description: 'deadline of one request in seconds, connect to last byte (default 120)', valueName: 'SECONDS' },
+  'max-response-mb': { type: 'string', description: 'cap of one response in MB (default 128)', valueName: 'MB' },
 };
 
 /** Reads a line from the terminal without echo. */
@@ -73,6 +74,8 @@ export interface VsphereTarget {
   readonly user: string;
   readonly trust: { mode: 'pinned'; sha256: string } | { mode: 'insecure' } | { mode: 'system' };
   readonly timeoutMs: number;
+  /** The cap of one response body, when --max-response-mb is given. */
+  readonly maxResponseBytes?: number;
 }
 
 /** Reads and checks the connection options (the URL is the first positional). */
@@ -89,10 +92,12 @@ export function vsphereTarget(inv: CliInvocation): VsphereTarget {
     sha256 = core.tls().normalizeThumbprint(thumb);
     if (!sha256 || sha256.length !== 95) throw new UsageError(`--thumbprint must be a SHA-256 thumbprint (64 hex digits, colons optional), got '${thumb}'`);
   }
-  const timeoutText = str(inv, 'timeout') ?? '120';
-  const timeout = Number(timeoutText);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got '${timeoutText}'`);
-  return { url, user, trust: sha256 ? { mode: 'pinned', sha256 } : insecure ? { mode: 'insecure' } : { mode: 'system' }, timeoutMs: timeout * 1000 };
+  const timeoutText = str(inv, 'timeout');
+  const timeoutMs = timeoutText === undefined ? 120_000 : positiveNumber(timeoutText, 'timeout') * 1000;
+  const mbText = str(inv, 'max-response-mb');
+  const maxResponseBytes = mbText === undefined ? undefined : positiveNumber(mbText, 'max-response-mb') * 1048576;
+  const trust = sha256 ? { mode: 'pinned' as const, sha256 } : insecure ? { mode: 'insecure' as const } : { mode: 'system' as const };
+  return { url, user, trust, timeoutMs, ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}) };
 }
 
 async function password(inv: CliInvocation, user: string): Promise<string> {
@@ -114,7 +119,10 @@ export async function withVsphere(inv: CliInvocation, name: string, work: (clien
   const errors = core.errors();
   let client: VimClient;
   try {
-    client = await core.client().VimClient.connect({ url: target.url, username: target.user, password: pw, trust: target.trust, keepAliveMs: 0, timeoutMs: target.timeoutMs });
+    client = await core.client().VimClient.connect({
+      url: target.url, username: target.user, password: pw, trust: target.trust, keepAliveMs: 0, timeoutMs: target.timeoutMs,
+      ...(target.maxResponseBytes !== undefined ? { maxResponseBytes: target.maxResponseBytes } : {}),
+    });
   } catch (e) {
     if (e instanceof errors.UntrustedCertificateError || e instanceof errors.CertificateChangedError) {
       const cert = e.certificate;
@@ -130,6 +138,10 @@ export async function withVsphere(inv: CliInvocation, name: string, work: (clien
     }
     if (e instanceof errors.VsphereError) throw new CliFailure(e.message, e.code);
     throw e;
+  }
+  if (target.trust.mode === 'insecure' && client.agent instanceof core.tls().InsecureAgent) {
+    // Nothing was verified: say which certificate was accepted, so it can be compared and pinned.
+    for (const tp of client.agent.accepted) inv.io.stderr(`vlab ${name}: --insecure accepted the certificate with SHA-256 ${tp} without verifying it; pin it with --thumbprint ${tp}.\n`);
   }
   try {
     return await work(client, target);

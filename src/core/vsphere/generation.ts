@@ -30,6 +30,10 @@
  *   (vSphere 6.x security guide "Replace Machine SSL Certificate with Custom Certificate" / vecs-cli).
  * - `windowsChecklistVersion`: which vCenter-on-Windows guide the manual checklist follows
  *   ('4.0', '4.1', '5.0', '5.1'; later versions use the 5.1 wording) — core/certs/files.ts.
+ * - `hasWebmksTicket` (API 6.0+): `VirtualMachine.AcquireTicket('webmks')`, the HTML5 console's
+ *   ticket (VirtualMachineTicketType `webmks`, "Since vSphere API 6.0", Broadcom developer docs,
+ *   vim.VirtualMachine.TicketType). Older servers offer only VMRC (a clone ticket). vcsim never
+ *   implements AcquireTicket whatever it claims.
  * - `hasMemoryCompression` (4.1+): memory compression arrived with ESX 4.1 ("Understanding Memory
  *   Resource Management in VMware ESX 4.1", VMware white paper, 2010).
  * - `memoryStates`: "pct-of-host" (4.x: Mem.MinFreePct 6 % of host memory; yellow-bricks.com
@@ -209,6 +213,11 @@ export class Generation {
     if (this.major < 4 || (this.major === 4 && this.minor === 0)) return '4.0';
     if (this.major === 4) return '4.1';
     return this.major === 5 && this.minor === 0 ? '5.0' : '5.1';
+  }
+
+  /** The HTML5 console's ticket (`AcquireTicket('webmks')`, see the header). */
+  get hasWebmksTicket(): boolean {
+    return this.apiAtLeast('6.0');
   }
 
   get hasMemoryCompression(): boolean {

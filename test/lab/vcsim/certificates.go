@@ -216,6 +216,10 @@ func newCSR(cn string, ip string, useIP bool) (string, crypto.Signer, error) {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})), key, nil
 }
 
+func selfSigned(c *x509.Certificate) bool {
+	return c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+}
+
 // ---- HostCertificateManager ----
 
 type labCertManager struct {
@@ -622,7 +626,7 @@ func (l *certLab) putTLS(w http.ResponseWriter, r *http.Request) {
 // CA-signed one must chain to a trusted root chain.
 func (l *certLab) verifyTrusted(chain []*x509.Certificate) string {
 	leaf := chain[0]
-	if leaf.CheckSignatureFrom(leaf) == nil {
+	if selfSigned(leaf) {
 		return ""
 	}
 	roots, inter := x509.NewCertPool(), x509.NewCertPool()
@@ -634,7 +638,7 @@ func (l *certLab) verifyTrusted(chain []*x509.Certificate) string {
 		for _, p := range pems {
 			if cs, err := parseCertsPEM(p); err == nil {
 				for _, c := range cs {
-					if c.CheckSignatureFrom(c) == nil {
+					if selfSigned(c) {
 						roots.AddCert(c)
 					} else {
 						inter.AddCert(c)

@@ -527,6 +527,8 @@ func main() {
 		}
 	})
 
+	registerHostEdits(svc) // labhosts.go: POST /lab/host (rename, per-host generation)
+
 	svc.HandleFunc("/lab/quickstats", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "POST only"})
