@@ -52,6 +52,10 @@ export interface VcsimOptions {
   commonName?: string;
   /** Listen on this loopback port (default: a free one). Lets a test restart a server "in place". */
   port?: number;
+  /** Loopback address to listen on (default 127.0.0.1; any 127.x.y.z gives a host its own address). */
+  listenHost?: string;
+  /** Days the generated certificate is valid for (default 365; 0 or less: expired that many days ago). */
+  certDays?: number;
   /** Startup timeout in ms (default 30 s; a build may run first). */
   timeoutMs?: number;
 }
@@ -239,14 +243,15 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   let keyFile = opts.keyFile ?? '';
   if (!opts.builtinCert && !certFile) {
     tmp = makeTempDir('vlab-vcsim-');
-    const c = makeSelfSignedCert({ commonName: opts.commonName ?? (opts.esx ? 'localhost.localdomain' : 'vcsim.lab.local') });
+    const cn = opts.commonName ?? (opts.esx ? 'localhost.localdomain' : 'vcsim.lab.local');
+    const c = makeSelfSignedCert({ commonName: cn, ...(opts.certDays !== undefined ? { days: opts.certDays } : {}), ...(opts.listenHost ? { altNames: [cn, opts.listenHost] } : {}) });
     certFile = path.join(tmp, 'rui.crt');
     keyFile = path.join(tmp, 'rui.key');
     fs.writeFileSync(certFile, c.certPem);
     fs.writeFileSync(keyFile, c.keyPem, { mode: 0o600 });
   }
 
-  const args = ['-l', `127.0.0.1:${opts.port ?? 0}`, '-stdinexit', ...flagArgs(opts)];
+  const args = ['-l', `${opts.listenHost ?? '127.0.0.1'}:${opts.port ?? 0}`, '-stdinexit', ...flagArgs(opts)];
   if (certFile) args.push('-tlscert', certFile, '-tlskey', keyFile);
 
   const child = spawn(VCSIM_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -115,7 +115,9 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
 function answersTls(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = tls.connect({ host, port, rejectUnauthorized: false, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', timeout: timeoutMs, ...(/^[\d.:]+$/.test(host) ? {} : { servername: host }) });
-    const end = (ok: boolean): void => { sock.destroy(); resolve(ok); };
+    // `timeout` above is an idle timer; a peer trickling handshake bytes is stopped by this deadline.
+    const deadline = setTimeout(() => end(false), timeoutMs);
+    const end = (ok: boolean): void => { clearTimeout(deadline); sock.destroy(); resolve(ok); };
     sock.once('secureConnect', () => end(true));
     sock.once('timeout', () => end(false));
     sock.once('error', () => end(false));

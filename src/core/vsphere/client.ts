@@ -4,19 +4,24 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { CancelledError, isCancellation } from '../errors';
 import { asString, asObject, type MoRef, type VimObject, type VimValue } from './decode';
 import {
-  ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, TimeoutError,
+  ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, ResponseTooLargeError, TimeoutError,
   UntrustedCertificateError, VsphereError,
 } from './errors';
-import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
+import { buildEnvelope, readEnvelope, readReturn, type SoapValue, type TextSink } from './soap';
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
 import { Generation } from './generation';
 import { formatEndpoint, parseEndpoint } from '../net/endpoint';
 
 export const SESSION_COOKIE = 'vmware_soap_session';
+/** Default cap of one response body (SOAP or a file read into memory), checked while it streams. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1048576;
+/** The longest a trust prompt's certificate read may add after a failed handshake. */
+const DESCRIBE_CERT_MS = 10000;
 
 export interface ServiceContent {
   rootFolder: MoRef;
@@ -41,8 +46,13 @@ export interface ConnectOptions {
   username: string;
   password: string;
   trust?: TrustPolicy;
-  /** Per request timeout (default 60 s). */
+  /**
+   * Deadline of one request in wall-clock time (default 60 s): connect, TLS handshake, request and
+   * the whole response body. A server trickling bytes is stopped at the deadline, not kept alive.
+   */
   timeoutMs?: number;
+  /** Cap of one response body in bytes (default 128 MiB), enforced while it streams. */
+  maxResponseBytes?: number;
   /** Interval of the keep-alive call (default 10 min; 0 disables). */
   keepAliveMs?: number;
   signal?: AbortSignal;
@@ -76,6 +86,11 @@ export function parseSdkUrl(input: string): SdkEndpoint {
   return { host: ep.host, port: ep.port, path: ep.path ?? '/sdk', display: formatEndpoint(ep, 443) };
 }
 
+/** A timeout in ms: a finite positive number (capped at 24 h), else the fallback. */
+function boundedMs(ms: number | undefined, fallback: number): number {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.min(ms, 86_400_000) : fallback;
+}
+
 function isIp(host: string): boolean {
   return /^[0-9.]+$/.test(host) || host.includes(':');
 }
@@ -98,6 +113,8 @@ export class VimClient {
   private readonly username: string;
   private password: string;
   private readonly timeoutMs: number;
+  /** Cap of one response body (bytes), enforced while it streams. */
+  readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly trust: TrustPolicy;
   private keepAliveTimer: NodeJS.Timeout | undefined;
@@ -110,7 +127,8 @@ export class VimClient {
   private constructor(opts: ConnectOptions) {
     this.endpoint = parseSdkUrl(opts.url);
     this.trust = opts.trust ?? { mode: 'system' };
-    this.timeoutMs = opts.timeoutMs ?? 60000;
+    this.timeoutMs = boundedMs(opts.timeoutMs, 60000);
+    this.maxResponseBytes = opts.maxResponseBytes !== undefined && opts.maxResponseBytes > 0 ? opts.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
     this.agent = createAgent(this.trust, { handshakeTimeoutMs: Math.min(this.timeoutMs, 30000) });
     this.username = opts.username;
     this.password = opts.password;
@@ -277,12 +295,14 @@ export class VimClient {
    * returns undefined (fault, unexpected shape) the generic reader runs, raising faults as usual.
    */
   async invokeText<T>(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions,
-    extract: (xml: string) => T | undefined): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> {
+    extract: (xml: string) => T | undefined, stream?: () => TextSink<T>): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> {
     const once = async (): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> => {
-      const text = await this.post(method, thisRef, args, opts);
+      // With `stream`, the sink reads the text while it arrives (parsing overlaps the transfer).
+      const sink = stream?.();
+      const text = await this.post(method, thisRef, args, opts, sink && ((piece) => { try { sink.push(piece); } catch { /* result() falls back */ } }));
       let extracted: T | undefined;
       try {
-        extracted = extract(text);
+        extracted = sink ? sink.result(text) : extract(text);
       } catch {
         extracted = undefined; // let the generic reader report what is wrong
       }
@@ -297,9 +317,16 @@ export class VimClient {
     return this.readResponse(text, method, thisRef, opts.fast ?? false);
   }
 
-  private async post(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions): Promise<string> {
+  private async post(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions, onText?: (piece: string) => void): Promise<string> {
     if (this.closed) throw new VsphereError('closed', `The connection to ${this.endpoint.display} is closed. Connect again.`);
     const body = Buffer.from(buildEnvelope(method, thisRef, args), 'utf8');
+    // Streaming readers get the text decoded chunk by chunk (a split UTF-8 sequence waits for its end).
+    const decoder = onText ? new StringDecoder('utf8') : undefined;
+    const pieces: string[] = [];
+    const onChunk = decoder && ((c: Buffer) => {
+      const t = decoder.write(c);
+      if (t) { pieces.push(t); onText!(t); }
+    });
     const res = await this.request({
       method: 'POST',
       path: this.endpoint.path,
@@ -312,6 +339,7 @@ export class VimClient {
       what: method,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
+      onChunk,
     });
     const ct = String(res.headers['content-type'] ?? '');
     if (res.status !== 200 && res.status !== 500) {
@@ -319,6 +347,11 @@ export class VimClient {
     }
     if (!/xml/i.test(ct) && res.body.length && res.body[0] !== 0x3c) {
       throw new ProtocolError(this.endpoint.display, method, `content type ${ct || 'none'}`);
+    }
+    if (decoder) {
+      const tail = decoder.end();
+      if (tail) { pieces.push(tail); onText!(tail); }
+      return pieces.join('');
     }
     return res.body.toString('utf8');
   }
@@ -341,16 +374,35 @@ export class VimClient {
     return r.response;
   }
 
-  /** One HTTP exchange on the connection's agent, with cookie handling, timeout and cancellation. */
+  /**
+   * One HTTP exchange on the connection's agent, with cookie handling, a wall-clock deadline,
+   * cancellation, and the response body capped at `maxResponseBytes` while it streams (a declared
+   * Content-Length over the cap is refused before a byte of the body is read).
+   */
   request(req: {
     method: string; path: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; what: string;
-    signal?: AbortSignal; timeoutMs?: number;
+    signal?: AbortSignal; timeoutMs?: number; maxBytes?: number;
+    /** Each body chunk as it arrives (the body is still collected and returned whole). */
+    onChunk?: (chunk: Buffer) => void;
   }): Promise<RawResponse> {
+    const cap = req.maxBytes ?? this.maxResponseBytes;
     return new Promise<RawResponse>((resolve, reject) => {
       const r = this.startRequest(req, (err, res) => {
         if (err || !res) { reject(err); return; }
+        const tooLarge = (): void => {
+          const e = new ResponseTooLargeError(this.endpoint.display, req.what, cap);
+          reject(e);
+          res.destroy(e);
+        };
+        if (Number(res.headers['content-length'] ?? 0) > cap) { tooLarge(); return; }
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (bytes > cap) { tooLarge(); return; }
+          chunks.push(c);
+          req.onChunk?.(c);
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', (e) => reject(this.mapError(e, req.what, req.timeoutMs)));
       });
@@ -366,11 +418,14 @@ export class VimClient {
     req: { method: string; path: string; headers?: http.OutgoingHttpHeaders; what: string; signal?: AbortSignal; timeoutMs?: number },
     onResponse: (err: Error | null, res?: http.IncomingMessage) => void,
   ): http.ClientRequest {
-    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const timeoutMs = boundedMs(req.timeoutMs, this.timeoutMs);
+    const startedAt = Date.now();
     const headers: http.OutgoingHttpHeaders = { 'user-agent': this.userAgent, ...req.headers };
     if (this.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${this.cookie}`;
     let done = false;
+    let response: http.IncomingMessage | undefined;
     const finish = (err: Error | null, res?: http.IncomingMessage): void => {
+      if (err) clearTimeout(deadline);
       if (done) return;
       done = true;
       onResponse(err, res);
@@ -385,15 +440,22 @@ export class VimClient {
       agent: this.agent,
       signal: req.signal,
     }, (res) => {
+      response = res;
       this.takeCookie(res.headers['set-cookie']);
+      res.once('close', () => clearTimeout(deadline));
       finish(null, res);
       res.on('error', () => undefined);
     });
-    r.setTimeout(timeoutMs, () => {
-      r.destroy(new TimeoutError(this.endpoint.display, req.what, timeoutMs));
-    });
+    // Wall-clock, from now to the last byte of the body: an idle timer never fires on a server
+    // that sends one byte every few seconds, nor bounds a handshake that the agent holds back.
+    const deadline = setTimeout(() => {
+      const e = new TimeoutError(this.endpoint.display, req.what, timeoutMs);
+      response?.destroy(e);
+      r.destroy(e);
+    }, timeoutMs);
     r.on('error', (e) => {
-      this.mapErrorAsync(e, req.what, timeoutMs).then((m) => finish(m), (m: Error) => finish(m));
+      const left = Math.max(1, timeoutMs - (Date.now() - startedAt));
+      this.mapErrorAsync(e, req.what, timeoutMs, left).then((m) => finish(m), (m: Error) => finish(m));
     });
     return r;
   }
@@ -414,12 +476,12 @@ export class VimClient {
   }
 
   /** Like mapError, and for untrusted certificates fetches the certificate to describe it. */
-  private async mapErrorAsync(e: unknown, what: string, timeoutMs: number): Promise<Error> {
+  private async mapErrorAsync(e: unknown, what: string, timeoutMs: number, leftMs: number): Promise<Error> {
     const code = isUntrustedCertificateError(e);
     if (code) {
       let desc;
       try {
-        desc = await fetchPeerCertificate({ host: this.endpoint.host, port: this.endpoint.port, servername: isIp(this.endpoint.host) ? undefined : this.endpoint.host }, { timeoutMs: 10000 });
+        desc = await fetchPeerCertificate({ host: this.endpoint.host, port: this.endpoint.port, servername: isIp(this.endpoint.host) ? undefined : this.endpoint.host }, { timeoutMs: Math.min(DESCRIBE_CERT_MS, leftMs) });
       } catch {
         desc = undefined;
       }

@@ -30,6 +30,10 @@
  *   (vSphere 6.x security guide "Replace Machine SSL Certificate with Custom Certificate" / vecs-cli).
  * - `windowsChecklistVersion`: which vCenter-on-Windows guide the manual checklist follows
  *   ('4.0', '4.1', '5.0', '5.1'; later versions use the 5.1 wording) — core/certs/files.ts.
+ * - `hasWebmksTicket` (API 6.0+): `VirtualMachine.AcquireTicket('webmks')`, the HTML5 console's
+ *   ticket (VirtualMachineTicketType `webmks`, "Since vSphere API 6.0", Broadcom developer docs,
+ *   vim.VirtualMachine.TicketType). Older servers offer only VMRC (a clone ticket). vcsim never
+ *   implements AcquireTicket whatever it claims.
  * - `hasMemoryCompression` (4.1+): memory compression arrived with ESX 4.1 ("Understanding Memory
  *   Resource Management in VMware ESX 4.1", VMware white paper, 2010).
  * - `memoryStates`: "pct-of-host" (4.x: Mem.MinFreePct 6 % of host memory; yellow-bricks.com
@@ -40,6 +44,27 @@
  *   (`Mem.ShareForceSalting` = 2). "no" for 4.x; "depends" for 5.x (on after ESXi 5.0 patch
  *   ESXi500-201502001, 5.1 Update 3, 5.5 patch ESXi550-201501001 — the exact update cannot be told from
  *   the version alone); "yes" for 6.0 GA and later (VMware KB 2097593 / Broadcom 323624, KB 2080735).
+ *
+ * Backup facts (issue 13; the rules that use them: core/backup/readiness.ts):
+ * - `hasWindowsAppQuiesce` (4.1+): ESX/ESXi 4.1 brought application-consistent (VSS) quiescing of
+ *   Windows Server 2008 guests, controlled by `disk.EnableUUID`, TRUE by default for VMs created on 4.1
+ *   or later (VMware Data Recovery 2.0 Administration Guide, quiescing table; vknowledge.wordpress.com
+ *   2010-08-18; VMware KB 1028881 on turning it off with disk.EnableUUID = FALSE).
+ * - `vddk11BackupEra` (4.x): the backup appliances of the 4.x generation (Data Recovery 1.2 / 2.0) read
+ *   disks with VDDK 1.1.x, which cannot open the second redo log an application-consistent snapshot
+ *   leaves (VDDK 1.1.1 release notes; Data Recovery 2.0 guide). From vSphere 5.0 the backup path is
+ *   VADP with VDDK 5.x, which reads those snapshots, so application-consistent quiescing is wanted.
+ * - `reportsConsolidationNeeded` (API 5.0+): `VirtualMachineRuntimeInfo.consolidationNeeded` is "Since
+ *   vSphere API 5.0" (vSphere Web Services API reference); 4.x servers cannot say it.
+ * - `hasVmEncryption` (6.5+): VM Encryption (`config.keyId`) came with vSphere 6.5 ("What's New in
+ *   vSphere 6.5: Security"; VDDK 6.5 Programming Guide, "Encrypted virtual machines": no SAN transport,
+ *   HotAdd only through an encrypted proxy, NBDSSL otherwise).
+ * - `hasVirtualTpm` (6.7+): vTPM 2.0 devices came with vSphere 6.7 Update 1 (vSphere 6.7 Security guide,
+ *   "Securing Virtual Machines with Virtual Trusted Platform Module"). The family is used: a 6.7 GA host
+ *   without Update 1 cannot be told from the version alone and simply has no vTPM devices to find.
+ * - `cbtResetAdvised` (6.0.x): ESXi 6.0 before its fix could return wrong changed-block areas, so
+ *   incremental backups taken after an upgrade to 6.0 may be corrupt until CBT is reset (VMware KB
+ *   2136854; reset procedure KB 2139574). The fixed 6.0 build cannot be told from the version alone.
  */
 
 /** The generations the lab can play and the CLI accepts (`--generation G`). */
@@ -190,8 +215,37 @@ export class Generation {
     return this.major === 5 && this.minor === 0 ? '5.0' : '5.1';
   }
 
+  /** The HTML5 console's ticket (`AcquireTicket('webmks')`, see the header). */
+  get hasWebmksTicket(): boolean {
+    return this.apiAtLeast('6.0');
+  }
+
   get hasMemoryCompression(): boolean {
     return this.atLeast('4.1');
+  }
+
+  get hasWindowsAppQuiesce(): boolean {
+    return this.atLeast('4.1');
+  }
+
+  get vddk11BackupEra(): boolean {
+    return this.major < 5;
+  }
+
+  get reportsConsolidationNeeded(): boolean {
+    return this.apiAtLeast('5.0');
+  }
+
+  get hasVmEncryption(): boolean {
+    return this.atLeast('6.5');
+  }
+
+  get hasVirtualTpm(): boolean {
+    return this.atLeast('6.7');
+  }
+
+  get cbtResetAdvised(): boolean {
+    return this.atLeast('6.0') && !this.atLeast('6.5');
   }
 
   get memoryStates(): MemoryStateModel {

@@ -4,8 +4,8 @@
  */
 import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
-import { NotAuthenticatedError, VsphereError } from './errors';
-import type { SoapObject, SoapValue } from './soap';
+import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
+import type { SoapObject, SoapValue, TextSink } from './soap';
 import { NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
@@ -31,7 +31,16 @@ export interface RetrieveOptions extends CallOptions {
   maxObjects?: number;
   /** Called after each page with the number of objects so far. */
   onPage?: (count: number) => void;
+  /** Cap on continuation pages of one retrieve (default {@link MAX_PAGES}). */
+  maxPages?: number;
+  /** Cap on objects of one retrieve, all pages together (default {@link MAX_RETRIEVED_OBJECTS}). */
+  maxTotalObjects?: number;
 }
+
+/** Pages of one RetrievePropertiesEx: 10 000 pages of the server's default 100 objects is a million. */
+export const MAX_PAGES = 10_000;
+/** Objects of one RetrievePropertiesEx, all pages together: far above any real inventory. */
+export const MAX_RETRIEVED_OBJECTS = 2_000_000;
 
 function missingFromNode(f: XNode): MissingProperty {
   let path = '';
@@ -180,6 +189,92 @@ export function extractRetrieveResult(xml: string): { token?: string; objects: O
   return { token, objects };
 }
 
+const OBJECTS_END = '</objects>';
+
+/**
+ * Parses a RetrievePropertiesEx response while it streams: once the envelope's head up to
+ * `<returnval>` has arrived, every run of complete `<objects>` elements is read with
+ * `extractRetrieveResult` on head + run + the head's end tags, so most of the parsing happens while
+ * the server is still sending. The outcome is exactly `extractRetrieveResult(whole)`: a run that is
+ * not a sequence of whole `returnval` children (a nested `</objects>` in a value, a prefixed tag)
+ * cannot form a well-formed document with the head's end tags, fails, and the whole text is then
+ * read at the end as before.
+ */
+export class RetrieveStream implements TextSink<{ token?: string; objects: ObjectContent[] }> {
+  private pending = '';
+  private head?: string;
+  private closers = '';
+  private readonly objects: ObjectContent[] = [];
+  private token?: string;
+  private failed = false;
+
+  push(piece: string): void {
+    if (this.failed) return;
+    this.pending += piece;
+    if (this.head === undefined && !this.readHead()) return;
+    const end = this.pending.lastIndexOf(OBJECTS_END);
+    if (end < 0) return;
+    const run = this.pending.slice(0, end + OBJECTS_END.length);
+    this.pending = this.pending.slice(end + OBJECTS_END.length);
+    this.take(this.head + run + this.closers);
+  }
+
+  result(whole: string): { token?: string; objects: ObjectContent[] } | undefined {
+    if (this.failed || this.head === undefined) return extractRetrieveResult(whole);
+    // the rest: the last objects, a token, the real end tags
+    this.take(this.head + this.pending);
+    if (this.failed) return extractRetrieveResult(whole);
+    return { token: this.token, objects: this.objects };
+  }
+
+  private take(doc: string): void {
+    let r: { token?: string; objects: ObjectContent[] } | undefined;
+    try {
+      r = extractRetrieveResult(doc);
+    } catch {
+      r = undefined;
+    }
+    if (!r) {
+      this.failed = true;
+      return;
+    }
+    for (const o of r.objects) this.objects.push(o);
+    if (r.token !== undefined) this.token = r.token;
+  }
+
+  /** Finds Envelope > Body > …RetrievePropertiesExResponse > returnval's start; false while incomplete. */
+  private readHead(): boolean {
+    const at = this.pending.indexOf('<returnval');
+    const gt = at < 0 ? -1 : this.pending.indexOf('>', at);
+    if (gt < 0) {
+      if (this.pending.length > 65536) this.failed = true;
+      return false;
+    }
+    const head = this.pending.slice(0, gt + 1);
+    const qnames: string[] = [];
+    try {
+      const p = new XmlPull(head);
+      const want: Array<(q: XmlPull) => boolean> = [
+        (q) => q.name === 'Envelope' && q.ns === NS_SOAP_ENV,
+        (q) => q.name === 'Body' && q.ns === NS_SOAP_ENV,
+        (q) => q.name.endsWith('RetrievePropertiesExResponse'),
+        (q) => q.name === 'returnval' && !head.endsWith('/>'),
+      ];
+      for (const ok of want) {
+        if (p.next() !== START || !ok(p)) throw new Error('not a RetrievePropertiesEx head');
+        qnames.push(p.qname);
+      }
+    } catch {
+      this.failed = true;
+      return false;
+    }
+    this.head = head;
+    this.closers = qnames.reverse().map((q) => `</${q}>`).join('');
+    this.pending = this.pending.slice(gt + 1);
+    return true;
+  }
+}
+
 function firstReturnval(response: XNode): XNode | undefined {
   for (const c of response.children) if (c.name === 'returnval') return c;
   return undefined;
@@ -197,7 +292,7 @@ function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
 
 async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions): Promise<{ token?: string; objects: ObjectContent[] }> {
   const pc = client.serviceContent.propertyCollector;
-  const fast = await client.invokeText(method, pc, args, call, extractRetrieveResult);
+  const fast = await client.invokeText(method, pc, args, call, extractRetrieveResult, () => new RetrieveStream());
   if (fast.extracted) return fast.extracted;
   return readRetrieveResult(firstReturnval(fast.response));
 }
@@ -216,10 +311,20 @@ export async function retrievePropertiesEx(client: VimClient, specSet: SoapObjec
   throwIfNotAuthenticated(page.objects, 'RetrievePropertiesEx');
   opts.onPage?.(all.length);
   let token = page.token;
+  const maxPages = opts.maxPages ?? MAX_PAGES;
+  const maxTotal = opts.maxTotalObjects ?? MAX_RETRIEVED_OBJECTS;
+  // A server repeating its token (or paging forever) would otherwise fill memory; each token is
+  // asked for once, and the pages and objects of one retrieve are capped.
+  const seen = new Set<string>();
+  const stop = (detail: string): PagingError => new PagingError(client.endpoint.display, 'RetrievePropertiesEx', detail);
   try {
     while (token) {
+      if (seen.has(token)) throw stop(`the continuation token "${token.slice(0, 40)}" came back a second time`);
+      if (seen.size >= maxPages) throw stop(`more than ${maxPages} pages`);
+      seen.add(token);
       page = await retrievePage(client, 'ContinueRetrievePropertiesEx', [['token', token]], call);
       throwIfNotAuthenticated(page.objects, 'ContinueRetrievePropertiesEx');
+      if (all.length + page.objects.length > maxTotal) throw stop(`more than ${maxTotal} objects`);
       for (const o of page.objects) all.push(o);
       opts.onPage?.(all.length);
       token = page.token;

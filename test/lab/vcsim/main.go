@@ -527,6 +527,8 @@ func main() {
 		}
 	})
 
+	registerHostEdits(svc) // labhosts.go: POST /lab/host (rename, per-host generation)
+
 	svc.HandleFunc("/lab/quickstats", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "POST only"})
@@ -583,7 +585,9 @@ func main() {
 		writeJSON(w, http.StatusOK, map[string]string{"sha256": s256, "sha1": s1})
 	})
 
+	labBackupEndpoints(svc) // backup.go: /lab/vmstate
 	server = svc.NewServer()
+	labBackupSDK(server) // backup.go: ConsolidateVMDisks_Task
 
 	// Login by certificate compares against the certificate now served.
 	simulator.Map.SessionManager().TLSCert = func() string {
