@@ -101,6 +101,8 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
             ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
           }),
           cert: input.cert, key: input.key, chain: input.chain,
+          // 5.x+ without the API: rhttpproxy serves port 443, so it is restarted too (the route of the generation).
+          ...(ctx.route?.view.method === 'ssh-rhttpproxy' ? { restart: 'rhttpproxy+hostd' as const } : {}),
           signal,
           onStep: (step) => {
             if (step.status === 'running') progress.report({ message: step.title });
