@@ -63,9 +63,10 @@ function changes(i: SnapshotInput, t: Target): { title: string; change: string; 
       return { title: `Revert ${t.vm.name} to "${t.row!.path}"`, change: `${on}: goes back to snapshot "${t.row!.path}" taken ${t.row!.createTime ?? '?'} (${t.row!.memory ? 'running, with its memory' : 'powered off'}).`,
         warning: 'The VM\'s current state since that snapshot is lost unless another snapshot holds it.' };
     case 'delete': {
-      const kids = descendants(t.rows, t.row!);
+      const all = descendants(t.rows, t.row!);
+      const direct = all.filter((k) => k.depth === t.row!.depth + 1);
       return { title: `Delete snapshot "${t.row!.path}" of ${t.vm.name}`,
-        change: `${on}: snapshot "${t.row!.path}" is deleted${i.withChildren && kids.length ? ` with its ${kids.length} child snapshot(s) (${kids.map((k) => `"${k.name}"`).join(', ')})` : kids.length ? `; its ${kids.length} child snapshot(s) move to its parent` : ''}; its changes are merged into the disks.`,
+        change: `${on}: snapshot "${t.row!.path}" is deleted${i.withChildren && all.length ? ` with the ${all.length} snapshot(s) below it (${all.map((k) => `"${k.name}"`).join(', ')})` : direct.length ? `; its ${direct.length} child snapshot(s) (${direct.map((k) => `"${k.name}"`).join(', ')}) move to its parent` : ''}; its changes are merged into the disks.`,
         warning: 'You can no longer revert to it.' };
     }
     case 'deleteAll':
