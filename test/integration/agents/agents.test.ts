@@ -297,7 +297,7 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
 
     it('25. "Drop the before-patch snapshot" → vm_snapshot delete: its children move up, named in the confirmation', async () => {
       const p = await a.agents.prepare('vsphereLab_vsphere_vm_snapshot', { vm: deep.name, action: 'delete', snapshot: 'before-patch' });
-      assert.match((p!.confirmationMessages!.message as vscode.MarkdownString).value, /snapshot "base \/ before-upgrade \/ before-patch" is deleted; its 2 child snapshot\(s\) move to its parent/);
+      assert.match((p!.confirmationMessages!.message as vscode.MarkdownString).value, /snapshot "base \/ before-upgrade \/ before-patch" is deleted; its 1 child snapshot\(s\) \("before-app"\) move to its parent/);
       const t = await invoke('vsphere_vm_snapshot', { vm: deep.name, action: 'delete', snapshot: 'before-patch' });
       assert.match(t, /now has 4 snapshot\(s\)/);
       assert.ok(!t.includes('before-patch"'), t);
