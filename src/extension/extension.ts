@@ -13,8 +13,13 @@ import { SessionManager } from './inventory/sessions';
 import { registerAgentTools, type AgentToolsApi } from './agents';
 import { registerBackupDiagnostics } from './backup';
 import { registerCertificateWizard } from './certs';
+import { registerCertBoard } from './certBoard';
 import { registerVmxLanguage } from './language';
 import { registerMemory } from './memory';
+import { registerSnapshots } from './snapshots';
+import { registerSshTerminal } from './terminal';
+import { registerConsole } from './console';
+import { registerReadiness } from './readiness';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 import { sshService, type SshService } from './ssh';
@@ -57,13 +62,18 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   const analysis = new AnalysisHost();
   context.subscriptions.push(analysis);
   registerVmxLanguage(context, analysis);
-  const inventory: InventoryServices = { store, sessions, provider, view, decorations };
+  const inventory: InventoryServices = { store, sessions, provider, view, decorations, children: provider.children };
   registerInventoryCommands(context, inventory);
   // Features that open from the inventory register below: registerX(context, inventory).
   registerCertificateWizard(context, inventory);
+  registerCertBoard(context, inventory);
   registerMemory(context, inventory);
+  registerReadiness(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
+  registerSnapshots(context, inventory);
+  registerSshTerminal(context, inventory);
+  registerConsole(context, inventory);
   const agents = registerAgentTools(context, inventory);
 
   const activationMs = performance.now() - started;

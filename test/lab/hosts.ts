@@ -8,6 +8,7 @@
  *   const lab = withLab({ generation: '8.0', vcsim: { vm: 0 }, hosts: [{ generation: '4.1', certDays: 20 }, { generation: '8.0', certDays: 400 }] });
  *   lab.hosts[0].vcsim.port; lab.hosts[0].moref   // the vCenter's host-NN
  */
+import * as fs from 'node:fs';
 import { startEsxi, type Esxi, type EsxiOptions } from './esxi';
 import type { LabGeneration } from './generations';
 import { requestJson, startVcsim, type Vcsim, type VcsimOptions } from './vcsim';
@@ -71,7 +72,9 @@ async function startHost(vcenter: Vcsim, moref: string, spec: LabHostSpec, index
   try {
     if (spec.esxi) esxi = await startEsxi({ password: 'VMware1!', ...(spec.esxi === true ? {} : spec.esxi), vcsim });
     const name = `${address}:${vcsim.port}`;
-    await requestJson(`${vcenter.url}/lab/host`, 'POST', { moref, name, ...(spec.generation ? { generation: spec.generation } : {}) });
+    // The vCenter reports the host's own certificate through HostCertificateManager (where its generation has one).
+    const certificate = vcsim.certFile ? fs.readFileSync(vcsim.certFile, 'utf8') : undefined;
+    await requestJson(`${vcenter.url}/lab/host`, 'POST', { moref, name, ...(spec.generation ? { generation: spec.generation } : {}), ...(certificate ? { certificate } : {}) });
     return {
       moref, name, generation: spec.generation, vcsim, ...(esxi ? { esxi } : {}),
       async stop() {

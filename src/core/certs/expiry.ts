@@ -27,6 +27,7 @@ import { errorCode, errorMessage, isCancellation, LabError } from '../errors';
 import { mapLimited, withTimeout } from './pool';
 import type { CertificateInfo, EndpointInspection } from './types';
 import { certsCore } from './lazy';
+import { chooseRoute } from './routes/choose';
 
 export const DAY_MS = 86_400_000;
 
@@ -95,7 +96,7 @@ export interface ExpiryOptions {
   readonly now?: Date;
   /** The handshake (default `inspectEndpoint`); a seam for the extension's logging, not for tests. */
   readonly inspect?: (ep: Endpoint, o: { timeoutMs: number; signal?: AbortSignal; now: Date }) => Promise<EndpointInspection>;
-  /** Names the deploy route a host or the vCenter of this generation takes (h-certroute's chooser). */
+  /** Names the deploy route a host or the vCenter of this generation takes (default: routes/choose `chooseRoute`'s method). */
   readonly routeFor?: (role: ExpiryRole, generation: Generation | undefined) => string | undefined;
   /** Called as rows complete (the panel fills in progressively). */
   readonly onRow?: (row: ExpiryRow, done: number, total: number) => void;
@@ -289,6 +290,11 @@ export function sortRows(rows: readonly ExpiryRow[]): ExpiryRow[] {
   });
 }
 
+/** The route the generation takes (core/certs/routes `chooseRoute`), as the board names it. */
+function defaultRoute(role: ExpiryRole, generation: Generation | undefined): string {
+  return chooseRoute(generation, role).method;
+}
+
 async function defaultInspect(ep: Endpoint, o: { timeoutMs: number; signal?: AbortSignal; now: Date }): Promise<EndpointInspection> {
   const { inspectEndpoint } = certsCore.inspect();
   return inspectEndpoint(ep.host, ep.port, o);
@@ -299,7 +305,7 @@ export async function readExpiryBoard(client: VimClient, options: ExpiryOptions 
   const now = options.now ?? new Date();
   const ctx: RowContext = {
     signal: options.signal, timeoutMs: options.perHostTimeoutMs ?? 15_000, now,
-    inspect: options.inspect ?? defaultInspect, routeFor: options.routeFor,
+    inspect: options.inspect ?? defaultInspect, routeFor: options.routeFor ?? defaultRoute,
   };
   const hosts = await listCertificateHosts(client, options.signal);
   const direct = client.serviceContent.about.apiType === 'HostAgent';

@@ -16,4 +16,5 @@ export const certsCore = {
   deploy: lazy(() => require('../esxi/deploy') as typeof import('../esxi/deploy')),
   expiry: lazy(() => require('./expiry') as typeof import('./expiry')),
   rotate: lazy(() => require('./rotate') as typeof import('./rotate')),
+  routes: lazy(() => require('./routes') as typeof import('./routes')),
 };

@@ -22,6 +22,8 @@ import { mapLimited, withTimeout } from './pool';
 import type { CertificateInfo } from './types';
 import { coverName } from './hostname';
 import { certsCore } from './lazy';
+import type { Generation } from '../vsphere/generation';
+import { chooseRoute, type RouteAccess, type RouteChoice } from './routes';
 
 /** A host to rotate, as the board (or the CLI's host list) knows it. */
 export interface RotationHost {
@@ -32,6 +34,8 @@ export interface RotationHost {
   readonly endpoint: Endpoint;
   /** Names a certificate must cover to be this host's (default: the endpoint's host and the name's host part). */
   readonly names?: readonly string[];
+  /** Its generation (what picks the deploy route: core/certs/routes `chooseRoute`). */
+  readonly generation?: Generation;
 }
 
 export type RequestMode = 'on-host' | 'local';
@@ -299,4 +303,39 @@ export async function rotateCertificates(opts: RotateOptions): Promise<RotationR
   const counts: Record<RotationStatus, number> = { pending: 0, running: 0, new: 0, old: 0, other: 0, failed: 0, skipped: 0 };
   for (const h of hosts) counts[h.status]++;
   return { hosts, counts };
+}
+
+/** How a caller reaches a host for its route (the CLI's options, the extension's SSH service). */
+export type AccessFor = (host: RotationHost, choice: RouteChoice) => RouteAccess;
+
+/**
+ * Step 1's on-host CSR through the routes: the host's route makes one (`csrOnServer`, the API route)
+ * → its CSR; otherwise undefined (a local key + CSR).
+ */
+export function routeRequester(access: AccessFor): NonNullable<RequestOptions['requestOnHost']> {
+  return async (host, signal) => {
+    const choice = chooseRoute(host.generation, 'host');
+    if (!choice.csrOnServer) return undefined;
+    const { createRoute } = certsCore.routes();
+    const route = createRoute(choice, { host: host.endpoint.host, port: host.endpoint.port, kind: 'host', ...(host.generation ? { generation: host.generation.toJSON() } : {}) }, access(host, choice));
+    return route.requestCsr?.({ ...(signal ? { signal } : {}) });
+  };
+}
+
+/**
+ * Step 3's deploy through the routes: each host the route its generation takes (`chooseRoute`),
+ * bound to it by `createRoute`; the route proves the new certificate live or rolls back.
+ */
+export function routeDeployer(access: AccessFor): HostDeployer {
+  return async (req) => {
+    const choice = chooseRoute(req.host.generation, 'host');
+    const { createRoute } = certsCore.routes();
+    const route = createRoute(choice, { host: req.host.endpoint.host, port: req.host.endpoint.port, kind: 'host', ...(req.host.generation ? { generation: req.host.generation.toJSON() } : {}) }, access(req.host, choice));
+    if (req.keyPem && !choice.acceptsOwnKey) {
+      return { ok: false, route: choice.method, error: `${req.host.name} takes the ${choice.method} route, which installs only a certificate for the key its CSR kept on the host; this certificate was made for a local key. Request the CSR again from the board (on the host).` };
+    }
+    const r = await route.deploy({ cert: req.certPem, chain: [...req.chainPems], ...(req.keyPem ? { key: req.keyPem } : {}), ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.onStep ? { onStep: (st) => { if (st.status === 'failed' || st.status === 'ok') req.onStep?.(`${st.title}: ${st.status}`); } } : {}) });
+    return { ok: r.ok, rolledBack: r.rolledBack, route: r.method, ...(r.previousSha256 ? { previousSha256: r.previousSha256 } : {}), ...(r.error ? { error: r.error } : {}) };
+  };
 }

@@ -1,9 +1,10 @@
 /**
- * Rotation of 10 lab hosts in one run, one failure injected: a vCenter whose 10 hosts are their own
- * `vcsim -esx` peers (each on its own loopback address), each paired with an ESXi shell (the SSH
- * route). One CSR each (local key + CSR: these hosts have no HostCertificateManager), signed by
- * `openssl` as the CA, imported as a folder and matched to the hosts by their SANs, then deployed
- * two at a time. The tenth host's hostd restart fails: it must roll back on its own while the
+ * Rotation of 10 lab hosts in one run, one failure injected: a vCenter 8.0 whose 10 hosts are their
+ * own `vcsim -esx` peers (ESXi 5.5, each on its own loopback address), each paired with an ESXi
+ * shell: their generation's route (core/certs/routes) is SSH with rhttpproxy. One CSR each (local
+ * key + CSR: 5.5 has no HostCertificateManager), signed by `openssl` as the CA, imported as a
+ * folder and matched to the hosts by their SANs, then deployed three at a time through the route.
+ * The tenth host's agent restart fails: it must roll back on its own while the
  * other nine go live. Proven by our own TLS handshakes: 9 serve their new certificate, 1 its old.
  */
 import assert from 'node:assert/strict';
@@ -14,29 +15,24 @@ import { withLab, servedThumbprints, type LabHost } from '../../lab';
 import { VimClient } from '../../../src/core/vsphere/client';
 import { listCertificateHosts } from '../../../src/core/certs/expiry';
 import {
-  matchCertificates, requestCertificates, rotateCertificates, type HostDeployer, type HostRequest, type RotationHost,
+  matchCertificates, requestCertificates, rotateCertificates, routeDeployer, routeRequester, type AccessFor, type HostRequest, type RotationHost,
 } from '../../../src/core/certs/rotate';
-import { deployEsxCertificate } from '../../../src/core/esxi/deploy';
 import { makeTestCa, type TestCa } from '../esxi/ca';
 
-/** The SSH route of the lab's hosts (stub only in where it finds each host's SSH port: the lab's shells listen elsewhere than :22). */
-function sshRoute(hosts: readonly LabHost[]): HostDeployer {
-  return async (req) => {
-    const lab = hosts.find((h) => h.moref === req.host.id)!;
-    const esxi = lab.esxi!;
-    const r = await deployEsxCertificate({
-      host: req.host.endpoint.host, port: req.host.endpoint.port,
-      ssh: { host: esxi.host, port: esxi.port, username: 'root', password: esxi.password, hostKey: esxi.hostKeySha256 },
-      cert: req.certPem, key: req.keyPem!, chain: [...req.chainPems], verifyTimeoutMs: 3000, waitTimeoutMs: 20_000,
-      ...(req.signal ? { signal: req.signal } : {}),
-    });
-    return { ok: r.ok, rolledBack: r.rolledBack, ...(r.previousSha256 ? { previousSha256: r.previousSha256 } : {}), route: 'ssh', ...(r.error ? { error: r.error } : {}) };
+/**
+ * How the run reaches each lab host for its route. Stub only in where SSH listens: each lab host's
+ * shell is on its own port, not 22; the route itself (core/certs/routes) is the product's.
+ */
+function labAccess(hosts: readonly LabHost[]): AccessFor {
+  return (h) => {
+    const esxi = hosts.find((x) => x.moref === h.id)!.esxi!;
+    return { ssh: { host: esxi.host, port: esxi.port, username: 'root', password: esxi.password, hostKey: esxi.hostKeySha256 }, verifyTimeoutMs: 3000 };
   };
 }
 
 describe('certs/rotate: 10 lab hosts in one run, one failure injected (peer)', function () {
   this.timeout(300_000);
-  const lab = withLab({ vcsim: { vm: 0 }, hosts: Array.from({ length: 10 }, () => ({ esxi: true })) }, { timeoutMs: 240_000 });
+  const lab = withLab({ generation: '8.0', vcsim: { vm: 0 }, hosts: Array.from({ length: 10 }, () => ({ generation: '5.5' as const, esxi: true })) }, { timeoutMs: 240_000 });
   let client: VimClient;
   let ca: TestCa;
   let dir: string;
@@ -56,12 +52,12 @@ describe('certs/rotate: 10 lab hosts in one run, one failure injected (peer)', f
 
   it('ends with 9 hosts serving their new certificate and 1 its old one', async () => {
     const facts = await listCertificateHosts(client);
-    const hosts: RotationHost[] = facts.filter((h) => h.endpoint).map((h) => ({ id: h.ref.value, name: h.name, endpoint: h.endpoint! }));
+    const hosts: RotationHost[] = facts.filter((h) => h.endpoint).map((h) => ({ id: h.ref.value, name: h.name, endpoint: h.endpoint!, generation: h.generation }));
     assert.equal(hosts.length, 10);
     const before = new Map(await Promise.all(lab.hosts.map(async (h) => [h.moref, (await servedThumbprints(h.vcsim.host, h.vcsim.port)).sha256] as const)));
 
-    // 1. a CSR each (local key: no HostCertificateManager on these hosts)
-    const requests = await requestCertificates({ hosts, subject: { o: 'vSphere Lab' } });
+    // 1. a CSR each: ESXi 5.5 has no HostCertificateManager, so its route (SSH) takes a local key + CSR
+    const requests = await requestCertificates({ hosts, subject: { o: 'vSphere Lab' }, requestOnHost: routeRequester(labAccess(lab.hosts)) });
     assert.ok(requests.every((r) => !r.error && r.mode === 'local' && r.keyPem), 'ten local requests');
     const keys = new Map((requests as HostRequest[]).map((r) => [r.hostId, r.keyPem!]));
 
@@ -84,7 +80,7 @@ describe('certs/rotate: 10 lab hosts in one run, one failure injected (peer)', f
     failing.esxi!.failRestart = true;
     const seen: string[] = [];
     const result = await rotateCertificates({
-      hosts, matches: matched.matches, keys, deploy: sshRoute(lab.hosts), concurrency: 3,
+      hosts, matches: matched.matches, keys, deploy: routeDeployer(labAccess(lab.hosts)), concurrency: 3,
       onHost: (h) => seen.push(`${h.name}:${h.status}`),
     });
     assert.equal(result.counts.new, 9, JSON.stringify(result.hosts.filter((h) => h.status !== 'new'), null, 1));
@@ -94,6 +90,8 @@ describe('certs/rotate: 10 lab hosts in one run, one failure injected (peer)', f
     assert.ok(bad.error, 'the failure is shown');
     assert.equal(bad.liveSha256, before.get(failing.moref));
     assert.ok(seen.some((s) => s.endsWith(':running')), 'progress per host');
+    assert.ok(result.hosts.every((h) => h.route === 'ssh-rhttpproxy'), 'the route of ESXi 5.5');
+    assert.equal(bad.rolledBack, true);
 
     // Proven independently of the run: a TLS handshake with each peer.
     for (const h of lab.hosts) {

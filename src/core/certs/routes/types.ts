@@ -153,6 +153,8 @@ export interface RouteAccess {
   readonly vim?: { readonly client: VimClient; readonly host: MoRef };
   /** `ssh` (hosts and the 6.5/6.7 appliance): how to open the SSH session, as today's SSH deploy takes it. */
   readonly ssh?: EsxDeployOptions['ssh'];
+  /** `ssh` on hosts: today's SSH deploy options (the restart defaults to what the generation needs). */
+  readonly sshDeploy?: Pick<EsxDeployOptions, 'restart' | 'includeIntermediates' | 'waitTimeoutMs'>;
   /** `vcsa`: the REST login (an SSO user such as administrator@vsphere.local) and how to trust the appliance. */
   readonly rest?: { readonly username: string; readonly password: string; readonly trust: TrustPolicy };
   /** Bounds: per call (default 60 s) and how long the new certificate may take to be served (default 60 s). */
