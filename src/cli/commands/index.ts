@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { commands as backup } from './backup';
 import { commands as cert } from './cert';
+import { commands as certBoard } from './certBoard';
 import { commands as inventory } from './inventory';
 import { commands as mcp } from './mcp';
 import { commands as memory } from './memory';
@@ -16,6 +17,7 @@ export const allCommands: CliCommand[] = [
   ...vmx,
   ...usbBoot,
   ...cert,
+  ...certBoard,
   ...vdr,
   ...backup,
   ...memory,
