@@ -213,7 +213,12 @@ export function fetchPeerCertificate(ep: Endpoint, opts: { timeoutMs?: number; s
       const cert = sock.getPeerCertificate(false);
       sock.end();
       if (!cert?.raw) { reject(new ConnectionError(target, 'ENOCERT')); return; }
-      resolve(describeCertificate(cert.raw));
+      try {
+        resolve(describeCertificate(cert.raw));
+      } catch (e) {
+        // Inside a socket callback a throw would be an uncaught exception in the extension host.
+        reject(new ConnectionError(target, 'EBADCERT', e));
+      }
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
