@@ -57,7 +57,8 @@ export interface EsxDeployOptions {
   readonly chain?: FileInput | readonly FileInput[];
   /** Append intermediate CA certificates to rui.crt. Default false. */
   readonly includeIntermediates?: boolean;
-  readonly restart?: 'hostd' | 'services.sh';
+  /** What to restart (see planEsxDeploy): hostd on 4.x, rhttpproxy+hostd on 5.x+ (the route picks it from the generation). */
+  readonly restart?: 'hostd' | 'rhttpproxy+hostd' | 'services.sh';
   readonly sslDir?: string;
   /** Clock for the backup names (tests). */
   readonly now?: Date;
@@ -114,7 +115,9 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
 function answersTls(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = tls.connect({ host, port, rejectUnauthorized: false, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0', timeout: timeoutMs, ...(/^[\d.:]+$/.test(host) ? {} : { servername: host }) });
-    const end = (ok: boolean): void => { sock.destroy(); resolve(ok); };
+    // `timeout` above is an idle timer; a peer trickling handshake bytes is stopped by this deadline.
+    const deadline = setTimeout(() => end(false), timeoutMs);
+    const end = (ok: boolean): void => { clearTimeout(deadline); sock.destroy(); resolve(ok); };
     sock.once('secureConnect', () => end(true));
     sock.once('timeout', () => end(false));
     sock.once('error', () => end(false));
@@ -132,7 +135,7 @@ export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxD
 }
 
 /** The reported steps of one deploy: each is pending, then running, then ok / failed / skipped. */
-class StepLog {
+export class StepLog {
   readonly steps: StepReport[] = [];
   constructor(private readonly onStep: ((step: StepReport) => void) | undefined) {}
 
@@ -403,7 +406,7 @@ class EsxDeployment {
   }
 }
 
-class StepFailure extends Error {
+export class StepFailure extends Error {
   constructor(readonly stepId: string, readonly phase: StepPhase, message: string, readonly cause?: unknown) {
     super(message);
     this.name = 'StepFailure';

@@ -49,7 +49,17 @@ export interface ExecOptions {
   readonly signal?: AbortSignal;
   /** Streams stdout as it arrives (long outputs such as `esxtop -b`); the result's stdout is then empty. */
   readonly onStdout?: (chunk: Buffer) => void;
+  /**
+   * Cap of the output kept in memory, stdout and stderr each (default {@link MAX_EXEC_OUTPUT_BYTES});
+   * past it the command is stopped with an `output` error. Streamed stdout (`onStdout`) is not kept.
+   */
+  readonly maxOutputBytes?: number;
 }
+
+/** Default cap of a command's stdout (and of its stderr) kept in memory: 16 MiB. */
+export const MAX_EXEC_OUTPUT_BYTES = 16 * 1048576;
+/** Default cap of a file read whole over SFTP: 64 MiB. */
+export const MAX_SFTP_READ_BYTES = 64 * 1048576;
 
 export interface ExecResult {
   readonly command: string;
@@ -167,6 +177,11 @@ function connectError(err: Error & { level?: string; code?: string }, host: stri
   return new SshError(`SSH connection to ${host}:${port} failed: ${err.message}`, 'connect');
 }
 
+/** Answers of a keyboard-interactive round: the password for each hidden (echo off) prompt, '' for the rest. */
+export function keyboardAnswers(prompts: ReadonlyArray<{ prompt: string; echo?: boolean }>, password: string | undefined): string[] {
+  return prompts.map((p) => (p.echo === false && password !== undefined ? password : ''));
+}
+
 /** One authenticated SSH connection. Close it with {@link SshSession.close}. */
 export class SshSession {
   private sftpP: Promise<SFTPWrapper> | undefined;
@@ -213,8 +228,9 @@ export class SshSession {
       opts.signal?.addEventListener('abort', onAbort);
 
       client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, answer) => {
-        // ESXi asks one "Password: " prompt; answer every hidden prompt with the password.
-        answer(prompts.map(() => opts.password ?? ''));
+        // ESXi asks one hidden "Password: " prompt. The password goes to hidden prompts only: a
+        // prompt that echoes (a server fishing with "Username:" or a banner question) gets nothing.
+        answer(keyboardAnswers(prompts, opts.password));
       });
       client.once('ready', () => finish());
       client.on('error', (err: Error & { level?: string; code?: string }) => {
@@ -277,6 +293,9 @@ export class SshSession {
       let settled = false;
       const out: Buffer[] = [];
       const errOut: Buffer[] = [];
+      const maxOut = opts.maxOutputBytes ?? MAX_EXEC_OUTPUT_BYTES;
+      let outBytes = 0;
+      let errBytes = 0;
       let code: number | null = null;
       let signal: string | undefined;
       const done = (err?: LabError): void => {
@@ -311,9 +330,13 @@ export class SshSession {
             stream.close();
             return;
           }
+          const tooMuch = (which: string): void => done(new SshError(`"${command}" on ${this.host} was stopped: its ${which} passed ${Math.round(maxOut / 1048576)} MB, the cap of output kept in memory.`, 'output'));
           stream.on('data', (d: Buffer) => {
-            if (!opts.onStdout) out.push(d);
-            else {
+            if (!opts.onStdout) {
+              outBytes += d.length;
+              if (outBytes > maxOut) tooMuch('output');
+              else out.push(d);
+            } else {
               try {
                 opts.onStdout(d);
               } catch (e) {
@@ -321,7 +344,11 @@ export class SshSession {
               }
             }
           });
-          stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+          stream.stderr.on('data', (d: Buffer) => {
+            errBytes += d.length;
+            if (errBytes > maxOut) tooMuch('error output');
+            else errOut.push(d);
+          });
           stream.on('exit', (c: number | null, sig?: string) => {
             code = typeof c === 'number' ? c : null;
             if (sig) signal = sig;
@@ -330,6 +357,43 @@ export class SshSession {
         });
       } catch (e) {
         done(new SshError(`Cannot run "${command}" on ${this.host}: ${(e as Error).message}`, 'exec'));
+      }
+    });
+  }
+
+  /**
+   * An interactive shell on a pseudo-terminal (the SSH terminal): `term` (default xterm-256color),
+   * the window size in characters. Resolves once the server accepted the pty and the shell; the
+   * channel then carries the user's keystrokes one way and the terminal's output the other.
+   */
+  shell(opts: ShellOptions = {}): Promise<SshShell> {
+    return new Promise<SshShell>((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(new CancelledError('Opening the shell'));
+        return;
+      }
+      let settled = false;
+      const onAbort = (): void => {
+        if (settled) return;
+        settled = true;
+        reject(new CancelledError('Opening the shell'));
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const window = { term: opts.term ?? 'xterm-256color', cols: opts.cols ?? 80, rows: opts.rows ?? 24, width: 0, height: 0 };
+      try {
+        this.client.shell(window, (err, stream) => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (settled) {
+            stream?.close();
+            return;
+          }
+          settled = true;
+          if (err) reject(new SshError(`${this.host} refused an interactive shell: ${err.message}. On ESXi the ESXi Shell service must be running as well as SSH.`, 'exec'));
+          else resolve(shellOf(stream));
+        });
+      } catch (e) {
+        settled = true;
+        reject(new SshError(`Cannot open a shell on ${this.host}: ${(e as Error).message}`, 'exec'));
       }
     });
   }
@@ -359,8 +423,25 @@ export class SshSession {
     }));
   }
 
-  async readFile(path: string): Promise<Buffer> {
-    return this.sftpCall<Buffer>('read', path, (s, cb) => s.readFile(path, (e, b) => cb(e, b)));
+  /** A whole remote file, at most `maxBytes` (default {@link MAX_SFTP_READ_BYTES}), read as a stream and stopped past the cap. */
+  async readFile(path: string, opts: { maxBytes?: number } = {}): Promise<Buffer> {
+    const cap = opts.maxBytes ?? MAX_SFTP_READ_BYTES;
+    await this.sftpCall<Stats>('read', path, (s, cb) => s.stat(path, (e, st) => cb(e, st)));
+    const stream = await this.createReadStream(path);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    try {
+      for await (const c of stream as AsyncIterable<Buffer>) {
+        bytes += c.length;
+        if (bytes > cap) throw new SshError(`${path} on ${this.host} is larger than ${Math.round(cap / 1048576)} MB, the cap of a file read whole; it was not read.`, 'output');
+        chunks.push(c);
+      }
+    } catch (e) {
+      stream.destroy();
+      if (e instanceof SshError) throw e;
+      throw sftpError(e as Error, 'read', path, this.host);
+    }
+    return Buffer.concat(chunks);
   }
 
   /**
@@ -415,6 +496,58 @@ export class SshSession {
     this.closed = true;
     this.client.end();
   }
+}
+
+export interface ShellOptions {
+  readonly term?: string;
+  readonly cols?: number;
+  readonly rows?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** An interactive shell channel (see {@link SshSession.shell}). */
+export interface SshShell {
+  /** Sends keystrokes (or pasted text) to the shell. */
+  write(data: string | Buffer): void;
+  /** Tells the server the terminal's new size. */
+  resize(cols: number, rows: number): void;
+  /** Output (stdout and stderr, as a terminal shows them both). */
+  onData(listener: (chunk: Buffer) => void): void;
+  /** The shell ended: its exit code when the server sent one. Called once. */
+  onClose(listener: (code: number | undefined) => void): void;
+  /** Ends the shell (the channel closes; onClose follows). */
+  close(): void;
+}
+
+function shellOf(stream: ClientChannel): SshShell {
+  let code: number | undefined;
+  let closed = false;
+  const closeListeners: ((code: number | undefined) => void)[] = [];
+  stream.on('exit', (c: number | null) => { if (typeof c === 'number') code = c; });
+  stream.on('close', () => {
+    if (closed) return;
+    closed = true;
+    for (const l of closeListeners.splice(0)) l(code);
+  });
+  return {
+    write: (data) => { if (!closed) stream.write(data); },
+    resize: (cols, rows) => { if (!closed) stream.setWindow(rows, cols, 0, 0); },
+    onData: (listener) => {
+      stream.on('data', listener);
+      stream.stderr.on('data', listener);
+    },
+    onClose: (listener) => {
+      if (closed) listener(code);
+      else closeListeners.push(listener);
+    },
+    close: () => {
+      if (closed) return;
+      // Drain what is left, or the stream never ends and 'close' never comes.
+      stream.resume();
+      stream.stderr.resume();
+      stream.close();
+    },
+  };
 }
 
 function sftpError(err: Error & { code?: number | string }, what: string, path: string, host: string): SshError {

@@ -8,17 +8,21 @@ import { StringDecoder } from 'node:string_decoder';
 import { CancelledError, isCancellation } from '../errors';
 import { asString, asObject, type MoRef, type VimObject, type VimValue } from './decode';
 import {
-  ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, TimeoutError,
+  ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, ResponseTooLargeError, TimeoutError,
   UntrustedCertificateError, VsphereError,
 } from './errors';
 import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
-import type { TextSink } from './property';
+import type { TextSink } from './soap';
 import { Generation } from './generation';
 import { formatEndpoint, parseEndpoint } from '../net/endpoint';
 
 export const SESSION_COOKIE = 'vmware_soap_session';
+/** Default cap of one response body (SOAP or a file read into memory), checked while it streams. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1048576;
+/** The longest a trust prompt's certificate read may add after a failed handshake. */
+const DESCRIBE_CERT_MS = 10000;
 
 export interface ServiceContent {
   rootFolder: MoRef;
@@ -43,8 +47,13 @@ export interface ConnectOptions {
   username: string;
   password: string;
   trust?: TrustPolicy;
-  /** Per request timeout (default 60 s). */
+  /**
+   * Deadline of one request in wall-clock time (default 60 s): connect, TLS handshake, request and
+   * the whole response body. A server trickling bytes is stopped at the deadline, not kept alive.
+   */
   timeoutMs?: number;
+  /** Cap of one response body in bytes (default 128 MiB), enforced while it streams. */
+  maxResponseBytes?: number;
   /** Interval of the keep-alive call (default 10 min; 0 disables). */
   keepAliveMs?: number;
   signal?: AbortSignal;
@@ -78,6 +87,11 @@ export function parseSdkUrl(input: string): SdkEndpoint {
   return { host: ep.host, port: ep.port, path: ep.path ?? '/sdk', display: formatEndpoint(ep, 443) };
 }
 
+/** A timeout in ms: a finite positive number (capped at 24 h), else the fallback. */
+function boundedMs(ms: number | undefined, fallback: number): number {
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? Math.min(ms, 86_400_000) : fallback;
+}
+
 function isIp(host: string): boolean {
   return /^[0-9.]+$/.test(host) || host.includes(':');
 }
@@ -100,6 +114,8 @@ export class VimClient {
   private readonly username: string;
   private password: string;
   private readonly timeoutMs: number;
+  /** Cap of one response body (bytes), enforced while it streams. */
+  readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly trust: TrustPolicy;
   private keepAliveTimer: NodeJS.Timeout | undefined;
@@ -112,7 +128,8 @@ export class VimClient {
   private constructor(opts: ConnectOptions) {
     this.endpoint = parseSdkUrl(opts.url);
     this.trust = opts.trust ?? { mode: 'system' };
-    this.timeoutMs = opts.timeoutMs ?? 60000;
+    this.timeoutMs = boundedMs(opts.timeoutMs, 60000);
+    this.maxResponseBytes = opts.maxResponseBytes !== undefined && opts.maxResponseBytes > 0 ? opts.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
     this.agent = createAgent(this.trust, { handshakeTimeoutMs: Math.min(this.timeoutMs, 30000) });
     this.username = opts.username;
     this.password = opts.password;
@@ -358,18 +375,35 @@ export class VimClient {
     return r.response;
   }
 
-  /** One HTTP exchange on the connection's agent, with cookie handling, timeout and cancellation. */
+  /**
+   * One HTTP exchange on the connection's agent, with cookie handling, a wall-clock deadline,
+   * cancellation, and the response body capped at `maxResponseBytes` while it streams (a declared
+   * Content-Length over the cap is refused before a byte of the body is read).
+   */
   request(req: {
     method: string; path: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; what: string;
-    signal?: AbortSignal; timeoutMs?: number;
+    signal?: AbortSignal; timeoutMs?: number; maxBytes?: number;
     /** Each body chunk as it arrives (the body is still collected and returned whole). */
     onChunk?: (chunk: Buffer) => void;
   }): Promise<RawResponse> {
+    const cap = req.maxBytes ?? this.maxResponseBytes;
     return new Promise<RawResponse>((resolve, reject) => {
       const r = this.startRequest(req, (err, res) => {
         if (err || !res) { reject(err); return; }
+        const tooLarge = (): void => {
+          const e = new ResponseTooLargeError(this.endpoint.display, req.what, cap);
+          reject(e);
+          res.destroy(e);
+        };
+        if (Number(res.headers['content-length'] ?? 0) > cap) { tooLarge(); return; }
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => { chunks.push(c); req.onChunk?.(c); });
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          if (bytes > cap) { tooLarge(); return; }
+          chunks.push(c);
+          req.onChunk?.(c);
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', (e) => reject(this.mapError(e, req.what, req.timeoutMs)));
       });
@@ -385,11 +419,14 @@ export class VimClient {
     req: { method: string; path: string; headers?: http.OutgoingHttpHeaders; what: string; signal?: AbortSignal; timeoutMs?: number },
     onResponse: (err: Error | null, res?: http.IncomingMessage) => void,
   ): http.ClientRequest {
-    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const timeoutMs = boundedMs(req.timeoutMs, this.timeoutMs);
+    const startedAt = Date.now();
     const headers: http.OutgoingHttpHeaders = { 'user-agent': this.userAgent, ...req.headers };
     if (this.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${this.cookie}`;
     let done = false;
+    let response: http.IncomingMessage | undefined;
     const finish = (err: Error | null, res?: http.IncomingMessage): void => {
+      if (err) clearTimeout(deadline);
       if (done) return;
       done = true;
       onResponse(err, res);
@@ -404,15 +441,22 @@ export class VimClient {
       agent: this.agent,
       signal: req.signal,
     }, (res) => {
+      response = res;
       this.takeCookie(res.headers['set-cookie']);
+      res.once('close', () => clearTimeout(deadline));
       finish(null, res);
       res.on('error', () => undefined);
     });
-    r.setTimeout(timeoutMs, () => {
-      r.destroy(new TimeoutError(this.endpoint.display, req.what, timeoutMs));
-    });
+    // Wall-clock, from now to the last byte of the body: an idle timer never fires on a server
+    // that sends one byte every few seconds, nor bounds a handshake that the agent holds back.
+    const deadline = setTimeout(() => {
+      const e = new TimeoutError(this.endpoint.display, req.what, timeoutMs);
+      response?.destroy(e);
+      r.destroy(e);
+    }, timeoutMs);
     r.on('error', (e) => {
-      this.mapErrorAsync(e, req.what, timeoutMs).then((m) => finish(m), (m: Error) => finish(m));
+      const left = Math.max(1, timeoutMs - (Date.now() - startedAt));
+      this.mapErrorAsync(e, req.what, timeoutMs, left).then((m) => finish(m), (m: Error) => finish(m));
     });
     return r;
   }
@@ -433,12 +477,12 @@ export class VimClient {
   }
 
   /** Like mapError, and for untrusted certificates fetches the certificate to describe it. */
-  private async mapErrorAsync(e: unknown, what: string, timeoutMs: number): Promise<Error> {
+  private async mapErrorAsync(e: unknown, what: string, timeoutMs: number, leftMs: number): Promise<Error> {
     const code = isUntrustedCertificateError(e);
     if (code) {
       let desc;
       try {
-        desc = await fetchPeerCertificate({ host: this.endpoint.host, port: this.endpoint.port, servername: isIp(this.endpoint.host) ? undefined : this.endpoint.host }, { timeoutMs: 10000 });
+        desc = await fetchPeerCertificate({ host: this.endpoint.host, port: this.endpoint.port, servername: isIp(this.endpoint.host) ? undefined : this.endpoint.host }, { timeoutMs: Math.min(DESCRIBE_CERT_MS, leftMs) });
       } catch {
         desc = undefined;
       }

@@ -6,7 +6,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VimClient } from './client';
 import { asArray, asMoRef, asNumber, asObject, asString, type MoRef } from './decode';
-import { HttpStatusError, VsphereError } from './errors';
+import { HttpStatusError, ResponseTooLargeError, VsphereError } from './errors';
 import { retrieveProperty } from './property';
 import { runTask, type WaitOptions } from './tasks';
 
@@ -42,8 +42,12 @@ function hint(status: number, loc: DatastoreLocation): string {
   return 'Retry; if it persists check the server logs.';
 }
 
-/** Streams a datastore file into `dest`. Returns the number of bytes written. */
-export async function downloadFile(client: VimClient, loc: DatastoreLocation, dest: Writable, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<number> {
+/**
+ * Streams a datastore file into `dest`. Returns the number of bytes written. `timeoutMs` is a
+ * wall-clock deadline for the whole transfer (the client's timeout by default); `maxBytes`, when
+ * given, stops the transfer once the file proves larger (a declared Content-Length is checked first).
+ */
+export async function downloadFile(client: VimClient, loc: DatastoreLocation, dest: Writable, opts: { signal?: AbortSignal; timeoutMs?: number; maxBytes?: number } = {}): Promise<number> {
   const what = `Download of ${datastorePath(loc.datastore, loc.path)}`;
   const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
     const r = client.startRequest({ method: 'GET', path: datastoreFileUrlPath(loc), what, signal: opts.signal, timeoutMs: opts.timeoutMs }, (err, res) => (err || !res ? reject(err) : resolve(res)));
@@ -53,16 +57,26 @@ export async function downloadFile(client: VimClient, loc: DatastoreLocation, de
     res.resume();
     throw new HttpStatusError(res.statusCode ?? 0, what, hint(res.statusCode ?? 0, loc));
   }
+  const cap = opts.maxBytes;
+  const tooLarge = (): ResponseTooLargeError => new ResponseTooLargeError(client.endpoint.display, what, cap ?? 0);
+  if (cap !== undefined && Number(res.headers['content-length'] ?? 0) > cap) {
+    res.destroy();
+    throw tooLarge();
+  }
   let bytes = 0;
-  res.on('data', (c: Buffer) => { bytes += c.length; });
+  res.on('data', (c: Buffer) => {
+    bytes += c.length;
+    if (cap !== undefined && bytes > cap) res.destroy(tooLarge());
+  });
   await pipeline(res, dest, { signal: opts.signal });
   return bytes;
 }
 
-/** Reads a (small) datastore file into memory. */
-export async function readFile(client: VimClient, loc: DatastoreLocation, opts: { signal?: AbortSignal } = {}): Promise<Buffer> {
+/** Reads a (small) datastore file into memory, at most `maxBytes` (default: the client's response cap). */
+export async function readFile(client: VimClient, loc: DatastoreLocation, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await downloadFile(client, loc, new Writable({ write(c: Buffer, _e, cb) { chunks.push(c); cb(); } }), opts);
+  const maxBytes = opts.maxBytes ?? client.maxResponseBytes;
+  await downloadFile(client, loc, new Writable({ write(c: Buffer, _e, cb) { chunks.push(c); cb(); } }), { ...opts, maxBytes });
   return Buffer.concat(chunks);
 }
 

@@ -12,7 +12,8 @@ export type VsphereErrorCode =
   | 'vimFault' | 'invalidLogin' | 'noPermission' | 'notAuthenticated' | 'objectNotFound' | 'invalidArgument'
   | 'invalidState' | 'taskFailed' | 'taskGone' | 'network' | 'timeout' | 'notFound' | 'http'
   | 'untrustedCertificate' | 'certificateChanged' | 'protocol' | 'badUrl' | 'closed'
-  | 'noSessionManager' | 'noViewManager' | 'noPerfManager' | 'noBrowser' | 'unknownCounter';
+  | 'noSessionManager' | 'noViewManager' | 'noPerfManager' | 'noBrowser' | 'unknownCounter'
+  | 'tooLarge' | 'paging';
 
 export class VsphereError extends LabError {
   declare readonly code: VsphereErrorCode;
@@ -106,9 +107,30 @@ export class ConnectionError extends VsphereError {
 }
 
 export class TimeoutError extends VsphereError {
+  /**
+   * `ms` is a wall-clock deadline for the whole exchange (connect, TLS handshake, request, every
+   * byte of the response), not an idle timer: a server that trickles bytes is stopped too.
+   */
   constructor(readonly target: string, readonly what: string, readonly ms: number) {
-    super('timeout', `${what} on ${target} timed out after ${ms} ms. Check that the server is reachable and not overloaded, or raise the timeout.`);
+    super('timeout', `${what} on ${target} timed out after ${ms} ms (the deadline for the whole request, not an idle timer). Check that the server is reachable and not overloaded, or raise the timeout (vlab --timeout SECONDS).`);
     this.name = 'TimeoutError';
+  }
+}
+
+/** A response body larger than the connection's cap; stopped while it streamed in, before it filled memory. */
+export class ResponseTooLargeError extends VsphereError {
+  constructor(readonly target: string, readonly what: string, readonly limitBytes: number) {
+    const mb = Math.round(limitBytes / 1048576);
+    super('tooLarge', `${what} on ${target} was stopped: the response is larger than ${mb} MB (the cap for one response). Narrow the request, or raise the cap (setting vsphereLab.network.maxResponseMB, vlab --max-response-mb MB).`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+/** Paging that does not end: a continuation token seen twice, or more pages/objects than the caps allow. */
+export class PagingError extends VsphereError {
+  constructor(readonly target: string, readonly what: string, detail: string) {
+    super('paging', `${what} on ${target} was stopped: ${detail}. The server's paging does not end; check the server, or retrieve a smaller part of the inventory.`);
+    this.name = 'PagingError';
   }
 }
 

@@ -4,8 +4,8 @@
  */
 import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
-import { NotAuthenticatedError, VsphereError } from './errors';
-import type { SoapObject, SoapValue } from './soap';
+import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
+import type { SoapObject, SoapValue, TextSink } from './soap';
 import { NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
@@ -31,7 +31,16 @@ export interface RetrieveOptions extends CallOptions {
   maxObjects?: number;
   /** Called after each page with the number of objects so far. */
   onPage?: (count: number) => void;
+  /** Cap on continuation pages of one retrieve (default {@link MAX_PAGES}). */
+  maxPages?: number;
+  /** Cap on objects of one retrieve, all pages together (default {@link MAX_RETRIEVED_OBJECTS}). */
+  maxTotalObjects?: number;
 }
+
+/** Pages of one RetrievePropertiesEx: 10 000 pages of the server's default 100 objects is a million. */
+export const MAX_PAGES = 10_000;
+/** Objects of one RetrievePropertiesEx, all pages together: far above any real inventory. */
+export const MAX_RETRIEVED_OBJECTS = 2_000_000;
 
 function missingFromNode(f: XNode): MissingProperty {
   let path = '';
@@ -180,13 +189,6 @@ export function extractRetrieveResult(xml: string): { token?: string; objects: O
   return { token, objects };
 }
 
-/** A reader fed the response text piece by piece while it arrives (see `invokeText`). */
-export interface TextSink<T> {
-  push(piece: string): void;
-  /** The result for the whole text (every piece joined), or undefined for the generic reader. */
-  result(whole: string): T | undefined;
-}
-
 const OBJECTS_END = '</objects>';
 
 /**
@@ -309,10 +311,20 @@ export async function retrievePropertiesEx(client: VimClient, specSet: SoapObjec
   throwIfNotAuthenticated(page.objects, 'RetrievePropertiesEx');
   opts.onPage?.(all.length);
   let token = page.token;
+  const maxPages = opts.maxPages ?? MAX_PAGES;
+  const maxTotal = opts.maxTotalObjects ?? MAX_RETRIEVED_OBJECTS;
+  // A server repeating its token (or paging forever) would otherwise fill memory; each token is
+  // asked for once, and the pages and objects of one retrieve are capped.
+  const seen = new Set<string>();
+  const stop = (detail: string): PagingError => new PagingError(client.endpoint.display, 'RetrievePropertiesEx', detail);
   try {
     while (token) {
+      if (seen.has(token)) throw stop(`the continuation token "${token.slice(0, 40)}" came back a second time`);
+      if (seen.size >= maxPages) throw stop(`more than ${maxPages} pages`);
+      seen.add(token);
       page = await retrievePage(client, 'ContinueRetrievePropertiesEx', [['token', token]], call);
       throwIfNotAuthenticated(page.objects, 'ContinueRetrievePropertiesEx');
+      if (all.length + page.objects.length > maxTotal) throw stop(`more than ${maxTotal} objects`);
       for (const o of page.objects) all.push(o);
       opts.onPage?.(all.length);
       token = page.token;

@@ -267,13 +267,33 @@ export class PinnedAgent extends https.Agent {
   }
 }
 
+/**
+ * The agent of `--insecure`: no verification, but the SHA-256 thumbprint of every certificate it
+ * accepted is recorded, so the caller can say what it trusted blindly.
+ */
+export class InsecureAgent extends https.Agent {
+  readonly accepted = new Set<string>();
+  constructor(options: https.AgentOptions = {}) {
+    super({ ...options, rejectUnauthorized: false });
+  }
+
+  createConnection(options: https.RequestOptions): Duplex {
+    const sock = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
+    sock.once('secureConnect', () => {
+      const raw = sock.getPeerCertificate(false)?.raw;
+      if (raw) this.accepted.add(thumbprintSha256(raw));
+    });
+    return sock;
+  }
+}
+
 /** Builds the keep-alive agent for a trust policy. */
 export function createAgent(trust: TrustPolicy, options: https.AgentOptions & { handshakeTimeoutMs?: number } = {}): https.Agent {
   const { handshakeTimeoutMs, ...rest } = options;
   const base: https.AgentOptions = { keepAlive: true, maxSockets: 8, ...rest };
   switch (trust.mode) {
     case 'pinned': return new PinnedAgent(trust.sha256, { ...base, handshakeTimeoutMs });
-    case 'insecure': return new https.Agent({ ...base, rejectUnauthorized: false });
+    case 'insecure': return new InsecureAgent(base);
     default: return new https.Agent({ ...base, rejectUnauthorized: true });
   }
 }

@@ -15,7 +15,17 @@ export interface ConnectionConfig {
   readonly fromSettings?: boolean;
   /** Settings only: the name of an environment variable that holds the password (labs, CI). */
   readonly passwordEnv?: string;
+  /** Settings only: where it is declared — the user's (machine) settings, or the workspace's. */
+  readonly origin?: 'user' | 'workspace';
 }
+
+/**
+ * Environment variables whose names start with this are read as passwords without asking (the
+ * documented lab/CI convention); any other is read only after the user allowed it, once, for that
+ * connection (the permission is remembered in global state, never the value).
+ */
+export const PASSWORD_ENV_PREFIX = 'VLAB_';
+const ENV_ALLOWED_KEY = 'vsphereLab.passwordEnvAllowed';
 
 /** One entry of the `vsphereLab.connections` setting. */
 interface SettingsConnection {
@@ -37,11 +47,13 @@ export class ConnectionStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   private readonly configListener: vscode.Disposable;
+  private readonly trustListener: vscode.Disposable;
 
   constructor(private readonly state: vscode.Memento, private readonly secrets: vscode.SecretStorage) {
     this.configListener = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('vsphereLab.connections')) this.changed.fire();
     });
+    this.trustListener = vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
   }
 
   /** Connections added in the view, then those declared in settings. */
@@ -53,19 +65,28 @@ export class ConnectionStore implements vscode.Disposable {
     return [...(this.state.get<ConnectionConfig[]>(STATE_KEY) ?? [])];
   }
 
+  /**
+   * Connections of the `vsphereLab.connections` setting: the user's always; the workspace's only in a
+   * trusted workspace (the setting is also a restricted configuration, so VS Code hides them too).
+   */
   private declared(): ConnectionConfig[] {
-    const raw = vscode.workspace.getConfiguration('vsphereLab').get<SettingsConnection[]>('connections') ?? [];
+    const inspected = vscode.workspace.getConfiguration('vsphereLab').inspect<SettingsConnection[]>('connections');
     const overlays = this.state.get<Record<string, Partial<ConnectionConfig>>>(OVERLAY_KEY) ?? {};
+    const sources: Array<[SettingsConnection[] | undefined, 'user' | 'workspace']> = [[inspected?.globalValue, 'user']];
+    if (vscode.workspace.isTrusted) sources.push([inspected?.workspaceValue, 'workspace'], [inspected?.workspaceFolderValue, 'workspace']);
     const out: ConnectionConfig[] = [];
-    for (const c of Array.isArray(raw) ? raw : []) {
-      if (!c || typeof c.url !== 'string' || typeof c.username !== 'string') continue;
-      let url: string;
-      try { url = normaliseUrl(c.url); } catch { continue; }
-      const id = `s-${stableHash(`${url}|${c.username}`)}`;
-      out.push({
-        id, url, username: c.username, label: c.label, thumbprintSha256: c.thumbprintSha256,
-        passwordEnv: c.passwordEnv, fromSettings: true, ...overlays[id],
-      });
+    for (const [raw, origin] of sources) {
+      for (const c of Array.isArray(raw) ? raw : []) {
+        if (!c || typeof c.url !== 'string' || typeof c.username !== 'string') continue;
+        let url: string;
+        try { url = normaliseUrl(c.url); } catch { continue; }
+        const id = `s-${stableHash(`${url}|${c.username}`)}`;
+        if (out.some((o) => o.id === id)) continue;
+        out.push({
+          id, url, username: c.username, label: c.label, thumbprintSha256: c.thumbprintSha256,
+          passwordEnv: typeof c.passwordEnv === 'string' ? c.passwordEnv : undefined, fromSettings: true, origin, ...overlays[id],
+        });
+      }
     }
     return out;
   }
@@ -118,12 +139,32 @@ export class ConnectionStore implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** The stored password, else (settings connections) the one in the named environment variable. */
+  /**
+   * The stored password, else (settings connections) the one in the named environment variable when
+   * it may be read: its name starts with {@link PASSWORD_ENV_PREFIX} or the user allowed it for this
+   * connection ({@link allowPasswordEnv}).
+   */
   async password(id: string): Promise<string | undefined> {
     const stored = await this.secrets.get(secretKey(id));
     if (stored !== undefined) return stored;
     const env = this.get(id)?.passwordEnv;
-    return env ? process.env[env] : undefined;
+    return env && this.passwordEnvAllowed(id) ? process.env[env] : undefined;
+  }
+
+  /** Whether the connection's `passwordEnv` may be read (documented prefix, or allowed by the user). */
+  passwordEnvAllowed(id: string): boolean {
+    const env = this.get(id)?.passwordEnv;
+    if (!env) return false;
+    if (env.startsWith(PASSWORD_ENV_PREFIX)) return true;
+    return (this.state.get<Record<string, string>>(ENV_ALLOWED_KEY) ?? {})[id] === env;
+  }
+
+  /** Remembers that the user allowed reading the connection's `passwordEnv` (its name, never its value). */
+  async allowPasswordEnv(id: string): Promise<void> {
+    const env = this.get(id)?.passwordEnv;
+    if (!env) return;
+    await this.state.update(ENV_ALLOWED_KEY, { ...(this.state.get<Record<string, string>>(ENV_ALLOWED_KEY) ?? {}), [id]: env });
+    this.changed.fire();
   }
 
   async setPassword(id: string, password: string): Promise<void> {
@@ -132,6 +173,7 @@ export class ConnectionStore implements vscode.Disposable {
 
   dispose(): void {
     this.configListener.dispose();
+    this.trustListener.dispose();
     this.changed.dispose();
   }
 }

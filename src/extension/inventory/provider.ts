@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeVm, InventoryItem, InventoryTree, powerStateOf } from '../../core/inventory/tree';
+import { InventoryChildren, type ChildNode } from './children';
 import { ConnectionStore, hostOf } from './connections';
 import { ConnectionProblem, Problem, SessionManager } from './sessions';
 import { generationLine } from './generation';
@@ -8,7 +9,9 @@ import { generationLine } from './generation';
 export type Node =
   | { readonly type: 'connection'; readonly conn: string }
   | { readonly type: 'item'; readonly conn: string; readonly key: string }
-  | { readonly type: 'message'; readonly conn: string; readonly parentKey: string; readonly problem?: Problem; readonly text: string; readonly icon: string };
+  | { readonly type: 'message'; readonly conn: string; readonly parentKey: string; readonly problem?: Problem; readonly text: string; readonly icon: string }
+  /** A feature's node under an inventory node (a VM's snapshots): ./children.ts. */
+  | ChildNode;
 
 const ICON_BY_KIND: Record<InventoryItem['kind'], string> = {
   datacenter: 'organization', folder: 'folder', vmRoot: 'folder-library', cluster: 'layers', host: 'server', vm: 'vm',
@@ -39,6 +42,8 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** Datacenters shown before a connection's full inventory has arrived (same keys as the tree's). */
   private readonly early = new Map<string, Map<string, InventoryItem>>();
   private deferredAll = false;
+  /** Features' nodes under inventory nodes (./children.ts); features reach it as `inventory.children`. */
+  readonly children = new InventoryChildren();
 
   constructor(private readonly store: ConnectionStore, private readonly sessions: SessionManager) {
     this.disposables.push(
@@ -97,6 +102,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       case 'connection': return n.conn;
       case 'item': return `${n.conn}/${n.key}`;
       case 'message': return `${n.conn}/${n.parentKey}#message`;
+      case 'child': return InventoryChildren.idOf(n);
     }
   }
 
@@ -121,6 +127,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     switch (n.type) {
       case 'connection': return this.connectionItem(n.conn);
       case 'message': return this.messageItem(n);
+      case 'child': return this.children.treeItem(n);
       case 'item': {
         const it = this.item(n);
         if (!it) {
@@ -193,7 +200,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   private inventoryItem(n: Node & { type: 'item' }, it: InventoryItem): vscode.TreeItem {
     const id = InventoryProvider.idOf(n);
-    const collapsible = it.kind === 'vm' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed;
+    const collapsible = it.kind === 'vm' && !this.children.has(n.conn, it) ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed;
     const t = new vscode.TreeItem(it.name, collapsible);
     t.id = id;
     t.iconPath = new vscode.ThemeIcon(ICON_BY_KIND[it.kind]);
@@ -249,6 +256,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   async getChildren(n?: Node): Promise<Node[]> {
     if (!n) return this.store.list().map((c) => this.connectionNode(c.id));
     if (n.type === 'message') return [];
+    if (n.type === 'child') return this.children.childrenOfChild(n);
     this.fetching.set(n.conn, (this.fetching.get(n.conn) ?? 0) + 1);
     try {
       return await this.fetchChildren(n);
@@ -262,7 +270,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     }
   }
 
-  private async fetchChildren(n: Exclude<Node, { type: 'message' }>): Promise<Node[]> {
+  private async fetchChildren(n: Exclude<Node, { type: 'message' } | ChildNode>): Promise<Node[]> {
     const key = n.type === 'connection' ? InventoryTree.ROOT : n.key;
     let tree: InventoryTree;
     try {
@@ -276,6 +284,9 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       return [{ type: 'message', conn: n.conn, parentKey: key, problem, text: problemTitle(problem), icon: 'error' }];
     }
     const children = tree.childrenOf(key);
+    const item = n.type === 'item' ? tree.get(n.key) : undefined;
+    const extra: Node[] = item ? await this.children.childrenOf(n.conn, item) : [];
+    if (extra.length) return [...extra, ...children.map((c) => this.itemNode(n.conn, c.key))];
     if (!children.length) {
       return [{ type: 'message', conn: n.conn, parentKey: key, text: emptyText(n.type === 'item' ? tree.get(n.key) : undefined), icon: 'info' }];
     }
@@ -310,12 +321,14 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   getParent(n: Node): Node | undefined {
     if (n.type === 'connection') return undefined;
     if (n.type === 'message') return n.parentKey === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, n.parentKey);
+    if (n.type === 'child') return this.children.parentOf(n) ?? this.itemNode(n.conn, n.parentKey);
     const parent = this.sessions.snapshot(n.conn)?.tree.parentOf(n.key) ?? (this.early.get(n.conn)?.has(n.key) ? InventoryTree.ROOT : undefined);
     if (parent === undefined) return undefined;
     return parent === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, parent);
   }
 
   dispose(): void {
+    this.children.dispose();
     this.changed.dispose();
     for (const d of this.disposables) d.dispose();
   }

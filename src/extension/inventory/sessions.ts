@@ -104,11 +104,20 @@ export class SessionManager implements vscode.Disposable {
     // This attempt's signal, taken now: a cancel or reset replaces the session's controller.
     const signal = this.session(id).abort.signal;
     const stale = (): ConnectionProblem => new ConnectionProblem({ kind: 'other', message: vscode.l10n.t('The connection settings changed while connecting; try again.') });
+    if (conn.origin === 'workspace' && !vscode.workspace.isTrusted) {
+      // Never on a workspace's behalf: its declared connections wait for the user to trust it.
+      const problem: Problem = { kind: 'other', message: vscode.l10n.t('This connection is declared by a workspace that is not trusted; vSphere Lab does not connect for it. Trust the workspace first.') };
+      this.setState(id, { status: 'error', problem });
+      throw new ConnectionProblem(problem);
+    }
     const password = await this.store.password(id);
     // Cancelled or reset while the password was read: leave the state the cancel set.
     if (this.session(id).generation !== gen) throw stale();
     if (password === undefined) {
-      const problem: Problem = { kind: 'noPassword', message: vscode.l10n.t('No password is stored for {0}.', conn.username) };
+      const message = conn.passwordEnv && !this.store.passwordEnvAllowed(id)
+        ? vscode.l10n.t('The settings name the environment variable {0} for the password of {1}; vSphere Lab reads it only after you allow it. Enter Password… lets you allow it or type the password.', conn.passwordEnv, conn.username)
+        : vscode.l10n.t('No password is stored for {0}.', conn.username);
+      const problem: Problem = { kind: 'noPassword', message };
       this.setState(id, { status: 'error', problem });
       throw new ConnectionProblem(problem);
     }
@@ -117,8 +126,10 @@ export class SessionManager implements vscode.Disposable {
     try {
       const { VimClient } = await vsphere();
       const trust: TrustPolicy = conn.thumbprintSha256 ? { mode: 'pinned', sha256: conn.thumbprintSha256 } : { mode: 'system' };
+      const mb = vscode.workspace.getConfiguration('vsphereLab.network').get<number>('maxResponseMB');
       const client = await VimClient.connect({
         url: conn.url, username: conn.username, password, trust, signal,
+        ...(typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? { maxResponseBytes: mb * 1048576 } : {}),
         log: (m) => log().debug(`[${hostOf(conn.url)}] ${m}`),
       });
       if (this.session(id).generation !== gen) {

@@ -448,6 +448,8 @@ func main() {
 		}
 	}
 
+	installCertificates(svc, certs, *esxMode, *gen) // certificates.go: HostCertificateManager, vCenter TLS REST, /lab/certs
+
 	svc.HandleFunc("/lab/vms", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "GET only"})
@@ -525,6 +527,8 @@ func main() {
 		}
 	})
 
+	registerHostEdits(svc) // labhosts.go: POST /lab/host (rename, per-host generation)
+
 	svc.HandleFunc("/lab/quickstats", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "POST only"})
@@ -581,7 +585,9 @@ func main() {
 		writeJSON(w, http.StatusOK, map[string]string{"sha256": s256, "sha1": s1})
 	})
 
+	labBackupEndpoints(svc) // backup.go: /lab/vmstate
 	server = svc.NewServer()
+	labBackupSDK(server) // backup.go: ConsolidateVMDisks_Task
 
 	// Login by certificate compares against the certificate now served.
 	simulator.Map.SessionManager().TLSCert = func() string {

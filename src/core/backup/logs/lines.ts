@@ -295,6 +295,7 @@ export function fileKind(file: string): LogKind {
   const b = path.basename(file).toLowerCase();
   if (b.includes('vcbapi')) return 'vcbapi';
   if (b.includes('datarecovery')) return 'datarecovery';
+  if (/^vmware(?:-\d+)?\.log$/.test(b)) return 'vmware';
   return 'other';
 }
 

@@ -148,6 +148,20 @@ async function enterPassword(inv: InventoryServices, raw: unknown[]): Promise<bo
   const conn = id ? inv.store.get(id) : undefined;
   if (!conn) return false;
   const given = typeof raw[1] === 'string' ? raw[1] : undefined;
+  if (given === undefined && conn.passwordEnv && !inv.store.passwordEnvAllowed(conn.id)) {
+    // A setting may name any variable (a token, say): read it only once the user says so, here.
+    const allow = vscode.l10n.t('Allow {0}', conn.passwordEnv);
+    const type = vscode.l10n.t('Type the Password');
+    const pick = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The connection {0} reads its password from the environment variable {1}. Send the value of {1} to {2} as the password of {3}?', conn.label ?? hostOf(conn.url), conn.passwordEnv, hostOf(conn.url), conn.username),
+      { modal: true }, allow, type);
+    if (pick === undefined) return false;
+    if (pick === allow) {
+      await inv.store.allowPasswordEnv(conn.id);
+      await inv.sessions.reset(conn.id);
+      return connectAndLoad(inv, conn.id, true);
+    }
+  }
   const pw = given ?? await askPassword(conn.username, hostOf(conn.url));
   if (pw === undefined) return false;
   await inv.store.setPassword(conn.id, pw);
