@@ -6,26 +6,20 @@
  *   sweep   – `sweepBackupReadiness` without vmware.log reads: ONE RetrievePropertiesEx (paged) of the
  *             backup properties (devices, extraConfig, snapshots, Tools, CBT…) over the VMs and the
  *             root's folders/datacenters/hosts, facts, every readiness rule on every VM
- * Interleaved runs after a warm-up; medians, the ratio sweep / listing. Targets: ratio ≤ 1.3 and the
- * sweep under 2 s; exit 1 when one is missed.
- * Run: npx tsx bench/backup-sweep.ts [--runs N]
+ * Through bench/harness.ts: ≥ 15 interleaved rounds after a warm-up, min/median/max, the ratio
+ * sweep / listing. Targets: ratio ≤ 1.3 and the sweep under 2 s.
+ * Run: npm run bench -- backup-sweep   (or npx tsx bench/backup-sweep.ts)
  */
 import { startVcsim } from '../test/lab/vcsim';
 import { VimClient } from '../src/core/vsphere/client';
 import { listVms } from '../src/core/vsphere/inventory';
 import { sweepBackupReadiness } from '../src/core/backup/sweep';
+import { standalone, type Harness } from './harness';
 
 const EXPECTED = 2 * (10 + 1) * 250;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-async function main(): Promise<void> {
-  const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+/** bench/backup-sweep through the harness (bench/harness.ts): ratio sweep / listing ≤ 1.3 and the sweep < 2 s. */
+export async function run(h: Harness): Promise<void> {
   const t0 = Date.now();
   const sim = await startVcsim({ dc: 2, cluster: 10, host: 16, standaloneHost: 1, vm: 250, timeoutMs: 300_000 });
   console.log(`vcsim up in ${Date.now() - t0} ms at ${sim.sdkUrl}`);
@@ -44,35 +38,21 @@ async function main(): Promise<void> {
     const nl = await listing();
     const ns = await sweep();
     if (nl !== EXPECTED || ns !== EXPECTED) throw new Error(`VM count mismatch: listing ${nl}, sweep ${ns}, expected ${EXPECTED}`);
-    await listing();
-    await sweep();
-    const lm: number[] = [];
-    const sm: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      for (const [fn, into] of (i % 2 ? [[sweep, sm], [listing, lm]] : [[listing, lm], [sweep, sm]]) as Array<[() => Promise<number>, number[]]>) {
-        const t = performance.now();
-        await fn();
-        into.push(performance.now() - t);
-      }
-    }
-    const l = median(lm);
-    const s = median(sm);
-    const ratio = s / l;
-    console.log(`${EXPECTED} VMs, ${runs} interleaved runs each (medians):`);
-    console.log(`  inventory listing  ${l.toFixed(0)} ms   [${lm.map((x) => x.toFixed(0)).join(', ')}]`);
-    console.log(`  readiness sweep    ${s.toFixed(0)} ms   [${sm.map((x) => x.toFixed(0)).join(', ')}]  (${findings} findings)`);
-    console.log(`  ratio sweep / listing ${ratio.toFixed(2)} (target ≤ 1.30); sweep ${s < 2000 ? '<' : '≥'} 2 s (target < 2 s)`);
+    const listingSide = { label: 'listVms: the inventory listing of the same VMs', run: async () => { if ((await listing()) !== EXPECTED) throw new Error('listing: wrong VM count'); } };
+    const sweepSide = { label: 'sweepBackupReadiness({ readLogs: false }): properties, facts, every rule', run: async () => { if ((await sweep()) !== EXPECTED) throw new Error('sweep: wrong VM count'); } };
+    await h.bench({
+      name: 'backup-sweep', what: `backup readiness sweep of ${EXPECTED} VMs vs the plain inventory listing`,
+      ours: sweepSide, peer: { kind: 'peer', ...listingSide }, warmup: 1, target: { maxRatio: 1.3 },
+    });
+    await h.bench({
+      name: 'backup-sweep-time', what: `backup readiness sweep of ${EXPECTED} VMs, absolute`,
+      ours: sweepSide, warmup: 0, target: { maxMs: 2000 },
+    });
+    h.note(`backup-sweep: ${findings} findings over ${EXPECTED} VMs`);
     await client.close();
-    if (ratio > 1.3 || s >= 2000) {
-      console.log('TARGET MISSED');
-      process.exitCode = 1;
-    }
   } finally {
     await sim.stop();
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+if (require.main === module) standalone('backup-sweep', run);
