@@ -5,7 +5,7 @@
 import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
 import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
-import type { SoapObject, SoapValue } from './soap';
+import type { SoapObject, SoapValue, TextSink } from './soap';
 import { NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
@@ -187,13 +187,6 @@ export function extractRetrieveResult(xml: string): { token?: string; objects: O
     }
   }
   return { token, objects };
-}
-
-/** A reader fed the response text piece by piece while it arrives (see `invokeText`). */
-export interface TextSink<T> {
-  push(piece: string): void;
-  /** The result for the whole text (every piece joined), or undefined for the generic reader. */
-  result(whole: string): T | undefined;
 }
 
 const OBJECTS_END = '</objects>';
