@@ -12,6 +12,7 @@ import { makeTestCa, type TestCa } from '../../peer/esxi/ca';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { CertWizardProtocol, CertWizardState } from '../../../src/webview/certs/protocol';
+import { withDialogs } from '../dialogs';
 
 type Wizard = PanelHost<CertWizardProtocol, CertWizardState>;
 
@@ -22,6 +23,14 @@ describe('certificate wizard: the route by generation (8.0 host, API) (real VS C
   let ca: TestCa;
   let conn: string;
   let wizard: Wizard;
+  /** Deploys through the route, answering the extension's own "Replace … through its API?" with Deploy. */
+  async function deployConfirmed() {
+    return withDialogs({ warning: (_m, items) => items.find((i) => i === 'Deploy') }, async (asked) => {
+      const r = await wizard.call('deployRoute', {});
+      assert.ok(asked.some((q) => q.kind === 'warning' && /through its API/.test(q.message ?? '')), 'the extension asked before deploying');
+      return r;
+    });
+  }
 
   before(async () => {
     a = await vscode.extensions.getExtension<VsphereLabApi>('vsphere-lab.vsphere-lab')!.activate();
@@ -61,7 +70,7 @@ describe('certificate wizard: the route by generation (8.0 host, API) (real VS C
     const { sha } = await signedHostCsr();
     const from = (await lab.vcsim.certState()).served.length;
     await lab.vcsim.injectCertFailure('host', 1);
-    const r = (await wizard.call('deployRoute', { confirm: false }))!;
+    const r = (await deployConfirmed())!;
     assert.equal(r.ok, false);
     assert.equal(r.rolledBack, true);
     assert.equal(r.previousCertServed, true, r.error);
@@ -71,7 +80,7 @@ describe('certificate wizard: the route by generation (8.0 host, API) (real VS C
 
   it('deploys the CA-signed certificate through the API (no SSH), proven live; the connection pin follows', async () => {
     const { sha } = await signedHostCsr();
-    const r = (await wizard.call('deployRoute', { confirm: false }))!;
+    const r = (await deployConfirmed())!;
     assert.equal(r.ok, true, r.error);
     assert.equal(r.liveSha256, sha);
     assert.ok(r.steps.some((s) => s.id === 'install' && s.status === 'ok'));

@@ -54,7 +54,8 @@ async function deployInputs(ctx: WizardContext, s: CertWizardState, p: DeployPar
   if (!saved.imported) throw new Error(ctx.strings.needImport);
   if (!key) throw new Error(ctx.strings.keyMissing);
   const target = { host: p.sshHost, port: p.sshPort };
-  const hostKey = p.hostKey ?? (await ctx.store.ssh.pins.get(target));
+  // Only the pin the user made (the extension's own store): a key named by the webview is not taken.
+  const hostKey = await ctx.store.ssh.pins.get(target);
   if (!hostKey) throw new Error(vscode.l10n.t('The SSH host key of {0}:{1} is not pinned yet: check it and pin it first.', p.sshHost, String(p.sshPort)));
   if (!p.password && (await ctx.store.password(p.user, target)) === undefined) throw new Error(vscode.l10n.t('Enter the SSH password of {0}.', p.user));
   return { cert: saved.imported.certPem, chain: saved.imported.chainPems, key, hostKey };
@@ -80,10 +81,18 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       return { sshHost, sshPort, ...found };
     },
 
-    async pinHostKey({ sshHost, sshPort, fingerprint }) {
-      const fp = core.ssh().normaliseFingerprint(fingerprint);
+    async pinHostKey({ sshHost, sshPort }, signal) {
+      // The key is read here and confirmed in the extension's own dialog: the webview names none.
+      const found = await store.ssh.probeHostKey({ host: sshHost, port: sshPort }, signal);
+      const fp = core.ssh().normaliseFingerprint(found.fingerprint);
+      const yes = vscode.l10n.t('Pin This Key');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Pin the SSH host key of {0}:{1}?', sshHost, String(sshPort)),
+        { modal: true, detail: vscode.l10n.t('{0} {1}\nCompare it with the key shown on the host\'s console before you pin it.', found.keyType ?? '', fp) }, yes);
+      if (answer !== yes) return false;
       await store.ssh.pins.set({ host: sshHost, port: sshPort }, fp);
       log().info(`certificate wizard: pinned SSH host key of ${sshHost}:${sshPort} ${fp}`);
+      return true;
     },
 
     async forgetPassword({ sshHost, sshPort, user }) {
@@ -94,7 +103,7 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       const s = panel.state;
       const id = hostId(s.host, s.port);
       const input = await deployInputs(ctx, s, p);
-      if (p.confirm !== false && !(await confirmDeploy(id))) return undefined;
+      if (!(await confirmDeploy(id))) return undefined;
       await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
       const ssh = (sshSignal: AbortSignal | undefined): ReturnType<typeof store.ssh.connect> => store.ssh.connect({ host: p.sshHost, port: p.sshPort }, {
         purpose: 'certificate deploy', username: p.user, hostKey: input.hostKey, interactive: false,

@@ -121,7 +121,7 @@ export function routeHandlers(ctx: WizardContext): StepHandlers<'hostCsr' | 'dep
       return requestView(store, s, req);
     },
 
-    async deployRoute(p, outer) {
+    async deployRoute(_p, outer) {
       const s = panel.state;
       const id = hostId(s.host, s.port);
       const saved = store.read(s);
@@ -129,7 +129,7 @@ export function routeHandlers(ctx: WizardContext): StepHandlers<'hostCsr' | 'dep
       const { route, view } = await boundRoute(ctx, s);
       const key = view.id === 'vcsa' ? await store.readKey(s, saved.request) : undefined;
       if (view.id === 'vcsa' && !key) throw new Error(ctx.strings.keyMissing);
-      if (p.confirm !== false && !(await confirmApiDeploy(id, view))) return undefined;
+      if (!(await confirmApiDeploy(id, view))) return undefined;
       const result = await withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
         route.deploy({
           cert: saved.imported!.certPem, chain: saved.imported!.chainPems, ...(key ? { key } : {}), signal,

@@ -119,8 +119,8 @@ async function doHostKey(): Promise<void> {
 
 async function doPin(): Promise<void> {
   if (!m.hostKey) return;
-  await client.request('pinHostKey', { sshHost: m.hostKey.sshHost, sshPort: m.hostKey.sshPort, fingerprint: m.hostKey.fingerprint });
-  m.hostKey = { ...m.hostKey, pinned: m.hostKey.fingerprint, status: 'pinned' };
+  const pinned = await client.request('pinHostKey', { sshHost: m.hostKey.sshHost, sshPort: m.hostKey.sshPort });
+  if (pinned) m.hostKey = await client.request('hostKey', { sshHost: m.hostKey.sshHost, sshPort: m.hostKey.sshPort });
   await reload();
 }
 
