@@ -10,11 +10,14 @@
 import * as vscode from 'vscode';
 import { certsCore as core } from '../../../core/certs/lazy';
 import type { EsxDeployResult, StepReport } from '../../../core/esxi/deploy';
+import { lazy } from '../../../core/lazy';
 import { withCancellableProgress } from '../../commands';
 import { log } from '../../log';
 import type { CertWizardState, DeployView, StepView } from '../../../webview/certs/protocol';
 import { hostId } from '../store';
 import type { StepHandlers, WizardContext } from './context';
+
+const routes = lazy(() => require('../../../core/certs/routes') as typeof import('../../../core/certs/routes'));
 
 type DeployParams = Parameters<StepHandlers<'deploy'>['deploy']>[0];
 
@@ -102,23 +105,30 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       const input = await deployInputs(ctx, s, p);
       if (!(await confirmDeploy(id))) return undefined;
       await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
-      const result = await withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
-        core.deploy().deployEsxCertificate({
-          host: s.host, port: s.port,
-          ssh: (sshSignal) => store.ssh.connect({ host: p.sshHost, port: p.sshPort }, {
-            purpose: 'certificate deploy', username: p.user, hostKey: input.hostKey, interactive: false,
-            ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
-          }),
-          cert: input.cert, key: input.key, chain: input.chain,
+      const ssh = (sshSignal: AbortSignal | undefined): ReturnType<typeof store.ssh.connect> => store.ssh.connect({ host: p.sshHost, port: p.sshPort }, {
+        purpose: 'certificate deploy', username: p.user, hostKey: input.hostKey, interactive: false,
+        ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
+      });
+      const method = ctx.route?.view.method;
+      const result = await withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) => {
+        const onStep = (step: StepReport): void => {
+          if (step.status === 'running') progress.report({ message: step.title });
+          void panel.post('deployStep', stepView(step));
+          if (step.status === 'failed') log().warn(`certificate deploy ${id}: ${step.phase}/${step.id} failed: ${step.detail ?? ''}`);
+        };
+        if (method === 'vcsa-vecs') {
+          // The 6.5/6.7 appliance: vecs-cli over the same SSH session (core/certs/routes/vecs.ts).
+          const { chooseRoute, createRoute } = routes();
+          const route = createRoute(chooseRoute(undefined, 'vcenter', 'ssh'), { host: s.host, port: s.port, kind: 'vcenter' }, { ssh });
+          return route.deploy({ cert: input.cert, key: input.key, chain: input.chain, signal, onStep });
+        }
+        return core.deploy().deployEsxCertificate({
+          host: s.host, port: s.port, ssh, cert: input.cert, key: input.key, chain: input.chain,
           // 5.x+ without the API: rhttpproxy serves port 443, so it is restarted too (the route of the generation).
-          ...(ctx.route?.view.method === 'ssh-rhttpproxy' ? { restart: 'rhttpproxy+hostd' as const } : {}),
-          signal,
-          onStep: (step) => {
-            if (step.status === 'running') progress.report({ message: step.title });
-            void panel.post('deployStep', stepView(step));
-            if (step.status === 'failed') log().warn(`certificate deploy ${id}: ${step.phase}/${step.id} failed: ${step.detail ?? ''}`);
-          },
-        }));
+          ...(method === 'ssh-rhttpproxy' ? { restart: 'rhttpproxy+hostd' as const } : {}),
+          signal, onStep,
+        });
+      });
       const connectionPinUpdated = result.ok ? await followPin(ctx, s, result.newSha256) : false;
       if (!result.ok) void vscode.window.showErrorMessage(result.error ?? ctx.strings.deployFailed);
       return deployView(result, connectionPinUpdated);
