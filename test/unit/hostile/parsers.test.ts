@@ -190,6 +190,7 @@ describe('hostile: .vmx reader and lint output', () => {
     try {
       writeFileSync(path.join(dir, 'esc.vmx'), 'config.version = "8"\n\u001b]0;owned\u0007key\u001b[2J = "1"\nkey\u001b[2J = "2"\n');
       const r = await cli(['vmx', 'lint', 'esc.vmx'], dir);
+      // eslint-disable-next-line no-control-regex
       assert.doesNotMatch(r.out + r.err, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       assert.equal(printable('a\u001b[31mb\u009bc\u202ed\r\ne'), 'a\\u001b[31mb\\u009bc\\u202ed\r\ne');
     } finally {
