@@ -2,16 +2,14 @@
  * Grammar benchmark: our vmware.log and Data Recovery log grammars against VS Code's built-in `log`
  * grammar, tokenizing the same synthetic files in the same run.
  *
- *   npx tsx bench/grammar.ts            (or: npm run bench -- grammar)
+ *   npm run bench -- grammar            (or: npx tsx bench/grammar.ts)
  *
  * The peer grammar ships inside code-server (.vscode-test/code-server/**\/extensions/log/syntaxes/
  * log.tmLanguage.json); VLAB_PEER_LOG_GRAMMAR=/path/to/log.tmLanguage.json overrides the search.
- * Without it the bench says so and exits 1. `--fallback-peer` measures against a small generic log
- * grammar defined below instead — clearly labelled, never printed as a BENCH line, exit code 1 — so
- * the grammars can be worked on before code-server is installed.
+ * Without it the bench fails (an ERROR row): there is no stand-in peer.
  *
  * Method: 50,000 lines per log (VLAB_BENCH_LINES overrides, for quick checks only), generated from a fixed seed. Each grammar tokenizes the whole file
- * RUNS times (ours and the peer alternate), timed with tokenizeLine2 as VS Code does. Total time is
+ * in ≥ 15 interleaved rounds through bench/harness.ts, timed with tokenizeLine2 as VS Code does. Total time is
  * the median run; a line's time is its minimum over the runs (so a GC pause in one run does not make a
  * line look slow); "slowest line" is the worst such time after the first 100 lines. Coverage comes
  * from an untimed tokenizeLine pass: the share of characters whose scopes go beyond the root scope.
@@ -20,10 +18,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vsctm from 'vscode-textmate';
 import * as onig from 'vscode-oniguruma';
+import { standalone, type Harness } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 const LINES = Number(process.env.VLAB_BENCH_LINES) || 50_000;
-const RUNS = 3;
 const WARM_LINES = 100;
 const TARGET_RATIO = 1.0;
 const TARGET_SLOW_MS = 2;
@@ -198,45 +196,10 @@ function findPeer(): string | undefined {
   return undefined;
 }
 
-/**
- * FALLBACK ONLY (used with --fallback-peer while code-server is not installed): a small generic log
- * grammar of our own, in the style of a general-purpose log highlighter. It is NOT VS Code's grammar
- * and its numbers are never reported as BENCH lines.
- */
-const FALLBACK_PEER = {
-  scopeName: 'text.log.fallback-peer',
-  patterns: [
-    { match: '\\b(?i:error|fail(?:ed|ure)?|fatal|critical|panic)\\b', name: 'invalid.error.fallback' },
-    { match: '\\b(?i:warn(?:ing)?)\\b', name: 'markup.deleted.warning.fallback' },
-    { match: '\\b(?i:info|notice)\\b', name: 'markup.inserted.info.fallback' },
-    { match: '\\b(?i:debug|verbose|trivia|trace)\\b', name: 'comment.debug.fallback' },
-    { match: '\\b\\d{4}-\\d{2}-\\d{2}(?:T|\\b)', name: 'comment.date.fallback' },
-    { match: '\\b\\d{1,2}/\\d{1,2}/\\d{2,4}\\b', name: 'comment.date.fallback' },
-    { match: '\\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\\s+\\d{1,2}\\b', name: 'comment.date.fallback' },
-    { match: '\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?(?:Z|[+-]\\d{2}:?\\d{2})?\\b', name: 'comment.time.fallback' },
-    { match: '"[^"]*"', name: 'string.quoted.double.fallback' },
-    { match: "(?<![\\w])'[^']*'", name: 'string.quoted.single.fallback' },
-    { match: '\\b0x[0-9a-fA-F]+\\b', name: 'constant.numeric.hex.fallback' },
-    { match: '\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b', name: 'constant.other.guid.fallback' },
-    { match: '\\b\\d+(?:\\.\\d+)?\\b', name: 'constant.numeric.fallback' },
-    { match: '\\b(?i:true|false|null)\\b', name: 'constant.language.fallback' },
-    { match: '\\b[a-z]+://\\S+', name: 'markup.underline.link.fallback' },
-  ],
-};
-
 // ---------------------------------------------------------------- measuring
 
-interface Measured {
-  label: string;
-  totalMs: number;
-  usPerLine: number;
-  slowestUs: number;
-  slowestLine: string;
-  slowestIndex: number;
-  coverage: number;
-}
 
-async function loadRegistry(files: Map<string, string>, fallbackJson?: object): Promise<vsctm.Registry> {
+async function loadRegistry(files: Map<string, string>): Promise<vsctm.Registry> {
   const wasm = fs.readFileSync(path.join(ROOT, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
   await onig.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   return new vsctm.Registry({
@@ -245,9 +208,6 @@ async function loadRegistry(files: Map<string, string>, fallbackJson?: object): 
       createOnigString: (s: string) => new onig.OnigString(s),
     }),
     loadGrammar: async (scopeName: string) => {
-      if (fallbackJson && scopeName === FALLBACK_PEER.scopeName) {
-        return vsctm.parseRawGrammar(JSON.stringify(fallbackJson), 'fallback-peer.json');
-      }
       const file = files.get(scopeName);
       return file ? vsctm.parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null;
     },
@@ -283,103 +243,56 @@ function coverage(grammar: vsctm.IGrammar, lines: string[]): number {
   return chars === 0 ? 0 : scoped / chars;
 }
 
-function compare(
-  name: string, lines: string[], ours: vsctm.IGrammar, peer: vsctm.IGrammar, peerLabel: string,
-): [Measured, Measured] {
-  const grammars: Array<[string, vsctm.IGrammar]> = [[`ours (${name})`, ours], [peerLabel, peer]];
-  const per = grammars.map(() => new Float64Array(lines.length).fill(Infinity));
-  const totals: number[][] = grammars.map(() => []);
-  for (let run = 0; run < RUNS; run++) {
-    // alternate who goes first so drift (thermal, GC) does not favour either side
-    const order = run % 2 === 0 ? [0, 1] : [1, 0];
-    for (const g of order) totals[g].push(timeRun(grammars[g][1], lines, per[g]));
-  }
-  return grammars.map(([label, g], k) => {
-    const sorted = [...totals[k]].sort((a, b) => a - b);
-    const totalMs = sorted[Math.floor(sorted.length / 2)];
-    let slowestIndex = WARM_LINES;
-    for (let i = WARM_LINES; i < lines.length; i++) if (per[k][i] > per[k][slowestIndex]) slowestIndex = i;
-    return {
-      label,
-      totalMs,
-      usPerLine: (totalMs * 1000) / lines.length,
-      slowestUs: per[k][slowestIndex],
-      slowestLine: lines[slowestIndex],
-      slowestIndex,
-      coverage: coverage(g, lines),
-    };
-  }) as [Measured, Measured];
+function slowest(per: Float64Array): number {
+  let k = WARM_LINES;
+  for (let i = WARM_LINES; i < per.length; i++) if (per[i] > per[k]) k = i;
+  return k;
 }
 
-function report(title: string, ms: Measured[]): void {
-  console.log(`\n== ${title} (${LINES} lines, median of ${RUNS} runs)`);
-  for (const m of ms) {
-    console.log(`  ${m.label}`);
-    console.log(`    total ${m.totalMs.toFixed(1)} ms, ${m.usPerLine.toFixed(2)} us/line, coverage ${(m.coverage * 100).toFixed(1)}% of characters scoped`);
-    console.log(`    slowest line after the first ${WARM_LINES}: ${m.slowestUs.toFixed(1)} us (line ${m.slowestIndex + 1}): ${m.slowestLine}`);
-  }
+/** One log: ours vs the peer grammar through the harness, then the slowest-line and coverage checks. */
+async function compare(h: Harness, name: string, title: string, lines: string[], ours: vsctm.IGrammar, peer: vsctm.IGrammar, peerLabel: string): Promise<void> {
+  const perOurs = new Float64Array(lines.length).fill(Infinity);
+  const perPeer = new Float64Array(lines.length).fill(Infinity);
+  const row = await h.bench({
+    name, what: `tokenize a ${lines.length}-line ${title} (tokenizeLine2, as VS Code does) vs VS Code's log grammar`,
+    ours: { label: `our ${title} grammar`, run: () => ({ ms: timeRun(ours, lines, perOurs) }) },
+    peer: { kind: 'peer', label: peerLabel, run: () => ({ ms: timeRun(peer, lines, perPeer) }) },
+    warmup: 1, target: { maxRatio: TARGET_RATIO },
+  });
+  const k = slowest(perOurs);
+  h.check({ name: `${name}-slowest-line`, what: `${title}: slowest line after the first ${WARM_LINES} (its minimum over all runs)`, value: Number((perOurs[k] / 1000).toFixed(3)), unit: 'ms',
+    target: `≤ ${TARGET_SLOW_MS} ms`, ok: perOurs[k] <= TARGET_SLOW_MS * 1000, note: `line ${k + 1}: ${lines[k].slice(0, 120)}` });
+  const co = coverage(ours, lines);
+  const cp = coverage(peer, lines);
+  h.check({ name: `${name}-coverage`, what: `${title}: share of characters scoped beyond the root`, value: Number((co * 100).toFixed(1)), unit: '% scoped',
+    target: `> peer's ${(cp * 100).toFixed(1)} %`, ok: co > cp });
+  h.note(`${name}: ${((row.ours.median * 1000) / lines.length).toFixed(2)} µs/line ours, ${(((row.peer?.median ?? NaN) * 1000) / lines.length).toFixed(2)} µs/line peer (medians)`);
 }
 
-async function main(): Promise<void> {
-  const fallback = process.argv.includes('--fallback-peer');
+/** bench/grammar through the harness. */
+export async function run(h: Harness): Promise<void> {
   const peerFile = findPeer();
-  if (!peerFile && !fallback) {
-    console.error('bench/grammar: VS Code\'s built-in log grammar was not found.');
-    if (process.env.VLAB_PEER_LOG_GRAMMAR) console.error(`  VLAB_PEER_LOG_GRAMMAR=${process.env.VLAB_PEER_LOG_GRAMMAR} does not exist.`);
-    else console.error(`  Looked for **/extensions/log/syntaxes/log.tmLanguage.json under ${path.join(ROOT, '.vscode-test', 'code-server')}`);
-    console.error('  Install code-server there (see /work/shared/DESIGN.md "The rig"), or set VLAB_PEER_LOG_GRAMMAR to the file.');
-    console.error('  (`--fallback-peer` runs against a stand-in grammar for development; its figures are not a BENCH result.)');
-    process.exit(1);
+  if (!peerFile) {
+    throw new Error(process.env.VLAB_PEER_LOG_GRAMMAR
+      ? `VLAB_PEER_LOG_GRAMMAR=${process.env.VLAB_PEER_LOG_GRAMMAR} does not exist`
+      : `VS Code's built-in log grammar was not found under ${path.join(ROOT, '.vscode-test', 'code-server')}: install code-server there (DESIGN.md "The rig") or set VLAB_PEER_LOG_GRAMMAR`);
   }
   const files = new Map<string, string>([
     ['text.log.vmware', path.join(ROOT, 'syntaxes', 'vmware-log.tmLanguage.json')],
     ['text.log.vdr', path.join(ROOT, 'syntaxes', 'vdr-log.tmLanguage.json')],
   ]);
-  let peerScope = FALLBACK_PEER.scopeName;
-  let peerLabel = 'FALLBACK peer (stand-in generic log grammar, NOT VS Code\'s)';
-  if (peerFile) {
-    peerScope = (JSON.parse(fs.readFileSync(peerFile, 'utf8')) as { scopeName: string }).scopeName;
-    files.set(peerScope, peerFile);
-    peerLabel = `peer: VS Code built-in log grammar (${path.relative(ROOT, peerFile)})`;
-  }
-  const registry = await loadRegistry(files, peerFile ? undefined : FALLBACK_PEER);
+  const peerScope = (JSON.parse(fs.readFileSync(peerFile, 'utf8')) as { scopeName: string }).scopeName;
+  files.set(peerScope, peerFile);
+  const peerLabel = `VS Code built-in log grammar (${path.relative(ROOT, peerFile)})`;
+  const registry = await loadRegistry(files);
   const load = async (scope: string): Promise<vsctm.IGrammar> => {
     const g = await registry.loadGrammar(scope);
     if (!g) throw new Error(`grammar ${scope} did not load`);
     return g;
   };
   const [vmware, vdr, peer] = [await load('text.log.vmware'), await load('text.log.vdr'), await load(peerScope)];
-
-  const vmwareLines = vmwareLog(LINES);
-  const vdrLines = vdrLog(LINES);
-  const [vOurs, vPeer] = compare('vmware', vmwareLines, vmware, peer, peerLabel);
-  report('vmware.log', [vOurs, vPeer]);
-  const [dOurs, dPeer] = compare('vdr', vdrLines, vdr, peer, peerLabel);
-  report('Data Recovery log', [dOurs, dPeer]);
-
-  const results: Array<[string, Measured, Measured]> = [['grammar-vmware', vOurs, vPeer], ['grammar-vdr', dOurs, dPeer]];
-  console.log('');
-  let met = true;
-  for (const [name, o, p] of results) {
-    const ratio = o.usPerLine / p.usPerLine;
-    const ok = ratio <= TARGET_RATIO && o.slowestUs <= TARGET_SLOW_MS * 1000 && o.coverage > p.coverage;
-    met = met && ok;
-    console.log(`target ${name}: ratio ${ratio.toFixed(3)} (<= ${TARGET_RATIO}), slowest line ${(o.slowestUs / 1000).toFixed(3)} ms (<= ${TARGET_SLOW_MS} ms), coverage ${(o.coverage * 100).toFixed(1)}% vs ${(p.coverage * 100).toFixed(1)}% -> ${ok ? 'met' : 'MISSED'}`);
-  }
-  console.log('');
-  for (const [name, o, p] of results) {
-    const line = `${name} ours=${o.usPerLine.toFixed(2)}us peer=${p.usPerLine.toFixed(2)}us ratio=${(o.usPerLine / p.usPerLine).toFixed(3)}`;
-    console.log(peerFile ? `BENCH ${line}` : `FALLBACK-ONLY (not a BENCH result) ${line}`);
-  }
-  if (!peerFile) {
-    console.error('\nbench/grammar: measured against the FALLBACK peer; install code-server for the real comparison.');
-    process.exit(1);
-  }
-  // Missed targets are reported above ("MISSED"); the exit code stays 0 because the BENCH lines are the result.
-  void met;
+  await compare(h, 'grammar-vmware', 'vmware.log', vmwareLog(LINES), vmware, peer, peerLabel);
+  await compare(h, 'grammar-vdr', 'Data Recovery log', vdrLog(LINES), vdr, peer, peerLabel);
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) standalone('grammar', run);

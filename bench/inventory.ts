@@ -5,7 +5,7 @@
  *   ours   – VimClient + retrieve() (CreateContainerView, RetrievePropertiesEx, DestroyView, typed VmInfo)
  *   govmomi – bench/inventory-govmomi (view.Manager + Retrieve into mo.VirtualMachine), timed in-process
  *   floor  – the same three SOAP calls from Node, counting <objects> in the raw bytes, no parsing
- * Run: npx tsx bench/inventory.ts [--runs N]
+ * Run: npm run bench -- inventory   (or npx tsx bench/inventory.ts)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,16 +16,11 @@ import { VimClient } from '../src/core/vsphere/client';
 import { retrieve } from '../src/core/vsphere/property';
 import { asMoRef, asNumber, asString } from '../src/core/vsphere/decode';
 import { buildEnvelope } from '../src/core/vsphere/soap';
+import { standalone, type Harness } from './harness';
 
 const PATHS = ['name', 'runtime.powerState', 'runtime.host', 'config.hardware.numCPU', 'config.hardware.memoryMB',
   'config.files.vmPathName', 'config.guestId'];
 const EXPECTED = 2 * (10 + 1) * 250;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function buildGovmomi(): string {
   const out = path.join(REPO_ROOT, 'test', 'lab', 'bin', 'inventory-govmomi');
@@ -40,9 +35,8 @@ function buildGovmomi(): string {
   return out;
 }
 
-async function main(): Promise<void> {
-  const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+/** bench/inventory through the harness: ours vs govmomi (≤ 0.6) and vs the protocol floor (≤ 1.3). */
+export async function run(h: Harness): Promise<void> {
   const govmomiBin = buildGovmomi();
   const t0 = Date.now();
   const sim = await startVcsim({ dc: 2, cluster: 10, host: 16, standaloneHost: 1, vm: 250, timeoutMs: 180000 });
@@ -108,72 +102,31 @@ async function main(): Promise<void> {
       return lines[lines.length - 1];
     };
 
-    // warm-up (JIT tiers, heap sizing, vcsim caches): a long-lived extension host is warm; the
-    // first, cold run of ours is printed too. Then interleaved timed runs.
-    let t0c = performance.now();
-    const warmOurs = await ours();
-    const coldOurs = performance.now() - t0c;
-    t0c = performance.now();
-    const warmFloor = await floor();
-    const coldFloor = performance.now() - t0c;
-    console.log(`first run (ours first: vcsim is cold too): ours ${coldOurs.toFixed(0)} ms (${warmOurs} VMs), floor ${coldFloor.toFixed(0)} ms (${warmFloor} objects); expected ${EXPECTED}`);
-    if (warmOurs !== EXPECTED || warmFloor !== EXPECTED) throw new Error(`VM count mismatch: ours ${warmOurs}, floor ${warmFloor}, expected ${EXPECTED}`);
-    for (let i = 0; i < 3; i++) { await ours(); await floor(); }
-
-    const oursMs: number[] = [];
-    const floorMs: number[] = [];
-    const govMs: number[] = [];
-    let peakRss = 0;
-    const steps: Array<() => Promise<void>> = [
-      async () => {
-        const t = performance.now();
-        await ours();
-        oursMs.push(performance.now() - t);
-        peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      },
-      async () => {
-        const t = performance.now();
-        await floor();
-        floorMs.push(performance.now() - t);
-      },
-      async () => {
+    const first = await ours();
+    const firstFloor = await floor();
+    if (first !== EXPECTED || firstFloor !== EXPECTED) throw new Error(`VM count mismatch: ours ${first}, floor ${firstFloor}, expected ${EXPECTED}`);
+    h.note(`inventory: ${EXPECTED} VMs (2 DCs × (10 clusters + 1 standalone host) × 250), 7 properties each, one keep-alive agent`);
+    const oursSide = { label: 'VimClient retrieve() + typed decode', run: async () => { if ((await ours()) !== EXPECTED) throw new Error('ours: wrong VM count'); } };
+    await h.bench({
+      name: 'inventory-floor', what: 'list 5,500 VMs: ours vs the bare SOAP floor on the same agent',
+      ours: oursSide,
+      peer: { kind: 'floor', label: 'same 3 SOAP calls, same agent, same bytes, counting <objects> (no parsing)', run: async () => { if ((await floor()) !== EXPECTED) throw new Error('floor: wrong count'); } },
+      runs: 15, warmup: 3, target: { maxRatio: 1.3 },
+    });
+    await h.bench({
+      name: 'inventory-govmomi', what: 'list 5,500 VMs: ours vs govmomi (Go, view.Manager + Retrieve)',
+      ours: oursSide,
+      peer: { kind: 'peer', label: 'govmomi, its own in-process timer (2nd retrieve after login)', run: () => {
         const g = govmomi();
         if (g.count !== EXPECTED) throw new Error(`govmomi counted ${g.count} VMs, expected ${EXPECTED}`);
-        govMs.push(g.ms);
-      },
-    ];
-    // interleaved, order rotated each round so load drifts hit all three alike
-    for (let i = 0; i < runs; i++) {
-      for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
-    }
+        return { ms: g.ms };
+      } },
+      runs: 15, warmup: 1, target: { maxRatio: 0.6 },
+    });
     await client.close();
-
-    const o = median(oursMs);
-    const f = median(floorMs);
-    const gm = median(govMs);
-    const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');
-    console.log(`VMs: ${EXPECTED} (2 DCs × (10 clusters + 1 standalone host) × 250)`);
-    console.log(`ours    runs [${fmt(oursMs)}] median ${o.toFixed(1)} ms`);
-    console.log(`govmomi runs [${fmt(govMs)}] median ${gm.toFixed(1)} ms`);
-    console.log(`floor   runs [${fmt(floorMs)}] median ${f.toFixed(1)} ms`);
-    console.log(`ours/govmomi = ${(o / gm).toFixed(2)} (target ≤ 0.6), ours/floor = ${(o / f).toFixed(2)} (target ≤ 1.5)`);
-    console.log(`peak RSS (sampled after our runs) ${(peakRss / 1048576).toFixed(0)} MB; process maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-    console.log(`BENCH inventory-govmomi ours=${o.toFixed(1)}ms peer=${gm.toFixed(1)}ms ratio=${(o / gm).toFixed(2)}`);
-    console.log(`BENCH inventory-floor ours=${o.toFixed(1)}ms peer=${f.toFixed(1)}ms ratio=${(o / f).toFixed(2)}`);
-    // The issue's targets; a miss makes the run fail (medians of one run, so a busy machine can miss).
-    const missed = [o / gm > 0.6 ? `ours/govmomi ${(o / gm).toFixed(2)} > 0.6` : '', o / f > 1.5 ? `ours/floor ${(o / f).toFixed(2)} > 1.5` : ''].filter(Boolean);
-    if (missed.length) {
-      console.log(`TARGET MISSED: ${missed.join('; ')} (rerun on a quiet machine before concluding)`);
-      process.exitCode = 1;
-    } else {
-      console.log('targets met: ours/govmomi ≤ 0.6 and ours/floor ≤ 1.5');
-    }
   } finally {
     await sim.stop();
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) standalone('inventory', run);

@@ -7,7 +7,8 @@
  *     headless Chromium (playwright-core + /usr/bin/chromium, the rig's flags): ours = min/max
  *     decimation to the plot width, then first draw plus a zoom in and out; peer = the same on the
  *     undecimated series.
- * Run: npx tsx bench/memory.ts [--runs N]
+ *   queryperf-calls-* – QueryPerf calls for real-time, day and week ranges (checked).
+ * Run: npm run bench -- memory   (or npx tsx bench/memory.ts)
  */
 import * as esbuild from 'esbuild';
 import * as path from 'node:path';
@@ -16,63 +17,64 @@ import { launchBrowser } from '../test/rig/codeServer';
 import { VimClient } from '../src/core/vsphere/client';
 import { getPerfCatalog } from '../src/core/vsphere/perf';
 import { queryMemory, type MetricKey } from '../src/core/memory/counters';
+import { standalone, type Harness } from './harness';
 
 const COUNTERS: Array<[MetricKey, string]> = [
   ['consumed', 'mem.consumed.average'], ['granted', 'mem.granted.average'], ['active', 'mem.active.average'], ['shared', 'mem.shared.average'],
   ['balloon', 'mem.vmmemctl.average'], ['swapped', 'mem.swapped.average'], ['overhead', 'mem.overhead.average'], ['compressed', 'mem.compressed.average'],
 ];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+const VM_COUNT = 100;
+/** vCenter's default `config.vpxd.stats.maxQueryMetrics` for historical intervals (see src/core/memory/counters.ts). */
+const HISTORICAL_CAP = 64;
 
-async function benchQueryPerf(runs: number): Promise<{ ours: number; peer: number; oursCalls: number; peerCalls: number; vms: number; samples: number }> {
-  const sim = await startVcsim({ dc: 1, cluster: 1, host: 4, vm: 100, timeoutMs: 120000 });
+async function benchQueryPerf(h: Harness): Promise<void> {
+  const sim = await startVcsim({ dc: 1, cluster: 1, host: 4, vm: VM_COUNT, timeoutMs: 120000 });
   try {
     const client = await VimClient.connect({ url: sim.sdkUrl, username: sim.username, password: sim.password, trust: { mode: 'pinned', sha256: sim.thumbprintSha256 }, keepAliveMs: 0, timeoutMs: 120000 });
-    const vms = (await sim.listVms()).slice(0, 100);
+    const vms = (await sim.listVms()).slice(0, VM_COUNT);
     // One hour of samples per counter, nonzero (vcsim omits zeros).
     await sim.injectPerf(...COUNTERS.map(([, counter], i) => ({ entity: 'VirtualMachine', counter, values: Array.from({ length: 180 }, (_, k) => 1024 * (100 + i * 10 + (k % 17))) })));
     const catalog = await getPerfCatalog(client);
     const entities = vms.map((v) => ({ ref: { type: 'VirtualMachine', value: v.moref }, kind: 'vm' as const }));
     const metrics = COUNTERS.map(([k]) => k);
-    const ours: number[] = [];
-    const peer: number[] = [];
-    let oursCalls = 0;
-    let peerCalls = 0;
-    let samples = 0;
-    for (let r = 0; r < runs + 1; r++) {
-      // Interleaved so both see the same server state; the first round warms up.
-      let t = performance.now();
-      const a = await queryMemory(client, catalog, { entities, range: 'realtime', metrics });
-      const dOurs = performance.now() - t;
-      t = performance.now();
-      const b = await queryMemory(client, catalog, { entities, range: 'realtime', metrics, maxMetricsPerCall: metrics.length });
-      const dPeer = performance.now() - t;
-      if (r === 0) {
-        oursCalls = a.calls;
-        peerCalls = b.calls;
-        samples = a.series.get(vms[0].moref)?.t.length ?? 0;
-        // Same answer both ways.
-        for (const v of vms) {
-          const x = JSON.stringify(a.series.get(v.moref)?.values.balloon);
-          if (x !== JSON.stringify(b.series.get(v.moref)?.values.balloon)) throw new Error(`batched and per-VM answers differ for ${v.name}`);
-        }
-        continue;
+    // Same answer both ways, and the calls each way makes.
+    const a = await queryMemory(client, catalog, { entities, range: 'realtime', metrics });
+    const b = await queryMemory(client, catalog, { entities, range: 'realtime', metrics, maxMetricsPerCall: metrics.length });
+    for (const v of vms) {
+      if (JSON.stringify(a.series.get(v.moref)?.values.balloon) !== JSON.stringify(b.series.get(v.moref)?.values.balloon)) throw new Error(`batched and per-VM answers differ for ${v.name}`);
+    }
+    const samples = a.series.get(vms[0].moref)?.t.length ?? 0;
+    if (!samples) throw new Error('batched QueryPerf returned no samples');
+    h.note(`memory-queryperf: ${vms.length} VMs × ${metrics.length} counters × ${samples} real-time samples; per VM = ${b.calls} calls`);
+    await h.bench({
+      name: 'memory-queryperf', what: `QueryPerf, ${vms.length} VMs × ${metrics.length} memory counters, 1 h real-time`,
+      ours: { label: `queryMemory batched (${a.calls} call)`, run: () => queryMemory(client, catalog, { entities, range: 'realtime', metrics }) },
+      peer: { kind: 'peer', label: `one QueryPerf per VM (${b.calls} calls)`, run: () => queryMemory(client, catalog, { entities, range: 'realtime', metrics, maxMetricsPerCall: metrics.length }) },
+      warmup: 1, target: {},
+    });
+    for (const range of ['realtime', 'day', 'week'] as const) {
+      const r = await queryMemory(client, catalog, { entities, range, metrics });
+      const perVm = vms.length;
+      const metricsAsked = vms.length * metrics.length;
+      if (range === 'realtime') {
+        h.check({ name: `queryperf-calls-${range}`, what: 'QueryPerf calls for 100 VMs, real-time', value: r.calls, unit: 'calls',
+          target: `≤ ${perVm / 10} (≥ 10× fewer than ${perVm}, one per VM)`, ok: r.calls * 10 <= perVm,
+          note: 'real-time statistics are served by the hosts: no per-query metric cap, so one call carries every VM and counter' });
+      } else {
+        const floor = Math.ceil(metricsAsked / HISTORICAL_CAP);
+        h.check({ name: `queryperf-calls-${range}`, what: `QueryPerf calls for 100 VMs, ${range}`, value: r.calls, unit: 'calls',
+          target: `= ${floor} (the cap's minimum; ${(perVm / floor).toFixed(1)}× fewer than ${perVm})`, ok: r.calls <= floor,
+          note: `vCenter caps a historical query at config.vpxd.stats.maxQueryMetrics = ${HISTORICAL_CAP} entity × counter metrics by default: ${vms.length} VMs × ${metrics.length} counters = ${metricsAsked} metrics need at least ⌈${metricsAsked}/${HISTORICAL_CAP}⌉ = ${floor} calls, so ≥ 10× fewer than one per VM is impossible there; we make exactly that minimum` });
       }
-      ours.push(dOurs);
-      peer.push(dPeer);
     }
     await client.close();
-    return { ours: median(ours), peer: median(peer), oursCalls, peerCalls, vms: vms.length, samples };
   } finally {
     await sim.stop();
   }
 }
 
-async function benchRender(runs: number): Promise<{ ours: number; peer: number; points: number; drawn: number }> {
+async function benchRender(h: Harness): Promise<void> {
   const decimate = await esbuild.build({
     stdin: { contents: "export { decimateMinMax } from './src/core/memory/decimate';", resolveDir: REPO_ROOT, loader: 'ts' },
     bundle: true, format: 'iife', globalName: 'Dec', write: false, platform: 'browser', target: 'es2022',
@@ -136,37 +138,23 @@ async function benchRender(runs: number): Promise<{ ours: number; peer: number; 
       u.destroy();
       return { ms, drawn };
     }, decimated);
-    const ours: number[] = [];
-    const peer: number[] = [];
-    let drawn = 0;
-    for (let r = 0; r < runs + 1; r++) {
-      const a = await render(true);
-      const b = await render(false);
-      if (r === 0) {
-        drawn = a.drawn;
-        continue;
-      }
-      ours.push(a.ms);
-      peer.push(b.ms);
-    }
-    return { ours: median(ours), peer: median(peer), points: 43200, drawn };
+    const first = await render(true);
+    h.note(`memory-render: 43,200 samples × 12 series (24 h at 2 s); decimated to ${first.drawn} points for a 1200 px plot`);
+    await h.bench({
+      name: 'memory-render', what: 'uPlot first draw + zoom in/out of a 24 h esxtop capture, headless Chromium',
+      ours: { label: 'min/max decimation to the plot width, then draw', run: async () => ({ ms: (await render(true)).ms }) },
+      peer: { kind: 'peer', label: 'the same on the undecimated series', run: async () => ({ ms: (await render(false)).ms }) },
+      warmup: 1, target: {},
+    });
   } finally {
     await browser.close();
   }
 }
 
-async function main(): Promise<void> {
-  const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
-  const q = await benchQueryPerf(runs);
-  console.log(`queryperf: ${q.vms} VMs × ${COUNTERS.length} counters × ${q.samples} real-time samples; batched ${q.oursCalls} call(s) ${q.ours.toFixed(1)} ms, per VM ${q.peerCalls} calls ${q.peer.toFixed(1)} ms (median of ${runs})`);
-  const r = await benchRender(runs);
-  console.log(`render: ${r.points} samples × 12 series; decimated to ${r.drawn} points ${r.ours.toFixed(1)} ms, undecimated ${r.peer.toFixed(1)} ms (median of ${runs})`);
-  console.log(`BENCH memory-queryperf ours=${q.ours.toFixed(1)}ms peer=${q.peer.toFixed(1)}ms ratio=${(q.ours / q.peer).toFixed(3)}`);
-  console.log(`BENCH memory-render ours=${r.ours.toFixed(1)}ms peer=${r.peer.toFixed(1)}ms ratio=${(r.ours / r.peer).toFixed(3)}`);
+/** bench/memory through the harness. */
+export async function run(h: Harness): Promise<void> {
+  await benchQueryPerf(h);
+  await benchRender(h);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) standalone('memory', run);

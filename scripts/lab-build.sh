@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the lab's vcsim (test/lab/vcsim/*.go) over Debian's govmomi source,
-# in GOPATH mode and offline. Rebuilds only when main.go (or the Go toolchain)
+# in GOPATH mode and offline. Rebuilds only when a .go file there (or the Go toolchain)
 # changed: a stamp next to the binary holds the hash of the inputs.
 set -euo pipefail
 

@@ -20,6 +20,7 @@ export interface LabCertOptions {
   bits?: number;
   /** DNS names and IP addresses for subjectAltName. */
   altNames?: string[];
+  /** Valid for this many days from now (default 365); 0 or less: expired that many days ago. */
   days?: number;
 }
 
@@ -49,8 +50,10 @@ export function makeSelfSignedCert(opts: LabCertOptions = {}): LabCert {
   cert.publicKey = forge.pki.publicKeyFromPem(pubPem);
   cert.serialNumber = '01' + crypto.randomBytes(8).toString('hex');
   const now = new Date();
-  cert.validity.notBefore = new Date(now.getTime() - 60_000);
-  cert.validity.notAfter = new Date(now.getTime() + (opts.days ?? 365) * 86_400_000);
+  const days = opts.days ?? 365;
+  cert.validity.notAfter = new Date(now.getTime() + days * 86_400_000);
+  // An expired one (days <= 0) was valid for a year before it ran out.
+  cert.validity.notBefore = new Date(days > 0 ? now.getTime() - 60_000 : cert.validity.notAfter.getTime() - 365 * 86_400_000);
   const attrs = [{ name: 'commonName', value: cn }, { name: 'organizationName', value: 'vSphere Lab' }];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);

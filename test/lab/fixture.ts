@@ -12,6 +12,7 @@
  */
 import { startLab, type Lab, type LabSpec } from './lab';
 import type { Esxi } from './esxi';
+import type { LabHost } from './hosts';
 import type { Sshd } from './sshd';
 import type { Vcsim } from './vcsim';
 
@@ -19,6 +20,8 @@ export interface LabFixture {
   readonly vcsim: Vcsim;
   readonly esxi: Esxi;
   readonly sshd: Sshd;
+  /** The spec's `hosts` (vCenter hosts played by their own peers), in order. */
+  readonly hosts: readonly LabHost[];
   /** Run `fn` before the peers stop (e.g. close a session that talks to them). */
   beforeStop(fn: () => unknown): void;
 }
@@ -26,7 +29,7 @@ export interface LabFixture {
 export function withLab(spec: LabSpec | (() => LabSpec), opts: { timeoutMs?: number } = {}): LabFixture {
   let lab: Lab | undefined;
   const cleanups: Array<() => unknown> = [];
-  const peer = <T>(name: 'vcsim' | 'esxi' | 'sshd', v: T | undefined): T => {
+  const peer = <T>(name: 'vcsim' | 'esxi' | 'sshd' | 'hosts', v: T | undefined): T => {
     if (v === undefined) throw new Error(`withLab: no ${name} (${lab ? 'the spec does not ask for one' : 'the before hook has not run'})`);
     return v;
   };
@@ -51,6 +54,9 @@ export function withLab(spec: LabSpec | (() => LabSpec), opts: { timeoutMs?: num
     },
     get sshd() {
       return peer('sshd', lab?.sshd);
+    },
+    get hosts() {
+      return peer('hosts', lab?.hosts.length ? lab.hosts : undefined);
     },
     beforeStop(fn) {
       cleanups.push(fn);

@@ -5,5 +5,7 @@ export * from './vcsim';
 export * from './esxi';
 export * from './sshd';
 export * from './lab';
+export * from './hosts';
 export * from './demo';
 export * from './fixture';
+export * from './backup';

@@ -48,12 +48,27 @@ export interface VcsimOptions {
   delay?: number;
   /** Power on the model's VMs (default true, as upstream). */
   autostart?: boolean;
+  /**
+   * Answer WaitForUpdatesEx incrementally, as vCenter does (test/lab/vcsim/live.go), instead of
+   * upstream vcsim's whole collect per object update (O(inventory) per change).
+   */
+  incrementalUpdates?: boolean;
   /** Common name for a generated certificate. */
   commonName?: string;
   /** Listen on this loopback port (default: a free one). Lets a test restart a server "in place". */
   port?: number;
+  /** Loopback address to listen on (default 127.0.0.1; any 127.x.y.z gives a host its own address). */
+  listenHost?: string;
+  /** Days the generated certificate is valid for (default 365; 0 or less: expired that many days ago). */
+  certDays?: number;
   /** Startup timeout in ms (default 30 s; a build may run first). */
   timeoutMs?: number;
+}
+
+export interface LabCertState {
+  served: string[];
+  trustedRootChains: number;
+  hosts: Array<{ moref: string; manager: string; sha256: string; caCerts: number }>;
 }
 
 export interface PerfInjection {
@@ -115,6 +130,14 @@ export interface Vcsim {
   setQuickStats(...items: Array<{ vm: string; balloonedMemory?: number; swappedMemory?: number }>): Promise<void>;
   /** GET a path on the server (JSON), TLS verification off. */
   getJson<T>(pathname: string): Promise<T>;
+  /**
+   * The next `times` certificate installs through the API (InstallServerCertificate on a host,
+   * PUT …/vcenter/tls on a vCenter) put the new certificate in service and then fail
+   * (certificates.go, /lab/certfailure). `times: 0` clears.
+   */
+  injectCertFailure(target: 'host' | 'vcenter', times?: number): Promise<void>;
+  /** /lab/certs: the SHA-256 of every certificate the endpoint served through the API, initial first; each host's. */
+  certState(): Promise<LabCertState>;
   /** Resolves when the process has exited; safe to call twice. */
   stop(): Promise<void>;
   readonly stopped: boolean;
@@ -212,6 +235,7 @@ function flagArgs(o: VcsimOptions): string[] {
   if (o.esx) args.push('-esx');
   if (o.generation) args.push('-generation', o.generation);
   if (o.autostart === false) args.push('-autostart=false');
+  if (o.incrementalUpdates) args.push('-incremental-updates');
   if (o.username !== undefined) args.push('-username', o.username);
   if (o.password !== undefined) args.push('-password', o.password);
   return args;
@@ -225,14 +249,15 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   let keyFile = opts.keyFile ?? '';
   if (!opts.builtinCert && !certFile) {
     tmp = makeTempDir('vlab-vcsim-');
-    const c = makeSelfSignedCert({ commonName: opts.commonName ?? (opts.esx ? 'localhost.localdomain' : 'vcsim.lab.local') });
+    const cn = opts.commonName ?? (opts.esx ? 'localhost.localdomain' : 'vcsim.lab.local');
+    const c = makeSelfSignedCert({ commonName: cn, ...(opts.certDays !== undefined ? { days: opts.certDays } : {}), ...(opts.listenHost ? { altNames: [cn, opts.listenHost] } : {}) });
     certFile = path.join(tmp, 'rui.crt');
     keyFile = path.join(tmp, 'rui.key');
     fs.writeFileSync(certFile, c.certPem);
     fs.writeFileSync(keyFile, c.keyPem, { mode: 0o600 });
   }
 
-  const args = ['-l', `127.0.0.1:${opts.port ?? 0}`, '-stdinexit', ...flagArgs(opts)];
+  const args = ['-l', `${opts.listenHost ?? '127.0.0.1'}:${opts.port ?? 0}`, '-stdinexit', ...flagArgs(opts)];
   if (certFile) args.push('-tlscert', certFile, '-tlskey', keyFile);
 
   const child = spawn(VCSIM_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -347,6 +372,11 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
       await requestJson(`${base}/lab/quickstats`, 'POST', items);
     },
     getJson: <T>(p: string) => requestJson<T>(`${base}${p}`),
+    async injectCertFailure(target, times = 1) {
+      if (times <= 0) await requestJson(`${base}/lab/certfailure`, 'DELETE');
+      else await requestJson(`${base}/lab/certfailure`, 'POST', { target, mode: 'after-load', times });
+    },
+    certState: () => requestJson<LabCertState>(`${base}/lab/certs`),
     async stop() {
       if (!stopped) {
         stopped = true;

@@ -39,6 +39,7 @@ export function fixLabel(fix: Fix): string {
     case 'upgradeHardware': return `Upgrade virtual hardware to version ${fix.version}`;
     case 'upgradeTools': return 'Upgrade VMware Tools';
     case 'consolidateDisks': return 'Consolidate disks';
+    case 'enableCbt': return 'Turn changed block tracking on';
     case 'deleteSnapshots': return 'Delete snapshots';
     case 'manual': return fix.steps.join(' ');
   }

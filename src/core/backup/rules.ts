@@ -20,6 +20,7 @@
 import type { Evidence } from './evidence';
 import type { FactName, VmFacts, DiskFacts } from './facts';
 import { isWindows2008Family } from './facts';
+import { Generation } from '../vsphere/generation';
 import type { ErrorGroup, EvidenceLine, JobRun, LogAnalysis } from './logs';
 
 import type { Severity } from './severity';
@@ -30,6 +31,8 @@ export type Fix =
   | { kind: 'upgradeHardware'; version: number; requiresPoweredOff: true }
   | { kind: 'upgradeTools' }
   | { kind: 'consolidateDisks' }
+  /** config.changeTrackingEnabled = true through ReconfigVM_Task (takes effect at the next stun/unstun). */
+  | { kind: 'enableCbt' }
   | { kind: 'deleteSnapshots' }
   | { kind: 'manual'; steps: string[] };
 
@@ -134,7 +137,7 @@ function vmJobRuns(logs: LogAnalysis | undefined, vm: string | undefined): JobRu
   return logs.jobs.filter((j) => j.vms.some((x) => x.toLowerCase() === v));
 }
 
-type ConfigRule = (f: VmFacts, input: DiagnoseInput) => Finding[];
+export type ConfigRule = (f: VmFacts, input: DiagnoseInput) => Finding[];
 
 /** One finding made from `items` when there are any; none otherwise. */
 function whenAny<T>(items: T[], make: (items: T[]) => Finding): Finding[] {
@@ -170,9 +173,10 @@ function factFindings(rows: readonly FactFinding[]): ConfigRule {
   }));
 }
 
-const ruleWin2008Uuid: ConfigRule = (f, input) => {
+export const ruleWin2008Uuid: ConfigRule = (f, input) => {
   if (!isWindows2008Family(f.guestFamily)) return [];
-  const createdOn41 = f.createdOnVersion !== undefined && versionAtLeast(f.createdOnVersion, '4.1');
+  // Through the generation model: VMs created on 4.1 or later have disk.EnableUUID on by default.
+  const createdOn41 = f.createdOnVersion !== undefined && Generation.fromAbout({ version: f.createdOnVersion })?.hasWindowsAppQuiesce === true;
   const uuidOn = f.diskEnableUuid === true || (f.diskEnableUuidRaw === undefined && createdOn41);
   if (!uuidOn) return [];
   const layout = appQuiesceLayout(f);

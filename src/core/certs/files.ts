@@ -159,8 +159,12 @@ export interface EsxPlanOptions {
   readonly expectedSha256: string;
   /** Used for the backup file names; pass the clock (kept out of the function so it stays pure). */
   readonly timestamp: Date;
-  /** `hostd` → `/etc/init.d/hostd restart`; `services.sh` → restart every management agent. Default hostd. */
-  readonly restart?: 'hostd' | 'services.sh';
+  /**
+   * `hostd` → `/etc/init.d/hostd restart` (4.x: hostd serves port 443); `rhttpproxy+hostd` → hostd
+   * then rhttpproxy (5.x+: rhttpproxy serves port 443, DOMAIN.md §7); `services.sh` → restart every
+   * management agent. Default hostd.
+   */
+  readonly restart?: 'hostd' | 'rhttpproxy+hostd' | 'services.sh';
   readonly sslDir?: string;
   readonly port?: number;
   /** How long to wait for the host to answer TLS again. Default 180 s. */
@@ -182,7 +186,8 @@ export function planEsxDeploy(opts: EsxPlanOptions): DeployPlan {
   const crt = `${dir}/rui.crt`, key = `${dir}/rui.key`;
   const bakCrt = `${crt}.${stamp}.bak`, bakKey = `${key}.${stamp}.bak`;
   const newCrt = `${crt}.new`, newKey = `${key}.new`;
-  const restartCmd = opts.restart === 'services.sh' ? 'services.sh restart' : '/etc/init.d/hostd restart';
+  const restartCmd = opts.restart === 'services.sh' ? 'services.sh restart'
+    : opts.restart === 'rhttpproxy+hostd' ? '/etc/init.d/hostd restart && /etc/init.d/rhttpproxy restart' : '/etc/init.d/hostd restart';
   const wait: PlanStep = { id: 'wait', kind: 'wait-for-host', title: `Wait for ${opts.host}:${port} to answer TLS again`, port, timeoutMs: opts.waitTimeoutMs ?? 180_000, onFailure: 'rollback' };
   const steps: PlanStep[] = [
     { id: 'precheck', kind: 'exec', title: `Check ${dir} holds rui.crt and rui.key`, command: `test -f ${shq(crt)} && test -f ${shq(key)}`, onFailure: 'abort' },
@@ -190,14 +195,14 @@ export function planEsxDeploy(opts: EsxPlanOptions): DeployPlan {
     { id: 'upload-crt', kind: 'upload', title: 'Upload the new certificate under a temporary name', file: 'rui.crt', remotePath: newCrt, mode: 0o644, onFailure: 'abort' },
     { id: 'upload-key', kind: 'upload', title: 'Upload the new key under a temporary name', file: 'rui.key', remotePath: newKey, mode: 0o600, onFailure: 'abort' },
     { id: 'install', kind: 'exec', title: 'Move the new files into place', command: `mv -f ${shq(newCrt)} ${shq(crt)} && mv -f ${shq(newKey)} ${shq(key)}`, onFailure: 'rollback' },
-    { id: 'restart', kind: 'exec', title: `Restart the management agent (${restartCmd})`, command: restartCmd, onFailure: 'rollback' },
+    { id: 'restart', kind: 'exec', title: `Restart the management ${opts.restart === 'rhttpproxy+hostd' ? 'agents' : 'agent'} (${restartCmd})`, command: restartCmd, onFailure: 'rollback' },
     wait,
     { id: 'verify', kind: 'check-thumbprint', title: 'Inspect the live certificate and compare its SHA-256 thumbprint', port, expectedSha256: opts.expectedSha256.toUpperCase(), onFailure: 'rollback' },
   ];
   const rollback: PlanStep[] = [
     { id: 'restore', kind: 'exec', title: 'Restore the backed-up certificate and key', command: `cp -p ${shq(bakCrt)} ${shq(crt)} && cp -p ${shq(bakKey)} ${shq(key)}`, onFailure: 'continue' },
     { id: 'cleanup', kind: 'exec', title: 'Remove temporary files', command: `rm -f ${shq(newCrt)} ${shq(newKey)}`, onFailure: 'continue' },
-    { id: 'restart', kind: 'exec', title: `Restart the management agent (${restartCmd})`, command: restartCmd, onFailure: 'continue' },
+    { id: 'restart', kind: 'exec', title: `Restart the management ${opts.restart === 'rhttpproxy+hostd' ? 'agents' : 'agent'} (${restartCmd})`, command: restartCmd, onFailure: 'continue' },
     { ...wait, id: 'wait', onFailure: 'continue' },
   ];
   return {

@@ -14,4 +14,7 @@ export const certsCore = {
   x509: lazy(() => require('./x509') as typeof import('./x509')),
   ssh: lazy(() => require('../esxi/ssh') as typeof import('../esxi/ssh')),
   deploy: lazy(() => require('../esxi/deploy') as typeof import('../esxi/deploy')),
+  expiry: lazy(() => require('./expiry') as typeof import('./expiry')),
+  rotate: lazy(() => require('./rotate') as typeof import('./rotate')),
+  routes: lazy(() => require('./routes') as typeof import('./routes')),
 };

@@ -57,7 +57,8 @@ export interface EsxDeployOptions {
   readonly chain?: FileInput | readonly FileInput[];
   /** Append intermediate CA certificates to rui.crt. Default false. */
   readonly includeIntermediates?: boolean;
-  readonly restart?: 'hostd' | 'services.sh';
+  /** What to restart (see planEsxDeploy): hostd on 4.x, rhttpproxy+hostd on 5.x+ (the route picks it from the generation). */
+  readonly restart?: 'hostd' | 'rhttpproxy+hostd' | 'services.sh';
   readonly sslDir?: string;
   /** Clock for the backup names (tests). */
   readonly now?: Date;
@@ -134,7 +135,7 @@ export async function deployEsxCertificate(opts: EsxDeployOptions): Promise<EsxD
 }
 
 /** The reported steps of one deploy: each is pending, then running, then ok / failed / skipped. */
-class StepLog {
+export class StepLog {
   readonly steps: StepReport[] = [];
   constructor(private readonly onStep: ((step: StepReport) => void) | undefined) {}
 
@@ -405,7 +406,7 @@ class EsxDeployment {
   }
 }
 
-class StepFailure extends Error {
+export class StepFailure extends Error {
   constructor(readonly stepId: string, readonly phase: StepPhase, message: string, readonly cause?: unknown) {
     super(message);
     this.name = 'StepFailure';

@@ -361,6 +361,43 @@ export class SshSession {
     });
   }
 
+  /**
+   * An interactive shell on a pseudo-terminal (the SSH terminal): `term` (default xterm-256color),
+   * the window size in characters. Resolves once the server accepted the pty and the shell; the
+   * channel then carries the user's keystrokes one way and the terminal's output the other.
+   */
+  shell(opts: ShellOptions = {}): Promise<SshShell> {
+    return new Promise<SshShell>((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(new CancelledError('Opening the shell'));
+        return;
+      }
+      let settled = false;
+      const onAbort = (): void => {
+        if (settled) return;
+        settled = true;
+        reject(new CancelledError('Opening the shell'));
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const window = { term: opts.term ?? 'xterm-256color', cols: opts.cols ?? 80, rows: opts.rows ?? 24, width: 0, height: 0 };
+      try {
+        this.client.shell(window, (err, stream) => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          if (settled) {
+            stream?.close();
+            return;
+          }
+          settled = true;
+          if (err) reject(new SshError(`${this.host} refused an interactive shell: ${err.message}. On ESXi the ESXi Shell service must be running as well as SSH.`, 'exec'));
+          else resolve(shellOf(stream));
+        });
+      } catch (e) {
+        settled = true;
+        reject(new SshError(`Cannot open a shell on ${this.host}: ${(e as Error).message}`, 'exec'));
+      }
+    });
+  }
+
   private sftp(): Promise<SFTPWrapper> {
     this.sftpP ??= new Promise<SFTPWrapper>((resolve, reject) => {
       this.client.sftp((err, sftp) => {
@@ -459,6 +496,58 @@ export class SshSession {
     this.closed = true;
     this.client.end();
   }
+}
+
+export interface ShellOptions {
+  readonly term?: string;
+  readonly cols?: number;
+  readonly rows?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** An interactive shell channel (see {@link SshSession.shell}). */
+export interface SshShell {
+  /** Sends keystrokes (or pasted text) to the shell. */
+  write(data: string | Buffer): void;
+  /** Tells the server the terminal's new size. */
+  resize(cols: number, rows: number): void;
+  /** Output (stdout and stderr, as a terminal shows them both). */
+  onData(listener: (chunk: Buffer) => void): void;
+  /** The shell ended: its exit code when the server sent one. Called once. */
+  onClose(listener: (code: number | undefined) => void): void;
+  /** Ends the shell (the channel closes; onClose follows). */
+  close(): void;
+}
+
+function shellOf(stream: ClientChannel): SshShell {
+  let code: number | undefined;
+  let closed = false;
+  const closeListeners: ((code: number | undefined) => void)[] = [];
+  stream.on('exit', (c: number | null) => { if (typeof c === 'number') code = c; });
+  stream.on('close', () => {
+    if (closed) return;
+    closed = true;
+    for (const l of closeListeners.splice(0)) l(code);
+  });
+  return {
+    write: (data) => { if (!closed) stream.write(data); },
+    resize: (cols, rows) => { if (!closed) stream.setWindow(rows, cols, 0, 0); },
+    onData: (listener) => {
+      stream.on('data', listener);
+      stream.stderr.on('data', listener);
+    },
+    onClose: (listener) => {
+      if (closed) listener(code);
+      else closeListeners.push(listener);
+    },
+    close: () => {
+      if (closed) return;
+      // Drain what is left, or the stream never ends and 'close' never comes.
+      stream.resume();
+      stream.stderr.resume();
+      stream.close();
+    },
+  };
 }
 
 function sftpError(err: Error & { code?: number | string }, what: string, path: string, host: string): SshError {

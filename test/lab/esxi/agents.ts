@@ -1,8 +1,10 @@
 /**
  * Restarting the host's agents: `/etc/init.d/hostd restart`, `/etc/init.d/rhttpproxy restart` (5.x
- * and later) and `services.sh restart`. The agent that serves port 443 loads /etc/vmware/ssl/rui.crt
+ * and later) and `services.sh restart`. The agent that serves port 443 (the generation's
+ * `httpsAgent`: hostd on 4.x, rhttpproxy from 5.0 — DOMAIN.md §7) loads /etc/vmware/ssl/rui.crt
  * and rui.key; the simulator copies them over the paired vcsim's files and SIGHUPs it, so the vcsim
- * serves the new certificate. A pair that does not load (bad PEM, key not matching) fails the
+ * serves the new certificate. Restarting the other one (hostd on 5.x+) restarts it and leaves the
+ * certificate in service as it was, as on a real 5.x host. A pair that does not load (bad PEM, key not matching) fails the
  * restart and applies nothing, as a real hostd refuses to start; `failRestart` and
  * `restartFailure` model the failures a deploy must survive (see EsxiOptions).
  */
@@ -68,6 +70,11 @@ export async function restartAgent(host: Host, agent: string, services: boolean)
   // Stopping the agent ends a hang from a previous 'stops-answering' restart.
   host.resume();
   if (state.failRestart) return fail(`watchdog-${agent}: ${agent} exited during startup`);
+  if (agent !== host.facts.httpsAgent) {
+    state.restarts++;
+    lines.push(`${agent} started.`);
+    return ok(lines.join('\n') + '\n');
+  }
   const why = await loadPair(host);
   if (why) return fail(why);
   state.servedCerts.push(vcsim.thumbprintSha256);

@@ -26,6 +26,8 @@ export interface HostState {
   servedCerts: string[];
   /** The paired vcsim is SIGSTOPped ('stops-answering') until the next restart. */
   paused: boolean;
+  /** Terminal sizes the clients asked for (pty, then each window-change), in order. */
+  windowSizes: { cols: number; rows: number }[];
 }
 
 export interface Host {

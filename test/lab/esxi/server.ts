@@ -6,6 +6,8 @@
  * - SFTP (sftp.ts) over a temp directory that plays the host's "/": seeded with
  *   /etc/vmware/ssl/rui.crt + rui.key (= the paired vcsim's current cert/key),
  *   /etc/vmware/hostd/config.xml, /etc/init.d/* and one .vmx per VM under /vmfs/volumes/<ds>/.
+ * - shell (on a pty): an interactive prompt running the same command table line by line
+ *   (interactive.ts), for the SSH terminal; pty and window-change sizes recorded.
  * - exec: the command table in commands.ts (vim-cmd, esxcli, vmware -v, esxtop -b, the init
  *   scripts, services.sh, busybox file commands); shell.ts does `;`, `&&`, `||`, `>` and `>>`.
  * - `generation` (or the paired vcsim's) picks what the shell says it is (generations.ts).
@@ -25,6 +27,7 @@ import { esxShellFacts, type EsxShellFacts, type LabGeneration } from '../genera
 import { makeTempDir, type Vcsim } from '../vcsim';
 import { runCommand } from './commands';
 import { randomPassword, resolverFor, seedRoot, type Host, type HostState, type RestartFailure } from './host';
+import { serveInteractive } from './interactive';
 import { serveSftp } from './sftp';
 import { runLine } from './shell';
 
@@ -84,6 +87,8 @@ export interface Esxi {
   readonly commands: string[];
   /** Number of successful hostd restarts. */
   readonly restarts: number;
+  /** Terminal sizes asked for by interactive shells (pty request, then each window-change). */
+  readonly windowSizes: readonly { cols: number; rows: number }[];
   stop(): Promise<void>;
 }
 
@@ -143,8 +148,16 @@ function sshServer(privateKey: string, username: string, password: string, host:
           );
         });
         session.on('sftp', (accept) => serveSftp(accept(), host.resolve));
-        session.on('shell', (_accept, reject) => reject?.());
-        session.on('pty', (accept) => accept?.());
+        // An interactive shell (the SSH terminal): the same commands, line by line (interactive.ts).
+        session.on('shell', (accept) => serveInteractive(accept(), { hostname: host.hostname, user: username, exec }));
+        session.on('pty', (accept, _reject, info) => {
+          host.state.windowSizes.push({ cols: info.cols, rows: info.rows });
+          accept?.();
+        });
+        session.on('window-change', (accept, _reject, info) => {
+          host.state.windowSizes.push({ cols: info.cols, rows: info.rows });
+          accept?.();
+        });
         session.on('env', (accept) => accept?.());
       });
     });
@@ -175,6 +188,7 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
     commands: [],
     servedCerts: [vcsim.thumbprintSha256],
     paused: false,
+    windowSizes: [],
   };
   const host: Host = {
     root, resolve: resolverFor(root), vcsim, hostname, hostMemoryMB: opts.hostMemoryMB ?? 4096, generation, facts, state,
@@ -232,6 +246,9 @@ export async function startEsxi(opts: EsxiOptions): Promise<Esxi> {
     },
     get restarts() {
       return state.restarts;
+    },
+    get windowSizes() {
+      return state.windowSizes;
     },
     stop() {
       stopping ??= new Promise<void>((res) => {

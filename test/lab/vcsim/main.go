@@ -393,6 +393,7 @@ func main() {
 	keyFile := flag.String("tlskey", "", "path to a PEM private key (re-read on SIGHUP)")
 	delay := flag.Int("delay", 0, "milliseconds to delay every SOAP call")
 	stdinExit := flag.Bool("stdinexit", false, "exit when stdin is closed")
+	incremental := flag.Bool("incremental-updates", false, "answer WaitForUpdatesEx incrementally, as vCenter does (live.go)")
 	gen := flag.String("generation", "", "vCenter/ESXi release to play: "+generationNames()+" (default: govmomi's 6.5)")
 	flag.Parse()
 
@@ -424,6 +425,9 @@ func main() {
 	}
 	keys := counterKeys(orig)
 	simulator.Map.Put(&labPerf{PerformanceManager: *orig, store: store})
+	if *incremental {
+		installIncrementalUpdates(model.ServiceContent.PropertyCollector)
+	}
 
 	svc := model.Service
 	svc.RegisterEndpoints = true
@@ -447,6 +451,8 @@ func main() {
 			return certs.config(), nil
 		}
 	}
+
+	installCertificates(svc, certs, *esxMode, *gen) // certificates.go: HostCertificateManager, vCenter TLS REST, /lab/certs
 
 	svc.HandleFunc("/lab/vms", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
@@ -525,6 +531,8 @@ func main() {
 		}
 	})
 
+	registerHostEdits(svc) // labhosts.go: POST /lab/host (rename, per-host generation)
+
 	svc.HandleFunc("/lab/quickstats", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "POST only"})
@@ -581,7 +589,10 @@ func main() {
 		writeJSON(w, http.StatusOK, map[string]string{"sha256": s256, "sha1": s1})
 	})
 
+	labBackupEndpoints(svc) // backup.go: /lab/vmstate
 	server = svc.NewServer()
+	labBackupSDK(server) // backup.go: ConsolidateVMDisks_Task
+	labSnapshotSDK(server) // snapshots.go: RemoveSnapshot_Task of the current root snapshot
 
 	// Login by certificate compares against the certificate now served.
 	simulator.Map.SessionManager().TLSCert = func() string {

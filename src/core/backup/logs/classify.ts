@@ -30,7 +30,7 @@ export interface ErrorEvent {
   key: string;
   code?: string;
   meaning?: string;
-  source: 'datarecovery' | 'vcbAPI';
+  source: 'datarecovery' | 'vcbAPI' | 'vmware';
   vm?: string;
 }
 
@@ -87,4 +87,34 @@ export function errorEvent(r: LogRecord): ErrorEvent | undefined {
   }
   if (ev && vm) ev.vm = vm;
   return ev;
+}
+
+/**
+ * The quiesce and snapshot failures a VM's vmware.log can carry, by the message text vSphere shows
+ * for them (matched case-insensitively anywhere in the line, whatever the line's prefix):
+ *  - "error during quiescing" — "The guest OS has reported an error during quiescing. Error code was: 2
+ *    the error message was: custom quiesce script failed." (ESXi warning quoted by the Bacula vSphere
+ *    plugin guide, "Quiescing Guests").
+ *  - "Failed to quiesce the virtual machine" — "An error occurred while saving the snapshot: Failed to
+ *    quiesce the virtual machine." (same guide).
+ *  - "time limit for holding off I/O in the frozen virtual machine" — "Cannot create a quiesced snapshot
+ *    because the create snapshot operation exceeded the time limit for holding off I/O in the frozen
+ *    virtual machine." (IBM support document swg21678788, Data Protection for VMware).
+ *  - "An error occurred while saving the snapshot" (any other reason; same Bacula guide).
+ * No complete vmware.log line carrying them was found in a public source, so no line prefix is
+ * assumed: these are the texts, not invented lines.
+ */
+export const VMWARE_LOG_PATTERNS: readonly { key: string; re: RegExp; meaning: string }[] = [
+  { key: 'vmware:quiesce-guest-error', re: /error during quiescing/i, meaning: 'the guest reported an error while quiescing' },
+  { key: 'vmware:quiesce-failed', re: /failed to quiesce the virtual machine/i, meaning: 'the virtual machine could not be quiesced' },
+  { key: 'vmware:freeze-timeout', re: /time limit for holding off I\/O in the frozen virtual machine/i, meaning: 'the quiesced snapshot took longer than the I/O freeze limit' },
+  { key: 'vmware:snapshot-failed', re: /an error occurred while saving the snapshot/i, meaning: 'the snapshot could not be saved' },
+];
+
+/** A quiesce or snapshot failure on a vmware.log line (VMWARE_LOG_PATTERNS), or undefined. */
+export function vmwareLogEvent(r: LogRecord): ErrorEvent | undefined {
+  for (const p of VMWARE_LOG_PATTERNS) {
+    if (p.re.test(r.text)) return { key: p.key, source: 'vmware', meaning: p.meaning };
+  }
+  return undefined;
 }

@@ -13,7 +13,7 @@
  */
 export * from './types';
 export { parseLogLine, readLogRecords, TimeContext } from './lines';
-export { classifyOutcome, errorEvent, jobEvent, normaliseMessage, type ErrorEvent, type JobEvent } from './classify';
+export { classifyOutcome, errorEvent, jobEvent, normaliseMessage, vmwareLogEvent, VMWARE_LOG_PATTERNS, type ErrorEvent, type JobEvent } from './classify';
 export { LogAnalyzer } from './analyzer';
 export { logFileInfoFromHead, orderLogFiles, type LogFileInfo } from './order';
 export { analyzeLogFiles, peekLogFile, readFileChunks, type AnalyzeFilesOptions, type AnalyzeProgress } from './files';

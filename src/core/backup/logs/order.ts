@@ -56,7 +56,7 @@ export function logFileInfoFromHead(file: string, head: string, mtime: number, t
  * higher number is older), then the modification time.
  */
 export function orderLogFiles(infos: LogFileInfo[]): LogFileInfo[] {
-  const kindRank: Record<LogKind, number> = { datarecovery: 0, other: 1, vcbapi: 2 };
+  const kindRank: Record<LogKind, number> = { datarecovery: 0, other: 1, vcbapi: 2, vmware: 3 };
   const byKind = new Map<LogKind, LogFileInfo[]>();
   for (const i of infos) {
     const list = byKind.get(i.kind) ?? [];

@@ -65,8 +65,8 @@ export interface ErrorGroup {
   key: string;
   /** Numeric code as printed ("-3960", "2338"), when there is one. */
   code?: string;
-  /** Which layer printed it. */
-  source: 'datarecovery' | 'vcbAPI';
+  /** Which layer printed it: the Data Recovery appliance, its VDDK layer, or a VM's vmware.log. */
+  source: 'datarecovery' | 'vcbAPI' | 'vmware';
   /** The meaning the log prints next to the code, e.g. "cannot quiesce virtual machine". */
   meaning?: string;
   count: number;
@@ -131,4 +131,5 @@ export interface LogAnalysisOptions {
   onRecord?: (r: LogRecord) => void;
 }
 
-export type LogKind = 'datarecovery' | 'vcbapi' | 'other';
+/** `vmware`: a VM's own vmware.log (quiesce and snapshot lines; see classify.ts `vmwareLogEvent`). */
+export type LogKind = 'datarecovery' | 'vcbapi' | 'vmware' | 'other';
