@@ -27,15 +27,13 @@ function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
-/** The simple file dialog code-server shows for showOpenDialog: type the folder, accept. */
-async function pickFolder(page: Page, folder: string): Promise<void> {
+/** The simple file dialog code-server shows for showOpenDialog: type the folder, press its accept button. */
+async function pickFolder(page: Page, folder: string, accept: string): Promise<void> {
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(folder);
-  await page.waitForTimeout(800);
-  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /Save CSRs Here|Import and Rotate|OK/ }).first();
-  if (await ok.isVisible()) await ok.click();
-  else await input.press('Enter');
+  await input.fill(`${folder}/`);
+  await page.waitForTimeout(1000);
+  await page.locator('.quick-input-widget').getByRole('button', { name: accept }).click();
   await input.waitFor({ state: 'hidden', timeout: 20_000 });
 }
 
@@ -85,7 +83,7 @@ describe('e2e: the Certificates board', function () {
     await conn.filter({ hasText: /\d+ hosts?/ }).waitFor({ timeout: 90_000 });
     await chooseFromContextMenu(page, () => row(page, 'vc-mixed'), 'Show Certificates');
     const frame = panelFrame(page);
-    await frame.locator('#board tbody tr').nth(5).waitFor({ timeout: 90_000 });
+    await frame.locator('#board tbody tr').nth(4).waitFor({ timeout: 90_000 });
     await frame.locator('#progress').waitFor({ state: 'detached', timeout: 90_000 });
     const levels = await frame.locator('#board tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
     assert.deepEqual(levels.slice(0, 5), ['critical', 'warning', 'notice', 'ok', 'ok'], levels.join());
@@ -116,7 +114,7 @@ describe('e2e: the Certificates board', function () {
     const csrDir = join(tmp, 'csr');
     mkdirSync(csrDir);
     await frame.locator('#request-csrs').click();
-    await pickFolder(page, csrDir);
+    await pickFolder(page, csrDir, 'Save CSRs Here');
     await frame.locator('.flash').waitFor({ timeout: 60_000 });
     const csrFile = readdirSync(csrDir).find((f) => f.endsWith('.csr'))!;
     assert.ok(csrFile, 'a CSR was written');
@@ -127,7 +125,7 @@ describe('e2e: the Certificates board', function () {
 
     const before = (await servedThumbprints(esx.host, esx.port)).sha256;
     await frame.locator('#rotate').click();
-    await pickFolder(page, signed);
+    await pickFolder(page, signed, 'Import and Rotate');
     await frame.locator('#run-summary').waitFor({ timeout: 120_000 });
     assert.match(await frame.locator('#run-summary').innerText(), /1 new, 0 rolled back/);
     const after = (await servedThumbprints(esx.host, esx.port)).sha256;

@@ -22,7 +22,7 @@ export function warnDays(): number[] {
 
 const COLOR: Record<ExpiryLevel, string | undefined> = {
   ok: undefined, unknown: undefined,
-  notice: 'charts.yellow',
+  notice: 'charts.blue',
   warning: 'problemsWarningIcon.foreground',
   critical: 'problemsErrorIcon.foreground',
   expired: 'problemsErrorIcon.foreground',

@@ -12,13 +12,13 @@ import { withCancellableProgress } from '../commands';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
+import { saveExport } from '../panels/save';
 import { pickedGeneration, rememberGeneration } from './generationPick';
 import { webviewStrings } from './strings';
 import { memoryWarnings } from './warnings';
 
 export const MEMORY_VIEW_TYPE = 'vsphereLab.memory';
 export const memoryData = lazy(() => require('../../core/memory/data') as typeof import('../../core/memory/data'));
-const atomic = lazy(() => require('../../core/fs/atomic') as typeof import('../../core/fs/atomic'));
 export type Capture = Awaited<ReturnType<ReturnType<typeof memoryData>['readCapture']>>;
 export type MemoryHost = PanelHost<MemoryProtocol, MemoryPanelState, MemoryController>;
 
@@ -38,25 +38,9 @@ export async function readCaptureWithProgress(uri: vscode.Uri): Promise<Capture>
   });
 }
 
-async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: string, target?: string): Promise<SaveResult> {
-  let uri: vscode.Uri | undefined;
-  if (target) uri = vscode.Uri.parse(target);
-  else {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    uri = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
-      filters: kind === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
-      saveLabel: vscode.l10n.t('Export'),
-    });
-  }
-  if (!uri) return { saved: false };
-  if (uri.scheme === 'file') {
-    await atomic().writeFileAtomic(uri.fsPath, bytes);
-  } else {
-    await vscode.workspace.fs.writeFile(uri, bytes);
-  }
-  log().info(`memory: exported ${kind.toUpperCase()} to ${uri.toString(true)}`);
-  return { saved: true, path: uri.scheme === 'file' ? uri.fsPath : uri.toString() };
+function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: string, target?: string): Promise<SaveResult> {
+  const filters = kind === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('PNG image')]: ['png'] };
+  return saveExport(bytes, { suggestedName, filters, target, what: `memory ${kind.toUpperCase()}` });
 }
 
 /** One memory panel's work: loading views, the live-update timer, the esxtop capture it shows. */
