@@ -6,7 +6,7 @@
  * - a rotation from the board on an ESXi 8.0 connection: the host selected, "Request CSRs" into a
  *   folder (the host makes its own), the CSR signed by `openssl` as the CA, "Import and rotate"
  *   with the folder of signed files: the row says the new certificate is live and the host serves it
- *   (test-results/cert-board-rotation.png).
+ *   (test-results/cert-board-rotation.png); the tree's host badges (test-results/cert-board-badges.png).
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -92,6 +92,19 @@ describe('e2e: the Certificates board', function () {
     await closeMenus(page);
     await page.waitForTimeout(600);
     await wb.screenshot('cert-board');
+
+    // The tree: hosts within the thresholds carry the expiry badge (read by the board above).
+    const badge = row(page, /cert 4 d/);
+    for (let i = 0; i < 8 && !(await badge.isVisible()); i++) {
+      const collapsed = rows(page).and(page.locator('[aria-expanded="false"]')).filter({ hasNotText: 'esx-80' }).first();
+      if (await collapsed.isVisible()) await collapsed.click();
+      await page.waitForTimeout(1500);
+    }
+    await badge.waitFor({ timeout: 30_000 });
+    assert.ok(await row(page, /cert 24 d/).isVisible(), 'the 25-day host has its badge too');
+    assert.equal(await row(page, /cert 199 d/).count(), 0, 'none beyond the largest threshold');
+    await closeMenus(page);
+    await wb.screenshot('cert-board-badges');
   });
 
   it('a rotation from the board: CSR on the host, signed, imported, deployed; the row says it is live', async () => {
@@ -131,6 +144,9 @@ describe('e2e: the Certificates board', function () {
     const after = (await servedThumbprints(esx.host, esx.port)).sha256;
     assert.notEqual(after, before);
     await frame.locator('[data-rotation="new"]').first().waitFor({ timeout: 60_000 });
+    // The board reads the host again: the new certificate's expiry (the CA signs for 365 days).
+    await frame.locator('#progress').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.match(await frame.locator('#board tbody tr').first().locator('.days').first().innerText(), /^36\d d$/);
     await closeMenus(page);
     await page.waitForTimeout(800);
     await wb.screenshot('cert-board-rotation');
