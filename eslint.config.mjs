@@ -12,15 +12,15 @@ import tseslint from 'typescript-eslint';
  *   src/extension  glue. Its folders are shared rooms (commands, ssh, panels, analysis; log.ts) or
  *                  features (backup, certs, inventory, language, memory, usbBoot). A feature imports
  *                  core, the shared rooms, its own folder, its own webview protocol, and of the
- *                  inventory only its contract (services, provider, decorations, connections,
- *                  datastoreFs) — never another feature; the inventory and the shared rooms import
+ *                  inventory only its contract (services, provider, decorations, children,
+ *                  connections, datastoreFs) — never another feature; the inventory and the shared rooms import
  *                  no feature. extension.ts, the composition root, imports everything.
  * A new feature folder goes in FEATURES, a new shared room in SHARED_ROOMS.
  * Heavy modules load through core/lazy.ts: `lazy(() => require('…'))`, no other require, no import().
  */
-const FEATURES = ['agents', 'backup', 'certBoard', 'certs', 'inventory', 'language', 'memory', 'usbBoot'];
+const FEATURES = ['agents', 'backup', 'certBoard', 'certs', 'console', 'inventory', 'language', 'live', 'memory', 'readiness', 'snapshots', 'terminal', 'usbBoot'];
 const SHARED_ROOMS = ['analysis', 'commands', 'panels', 'ssh'];
-const INVENTORY_CONTRACT = ['services', 'provider', 'decorations', 'connections', 'datastoreFs'];
+const INVENTORY_CONTRACT = ['services', 'provider', 'decorations', 'children', 'connections', 'datastoreFs'];
 
 const up = String.raw`^(\.\./)+`;
 const vscodePath = (layer) => ({ name: 'vscode', message: `${layer} stays free of VS Code: put glue in src/extension.` });

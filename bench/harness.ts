@@ -308,10 +308,10 @@ export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 export const EXTENSION_BUNDLE = path.join(REPO_ROOT, 'dist', 'extension.js');
 let built = false;
 
-/** Builds dist/ (esbuild, a few seconds) once per run, so process-level benches measure this tree's code. */
+/** Builds dist/ as it ships (esbuild --production: minified, no source maps) once per run, so process-level benches measure this tree's code as users get it. */
 export function buildDist(): void {
   if (built) return;
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node esbuild.mjs failed:\n${r.stderr}`);
   built = true;
 }

@@ -126,11 +126,24 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly CliCo
   }
 }
 
+let interrupt: AbortController | undefined;
+
 export const processIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
+  interrupted() {
+    if (!interrupt) {
+      const c = (interrupt = new AbortController());
+      // The first Ctrl-C ends the command cleanly; a second one exits at once.
+      process.once('SIGINT', () => {
+        c.abort();
+        process.once('SIGINT', () => process.exit(130));
+      });
+    }
+    return interrupt.signal;
+  },
 };
 
 if (require.main === module) {

@@ -15,7 +15,12 @@ import { registerBackupDiagnostics } from './backup';
 import { registerCertificateWizard } from './certs';
 import { registerCertBoard } from './certBoard';
 import { registerVmxLanguage } from './language';
+import { registerLive, type TasksProvider } from './live';
 import { registerMemory } from './memory';
+import { registerSnapshots } from './snapshots';
+import { registerSshTerminal } from './terminal';
+import { registerConsole } from './console';
+import { registerReadiness } from './readiness';
 import { registerUsbBoot } from './usbBoot';
 import { disposeLog, log, recentLogLines } from './log';
 import { sshService, type SshService } from './ssh';
@@ -34,6 +39,8 @@ export interface VsphereLabApi {
   readonly ssh: SshService;
   /** For tests: the extension's global state (to seed or inspect what older versions stored). */
   readonly globalState: vscode.Memento;
+  /** For tests: the Tasks view's provider (the tasks it shows per connection). */
+  readonly tasks: TasksProvider;
   /** For tests: the agent tools' trust seam. */
   readonly agents: AgentToolsApi;
 }
@@ -58,19 +65,24 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
   const analysis = new AnalysisHost();
   context.subscriptions.push(analysis);
   registerVmxLanguage(context, analysis);
-  const inventory: InventoryServices = { store, sessions, provider, view, decorations };
+  const inventory: InventoryServices = { store, sessions, provider, view, decorations, children: provider.children };
   registerInventoryCommands(context, inventory);
   // Features that open from the inventory register below: registerX(context, inventory).
+  const { tasks } = registerLive(context, inventory);
   registerCertificateWizard(context, inventory);
   registerCertBoard(context, inventory);
   registerMemory(context, inventory);
+  registerReadiness(context, inventory);
   registerUsbBoot(context, inventory);
   registerBackupDiagnostics(context, inventory, analysis);
+  registerSnapshots(context, inventory);
+  registerSshTerminal(context, inventory);
+  registerConsole(context, inventory);
   const agents = registerAgentTools(context, inventory);
 
   const activationMs = performance.now() - started;
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState, agents };
+  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState, agents, tasks };
 }
 
 export function deactivate(): void {

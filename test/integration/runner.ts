@@ -10,7 +10,10 @@ import { runTests } from '@vscode/test-electron';
 
 const REPO = resolve(__dirname, '..', '..');
 
-async function main(): Promise<number> {
+interface PassResult { passed: number; failed: number; code: number }
+
+/** One run of the integration tests in a fresh code-server; `env` goes to the launcher and the extension host. */
+async function pass(workspace: string, env: Record<string, string>): Promise<PassResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'vlab-int-'));
   const results = join(scratch, 'results.json');
   let code: number;
@@ -19,8 +22,8 @@ async function main(): Promise<number> {
       vscodeExecutablePath: join(REPO, 'test', 'rig', 'launcher.sh'),
       extensionDevelopmentPath: REPO,
       extensionTestsPath: join(REPO, 'out', 'integration', 'index.js'),
-      launchArgs: [join(REPO, 'test', 'fixtures', 'workspace')],
-      extensionTestsEnv: { VLAB_TEST_RESULTS: results },
+      launchArgs: [workspace],
+      extensionTestsEnv: { VLAB_TEST_RESULTS: results, ...env },
     });
   } catch (e) {
     code = typeof e === 'number' ? e : 1;
@@ -37,8 +40,28 @@ async function main(): Promise<number> {
     console.error('the extension host wrote no results (it did not start, or crashed)');
   }
   rmSync(scratch, { recursive: true, force: true });
+  return { passed, failed, code };
+}
+
+/** The tests that run a second time in a restricted (untrusted) workspace. */
+const RESTRICTED_GREP = 'untrusted workspace';
+
+async function main(): Promise<number> {
+  const runs: PassResult[] = [await pass(join(REPO, 'test', 'fixtures', 'workspace'), {})];
+  const grep = process.env.VLAB_TEST_GREP;
+  if (!grep || new RegExp(grep).test(RESTRICTED_GREP)) {
+    // Workspace trust on, a fresh folder the user never trusted: VS Code runs in Restricted Mode.
+    const untrusted = mkdtempSync(join(tmpdir(), 'vlab-untrusted-'));
+    try {
+      runs.push(await pass(untrusted, { VLAB_WORKSPACE_TRUST: 'restricted', VLAB_TEST_GREP: RESTRICTED_GREP }));
+    } finally {
+      rmSync(untrusted, { recursive: true, force: true });
+    }
+  }
+  const passed = runs.reduce((n, r) => n + r.passed, 0);
+  const failed = runs.reduce((n, r) => n + r.failed, 0);
   console.log(`INTEGRATION passed=${passed} failed=${failed}`);
-  return failed > 0 || code !== 0 ? 1 : 0;
+  return failed > 0 || runs.some((r) => r.code !== 0) ? 1 : 0;
 }
 
 main().then((c) => process.exit(c), (e) => { console.error(e); process.exit(1); });

@@ -36,6 +36,11 @@ export interface CodeServerOptions {
   log?: (line: string) => void;
   /** Extra code-server arguments (e.g. ['--log', 'trace']). */
   args?: string[];
+  /**
+   * Workspace trust: 'disabled' (default: every workspace trusted) or 'restricted' (trust on, the
+   * workspace opened untrusted, in Restricted Mode, without the start-up prompt).
+   */
+  trust?: 'disabled' | 'restricted';
 }
 
 export interface CodeServer {
@@ -46,10 +51,10 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-function codeServerArgs(userDataDir: string, extensionsDir: string): string[] {
+function codeServerArgs(userDataDir: string, extensionsDir: string, trust: 'disabled' | 'restricted' = 'disabled'): string[] {
   const cfg = join(userDataDir, 'config.yaml');
   if (!existsSync(cfg)) writeFileSync(cfg, 'auth: none\ncert: false\n');
-  return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+  return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(trust === 'disabled' ? ['--disable-workspace-trust'] : []),
     '--disable-getting-started-override', '--config', cfg, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 }
 
@@ -86,7 +91,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': opts.trust === 'restricted',
+    ...(opts.trust === 'restricted' ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {}),
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
@@ -98,7 +104,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     ...opts.settings,
   }, null, 2));
   const port = await freePort();
-  const child: ChildProcess = spawn(CODE_SERVER, [...codeServerArgs(userDataDir, extensionsDir), '--bind-addr', `127.0.0.1:${port}`, ...(opts.args ?? []), opts.workspace], {
+  const child: ChildProcess = spawn(CODE_SERVER, [...codeServerArgs(userDataDir, extensionsDir, opts.trust), '--bind-addr', `127.0.0.1:${port}`, ...(opts.args ?? []), opts.workspace], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
     detached: true,

@@ -47,6 +47,7 @@ async function main(): Promise<number> {
   const timeoutMs = Number(process.env.VLAB_TEST_TIMEOUT_MS ?? 15 * 60_000);
   const server = await startCodeServer({
     workspace, userDataDir,
+    trust: process.env.VLAB_WORKSPACE_TRUST === 'restricted' ? 'restricted' : 'disabled',
     env: { VLAB_TEST_RESULTS: process.env.VLAB_TEST_RESULTS ?? '', VLAB_TEST_GREP: process.env.VLAB_TEST_GREP ?? '', VLAB_REPO_ROOT: REPO },
     log: process.env.VLAB_DEBUG ? (l) => process.stderr.write(`[code-server] ${l}`) : undefined,
   });

@@ -4,7 +4,7 @@
  */
 import { certsCore } from '../../core/certs/lazy';
 import { readInputBytes as readInput, writeOutputFile } from '../files';
-import { sshCredentialOptions, sshCredentials } from '../ssh';
+import { deploy, onHostOptions, requestOnHost } from './certDeploy';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LabError } from '../../core/errors';
@@ -120,7 +120,7 @@ const inspect: CliCommand = {
 const request: CliCommand = {
   path: ['cert', 'request'],
   summary: 'Generate a private key (rui.key) and a certificate signing request (rui.csr)',
-  synopsis: '--cn FQDN [--san NAME|IP …] [--bits 2048|3072|4096] [--o ORG] [--ou UNIT] [--l CITY] [--st STATE] [--c CC] --out DIR',
+  synopsis: '--cn FQDN [--san NAME|IP …] [--bits 2048|3072|4096] [--o ORG] [--ou UNIT] [--l CITY] [--st STATE] [--c CC] --out DIR | --on-host HOST[:PORT] --user U [--password-env VAR] [--thumbprint T] --out DIR',
   options: {
     cn: { type: 'string', valueName: 'FQDN', description: 'common name: the host\'s fully qualified name' },
     san: { type: 'string', multiple: true, valueName: 'NAME|IP', description: 'subject alternative name (repeat); default: FQDN and short name' },
@@ -135,8 +135,11 @@ const request: CliCommand = {
     'client-auth': { type: 'boolean', description: 'also request the clientAuth extended key usage' },
     'no-data-encipherment': { type: 'boolean', description: 'leave dataEncipherment out of the key usage' },
     force: { type: 'boolean', description: 'overwrite an existing rui.key / rui.csr' },
+    ...onHostOptions,
+    'password-env': { type: 'string', valueName: 'VAR', description: 'with --on-host: environment variable holding the password (default VLAB_PASSWORD)' },
   },
   async run(inv) {
+    if (str(inv, 'on-host') !== undefined) return requestOnHost(inv);
     const cn = required(inv, 'cn');
     const out = required(inv, 'out');
     const bitsText = str(inv, 'bits') ?? '2048';
@@ -247,72 +250,6 @@ const pfx: CliCommand = {
     emit(inv, { file, bytes: der.length, friendlyName, passwordIsDefault: password === VCENTER_PFX_PASSWORD, encryption: 'pbeWithSHAAnd3-KeyTripleDES-CBC, SHA-1 MAC' },
       `Wrote ${file} (${der.length} bytes; friendly name "${friendlyName}"; key encrypted with 3DES, SHA-1 MAC, as Windows Server 2003/2008 expect).${note}`);
     return EXIT_OK;
-  },
-};
-
-const deploy: CliCommand = {
-  path: ['cert', 'deploy'],
-  summary: 'Install a signed certificate on an ESX(i) host over SSH (backup, restart, verify, rollback on failure)',
-  synopsis: 'HOST[:PORT] --cert FILE --key FILE [--chain FILE …] --ssh-user USER [--password-env VAR] [--host-key SHA256:…] [--ssh-host H] [--ssh-port N] [--json]',
-  positionals: { min: 1, max: 1 },
-  options: {
-    ...certSetOptions('the signed certificate (PEM, DER or .p7b)', 'its private key (rui.key)', 'CA certificates (repeat)'),
-    'ssh-user': { type: 'string', valueName: 'USER', description: 'SSH user (root on ESX(i))' },
-    ...sshCredentialOptions,
-    'ssh-host': { type: 'string', valueName: 'HOST', description: 'SSH address when it differs from HOST' },
-    'ssh-port': { type: 'string', valueName: 'N', description: 'SSH port (default 22)' },
-    restart: { type: 'string', valueName: 'hostd|services.sh', description: 'what to restart (default hostd)' },
-    'include-intermediates': { type: 'boolean', description: 'append the intermediate CA certificates to rui.crt' },
-    'wait-timeout': { type: 'string', valueName: 'SECONDS', description: 'how long to wait for HTTPS after the restart (default 180)' },
-  },
-  async run(inv) {
-    const names = certInputNames(inv);
-    const user = required(inv, 'ssh-user');
-    const { parseEndpoint } = core.inspect();
-    let ep: { host: string; port: number };
-    try {
-      ep = parseEndpoint(inv.positionals[0]);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const sshPortText = str(inv, 'ssh-port') ?? '22';
-    const sshPort = Number(sshPortText);
-    if (!Number.isInteger(sshPort) || sshPort < 1 || sshPort > 65535) throw new UsageError(`--ssh-port must be a port number, not "${sshPortText}"`);
-    const restart = str(inv, 'restart');
-    if (restart !== undefined && restart !== 'hostd' && restart !== 'services.sh') throw new UsageError(`--restart must be hostd or services.sh, not "${restart}"`);
-    const waitText = str(inv, 'wait-timeout');
-    const waitTimeoutMs = waitText === undefined ? undefined : Number(waitText) * 1000;
-    if (waitTimeoutMs !== undefined && !(waitTimeoutMs > 0)) throw new UsageError(`--wait-timeout must be a positive number of seconds, not "${waitText}"`);
-    const { hostKey, password } = sshCredentials(inv);
-    const { cert, key, chain } = await readCertInputs(inv, names);
-    const { deployEsxCertificate } = core.deploy();
-    const mark = { ok: '✔', failed: '✘', skipped: '–', running: '…', pending: ' ' } as const;
-    const result = await deployEsxCertificate({
-      host: ep.host, port: ep.port,
-      ssh: { host: str(inv, 'ssh-host') ?? ep.host, port: sshPort, username: user, password, ...(hostKey ? { hostKey } : {}) },
-      cert, key, ...(chain.length ? { chain } : {}),
-      includeIntermediates: inv.values['include-intermediates'] === true,
-      ...(restart ? { restart: restart as 'hostd' | 'services.sh' } : {}),
-      ...(waitTimeoutMs !== undefined ? { waitTimeoutMs } : {}),
-      onStep: (s) => {
-        if (inv.json || s.status === 'pending' || s.status === 'running') return;
-        const head = `${mark[s.status]} ${s.phase === 'rollback' ? '[rollback] ' : ''}${s.title}${s.ms !== undefined ? ` (${s.ms} ms)` : ''}`;
-        const detail = s.status === 'failed' && s.detail ? `\n    ${s.detail.replace(/\n/g, '\n    ')}` : '';
-        inv.io.stdout(`${head}${detail}\n`);
-      },
-    });
-    if (inv.json) emit(inv, result, '');
-    else if (result.ok) inv.io.stdout(`\n${ep.host}:${ep.port} now serves the new certificate (SHA-256 ${result.newSha256}).\nBackups on the host: ${result.backups?.crt}, ${result.backups?.key}\n`);
-    else {
-      inv.io.stdout('\n');
-      const unknown = result.failedStep === 'connect' && /not known yet/.test(result.error ?? '');
-      inv.io.stderr(`vlab: ${result.error ?? 'the deploy failed'}\n`);
-      if (unknown) {
-        const fp = /SHA256:[A-Za-z0-9+/]{43}/.exec(result.error ?? '')?.[0];
-        if (fp) inv.io.stderr(`If it matches the host's key, run again with --host-key ${fp}\n`);
-      }
-    }
-    return result.ok ? EXIT_OK : EXIT_FINDINGS;
   },
 };
 

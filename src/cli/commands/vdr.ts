@@ -16,23 +16,7 @@ import type { LogAnalysis } from '../../core/backup/logs';
 import { analyzeLogFiles } from '../../core/backup/logs';
 import type { Finding, Fix } from '../../core/backup/rules';
 import { diagnose } from '../../core/backup/rules';
-
-/** Reads the small descriptor .vmdk files a .vmx names, to recognise raw device mappings. */
-async function readDescriptors(doc: VmxDocument, vmxAbs: string, vmxShown: string): Promise<FactHints['descriptors']> {
-  const out: NonNullable<FactHints['descriptors']> = {};
-  for (const e of doc.entries()) {
-    if (!/^(scsi|ide|sata|nvme)\d+:\d+\.fileName$/i.test(e.key) || !/\.vmdk$/i.test(e.value)) continue;
-    const abs = path.resolve(path.dirname(vmxAbs), e.value);
-    try {
-      const st = await fsp.stat(abs);
-      if (!st.isFile() || st.size > 65536) continue; // a flat extent, not a descriptor
-      out[e.value] = { file: path.join(path.dirname(vmxShown), e.value), text: await fsp.readFile(abs, 'latin1') };
-    } catch {
-      // Not next to the .vmx (other datastore, or only the .vmx was copied): nothing to learn.
-    }
-  }
-  return out;
-}
+import { readDescriptors } from '../../core/backup/descriptors';
 
 function describeFix(f: Fix): string {
   switch (f.kind) {

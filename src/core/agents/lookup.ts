@@ -3,6 +3,7 @@
  * path or moref. An unknown name is an error that lists the closest names, so the model can retry.
  */
 import { LabError } from '../errors';
+import { editDistance } from '../vmx/lint';
 import type { MoRef } from '../vsphere/decode';
 import type { HostInfo, Inventory, VmInfo } from '../vsphere/inventory';
 import type { Evidence, JsonSchema } from './types';
@@ -22,11 +23,11 @@ export function api(ref: MoRef, name: string | undefined, path: string, value: u
   return { kind: 'api', object: objectLabel(ref, name), path, value: value === undefined ? '(not set)' : String(value) };
 }
 
+/** The names nearest to `wanted` (edit distance), five at most. */
 function closest<T extends { name: string }>(all: readonly T[], wanted: string): string {
-  const w = wanted.toLowerCase();
-  const near = all.filter((x) => x.name.toLowerCase().includes(w) || w.includes(x.name.toLowerCase())).slice(0, 8);
-  const pool = near.length ? near : all.slice(0, 8);
-  return pool.map((x) => `"${x.name}"`).join(', ');
+  return all.map((x) => ({ name: x.name, d: editDistance(x.name, wanted) }))
+    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name)).slice(0, 5)
+    .map((x) => `"${x.name}"`).join(', ');
 }
 
 function pick<T extends { name: string; ref: MoRef }>(all: readonly T[], wanted: string, inv: Inventory, kind: string): T {

@@ -41,6 +41,8 @@ export interface SweepVm {
   /** The generation the rules used ("VMware ESXi 8.0.0 build-20513097"), when known. */
   generation?: string;
   vmxPath?: string;
+  /** Datacenter inventory path without the leading slash (`DC0`), for datastore URLs. */
+  datacenter?: string;
   findings: Finding[];
   /** The vmware.log read: absent when not needed. */
   log?: { state: 'read' | 'missing' | 'failed' | 'skipped' | 'truncated'; file?: string; message?: string };
@@ -297,10 +299,11 @@ export async function sweepBackupReadiness(client: VimClient, opts: SweepOptions
     const host = hostRef ? names.hosts.get(hostRef.value) : undefined;
     const gen = host?.gen ?? connGen;
     const input = readinessInput(o.props, gen, host?.product, hostRef);
-    dcOf.set(o.obj.value, names.datacenterOf(o.obj));
+    const datacenter = names.datacenterOf(o.obj);
+    dcOf.set(o.obj.value, datacenter);
     vms.push({
       ref: o.obj, name: input.facts.name ?? o.obj.value, path, powerState: input.facts.powerState,
-      generation: gen?.label, vmxPath: asString(o.props['config.files.vmPathName']),
+      generation: gen?.label, vmxPath: asString(o.props['config.files.vmPathName']), ...(datacenter ? { datacenter } : {}),
       findings: checkReadiness(input, opts.readiness), input,
     });
   }

@@ -85,6 +85,22 @@ export function suggestSans(fqdn: string, ip?: string): string[] {
   return out;
 }
 
+/**
+ * The SAN list with the common name first, always (browsers match the name only against the SANs
+ * once the extension is present, so a CN left out of them is rejected; issue 14 item 2). The CN is
+ * added when missing and moved to the front when given elsewhere; the rest keep their order.
+ */
+export function withCommonName(cn: string, sans: readonly string[]): string[] {
+  const name = cn.trim();
+  if (!name) return [...sans];
+  const key = (x: string): string => {
+    const e = x.trim().replace(/^(dns|ip):/i, '').replace(/^\[(.*)\]$/, '$1');
+    return canonicalIp(e) ?? normaliseDnsName(e);
+  };
+  const k = key(name);
+  return [name, ...sans.filter((x) => x.trim() && key(x) !== k)];
+}
+
 /** Splits a mixed SAN list into DNS names and IPs, dropping duplicates; throws on junk. */
 export function splitSans(list: readonly string[]): { dns: string[]; ip: string[] } {
   const dns: string[] = [], ip: string[] = [];
@@ -137,7 +153,8 @@ export function requestForKey(key: KeyObject | string, options: CsrOptions): Gen
   validateSubject(options);
   const priv = typeof key === 'string' ? createPrivateKey(key) : key;
   if (priv.asymmetricKeyType !== 'rsa') throw new RequestError(`The key is ${priv.asymmetricKeyType}; vSphere of this era needs RSA.`);
-  const sans = splitSans(options.sans ?? suggestSans(options.cn));
+  const sans = splitSans(withCommonName(options.cn, options.sans ?? suggestSans(options.cn)));
+  const cnIsIp = canonicalIp(options.cn.trim()) !== undefined;
   const hash = options.hash ?? 'sha256';
 
   const csr = forge.pki.createCertificationRequest();
@@ -154,7 +171,10 @@ export function requestForKey(key: KeyObject | string, options: CsrOptions): Gen
   if (sans.dns.length || sans.ip.length) {
     extensions.push({
       name: 'subjectAltName',
-      altNames: [...sans.dns.map((value) => ({ type: 2, value })), ...sans.ip.map((ip) => ({ type: 7, ip }))],
+      // The CN's own kind goes first so the CN is the first SAN.
+      altNames: cnIsIp
+        ? [...sans.ip.map((ip) => ({ type: 7, ip })), ...sans.dns.map((value) => ({ type: 2, value }))]
+        : [...sans.dns.map((value) => ({ type: 2, value })), ...sans.ip.map((ip) => ({ type: 7, ip }))],
     });
   }
   csr.setAttributes([{ name: 'extensionRequest', extensions }]);
@@ -219,6 +239,12 @@ export interface CsrInfo {
 }
 
 /** Reads a PEM CSR back (for the wizard's review step and for tests). */
+/** The public key of a CSR, SPKI DER (to match the certificate a CA issued for a host's own CSR). */
+export function requestPublicKeyDer(pem: string): Buffer {
+  const csr = forge.pki.certificationRequestFromPem(pem);
+  return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey)).getBytes(), 'binary');
+}
+
 export function describeRequest(pem: string): CsrInfo {
   const csr = forge.pki.certificationRequestFromPem(pem);
   const attrs = csr.subject.attributes;

@@ -4,13 +4,14 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import { CancelledError, isCancellation } from '../errors';
 import { asString, asObject, type MoRef, type VimObject, type VimValue } from './decode';
 import {
   ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, ResponseTooLargeError, TimeoutError,
   UntrustedCertificateError, VsphereError,
 } from './errors';
-import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
+import { buildEnvelope, readEnvelope, readReturn, type SoapValue, type TextSink } from './soap';
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
 import { Generation } from './generation';
@@ -294,12 +295,14 @@ export class VimClient {
    * returns undefined (fault, unexpected shape) the generic reader runs, raising faults as usual.
    */
   async invokeText<T>(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions,
-    extract: (xml: string) => T | undefined): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> {
+    extract: (xml: string) => T | undefined, stream?: () => TextSink<T>): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> {
     const once = async (): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> => {
-      const text = await this.post(method, thisRef, args, opts);
+      // With `stream`, the sink reads the text while it arrives (parsing overlaps the transfer).
+      const sink = stream?.();
+      const text = await this.post(method, thisRef, args, opts, sink && ((piece) => { try { sink.push(piece); } catch { /* result() falls back */ } }));
       let extracted: T | undefined;
       try {
-        extracted = extract(text);
+        extracted = sink ? sink.result(text) : extract(text);
       } catch {
         extracted = undefined; // let the generic reader report what is wrong
       }
@@ -314,9 +317,16 @@ export class VimClient {
     return this.readResponse(text, method, thisRef, opts.fast ?? false);
   }
 
-  private async post(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions): Promise<string> {
+  private async post(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions, onText?: (piece: string) => void): Promise<string> {
     if (this.closed) throw new VsphereError('closed', `The connection to ${this.endpoint.display} is closed. Connect again.`);
     const body = Buffer.from(buildEnvelope(method, thisRef, args), 'utf8');
+    // Streaming readers get the text decoded chunk by chunk (a split UTF-8 sequence waits for its end).
+    const decoder = onText ? new StringDecoder('utf8') : undefined;
+    const pieces: string[] = [];
+    const onChunk = decoder && ((c: Buffer) => {
+      const t = decoder.write(c);
+      if (t) { pieces.push(t); onText!(t); }
+    });
     const res = await this.request({
       method: 'POST',
       path: this.endpoint.path,
@@ -329,6 +339,7 @@ export class VimClient {
       what: method,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
+      onChunk,
     });
     const ct = String(res.headers['content-type'] ?? '');
     if (res.status !== 200 && res.status !== 500) {
@@ -336,6 +347,11 @@ export class VimClient {
     }
     if (!/xml/i.test(ct) && res.body.length && res.body[0] !== 0x3c) {
       throw new ProtocolError(this.endpoint.display, method, `content type ${ct || 'none'}`);
+    }
+    if (decoder) {
+      const tail = decoder.end();
+      if (tail) { pieces.push(tail); onText!(tail); }
+      return pieces.join('');
     }
     return res.body.toString('utf8');
   }
@@ -366,6 +382,8 @@ export class VimClient {
   request(req: {
     method: string; path: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; what: string;
     signal?: AbortSignal; timeoutMs?: number; maxBytes?: number;
+    /** Each body chunk as it arrives (the body is still collected and returned whole). */
+    onChunk?: (chunk: Buffer) => void;
   }): Promise<RawResponse> {
     const cap = req.maxBytes ?? this.maxResponseBytes;
     return new Promise<RawResponse>((resolve, reject) => {
@@ -383,6 +401,7 @@ export class VimClient {
           bytes += c.length;
           if (bytes > cap) { tooLarge(); return; }
           chunks.push(c);
+          req.onChunk?.(c);
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', (e) => reject(this.mapError(e, req.what, req.timeoutMs)));

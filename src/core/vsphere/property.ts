@@ -5,7 +5,7 @@
 import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
 import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
-import type { SoapObject, SoapValue } from './soap';
+import type { SoapObject, SoapValue, TextSink } from './soap';
 import { NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
@@ -189,6 +189,92 @@ export function extractRetrieveResult(xml: string): { token?: string; objects: O
   return { token, objects };
 }
 
+const OBJECTS_END = '</objects>';
+
+/**
+ * Parses a RetrievePropertiesEx response while it streams: once the envelope's head up to
+ * `<returnval>` has arrived, every run of complete `<objects>` elements is read with
+ * `extractRetrieveResult` on head + run + the head's end tags, so most of the parsing happens while
+ * the server is still sending. The outcome is exactly `extractRetrieveResult(whole)`: a run that is
+ * not a sequence of whole `returnval` children (a nested `</objects>` in a value, a prefixed tag)
+ * cannot form a well-formed document with the head's end tags, fails, and the whole text is then
+ * read at the end as before.
+ */
+export class RetrieveStream implements TextSink<{ token?: string; objects: ObjectContent[] }> {
+  private pending = '';
+  private head?: string;
+  private closers = '';
+  private readonly objects: ObjectContent[] = [];
+  private token?: string;
+  private failed = false;
+
+  push(piece: string): void {
+    if (this.failed) return;
+    this.pending += piece;
+    if (this.head === undefined && !this.readHead()) return;
+    const end = this.pending.lastIndexOf(OBJECTS_END);
+    if (end < 0) return;
+    const run = this.pending.slice(0, end + OBJECTS_END.length);
+    this.pending = this.pending.slice(end + OBJECTS_END.length);
+    this.take(this.head + run + this.closers);
+  }
+
+  result(whole: string): { token?: string; objects: ObjectContent[] } | undefined {
+    if (this.failed || this.head === undefined) return extractRetrieveResult(whole);
+    // the rest: the last objects, a token, the real end tags
+    this.take(this.head + this.pending);
+    if (this.failed) return extractRetrieveResult(whole);
+    return { token: this.token, objects: this.objects };
+  }
+
+  private take(doc: string): void {
+    let r: { token?: string; objects: ObjectContent[] } | undefined;
+    try {
+      r = extractRetrieveResult(doc);
+    } catch {
+      r = undefined;
+    }
+    if (!r) {
+      this.failed = true;
+      return;
+    }
+    for (const o of r.objects) this.objects.push(o);
+    if (r.token !== undefined) this.token = r.token;
+  }
+
+  /** Finds Envelope > Body > …RetrievePropertiesExResponse > returnval's start; false while incomplete. */
+  private readHead(): boolean {
+    const at = this.pending.indexOf('<returnval');
+    const gt = at < 0 ? -1 : this.pending.indexOf('>', at);
+    if (gt < 0) {
+      if (this.pending.length > 65536) this.failed = true;
+      return false;
+    }
+    const head = this.pending.slice(0, gt + 1);
+    const qnames: string[] = [];
+    try {
+      const p = new XmlPull(head);
+      const want: Array<(q: XmlPull) => boolean> = [
+        (q) => q.name === 'Envelope' && q.ns === NS_SOAP_ENV,
+        (q) => q.name === 'Body' && q.ns === NS_SOAP_ENV,
+        (q) => q.name.endsWith('RetrievePropertiesExResponse'),
+        (q) => q.name === 'returnval' && !head.endsWith('/>'),
+      ];
+      for (const ok of want) {
+        if (p.next() !== START || !ok(p)) throw new Error('not a RetrievePropertiesEx head');
+        qnames.push(p.qname);
+      }
+    } catch {
+      this.failed = true;
+      return false;
+    }
+    this.head = head;
+    this.closers = qnames.reverse().map((q) => `</${q}>`).join('');
+    this.pending = this.pending.slice(gt + 1);
+    return true;
+  }
+}
+
 function firstReturnval(response: XNode): XNode | undefined {
   for (const c of response.children) if (c.name === 'returnval') return c;
   return undefined;
@@ -206,7 +292,7 @@ function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
 
 async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions): Promise<{ token?: string; objects: ObjectContent[] }> {
   const pc = client.serviceContent.propertyCollector;
-  const fast = await client.invokeText(method, pc, args, call, extractRetrieveResult);
+  const fast = await client.invokeText(method, pc, args, call, extractRetrieveResult, () => new RetrieveStream());
   if (fast.extracted) return fast.extracted;
   return readRetrieveResult(firstReturnval(fast.response));
 }

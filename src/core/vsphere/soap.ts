@@ -121,3 +121,10 @@ export function readReturn(response: XNode, returnType?: string): VimValue | und
   if (values.length > 1) return values;
   return values[0];
 }
+
+/** A reader fed the response text piece by piece while it arrives (see `invokeText`). */
+export interface TextSink<T> {
+  push(piece: string): void;
+  /** The result for the whole text (every piece joined), or undefined for the generic reader. */
+  result(whole: string): T | undefined;
+}

@@ -17,6 +17,7 @@ import { renderPlan } from '../../core/agents/render';
 import type { AgentTool, ToolContext } from '../../core/agents/types';
 import { tokenSignal } from '../commands';
 import { log } from '../log';
+import { DATASTORE_SCHEME } from '../inventory/datastoreFs';
 import type { InventoryServices } from '../inventory/services';
 import { confirmTitle, connectionStrings, invocationMessage, untrustedMessage } from './strings';
 
@@ -27,6 +28,8 @@ export const toolId = (name: string): string => `vsphereLab_${name}`;
 export interface AgentToolsApi {
   /** Test seam (a stub for the trust state the rig cannot change: code-server runs with trust disabled). */
   setTrustOverride(trusted: boolean | undefined): void;
+  /** What VS Code gets from the tool's prepareInvocation (the confirmation), without invoking it. */
+  prepare(id: string, input: Record<string, unknown>): Promise<vscode.PreparedToolInvocation | null | undefined>;
 }
 
 let trustOverride: boolean | undefined;
@@ -56,6 +59,11 @@ function toolContext(inv: InventoryServices, signal: AbortSignal): ToolContext {
     },
     resolveFile,
     fileLink: (file, line) => vscode.Uri.file(file).with({ fragment: line ? `L${line}` : '' }).toString(),
+    datastoreLink(id, datacenterPath, dsPath, line) {
+      const m = /^\[([^\]]+)\]\s*(.*)$/.exec(dsPath.trim());
+      if (!m) return undefined;
+      return vscode.Uri.from({ scheme: DATASTORE_SCHEME, authority: id, path: `/${encodeURIComponent(datacenterPath.replace(/^\//, ''))}/${m[1]}/${m[2]}`, fragment: line ? `L${line}` : '' }).toString();
+    },
     changed(id) {
       void inv.sessions.load(id, true).then(() => inv.provider.refresh(inv.provider.connectionNode(id)), () => undefined);
     },
@@ -99,8 +107,12 @@ class LabTool implements vscode.LanguageModelTool<Input> {
 }
 
 export function registerAgentTools(context: vscode.ExtensionContext, inv: InventoryServices): AgentToolsApi {
-  const api: AgentToolsApi = { setTrustOverride: (t) => { trustOverride = t; } };
+  const tools = new Map(AGENT_TOOLS.map((t) => [toolId(t.name), new LabTool(t, inv)]));
+  const api: AgentToolsApi = {
+    setTrustOverride: (t) => { trustOverride = t; },
+    prepare: (id, input) => tools.get(id)!.prepareInvocation({ input }, new vscode.CancellationTokenSource().token),
+  };
   if (typeof vscode.lm?.registerTool !== 'function') return api;
-  for (const tool of AGENT_TOOLS) context.subscriptions.push(vscode.lm.registerTool(toolId(tool.name), new LabTool(tool, inv)));
+  for (const [id, tool] of tools) context.subscriptions.push(vscode.lm.registerTool(id, tool));
   return api;
 }

@@ -31,7 +31,7 @@ export interface UriKind<U> {
   file(path: string): U;
 }
 
-const NODE_TYPES: ReadonlySet<string> = new Set(['connection', 'item', 'message']);
+const NODE_TYPES: ReadonlySet<string> = new Set(['connection', 'item', 'message', 'child']);
 
 /** True for a node of the inventory tree (the handles `InventoryProvider` hands out). */
 export function isTreeNode(x: unknown): x is Node {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { describeVm, InventoryItem, InventoryTree, powerStateOf } from '../../core/inventory/tree';
+import type { LiveChange } from '../../core/vsphere/live';
+import { InventoryChildren, type ChildNode } from './children';
 import { ConnectionStore, hostOf } from './connections';
 import { ConnectionProblem, Problem, SessionManager } from './sessions';
 import { generationLine } from './generation';
@@ -8,11 +10,16 @@ import { generationLine } from './generation';
 export type Node =
   | { readonly type: 'connection'; readonly conn: string }
   | { readonly type: 'item'; readonly conn: string; readonly key: string }
-  | { readonly type: 'message'; readonly conn: string; readonly parentKey: string; readonly problem?: Problem; readonly text: string; readonly icon: string };
+  | { readonly type: 'message'; readonly conn: string; readonly parentKey: string; readonly problem?: Problem; readonly text: string; readonly icon: string }
+  /** A feature's node under an inventory node (a VM's snapshots): ./children.ts. */
+  | ChildNode;
 
 const ICON_BY_KIND: Record<InventoryItem['kind'], string> = {
   datacenter: 'organization', folder: 'folder', vmRoot: 'folder-library', cluster: 'layers', host: 'server', vm: 'vm',
 };
+
+/** Live changes of these properties move nodes (or change counts): the connection is redrawn. */
+const STRUCTURAL: ReadonlySet<string> = new Set(['name', 'parent', 'runtime.host', 'host', 'childType', 'config.template']);
 
 /** "1 host" / "N hosts" (and VMs): counts in node descriptions. */
 function hostsText(n: number): string {
@@ -39,6 +46,15 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** Datacenters shown before a connection's full inventory has arrived (same keys as the tree's). */
   private readonly early = new Map<string, Map<string, InventoryItem>>();
   private deferredAll = false;
+  /**
+   * Item nodes whose children VS Code asked for while their connection showed its early first level:
+   * the connection's refresh when the full inventory lands can leave such a row expanded and empty
+   * (VS Code drops the answer of a child fetch that overlaps its parent's refresh), so they are
+   * refreshed once more after it.
+   */
+  private readonly expandedEarly = new Map<string, Set<Node>>();
+  /** Features' nodes under inventory nodes (./children.ts); features reach it as `inventory.children`. */
+  readonly children = new InventoryChildren();
 
   constructor(private readonly store: ConnectionStore, private readonly sessions: SessionManager) {
     this.disposables.push(
@@ -49,7 +65,34 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
         if (status === 'disconnected' || status === 'error') this.early.delete(id);
         this.fire(this.connectionNode(id));
       }),
+      sessions.onDidChangeLive((e) => this.onLive(e.conn, e.changes, e.reset, e.before?.tree)),
     );
+  }
+
+  /**
+   * A live update: a change that moves nodes (name, parent, host, objects entered or left) redraws
+   * the connection; any other change redraws just the nodes of the objects concerned.
+   */
+  private onLive(conn: string, changes: readonly LiveChange[], reset: boolean, before: InventoryTree | undefined): void {
+    const tree = this.sessions.snapshot(conn)?.tree;
+    if (!tree) return;
+    if (reset || changes.some((c) => c.kind !== 'changed' || STRUCTURAL.has(c.property ?? ''))) {
+      this.fire(this.connectionNode(conn));
+      return;
+    }
+    const keys = new Set<string>();
+    for (const c of changes) {
+      const t = c.object.type;
+      if (t === 'VirtualMachine') {
+        for (const place of ['host', 'folder']) {
+          const k = `vm:${c.object.value}@${place}`;
+          if (tree.get(k) || before?.get(k)) keys.add(k);
+        }
+      } else if (t === 'HostSystem') keys.add(`host:${c.object.value}`);
+      else if (t === 'ClusterComputeResource') keys.add(`cluster:${c.object.value}`);
+      else if (t === 'Datacenter') keys.add(`dc:${c.object.value}`);
+    }
+    for (const k of keys) this.fire(this.itemNode(conn, k));
   }
 
   /** The one way change events leave this provider. */
@@ -97,6 +140,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       case 'connection': return n.conn;
       case 'item': return `${n.conn}/${n.key}`;
       case 'message': return `${n.conn}/${n.parentKey}#message`;
+      case 'child': return InventoryChildren.idOf(n);
     }
   }
 
@@ -121,6 +165,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     switch (n.type) {
       case 'connection': return this.connectionItem(n.conn);
       case 'message': return this.messageItem(n);
+      case 'child': return this.children.treeItem(n);
       case 'item': {
         const it = this.item(n);
         if (!it) {
@@ -193,7 +238,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
 
   private inventoryItem(n: Node & { type: 'item' }, it: InventoryItem): vscode.TreeItem {
     const id = InventoryProvider.idOf(n);
-    const collapsible = it.kind === 'vm' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed;
+    const collapsible = it.kind === 'vm' && !this.children.has(n.conn, it) ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed;
     const t = new vscode.TreeItem(it.name, collapsible);
     t.id = id;
     t.iconPath = new vscode.ThemeIcon(ICON_BY_KIND[it.kind]);
@@ -249,6 +294,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   async getChildren(n?: Node): Promise<Node[]> {
     if (!n) return this.store.list().map((c) => this.connectionNode(c.id));
     if (n.type === 'message') return [];
+    if (n.type === 'child') return this.children.childrenOfChild(n);
     this.fetching.set(n.conn, (this.fetching.get(n.conn) ?? 0) + 1);
     try {
       return await this.fetchChildren(n);
@@ -262,9 +308,14 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     }
   }
 
-  private async fetchChildren(n: Exclude<Node, { type: 'message' }>): Promise<Node[]> {
+  private async fetchChildren(n: Exclude<Node, { type: 'message' } | ChildNode>): Promise<Node[]> {
     const key = n.type === 'connection' ? InventoryTree.ROOT : n.key;
     let tree: InventoryTree;
+    if (n.type === 'item' && this.early.has(n.conn)) {
+      let set = this.expandedEarly.get(n.conn);
+      if (!set) this.expandedEarly.set(n.conn, (set = new Set()));
+      set.add(n);
+    }
     try {
       if (n.type === 'connection' && !this.sessions.snapshot(n.conn)) {
         const early = await this.firstLevel(n.conn);
@@ -276,6 +327,9 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       return [{ type: 'message', conn: n.conn, parentKey: key, problem, text: problemTitle(problem), icon: 'error' }];
     }
     const children = tree.childrenOf(key);
+    const item = n.type === 'item' ? tree.get(n.key) : undefined;
+    const extra: Node[] = item ? await this.children.childrenOf(n.conn, item) : [];
+    if (extra.length) return [...extra, ...children.map((c) => this.itemNode(n.conn, c.key))];
     if (!children.length) {
       return [{ type: 'message', conn: n.conn, parentKey: key, text: emptyText(n.type === 'item' ? tree.get(n.key) : undefined), icon: 'info' }];
     }
@@ -289,11 +343,12 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
    */
   private async firstLevel(conn: string): Promise<Node[] | undefined> {
     const full = this.sessions.load(conn);
-    void full.then(() => {
-      if (this.early.delete(conn)) this.fire(this.connectionNode(conn));
-    }, () => {
-      if (this.early.delete(conn)) this.fire(this.connectionNode(conn));
-    });
+    const landed = (): void => {
+      if (!this.early.delete(conn)) return;
+      this.fire(this.connectionNode(conn));
+      this.refireExpandedEarly(conn);
+    };
+    void full.then(landed, landed);
     const winner = await Promise.race([
       full.then(() => undefined),
       this.sessions.datacenters(conn).catch((e: unknown) => full.then(() => undefined, () => { throw e; })),
@@ -307,15 +362,25 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     return [...items.keys()].map((k) => this.itemNode(conn, k));
   }
 
+  /** After the connection's refresh has gone out, the rows expanded during the early phase once more. */
+  private refireExpandedEarly(conn: string): void {
+    const nodes = this.expandedEarly.get(conn);
+    this.expandedEarly.delete(conn);
+    if (!nodes?.size) return;
+    setTimeout(() => { for (const n of nodes) this.fire(n); }, 400);
+  }
+
   getParent(n: Node): Node | undefined {
     if (n.type === 'connection') return undefined;
     if (n.type === 'message') return n.parentKey === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, n.parentKey);
+    if (n.type === 'child') return this.children.parentOf(n) ?? this.itemNode(n.conn, n.parentKey);
     const parent = this.sessions.snapshot(n.conn)?.tree.parentOf(n.key) ?? (this.early.get(n.conn)?.has(n.key) ? InventoryTree.ROOT : undefined);
     if (parent === undefined) return undefined;
     return parent === InventoryTree.ROOT ? this.connectionNode(n.conn) : this.itemNode(n.conn, parent);
   }
 
   dispose(): void {
+    this.children.dispose();
     this.changed.dispose();
     for (const d of this.disposables) d.dispose();
   }

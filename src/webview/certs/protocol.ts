@@ -13,6 +13,8 @@ export interface CertWizardState {
   /** Inventory connection the endpoint belongs to (its pin follows a deploy). */
   readonly conn?: string;
   readonly kind: 'esx' | 'vcenter';
+  /** A host under vCenter: the vCenter connection that reaches it (the api route goes through it). */
+  readonly via?: string;
   /** Step the user was on (1–5). */
   readonly step: number;
 }
@@ -40,7 +42,7 @@ export interface RequestView {
   readonly subject: string;
   readonly bits: number;
   /** Where the private key is: SecretStorage or a file (path shown, contents never). */
-  readonly keyLocation: { readonly kind: 'secret' } | { readonly kind: 'file'; readonly path: string };
+  readonly keyLocation: { readonly kind: 'secret' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'host' };
   /** The key is still there (SecretStorage entry or readable file). */
   readonly keyAvailable: boolean;
   readonly createdAt: string;
@@ -123,6 +125,19 @@ export interface ChecklistView {
   readonly source?: string;
 }
 
+/** The deploy route the server's generation takes (core/certs/routes chooseRoute), as the wizard shows it. */
+export interface RouteView {
+  /** ssh, api, vcsa; absent for vCenter on Windows (the checklist). */
+  readonly id?: 'ssh' | 'api' | 'vcsa';
+  readonly method: 'ssh-hostd' | 'ssh-rhttpproxy' | 'host-api' | 'vcsa-rest' | 'vcsa-vecs' | 'windows-checklist';
+  /** The CSR is generated on the server; its key never leaves it. */
+  readonly csrOnServer: boolean;
+  readonly reason: string;
+  readonly sources: readonly string[];
+  /** "VMware ESXi 8.0.0 build-…", when read. */
+  readonly generation?: string;
+}
+
 export interface WizardSnapshot {
   readonly state: CertWizardState;
   /** Display name of the target (FQDN or host:port). */
@@ -134,6 +149,7 @@ export interface WizardSnapshot {
   readonly ssh: SshDefaults;
   readonly checklist: readonly ChecklistView[];
   readonly pfxPassword: string;
+  readonly route: RouteView;
 }
 
 export type InspectionView = EndpointInspection & {
@@ -157,6 +173,8 @@ export interface CertWizardProtocol {
     /** Generates key + CSR. `keyFile` with store 'file' skips the save dialog. */
     generate: { params: { form: RequestForm; template?: string; store: 'secret' | 'file'; keyFile?: string; replace?: boolean }; result: RequestView };
     instructions: { params: { template: string }; result: CaInstructionsView };
+    /** api route: the host generates the key and the CSR (HostCertificateManager); nothing secret is kept here. */
+    hostCsr: { params: { useIp?: boolean }; result: RequestView };
     copy: { params: { text: string }; result: void };
     /** Opens a file dialog (certificates: .crt .cer .pem .der .p7b). */
     pickFile: { params: { purpose: 'cert' | 'chain' }; result: PickedFile[] };
@@ -172,6 +190,8 @@ export interface CertWizardProtocol {
      * management agent?" question (scripts, tests).
      */
     deploy: { params: { sshHost: string; sshPort: number; user: string; password?: string; savePassword?: boolean; hostKey?: string; confirm?: boolean }; result: DeployView | undefined };
+    /** Deploys by the api or vcsa route (no SSH), proven live, rolled back on failure. */
+    deployRoute: { params: { confirm?: boolean }; result: DeployView | undefined };
     /** Forgets the remembered password of `user` (default root) on `sshHost:sshPort` (default 22). */
     forgetPassword: { params: { sshHost: string; sshPort?: number; user?: string }; result: void };
   };

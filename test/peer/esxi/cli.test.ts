@@ -83,7 +83,9 @@ describe('vlab cert deploy (CLI) against the ESXi simulator', function () {
     const code = await runCli(['cert', 'deploy', ...base(), '--host-key', lab.esxi.hostKeySha256], o, commands);
     assert.equal(code, 0, o.err + o.out);
     assert.match(o.out, /✔ Back up the current certificate and key/);
-    assert.match(o.out, /✔ Restart the management agent \(\/etc\/init\.d\/hostd restart\)/);
+    // The lab's default host is 6.5: the route takes SSH (only --ssh-user given) with the restarts 5.x+ need.
+    assert.match(o.out, /^Route: ssh \(ssh-rhttpproxy\)/m);
+    assert.match(o.out, /✔ Restart the management agents \(\/etc\/init\.d\/hostd restart && \/etc\/init\.d\/rhttpproxy restart\)/);
     assert.ok(o.out.includes(`now serves the new certificate (SHA-256 ${want})`));
     assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, want);
   });

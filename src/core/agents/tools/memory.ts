@@ -6,6 +6,7 @@
  * vsphere_find_vms for the quick stats.
  */
 import { loadLive } from '../../memory/data';
+import type { LadderStep } from '../../memory/state';
 import type { HostMemory, VmMemory } from '../../memory/types';
 import type { HostInfo } from '../../vsphere/inventory';
 import { getInventory, type Inventory } from '../../vsphere/inventory';
@@ -39,17 +40,21 @@ function stateFact(host: HostInfo, m: HostMemory, sources: Evidence[]): Fact {
 
 function vmFact(v: VmMemory): Fact {
   return {
-    text: `${v.name} ${v.swapping ? 'swaps' : 'balloons'}: balloon ${mb(v.latest.balloon)}, swapped ${mb(v.latest.swapped)} of ${mb(v.memoryMB)} configured`,
+    text: `${v.name} ${v.swapping ? 'swaps' : 'balloons'}: balloon ${mb(v.latest.balloon ?? 0)}, swapped ${mb(v.latest.swapped ?? 0)} (configured memory ${mb(v.memoryMB)})`,
     severity: v.swapping ? 'error' : 'warning',
     evidence: [perf(v, 'VirtualMachine', 'mem.vmmemctl.average', v.latest.balloon), perf(v, 'VirtualMachine', 'mem.swapped.average', v.latest.swapped)],
   };
 }
 
-function ladderFacts(m: HostMemory, sources: Evidence[]): Fact[] {
-  return (m.ladder ?? []).map((s) => ({
-    text: `Ladder: ${s.title} — ${s.active ? 'active now' : s.seenOnly ? `not triggered by the state, but seen on ${s.seenOnVms ?? 0} VM(s) (a memory limit, or pages left from earlier contention)` : s.next ? 'next, if free memory keeps falling' : 'not active'}. ${s.detail}`,
+function ladderFact(m: HostMemory, sources: Evidence[]): Fact | undefined {
+  const steps = m.ladder ?? [];
+  if (!steps.length) return undefined;
+  const group = (f: (s: LadderStep) => boolean): string => steps.filter(f).map((s) => s.title).join(', ') || 'none';
+  const seen = steps.filter((s) => s.seenOnly).map((s) => `${s.title} on ${s.seenOnVms ?? 0} VM(s)`);
+  return {
+    text: `Reclamation ladder in state ${m.state}: active now: ${group((s) => s.active)}; next if free memory keeps falling: ${group((s) => s.next)}${seen.length ? `; seen although the state does not trigger it (a memory limit, or pages left from earlier contention): ${seen.join(', ')}` : ''}; not active: ${group((s) => !s.active && !s.next && !s.seenOnly)}.`,
     evidence: sources.slice(0, 1),
-  }));
+  };
 }
 
 export async function hostMemory(i: HostMemoryInput, ctx: ToolContext): Promise<ToolResult> {
@@ -67,7 +72,8 @@ export async function hostMemory(i: HostMemoryInput, ctx: ToolContext): Promise<
   const sources: Evidence[] = view.stateTable.sources.map((s) => ({ kind: 'source', title: s.title, url: s.url }));
   const facts: Fact[] = [stateFact(host, m, sources), ...m.reclaiming.map(vmFact)];
   if (!m.reclaiming.length) facts.push({ text: 'No VM balloons or swaps now', evidence: [perf({ id: host.ref.value, name: host.name }, 'HostSystem', 'mem.vmmemctl.average', m.latest.balloon), perf({ id: host.ref.value, name: host.name }, 'HostSystem', 'mem.swapped.average', m.latest.swapped)] });
-  facts.push(...ladderFacts(m, sources));
+  const ladder = ladderFact(m, sources);
+  if (ladder) facts.push(ladder);
   if (m.likelyNext.length) {
     facts.push({ text: `Likely reclaimed next (most idle memory, a heuristic): ${m.likelyNext.map((v) => `${v.name} (${mb(v.idleMB)} idle)`).join(', ')}`, evidence: m.likelyNext.slice(0, 3).map((v) => perf(v, 'VirtualMachine', 'mem.granted.average − mem.active.average', v.idleMB)) });
   }

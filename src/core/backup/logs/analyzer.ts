@@ -9,7 +9,7 @@
  * Memory stays flat: one chunk at a time, the split line at a chunk boundary is the only carry, and
  * every collection in the result is bounded (see `LogAnalysisOptions`).
  */
-import { errorEvent, jobEvent, vmwareLogEvent } from './classify';
+import { errorEvent, jobEvent, vmwareLogEvent, type ErrorEvent, type JobEvent } from './classify';
 import { fileKind, parseLogLine, TimeContext } from './lines';
 import { JobRuns } from './runs';
 import type { EvidenceLine, LogAnalysis, LogAnalysisOptions, LogFileSummary, LogPos, LogRecord } from './types';
@@ -19,6 +19,10 @@ const MARKERS = ['rror', 'Job', 'ailed', '-39', '-22'].map((s) => Buffer.from(s,
 const VMWARE_MARKERS = ['uiesc', 'napshot', 'rozen'].map((s) => Buffer.from(s, 'latin1'));
 const MAX_LINE = 1 << 20;
 const NEWLINE = Buffer.from('\n');
+/** Distinct messages remembered per memo (a memo is emptied when full: memory stays flat). */
+const MEMO_MAX = 4096;
+
+interface Classified { job?: JobEvent; error?: ErrorEvent }
 
 /**
  * Streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
@@ -39,6 +43,11 @@ export class LogAnalyzer {
   private fullHead?: string;
   private markers = MARKERS;
   private vmwareLog = false;
+  /** The last record's file and whether its name says vcbAPI (errorEvent's source for any shape in it). */
+  private vcbFile: [string, boolean] = ['', false];
+  /** Classified messages: of the datarecovery source, and of the vcbAPI source per level. */
+  private readonly memoVdr = new Map<string, Classified>();
+  private readonly memoVcb = new Map<string, Map<string, Classified>>();
 
   constructor(opts: LogAnalysisOptions = {}) {
     this.tc = new TimeContext(opts.utcOffsetMinutes ?? 0, opts.referenceTime ?? Date.now());
@@ -207,13 +216,33 @@ export class LogAnalyzer {
       if (ev) this.runs.error(ev, pos, r.text);
       return;
     }
-    const job = jobEvent(r.message);
-    if (job) {
-      this.runs.job(job, pos, r.text);
-      return;
+    const c = this.classify(r);
+    if (c.job) this.runs.job(c.job, pos, r.text);
+    else if (c.error) this.runs.error(c.error, pos, r.text);
+  }
+
+  /**
+   * `jobEvent(message)` then `errorEvent(record)`, remembered per message: a bad night repeats the
+   * same few messages hundreds of thousands of times. Both are pure functions of the message, the
+   * error source (the shape, or the file's name) and the vcbAPI level, which pick the memo; the runs
+   * only read the events, so one event object serves every line with that message.
+   */
+  private classify(r: LogRecord): Classified {
+    if (r.file !== this.vcbFile[0]) this.vcbFile = [r.file, /vcbAPI/i.test(r.file)];
+    let memo = this.memoVdr;
+    if (r.shape === 'vcbapi' || this.vcbFile[1]) {
+      const level = r.level ?? '';
+      memo = this.memoVcb.get(level)!;
+      if (!memo) this.memoVcb.set(level, (memo = new Map()));
     }
-    const err = errorEvent(r);
-    if (err) this.runs.error(err, pos, r.text);
+    let c = memo.get(r.message);
+    if (!c) {
+      const job = jobEvent(r.message);
+      c = job ? { job } : { error: errorEvent(r) };
+      if (memo.size >= MEMO_MAX) memo.clear();
+      memo.set(r.message, c);
+    }
+    return c;
   }
 
   result(): LogAnalysis {

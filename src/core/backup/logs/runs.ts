@@ -18,10 +18,19 @@ function pushBounded<T>(arr: T[], v: T, max: number): void {
   if (arr.length < max && !arr.includes(v)) arr.push(v);
 }
 
+/** `{ ...pos, text }` (same keys, same order), built directly: this runs for every job and error line. */
+function evidence(pos: LogPos, text: string): EvidenceLine {
+  return pos.time !== undefined ? { file: pos.file, line: pos.line, time: pos.time, text } : { file: pos.file, line: pos.line, text };
+}
+
 export class JobRuns {
+  /** Finished runs, oldest first, as a ring of at most maxJobs (`jobsHead` is the oldest). */
   private readonly jobs: JobRun[] = [];
+  private jobsHead = 0;
   private jobsDropped = 0;
   private readonly open = new Map<string, JobRun>();
+  /** The distinct VMs of the open runs, in the order a Set over them gives; undefined after a change. */
+  private openVms?: string[];
   private readonly vms = new Map<string, VmOutcome>();
   private readonly groups = new Map<string, ErrorGroup>();
   private errorsOverflow = 0;
@@ -33,13 +42,14 @@ export class JobRuns {
     if (j.stopTime) {
       // The backup window closed: every run still open stops here.
       if (this.open.size === 0) {
-        this.finish({ name: '(backup window)', job: '(backup window)', vms: [], outcome: 'terminated-at-stop-time', start: pos, end: pos, evidence: { ...pos, text }, errorKeys: [] });
+        this.finish({ name: '(backup window)', job: '(backup window)', vms: [], outcome: 'terminated-at-stop-time', start: pos, end: pos, evidence: evidence(pos, text), errorKeys: [] });
       }
       for (const run of [...this.open.values()]) {
         run.outcome = 'terminated-at-stop-time';
         run.end = pos;
-        run.evidence = { ...pos, text };
+        run.evidence = evidence(pos, text);
         this.open.delete(run.name);
+        this.openVms = undefined;
         this.finish(run);
       }
       return;
@@ -50,20 +60,27 @@ export class JobRuns {
       if (j.outcome === undefined) {
         if (this.open.size >= this.bounds.maxJobs) return;
         this.open.set(j.name, run);
+        this.openVms = undefined;
         return;
       }
     }
     if (j.outcome === undefined) return;
     run.outcome = j.outcome;
     run.end = pos;
-    run.evidence = { ...pos, text };
-    this.open.delete(j.name);
+    run.evidence = evidence(pos, text);
+    if (this.open.delete(j.name)) this.openVms = undefined;
     this.finish(run);
   }
 
   private finish(run: JobRun): void {
-    if (this.jobs.length >= this.bounds.maxJobs) { this.jobs.shift(); this.jobsDropped++; }
-    this.jobs.push(run);
+    if (this.jobs.length >= this.bounds.maxJobs) {
+      // Full: the oldest run gives way (a ring, not shift(): no copying per run).
+      this.jobs[this.jobsHead] = run;
+      this.jobsHead = (this.jobsHead + 1) % this.jobs.length;
+      this.jobsDropped++;
+    } else {
+      this.jobs.push(run);
+    }
     for (const vm of run.vms) {
       const o = this.vmOutcome(vm);
       if (!o) continue;
@@ -87,7 +104,7 @@ export class JobRuns {
   /** An error event at `pos`; a line naming no VM counts for the VMs whose runs are open now. */
   error(e: ErrorEvent, pos: LogPos, text: string): void {
     let g = this.groups.get(e.key);
-    const line: EvidenceLine = { ...pos, text: text.length > 500 ? text.slice(0, 500) + '…' : text };
+    const line = evidence(pos, text.length > 500 ? text.slice(0, 500) + '…' : text);
     if (!g) {
       if (this.groups.size >= this.bounds.maxGroups) {
         this.errorsOverflow++;
@@ -107,10 +124,9 @@ export class JobRuns {
       if (o) pushBounded(o.errorKeys, e.key, 50);
     } else {
       // The line names no VM: the VMs whose job runs are open now are the candidates.
-      const open = new Set<string>();
-      for (const run of this.open.values()) for (const vm of run.vms) open.add(vm);
-      if (open.size === 0) g.linesNoRun++;
-      else if (open.size > 1) g.linesSeveralVms++;
+      const open = this.openVmList();
+      if (open.length === 0) g.linesNoRun++;
+      else if (open.length > 1) g.linesSeveralVms++;
       for (const vm of open) {
         const d = g.duringRuns.find((x) => x.vm === vm);
         if (d) d.lines++;
@@ -120,9 +136,19 @@ export class JobRuns {
     for (const run of this.open.values()) pushBounded(run.errorKeys, e.key, 50);
   }
 
+  private openVmList(): string[] {
+    if (!this.openVms) {
+      const set = new Set<string>();
+      for (const run of this.open.values()) for (const vm of run.vms) set.add(vm);
+      this.openVms = [...set];
+    }
+    return this.openVms;
+  }
+
   /** Jobs (finished, then those still open), per-VM outcomes and error groups, as `LogAnalysis` has them. */
   result(): Pick<LogAnalysis, 'jobs' | 'jobsDropped' | 'vms' | 'errors' | 'errorsOverflow'> {
-    const jobs = [...this.jobs, ...[...this.open.values()].map((r) => ({ ...r }))];
+    const finished = [...this.jobs.slice(this.jobsHead), ...this.jobs.slice(0, this.jobsHead)];
+    const jobs = [...finished, ...[...this.open.values()].map((r) => ({ ...r }))];
     const errors = [...this.groups.values()].sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
     return {
       jobs,

@@ -26,6 +26,7 @@ export class SshHostRoute implements DeployRoute {
       host: this.target.host, port: this.target.port ?? 443, ssh: this.access.ssh!, cert: input.cert, key: input.key,
       ...(input.chain?.length ? { chain: [...input.chain] } : {}),
       ...(this.method === 'ssh-rhttpproxy' ? { restart: 'rhttpproxy+hostd' as const } : {}),
+      ...this.access.sshDeploy,
       ...(this.access.verifyTimeoutMs !== undefined ? { verifyTimeoutMs: this.access.verifyTimeoutMs } : {}),
       ...(input.onStep ? { onStep: input.onStep } : {}), ...(input.signal ? { signal: input.signal } : {}),
     });

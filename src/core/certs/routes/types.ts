@@ -150,9 +150,19 @@ export interface RouteAccess {
    * `api`: a logged-in client that reaches the host (the host itself, or the vCenter managing it)
    * and the host's HostSystem reference (`ha-host` on a host).
    */
-  readonly vim?: { readonly client: VimClient; readonly host: MoRef };
+  readonly vim?: {
+    readonly client: VimClient;
+    readonly host: MoRef;
+    /**
+     * A client pinned to another certificate (`sha256`, the one being deployed): called when the
+     * pinned client stops at the new certificate (the rollback's calls). Without it such calls fail.
+     */
+    readonly reconnect?: (sha256: string) => Promise<VimClient>;
+  };
   /** `ssh` (hosts and the 6.5/6.7 appliance): how to open the SSH session, as today's SSH deploy takes it. */
   readonly ssh?: EsxDeployOptions['ssh'];
+  /** `ssh` on hosts: today's SSH deploy options (the restart defaults to what the generation needs). */
+  readonly sshDeploy?: Pick<EsxDeployOptions, 'restart' | 'includeIntermediates' | 'waitTimeoutMs'>;
   /** `vcsa`: the REST login (an SSO user such as administrator@vsphere.local) and how to trust the appliance. */
   readonly rest?: { readonly username: string; readonly password: string; readonly trust: TrustPolicy };
   /** Bounds: per call (default 60 s) and how long the new certificate may take to be served (default 60 s). */

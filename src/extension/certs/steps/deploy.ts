@@ -18,11 +18,11 @@ import type { StepHandlers, WizardContext } from './context';
 
 type DeployParams = Parameters<StepHandlers<'deploy'>['deploy']>[0];
 
-function stepView(x: StepReport): StepView {
+export function stepView(x: StepReport): StepView {
   return { id: x.id, phase: x.phase, title: x.title, status: x.status, ...(x.detail ? { detail: x.detail } : {}), ...(x.ms !== undefined ? { ms: x.ms } : {}) };
 }
 
-function deployView(result: EsxDeployResult, connectionPinUpdated: boolean): DeployView {
+export function deployView(result: Pick<EsxDeployResult, 'ok' | 'rolledBack' | 'previousCertServed' | 'newSha256' | 'liveSha256' | 'previousSha256' | 'error' | 'steps'>, connectionPinUpdated: boolean): DeployView {
   return {
     ok: result.ok, rolledBack: result.rolledBack,
     ...(result.previousCertServed !== undefined ? { previousCertServed: result.previousCertServed } : {}),
@@ -58,7 +58,7 @@ async function deployInputs(ctx: WizardContext, s: CertWizardState, p: DeployPar
 }
 
 /** The inventory connection of this endpoint trusts the certificate it serves now. */
-async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: string): Promise<boolean> {
+export async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: string): Promise<boolean> {
   const conn = ctx.store.connectionFor(s);
   if (!conn) return false;
   const inventory = ctx.store.inventory;
@@ -101,6 +101,8 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
             ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
           }),
           cert: input.cert, key: input.key, chain: input.chain,
+          // 5.x+ without the API: rhttpproxy serves port 443, so it is restarted too (the route of the generation).
+          ...(ctx.route?.view.method === 'ssh-rhttpproxy' ? { restart: 'rhttpproxy+hostd' as const } : {}),
           signal,
           onStep: (step) => {
             if (step.status === 'running') progress.report({ message: step.title });

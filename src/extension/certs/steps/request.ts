@@ -20,7 +20,7 @@ export function instructionsView(template: string, form: RequestForm | undefined
 export async function requestView(store: WizardStore, s: CertWizardState, req: SavedRequest): Promise<RequestView> {
   return {
     form: req.form, csrPem: req.csrPem, subject: req.subject, bits: req.bits, keyLocation: req.keyLocation,
-    keyAvailable: (await store.readKey(s, req)) !== undefined, createdAt: req.createdAt,
+    keyAvailable: req.keyLocation.kind === 'host' || (await store.readKey(s, req)) !== undefined, createdAt: req.createdAt,
     instructions: instructionsView(req.template, req.form),
   };
 }

@@ -1,0 +1,58 @@
+/**
+ * The readiness matrix's UI strings, localised here (vscode.l10n) and sent to the webview, which looks
+ * its texts up by key (the English form; `step.*` and `state.*` for the bulk fix's steps and outcomes).
+ */
+import * as vscode from 'vscode';
+
+export function webviewStrings(): Record<string, string> {
+  return {
+    'All VMs': vscode.l10n.t('All VMs'),
+    'Apply to {0} selected': vscode.l10n.t('Apply to {0} selected'),
+    'Applying to {0} VM(s)…': vscode.l10n.t('Applying to {0} VM(s)…'),
+    'Backup readiness': vscode.l10n.t('Backup readiness'),
+    'Check again': vscode.l10n.t('Check again'),
+    'Errors and warnings': vscode.l10n.t('Errors and warnings'),
+    'Errors only': vscode.l10n.t('Errors only'),
+    'Export CSV': vscode.l10n.t('Export CSV'),
+    'Filter by VM or path': vscode.l10n.t('Filter by VM or path'),
+    'Fix': vscode.l10n.t('Fix'),
+    'Generations: {0}': vscode.l10n.t('Generations: {0}'),
+    'Guests: {0}': vscode.l10n.t('Guests: {0}'),
+    'How': vscode.l10n.t('How'),
+    'Loading…': vscode.l10n.t('Loading…'),
+    'No VM below this node.': vscode.l10n.t('No VM below this node.'),
+    'No VM matches; {0} VMs checked.': vscode.l10n.t('No VM matches; {0} VMs checked.'),
+    'Only powered-off VMs': vscode.l10n.t('Only powered-off VMs'),
+    'Path': vscode.l10n.t('Path'),
+    'Reading the inventory: {0} objects…': vscode.l10n.t('Reading the inventory: {0} objects…'),
+    'Reading the inventory…': vscode.l10n.t('Reading the inventory…'),
+    'Reading vmware.log {0} of {1}…': vscode.l10n.t('Reading vmware.log {0} of {1}…'),
+    'Saved {0}': vscode.l10n.t('Saved {0}'),
+    'Select all': vscode.l10n.t('Select all'),
+    'Select the VMs with this finding': vscode.l10n.t('Select the VMs with this finding'),
+    'Show': vscode.l10n.t('Show'),
+    'Shut down guest, apply, power on': vscode.l10n.t('Shut down guest, apply, power on'),
+    'Sources': vscode.l10n.t('Sources'),
+    'VM': vscode.l10n.t('VM'),
+    'VMs at once': vscode.l10n.t('VMs at once'),
+    'VMs with findings': vscode.l10n.t('VMs with findings'),
+    'Worst': vscode.l10n.t('Worst'),
+    'vmware.log: {0}': vscode.l10n.t('vmware.log: {0}'),
+    '{0} VMs checked · {1} with findings · {2} with errors · vmware.log read {3} · {4} ms': vscode.l10n.t('{0} VMs checked · {1} with findings · {2} with errors · vmware.log read {3} · {4} ms'),
+    'step.queued': vscode.l10n.t('queued'),
+    'step.shutdown': vscode.l10n.t('shutting the guest down'),
+    'step.waitOff': vscode.l10n.t('waiting for power off'),
+    'step.apply': vscode.l10n.t('applying'),
+    'step.powerOn': vscode.l10n.t('powering on'),
+    'step.recheck': vscode.l10n.t('re-checking'),
+    'step.done': vscode.l10n.t('done'),
+    'step.skipped': vscode.l10n.t('skipped'),
+    'step.failed': vscode.l10n.t('failed'),
+    'step.cancelled': vscode.l10n.t('stopped'),
+    'state.fixed': vscode.l10n.t('fixed, re-checked green'),
+    'state.stillFound': vscode.l10n.t('the finding is still there'),
+    'state.skipped': vscode.l10n.t('skipped'),
+    'state.failed': vscode.l10n.t('failed'),
+    'state.cancelled': vscode.l10n.t('stopped'),
+  };
+}
