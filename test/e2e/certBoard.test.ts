@@ -6,7 +6,7 @@
  * - a rotation from the board on an ESXi 8.0 connection: the host selected, "Request CSRs" into a
  *   folder (the host makes its own), the CSR signed by `openssl` as the CA, "Import and rotate"
  *   with the folder of signed files: the row says the new certificate is live and the host serves it
- *   (test-results/cert-board-rotation.png).
+ *   (test-results/cert-board-rotation.png); the tree's host badges (test-results/cert-board-badges.png).
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,15 +27,13 @@ function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }
 
-/** The simple file dialog code-server shows for showOpenDialog: type the folder, accept. */
-async function pickFolder(page: Page, folder: string): Promise<void> {
+/** The simple file dialog code-server shows for showOpenDialog: type the folder, press its accept button. */
+async function pickFolder(page: Page, folder: string, accept: string): Promise<void> {
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(folder);
-  await page.waitForTimeout(800);
-  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /Save CSRs Here|Import and Rotate|OK/ }).first();
-  if (await ok.isVisible()) await ok.click();
-  else await input.press('Enter');
+  await input.fill(`${folder}/`);
+  await page.waitForTimeout(1000);
+  await page.locator('.quick-input-widget').getByRole('button', { name: accept }).click();
   await input.waitFor({ state: 'hidden', timeout: 20_000 });
 }
 
@@ -85,7 +83,7 @@ describe('e2e: the Certificates board', function () {
     await conn.filter({ hasText: /\d+ hosts?/ }).waitFor({ timeout: 90_000 });
     await chooseFromContextMenu(page, () => row(page, 'vc-mixed'), 'Show Certificates');
     const frame = panelFrame(page);
-    await frame.locator('#board tbody tr').nth(5).waitFor({ timeout: 90_000 });
+    await frame.locator('#board tbody tr').nth(4).waitFor({ timeout: 90_000 });
     await frame.locator('#progress').waitFor({ state: 'detached', timeout: 90_000 });
     const levels = await frame.locator('#board tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
     assert.deepEqual(levels.slice(0, 5), ['critical', 'warning', 'notice', 'ok', 'ok'], levels.join());
@@ -94,6 +92,19 @@ describe('e2e: the Certificates board', function () {
     await closeMenus(page);
     await page.waitForTimeout(600);
     await wb.screenshot('cert-board');
+
+    // The tree: hosts within the thresholds carry the expiry badge (read by the board above).
+    const badge = row(page, /cert 4 d/);
+    for (let i = 0; i < 8 && !(await badge.isVisible()); i++) {
+      const collapsed = rows(page).and(page.locator('[aria-expanded="false"]')).filter({ hasNotText: 'esx-80' }).first();
+      if (await collapsed.isVisible()) await collapsed.click();
+      await page.waitForTimeout(1500);
+    }
+    await badge.waitFor({ timeout: 30_000 });
+    assert.ok(await row(page, /cert 24 d/).isVisible(), 'the 25-day host has its badge too');
+    assert.equal(await row(page, /cert 199 d/).count(), 0, 'none beyond the largest threshold');
+    await closeMenus(page);
+    await wb.screenshot('cert-board-badges');
   });
 
   it('a rotation from the board: CSR on the host, signed, imported, deployed; the row says it is live', async () => {
@@ -116,7 +127,7 @@ describe('e2e: the Certificates board', function () {
     const csrDir = join(tmp, 'csr');
     mkdirSync(csrDir);
     await frame.locator('#request-csrs').click();
-    await pickFolder(page, csrDir);
+    await pickFolder(page, csrDir, 'Save CSRs Here');
     await frame.locator('.flash').waitFor({ timeout: 60_000 });
     const csrFile = readdirSync(csrDir).find((f) => f.endsWith('.csr'))!;
     assert.ok(csrFile, 'a CSR was written');
@@ -127,12 +138,15 @@ describe('e2e: the Certificates board', function () {
 
     const before = (await servedThumbprints(esx.host, esx.port)).sha256;
     await frame.locator('#rotate').click();
-    await pickFolder(page, signed);
+    await pickFolder(page, signed, 'Import and Rotate');
     await frame.locator('#run-summary').waitFor({ timeout: 120_000 });
     assert.match(await frame.locator('#run-summary').innerText(), /1 new, 0 rolled back/);
     const after = (await servedThumbprints(esx.host, esx.port)).sha256;
     assert.notEqual(after, before);
     await frame.locator('[data-rotation="new"]').first().waitFor({ timeout: 60_000 });
+    // The board reads the host again: the new certificate's expiry (the CA signs for 365 days).
+    await frame.locator('#progress').waitFor({ state: 'detached', timeout: 60_000 });
+    assert.match(await frame.locator('#board tbody tr').first().locator('.days').first().innerText(), /^36\d d$/);
     await closeMenus(page);
     await page.waitForTimeout(800);
     await wb.screenshot('cert-board-rotation');

@@ -1,6 +1,7 @@
 /**
  * Certificate expiry in the inventory tree: each connection's last board (read by the panel, or in
- * the background after the connection's inventory loads, at most every 30 minutes) and the decorator
+ * the background 10 s after the connection's inventory loads, at most every 30 minutes; setting
+ * `vsphereLab.certificates.backgroundCheck`) and the decorator
  * that puts a badge on hosts whose certificate is within `vsphereLab.certificates.warnDays`
  * (default 90 / 30 / 7 days): "cert 25 d" after the description, an icon tinted by the level, a
  * tooltip line with the date. Owned by the feature's activation (no module state).
@@ -15,6 +16,7 @@ import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 
 const BACKGROUND_EVERY_MS = 30 * 60_000;
+const BACKGROUND_DELAY_MS = 10_000;
 
 export function warnDays(): number[] {
   return normaliseWarnDays(vscode.workspace.getConfiguration('vsphereLab.certificates').get<unknown>('warnDays'));
@@ -22,7 +24,7 @@ export function warnDays(): number[] {
 
 const COLOR: Record<ExpiryLevel, string | undefined> = {
   ok: undefined, unknown: undefined,
-  notice: 'charts.yellow',
+  notice: 'charts.blue',
   warning: 'problemsWarningIcon.foreground',
   critical: 'problemsErrorIcon.foreground',
   expired: 'problemsErrorIcon.foreground',
@@ -32,6 +34,7 @@ const COLOR: Record<ExpiryLevel, string | undefined> = {
 export class CertificateExpiry implements vscode.Disposable {
   private readonly boards = new Map<string, { board: ExpiryBoard; byHost: Map<string, ExpiryRow>; at: number }>();
   private readonly inflight = new Map<string, AbortController>();
+  private disposed = false;
   private readonly emitter = new vscode.EventEmitter<string>();
   readonly onDidChange = this.emitter.event;
 
@@ -55,18 +58,22 @@ export class CertificateExpiry implements vscode.Disposable {
     return board;
   }
 
-  /** After an inventory load: a background read when the last one is older than 30 minutes. */
+  /**
+   * After an inventory load: a background read (10 s later, when the last one is older than 30
+   * minutes), unless `vsphereLab.certificates.backgroundCheck` is off.
+   */
   refreshSoon(conn: string): void {
+    if (!vscode.workspace.getConfiguration('vsphereLab.certificates').get<boolean>('backgroundCheck', true)) return;
     const last = this.boards.get(conn)?.at ?? 0;
-    if (this.inflight.has(conn) || Date.now() - last < BACKGROUND_EVERY_MS) return;
+    if (this.disposed || this.inflight.has(conn) || Date.now() - last < BACKGROUND_EVERY_MS) return;
     const ac = new AbortController();
     this.inflight.set(conn, ac);
-    // Mark the attempt so a failing connection is not retried on every refresh.
-    setTimeout(() => {
+    const timer = setTimeout(() => {
       this.read(conn, ac.signal).catch((e: unknown) => {
         if (!ac.signal.aborted) log().info(`certificates: background expiry read of ${conn} failed: ${errorMessage(e)}`);
       }).finally(() => this.inflight.delete(conn));
-    }, 2000);
+    }, BACKGROUND_DELAY_MS);
+    ac.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   }
 
   /** The thresholds changed: every connection's badges again. */
@@ -81,6 +88,7 @@ export class CertificateExpiry implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const ac of this.inflight.values()) ac.abort();
     this.inflight.clear();
     this.emitter.dispose();

@@ -49,11 +49,11 @@ function fileName(name: string, ext: string): string {
   return `${name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'host'}.${ext}`;
 }
 
-export async function requestCsrsFromBoard(ctx: BoardRunContext & { target?: string }): Promise<RequestSummary> {
+export async function requestCsrsFromBoard(ctx: BoardRunContext): Promise<RequestSummary> {
   const conn = ctx.host.state.conn;
   const client = await ctx.inventory.sessions.client(conn);
   const hosts = await rotationHosts(ctx, client);
-  const folder = ctx.target ? vscode.Uri.parse(ctx.target) : (await vscode.window.showOpenDialog({
+  const folder = (await vscode.window.showOpenDialog({
     canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Save CSRs Here'),
     title: vscode.l10n.t('Folder for the certificate signing requests'),
   }))?.[0];
@@ -108,11 +108,11 @@ async function readImport(uris: readonly vscode.Uri[]): Promise<ImportedFile[]> 
   return out;
 }
 
-export async function rotateFromBoard(ctx: BoardRunContext & { sources?: readonly string[]; concurrency?: number; onHost?: (h: HostRotation) => void }): Promise<RotationSummary> {
+export async function rotateFromBoard(ctx: BoardRunContext & { concurrency?: number; onHost?: (h: HostRotation) => void }): Promise<RotationSummary> {
   const conn = ctx.host.state.conn;
   const client = await ctx.inventory.sessions.client(conn);
   const hosts = await rotationHosts(ctx, client);
-  const picked = ctx.sources?.map((s) => vscode.Uri.parse(s)) ?? await vscode.window.showOpenDialog({
+  const picked = await vscode.window.showOpenDialog({
     canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel: vscode.l10n.t('Import and Rotate'),
     title: vscode.l10n.t('The signed certificates (files or a folder), with the CA chain'),
   });

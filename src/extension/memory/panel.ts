@@ -12,13 +12,13 @@ import { withCancellableProgress } from '../commands';
 import type { InventoryServices } from '../inventory/services';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
+import { saveExport } from '../panels/save';
 import { pickedGeneration, rememberGeneration } from './generationPick';
 import { webviewStrings } from './strings';
 import { memoryWarnings } from './warnings';
 
 export const MEMORY_VIEW_TYPE = 'vsphereLab.memory';
 export const memoryData = lazy(() => require('../../core/memory/data') as typeof import('../../core/memory/data'));
-const atomic = lazy(() => require('../../core/fs/atomic') as typeof import('../../core/fs/atomic'));
 export type Capture = Awaited<ReturnType<ReturnType<typeof memoryData>['readCapture']>>;
 export type MemoryHost = PanelHost<MemoryProtocol, MemoryPanelState, MemoryController>;
 
@@ -39,23 +39,9 @@ export async function readCaptureWithProgress(uri: vscode.Uri): Promise<Capture>
 }
 
 /** Writes an export where the user chose in the extension's own save dialog; the webview names no path. */
-async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: string): Promise<SaveResult> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  // The suggested name is only a default in the dialog: its last path segment, nothing above it.
-  const name = String(suggestedName ?? '').split(/[\\/]/).pop()?.replace(/^\.+/, '') || `memory.${kind}`;
-  const uri = await vscode.window.showSaveDialog({
-    defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-    filters: kind === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
-    saveLabel: vscode.l10n.t('Export'),
-  });
-  if (!uri) return { saved: false };
-  if (uri.scheme === 'file') {
-    await atomic().writeFileAtomic(uri.fsPath, bytes);
-  } else {
-    await vscode.workspace.fs.writeFile(uri, bytes);
-  }
-  log().info(`memory: exported ${kind.toUpperCase()} to ${uri.toString(true)}`);
-  return { saved: true, path: uri.scheme === 'file' ? uri.fsPath : uri.toString() };
+function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: string): Promise<SaveResult> {
+  const filters = kind === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('PNG image')]: ['png'] };
+  return saveExport(bytes, { suggestedName, filters, what: `memory ${kind.toUpperCase()}` });
 }
 
 /** One memory panel's work: loading views, the live-update timer, the esxtop capture it shows. */

@@ -13,6 +13,7 @@ import type { InventoryServices } from '../inventory/services';
 import { DATASTORE_SCHEME } from '../inventory/datastoreFs';
 import { log } from '../log';
 import type { Handlers, PanelController, PanelDefinition, PanelHost } from '../panels/panelHost';
+import { saveExport } from '../panels/save';
 import { readinessResults } from './results';
 import { webviewStrings } from './strings';
 
@@ -22,7 +23,6 @@ export const core = {
   bulk: lazy(() => require('../../core/backup/bulkFix') as typeof import('../../core/backup/bulkFix')),
   readiness: lazy(() => require('../../core/backup/readiness') as typeof import('../../core/backup/readiness')),
 };
-const atomic = lazy(() => require('../../core/fs/atomic') as typeof import('../../core/fs/atomic'));
 export type ReadinessHost = PanelHost<ReadinessProtocol, ReadinessPanelState, ReadinessController>;
 
 /** A `[ds] dir/file` evidence file as a vsphere-ds: URI of the VM's datacenter. */
@@ -113,7 +113,7 @@ export class ReadinessController implements PanelController<ReadinessProtocol> {
       const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
       await vscode.window.showTextDocument(u, { selection: new vscode.Range(pos, pos), preview: true });
     },
-    exportCsv: ({ csv, suggestedName, target }) => saveCsv(csv, suggestedName, target),
+    exportCsv: ({ csv, suggestedName }) => saveExport(new TextEncoder().encode(csv), { suggestedName, filters: { [vscode.l10n.t('CSV')]: ['csv'] }, what: 'backup readiness' }),
   };
 
   /** The bulk fix on VMs of the last sweep; re-checked VMs get their new findings. */
@@ -134,23 +134,6 @@ export class ReadinessController implements PanelController<ReadinessProtocol> {
     }
     return out.map((o) => ({ vm: o.vm, name: o.name, state: o.state, ...(o.reason ? { reason: o.reason } : {}) }));
   }
-}
-
-async function saveCsv(csv: string, suggestedName: string, target?: string): Promise<{ saved: boolean; path?: string }> {
-  let uri: vscode.Uri | undefined;
-  if (target) uri = vscode.Uri.parse(target);
-  else {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    uri = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
-      filters: { [vscode.l10n.t('CSV')]: ['csv'] }, saveLabel: vscode.l10n.t('Export'),
-    });
-  }
-  if (!uri) return { saved: false };
-  const bytes = new TextEncoder().encode(csv);
-  if (uri.scheme === 'file') await atomic().writeFileAtomic(uri.fsPath, bytes);
-  else await vscode.workspace.fs.writeFile(uri, bytes);
-  return { saved: true, path: uri.scheme === 'file' ? uri.fsPath : uri.toString() };
 }
 
 export function readinessPanelDefinition(inventory: InventoryServices): PanelDefinition<ReadinessProtocol, ReadinessPanelState, ReadinessController> {

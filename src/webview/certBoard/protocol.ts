@@ -38,12 +38,12 @@ export interface CertBoardProtocol {
   requests: {
     /** Reads the board (rows also arrive one by one as `row` events). */
     load: { params: Record<string, never>; result: { board: ExpiryBoard; warnDays: number[] } };
-    /** Saves CSV text (the extension's save dialog; `target`, a URI, skips it: tests). */
-    exportCsv: { params: { csv: string; suggestedName: string; target?: string }; result: SaveResult };
-    /** A CSR for each selected host, written to a folder the user picks (`target` skips the dialog). */
-    requestCsrs: { params: { hosts: string[]; target?: string }; result: RequestSummary };
-    /** Imports the signed certificates (files or a folder; `sources` skip the dialog) and rotates the selected hosts. */
-    rotate: { params: { hosts: string[]; sources?: string[]; concurrency?: number }; result: RotationSummary };
+    /** Saves CSV text where the user chooses in the extension's save dialog (the webview names no path). */
+    exportCsv: { params: { csv: string; suggestedName: string }; result: SaveResult };
+    /** A CSR for each selected host, written to a folder the user picks in the extension's dialog. */
+    requestCsrs: { params: { hosts: string[] }; result: RequestSummary };
+    /** Imports the signed certificates (files or a folder the user picks in the extension's dialog) and rotates the selected hosts. */
+    rotate: { params: { hosts: string[]; concurrency?: number }; result: RotationSummary };
   };
   events: {
     /** A row read (progressive fill while `load` runs). */

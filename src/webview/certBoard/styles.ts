@@ -18,13 +18,13 @@ table.board td { padding: 6px 8px 6px 0; vertical-align: top; border-top: 1px so
 table.board td.num { text-align: right; white-space: nowrap; }
 tr.lvl-row-critical td:first-child, tr.lvl-row-expired td:first-child { box-shadow: inset 3px 0 0 var(--vscode-problemsErrorIcon-foreground); }
 tr.lvl-row-warning td:first-child { box-shadow: inset 3px 0 0 var(--vscode-problemsWarningIcon-foreground); }
-tr.lvl-row-notice td:first-child { box-shadow: inset 3px 0 0 var(--vscode-charts-yellow, #cca700); }
+tr.lvl-row-notice td:first-child { box-shadow: inset 3px 0 0 var(--vscode-charts-blue, #3794ff); }
 tr.has-error td:first-child { box-shadow: inset 3px 0 0 var(--vscode-errorForeground); }
 td:first-child { padding-left: 8px; }
 .name { display: flex; align-items: center; gap: 4px; }
 .days { display: inline-block; font-variant-numeric: tabular-nums; font-weight: 600; font-size: 0.85em; padding: 1px 8px; border-radius: 10px; border: 1px solid currentColor; white-space: nowrap; }
 .lvl-ok { color: var(--vscode-testing-iconPassed, #73c991); }
-.lvl-notice { color: var(--vscode-charts-yellow, #cca700); }
+.lvl-notice { color: var(--vscode-charts-blue, #3794ff); }
 .lvl-warning { color: var(--vscode-problemsWarningIcon-foreground, #d18616); }
 .lvl-critical, .lvl-expired { color: var(--vscode-problemsErrorIcon-foreground, #f14c4c); }
 .lvl-expired { background: color-mix(in srgb, var(--vscode-problemsErrorIcon-foreground, #f14c4c) 18%, transparent); }

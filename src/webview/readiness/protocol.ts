@@ -82,8 +82,8 @@ export interface ReadinessProtocol {
     fix: { params: { kind: string; vms: string[]; mode: 'poweredOffOnly' | 'shutdownApplyPowerOn'; concurrency: number }; result: { outcomes: FixOutcome[]; view: MatrixView } };
     /** Opens an evidence line in the editor. */
     openEvidence: { params: { uri: string; line?: number }; result: void };
-    /** Save CSV text; `target` (a URI) skips the save dialog (tests). */
-    exportCsv: { params: { csv: string; suggestedName: string; target?: string }; result: { saved: boolean; path?: string } };
+    /** Saves CSV text where the user chooses in the extension's save dialog (the webview names no path). */
+    exportCsv: { params: { csv: string; suggestedName: string }; result: { saved: boolean; path?: string } };
   };
   events: {
     progress: { phase: 'retrieve' | 'logs'; done: number; total?: number };

@@ -16,6 +16,7 @@ import * as vscode from 'vscode';
 import { servedThumbprints, startVcsim, withLab, type Vcsim } from '../../lab/index';
 import { makeTestCa, type TestCa } from '../../peer/esxi/ca';
 import { boardToCsv } from '../../../src/core/certs/board';
+import { withDialogs } from '../dialogs';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { CertBoardProtocol, CertBoardState } from '../../../src/webview/certBoard/protocol';
@@ -79,7 +80,10 @@ describe('Certificates board: a mixed-generation lab (real VS Code)', function (
     const board = boards[0];
     const { board: b } = await board.call('load', {});
     const target = vscode.Uri.file(path.join(tmp, 'board.csv'));
-    const r = await board.call('exportCsv', { csv: boardToCsv(b), suggestedName: 'x.csv', target: target.toString() });
+    const r = await withDialogs({ save: () => target }, (asked) => {
+      const saved = board.call('exportCsv', { csv: boardToCsv(b), suggestedName: 'x.csv' });
+      return saved.then((x) => { assert.deepEqual(asked.map((q) => q.kind), ['save'], 'the extension asked where'); return x; });
+    });
     assert.equal(r.saved, true);
     const lines = fs.readFileSync(target.fsPath, 'utf8').trim().split(/\r\n/);
     assert.match(lines[0], /^"role","name","endpoint"/);
@@ -123,13 +127,13 @@ describe('Certificates board: a rotation from the board (real VS Code)', functio
     assert.equal(row.route, 'host-api');
     const csrDir = vscode.Uri.file(path.join(tmp, 'csr'));
     fs.mkdirSync(csrDir.fsPath);
-    const req = await board.call('requestCsrs', { hosts: [row.id], target: csrDir.toString() });
+    const req = await withDialogs({ open: () => [csrDir] }, () => board!.call('requestCsrs', { hosts: [row.id] }));
     assert.equal(req.hosts[0].mode, 'on-host');
     const signedDir = path.join(tmp, 'signed');
     fs.mkdirSync(signedDir);
     fs.writeFileSync(path.join(signedDir, 'esx.cer'), ca.sign(fs.readFileSync(req.hosts[0].file!, 'utf8')));
     fs.writeFileSync(path.join(signedDir, 'root.crt'), ca.certPem);
-    const run = await board.call('rotate', { hosts: [row.id], sources: [vscode.Uri.file(signedDir).toString()] });
+    const run = await withDialogs({ open: () => [vscode.Uri.file(signedDir)] }, () => board!.call('rotate', { hosts: [row.id] }));
     assert.deepEqual(run.hosts.map((h) => [h.status, h.route]), [['new', 'host-api']], JSON.stringify(run));
     const live = await servedThumbprints(host.host, host.port);
     assert.equal(live.sha256, run.hosts[0].newSha256);
