@@ -44,7 +44,7 @@ async function expand(page: Page, label: string | RegExp): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { screenshot: { type: 'string' } } });
   console.log('starting the lab (vcsim + ESXi simulator)…');
-  const lab = await startDemoLab({ vcenterGeneration: '8.0', esxGeneration: '4.1' });
+  const lab = await startDemoLab({ vcenterGeneration: '8.0', esxGeneration: '4.1', backupFaults: true });
   const facts = lab.facts();
   const workspace = join(REPO, 'demo', 'workspace');
   writeSamples(workspace);

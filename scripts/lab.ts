@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const esxGen = option(args, '--esx-generation') ?? gen;
   const vcenterGeneration: LabGeneration | undefined = gen === undefined ? undefined : parseLabGeneration(gen);
   const esxGeneration: LabGeneration | undefined = esxGen === undefined ? undefined : parseLabGeneration(esxGen);
-  const lab = await startDemoLab({ vcenterGeneration, esxGeneration });
+  const lab = await startDemoLab({ vcenterGeneration, esxGeneration, backupFaults: true });
   const f = lab.facts();
   const played = (g: LabGeneration | undefined) => (g ? `, plays ${g}` : '');
   if (factsFile) writeFactsFile(factsFile, f);

@@ -6,7 +6,8 @@
  * CBT with ReconfigVM_Task and takes snapshots with CreateSnapshot_Task.
  */
 import { requestJson, type Vcsim } from './vcsim';
-import type { VimClient } from '../../src/core/vsphere/client';
+import { VimClient } from '../../src/core/vsphere/client';
+import { parseDatastorePath, uploadFile } from '../../src/core/vsphere/datastore';
 import { moref } from '../../src/core/vsphere/decode';
 import { runTask } from '../../src/core/vsphere/tasks';
 import { xsdString } from '../../src/core/vsphere/soap';
@@ -51,5 +52,50 @@ export async function faultVm(client: VimClient, vm: string, f: ApiFault): Promi
   if (Object.keys(spec).length > 0) await runTask(client, 'ReconfigVM_Task', ref, [['spec', spec as never]]);
   for (let i = 0; i < (f.snapshots ?? 0); i++) {
     await runTask(client, 'CreateSnapshot_Task', ref, [['name', `lab-${i + 1}`], ['memory', false], ['quiesce', false]]);
+  }
+}
+
+/**
+ * A backup picture for the demo lab (`npm run lab`, scripts/demo.ts): most VMs clean (Tools running
+ * and current, CBT on), a handful in each fault, so "Check Backup Readiness…" and `vlab backup sweep`
+ * have something to show and fix. `esx41` (the standalone ESXi 4.1 of the demo, when given) gets a
+ * Windows 2008 R2 VM with disk.EnableUUID TRUE: the Data Recovery case. Power states are left alone.
+ */
+export async function demoBackupFaults(vcenter: Vcsim, esx?: Vcsim): Promise<void> {
+  const open = (s: Vcsim) => VimClient.connect({ url: s.sdkUrl, username: s.username, password: s.password, trust: { mode: 'insecure' }, keepAliveMs: 0 });
+  const clean = async (s: Vcsim, c: VimClient, vms: { moref: string }[]) => {
+    await setVmState(s, ...vms.map((v) => ({ vm: v.moref, toolsRunningStatus: 'guestToolsRunning' as const, toolsVersionStatus2: 'guestToolsCurrent' as const })));
+    for (const v of vms) await faultVm(c, v.moref, { changeTracking: true });
+  };
+  const c = await open(vcenter);
+  try {
+    const vms = (await vcenter.listVms()).filter((v) => v.powerState === 'poweredOn');
+    await clean(vcenter, c, vms);
+    const at = (i: number) => vms[i % vms.length];
+    for (const i of [0, 1, 2, 3]) await faultVm(c, at(i).moref, { guestId: 'windows7Server64Guest', extraConfig: { 'disk.EnableUUID': 'FALSE' } });
+    await setVmState(vcenter, { vm: at(5).moref, consolidationNeeded: true }, { vm: at(7).moref, diskMode: 'independent_persistent' },
+      { vm: at(9).moref, physicalRdm: true }, { vm: at(11).moref, toolsRunningStatus: 'guestToolsNotRunning' },
+      { vm: at(13).moref, toolsVersionStatus2: 'guestToolsNeedUpgrade' }, { vm: at(14).moref, toolsVersionStatus2: 'guestToolsNeedUpgrade' });
+    await faultVm(c, at(15).moref, { changeTracking: false });
+    await faultVm(c, at(17).moref, { snapshots: 2 });
+    await setVmState(vcenter, { vm: at(17).moref, snapshotAgeDays: 12 });
+    const ds = parseDatastorePath(at(17).vmxPath);
+    if (ds) {
+      await uploadFile(c, { datacenter: 'DC0', datastore: ds.datastore, path: `${ds.path.split('/')[0]}/vmware.log` }, Buffer.from([
+        '2024-03-05T02:00:01.120Z| vmx| I005: (demo sample built from the message texts core/backup/logs/classify.ts cites)',
+        '2024-03-05T02:00:09.004Z| vmx| I005: Msg_Post: The guest OS has reported an error during quiescing. Error code was: 2 the error message was: custom quiesce script failed.',
+        '2024-03-05T02:00:09.010Z| vmx| I005: An error occurred while saving the snapshot: Failed to quiesce the virtual machine.', ''].join('\n')));
+    }
+  } finally {
+    await c.close();
+  }
+  if (!esx) return;
+  const e = await open(esx);
+  try {
+    const vms = (await esx.listVms()).filter((v) => v.powerState === 'poweredOn');
+    await clean(esx, e, vms);
+    if (vms[0]) await faultVm(e, vms[0].moref, { guestId: 'windows7Server64Guest', extraConfig: { 'disk.EnableUUID': 'TRUE' } });
+  } finally {
+    await e.close();
   }
 }

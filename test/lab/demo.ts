@@ -6,6 +6,7 @@
  * beside a standalone ESXi 4.1 host); without them both are the lab's default 6.5.
  */
 import * as fs from 'node:fs';
+import { demoBackupFaults } from './backup';
 import { startEsxi, type Esxi } from './esxi';
 import type { LabGeneration } from './generations';
 import { startVcsim, type Vcsim } from './vcsim';
@@ -34,6 +35,8 @@ export interface DemoLabOptions {
   vcenterGeneration?: LabGeneration;
   /** The release the standalone host (vcsim -esx and its SSH shell) plays. */
   esxGeneration?: LabGeneration;
+  /** Put a handful of VMs into backup faults (test/lab/backup.ts demoBackupFaults); the rest clean. */
+  backupFaults?: boolean;
 }
 
 export async function startDemoLab(opts: DemoLabOptions = {}): Promise<DemoLab> {
@@ -62,6 +65,7 @@ export async function startDemoLab(opts: DemoLabOptions = {}): Promise<DemoLab> 
     const esxi = await startEsxi({ vcsim: esxiApi, username: 'root', password: esxiPassword });
     started.push(esxi);
     const sshMs = Date.now() - t;
+    if (opts.backupFaults) await demoBackupFaults(vcenter, esxiApi);
     const [vcVms, esxVms] = [(await vcenter.listVms()).length, (await esxiApi.listVms()).length];
 
     return {

@@ -224,11 +224,11 @@ const verify: CliCommand = {
 const pfx: CliCommand = {
   path: ['cert', 'pfx'],
   summary: 'Build rui.pfx for vCenter Server on Windows (password testpassword, friendly name rui)',
-  synopsis: '--cert FILE --key FILE [--chain FILE …] --out FILE [--password P] [--friendly-name NAME]',
+  synopsis: '--cert FILE --key FILE [--chain FILE …] --out FILE [--password-env VAR] [--friendly-name NAME]',
   options: {
     ...certSetOptions('the signed certificate (PEM, DER or .p7b)', 'the private key (rui.key)', 'CA certificates to include (repeat)'),
     out: { type: 'string', valueName: 'FILE', description: 'where to write the PFX' },
-    password: { type: 'string', valueName: 'P', description: 'PFX password (default testpassword, which vCenter 4/5 requires)' },
+    'password-env': { type: 'string', valueName: 'VAR', description: 'environment variable holding a custom PFX password (default testpassword, which vCenter 4/5 requires); never on the command line, where other users can read it' },
     'friendly-name': { type: 'string', valueName: 'NAME', description: 'friendly name (default rui)' },
     force: { type: 'boolean', description: 'overwrite an existing output file' },
   },
@@ -237,7 +237,13 @@ const pfx: CliCommand = {
     const out = required(inv, 'out');
     const { buildPfx, VCENTER_PFX_PASSWORD } = core.files();
     const { cert, key, chain } = await readCertInputs(inv, names);
-    const password = str(inv, 'password') ?? VCENTER_PFX_PASSWORD;
+    const envName = str(inv, 'password-env');
+    let password = VCENTER_PFX_PASSWORD;
+    if (envName !== undefined) {
+      const v = inv.io.env[envName];
+      if (v === undefined || v === '') throw new CliFailure(`environment variable ${envName} is not set or empty; export it with the PFX password.`, 'no-password');
+      password = v;
+    }
     const friendlyName = str(inv, 'friendly-name') ?? 'rui';
     let der: Buffer;
     try {

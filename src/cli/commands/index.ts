@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { commands as backup } from './backup';
 import { commands as cert } from './cert';
+import { commands as certBoard } from './certBoard';
 import { commands as inventory } from './inventory';
 import { commands as live } from './live';
 import { commands as mcp } from './mcp';
@@ -18,6 +19,7 @@ export const allCommands: CliCommand[] = [
   ...vmx,
   ...usbBoot,
   ...cert,
+  ...certBoard,
   ...vdr,
   ...backup,
   ...memory,

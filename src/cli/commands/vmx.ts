@@ -19,8 +19,13 @@ import { writeFileAtomic, WriteRefusedError } from '../../core/fs/atomic';
 import { findVmLocks } from '../../core/vmx/locks';
 import { lookupKey, matchDescription } from '../../core/vmx/catalog';
 
+/** A .vmx is a few KB; one of 16 MB is not a VM's configuration. */
+const MAX_VMX_BYTES = 16 * 1048576;
+/** Findings listed per run of `vmx lint` (the rest are counted): a file of duplicated lines stays bounded. */
+export const MAX_LINT_FINDINGS = 1000;
+
 async function readVmx(inv: CliInvocation, file: string): Promise<{ abs: string; bytes: Buffer; doc: VmxDocument }> {
-  const { abs, bytes } = await readInputFile(inv, file);
+  const { abs, bytes } = await readInputFile(inv, file, { maxBytes: MAX_VMX_BYTES });
   return { abs, bytes, doc: VmxDocument.parse(bytes) };
 }
 
@@ -42,20 +47,27 @@ const lint: CliCommand = {
   positionals: { min: 1 },
   async run(inv) {
     const rows: LintRow[] = [];
+    const omitted = { count: 0 };
+    let anyError = false;
     for (const file of inv.positionals) {
       const { doc } = await readVmx(inv, file);
-      for (const d of lintVmx(doc, lookupKey)) {
+      const before = omitted.count;
+      for (const d of lintVmx(doc, lookupKey, { maxDiagnostics: MAX_LINT_FINDINGS - rows.length, omitted })) {
         rows.push({ file, line: d.line + 1, column: d.column + 1, severity: d.severity, code: d.code, message: d.message });
       }
+      // Past the cap the findings are only counted: an omitted one may be an error.
+      if (omitted.count > before) anyError = true;
     }
     const errors = rows.filter((r) => r.severity === 'error').length;
     emit(inv, rows, () => {
       const lines = rows.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}`);
       const warnings = rows.filter((r) => r.severity === 'warning').length;
-      lines.push(`${inv.positionals.length} file(s): ${errors} error(s), ${warnings} warning(s), ${rows.length - errors - warnings} note(s)`);
+      if (omitted.count) lines.push(`… and ${omitted.count} more finding(s) not listed (the first ${MAX_LINT_FINDINGS} are).`);
+      lines.push(`${inv.positionals.length} file(s): ${errors} error(s), ${warnings} warning(s), ${rows.length - errors - warnings} note(s)${omitted.count ? `, ${omitted.count} more not listed` : ''}`);
       return lines.join('\n');
     });
-    return errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+    if (inv.json && omitted.count) inv.io.stderr(`vlab vmx lint: ${omitted.count} more finding(s) not listed (the first ${MAX_LINT_FINDINGS} are).\n`);
+    return errors > 0 || anyError ? EXIT_FINDINGS : EXIT_OK;
   },
 };
 

@@ -17,6 +17,8 @@ export const TOOL_REFERENCE_NAMES: Readonly<Record<string, string>> = {
   vmx_lint: 'vmxLint',
   certificate_status: 'certStatus',
   vsphere_vm_power: 'vmPower',
+  vsphere_vm_snapshot: 'vmSnapshot',
+  vsphere_backup_fix: 'backupFix',
 };
 
 export interface ManifestTool {
@@ -31,7 +33,7 @@ export interface ManifestTool {
   inputSchema: JsonSchema;
 }
 
-const ICONS: Readonly<Record<string, string>> = { vsphere_vm_power: '$(debug-start)', vmx_lint: '$(checklist)', certificate_status: '$(lock)' };
+const ICONS: Readonly<Record<string, string>> = { vsphere_vm_power: '$(debug-start)', vmx_lint: '$(checklist)', certificate_status: '$(lock)', vsphere_vm_snapshot: '$(history)', vsphere_backup_fix: '$(wrench)' };
 
 export function manifestTool(t: AgentTool): ManifestTool {
   return {

@@ -16,6 +16,8 @@ const impl = {
   backup: lazy(() => require('./tools/backup') as typeof import('./tools/backup')),
   files: lazy(() => require('./tools/files') as typeof import('./tools/files')),
   power: lazy(() => require('./tools/power') as typeof import('./tools/power')),
+  snapshots: lazy(() => require('./tools/snapshots') as typeof import('./tools/snapshots')),
+  backupFix: lazy(() => require('./tools/backupFix') as typeof import('./tools/backupFix')),
 };
 
 function schema(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
@@ -77,10 +79,11 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   },
   {
     name: 'certificate_status', title: 'Certificate status', readOnly: true, destructive: false, needsConnection: false, tags: ['vsphere', 'certificates'],
-    description: 'The TLS certificate an ESX(i) host or vCenter serves, by a handshake (no credentials sent): subject, issuer, expiry and days left, key size, signature algorithm, whether this machine trusts it, and problems (expired, expiring, weak key, SHA-1, wrong name). Give endpoints (host[:port]); without them, the vSphere connection\'s own endpoint.',
+    description: 'The TLS certificate an ESX(i) host or vCenter serves, by a handshake (no credentials sent): subject, issuer, expiry and days left, key size, signature algorithm, whether this machine trusts it, and problems (expired, expiring, weak key, SHA-1, wrong name). Give endpoints (host[:port]); without them, every host and the vCenter of the vSphere connection (host certificates through HostCertificateManager where the generation has it, else by handshake).',
     inputSchema: schema({
       endpoints: { type: 'array', items: { type: 'string', maxLength: 300 }, maxItems: 20, description: 'host or host:port of each endpoint.' },
       withinDays: { type: 'integer', minimum: 0, maximum: 3650, description: 'Flag certificates expiring within this many days (default 90: this quarter).' },
+      board: { type: 'boolean', description: 'Without endpoints: true (default) reads every host and the vCenter of the connection (the expiry board, soonest first); false only the connection\'s own endpoint.' },
     }),
     run: (i, ctx) => impl.files().certStatus(i, ctx),
   },
@@ -93,6 +96,32 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     }, ['vm', 'action']),
     plan: (i, ctx) => impl.power().planPower(i as never, ctx),
     run: (i, ctx) => impl.power().runPower(i as never, ctx),
+  },
+  {
+    name: 'vsphere_vm_snapshot', title: 'Take, revert or delete a snapshot', readOnly: false, destructive: true, needsConnection: true, tags: ['vsphere', 'vm', 'snapshot', 'change'],
+    description: 'Takes a snapshot of a VM (optionally with memory or quiesced), reverts the VM to a snapshot, deletes one snapshot (its children move up, or go with it) or deletes all. Asks for confirmation first, naming the VM, the snapshot and what is lost. Returns the snapshot tree read back afterwards.',
+    inputSchema: schema({
+      vm: name('The VM: its name, inventory path or moref.'),
+      action: { type: 'string', enum: ['take', 'revert', 'delete', 'deleteAll'], description: 'What to do.' },
+      snapshot: { type: 'string', maxLength: 400, description: 'take: the new snapshot\'s name (80 characters at most); revert / delete: the snapshot\'s name or path ("base / before upgrade").' },
+      description: { type: 'string', maxLength: 2000, description: 'take: a description.' },
+      memory: { type: 'boolean', description: 'take: save the running VM\'s memory too.' },
+      quiesce: { type: 'boolean', description: 'take: quiesce the guest file systems through VMware Tools.' },
+      withChildren: { type: 'boolean', description: 'delete: delete its child snapshots too (default: they move to its parent).' },
+    }, ['vm', 'action']),
+    plan: (i, ctx) => impl.snapshots().planSnapshot(i as never, ctx),
+    run: (i, ctx) => impl.snapshots().runSnapshot(i as never, ctx),
+  },
+  {
+    name: 'vsphere_backup_fix', title: 'Apply a backup fix', readOnly: false, destructive: true, needsConnection: true, tags: ['vsphere', 'backup', 'change'],
+    description: 'Applies one backup-readiness fix to named VMs: enableUuidTrue / enableUuidFalse (disk.EnableUUID, VM powered off), consolidate (disks left by snapshots), enableCbt (changed block tracking). Mode poweredOffOnly (default) skips running VMs that must be off; shutdownApplyPowerOn shuts their guest down, applies and powers them on again. Asks for confirmation first, listing each VM and what happens to it; re-checks each VM afterwards.',
+    inputSchema: schema({
+      fix: { type: 'string', enum: ['enableUuidTrue', 'enableUuidFalse', 'consolidate', 'enableCbt'], description: 'The fix (vsphere_backup_readiness names it on the findings it answers).' },
+      vms: { type: 'array', items: { type: 'string', maxLength: 300 }, maxItems: 20, description: 'The VMs (names, paths or morefs).' },
+      mode: { type: 'string', enum: ['poweredOffOnly', 'shutdownApplyPowerOn'], description: 'What to do with a running VM when the fix needs it off (default poweredOffOnly: skip it).' },
+    }, ['fix', 'vms']),
+    plan: (i, ctx) => impl.backupFix().planBackupFix(i as never, ctx),
+    run: (i, ctx) => impl.backupFix().runBackupFix(i as never, ctx),
   },
 ];
 

@@ -36,7 +36,12 @@ function clip(text: string, max: number): string {
 /** One piece of evidence as markdown. */
 export function renderEvidence(e: Evidence, fileLink: RenderOptions['fileLink']): string {
   switch (e.kind) {
-    case 'file': return `[${baseName(e.file)}:${e.line}](${fileLink(e.file, e.line)})${e.text ? ` \`${clip(e.text, 160)}\`` : ''}`;
+    case 'file': {
+      const text = e.text ? ` \`${clip(e.text, 160)}\`` : '';
+      // A datastore file ("[ds] dir/vmware.log") the host cannot open: its name and line as text.
+      if (!e.href && /^\[[^\]]+\]/.test(e.file)) return `${e.file}:${e.line}${text}`;
+      return `[${baseName(e.file)}:${e.line}](${e.href ?? fileLink(e.file, e.line)})${text}`;
+    }
     case 'api': return `API ${e.object} \`${e.path}\` = ${clip(e.value, 120)}`;
     case 'tls': return `TLS handshake with ${e.endpoint}: ${clip(e.text, 160)}`;
     case 'source': return e.url ? `[${clip(e.title, 140)}](${e.url})` : `source: ${clip(e.title, 160)}`;

@@ -25,7 +25,7 @@ export interface JsonSchema {
 /** Where a claim comes from; every fact carries at least one. */
 export type Evidence =
   /** A line of a file (a .vmx, a log): rendered as a link that opens at the line. */
-  | { kind: 'file'; file: string; line: number; text?: string }
+  | { kind: 'file'; file: string; line: number; text?: string; href?: string }
   /** A vSphere API property: object (`VirtualMachine:vm-42 "web01"`), property path, value. */
   | { kind: 'api'; object: string; path: string; value: string }
   /** A TLS handshake with an endpoint. */
@@ -79,6 +79,8 @@ export interface ToolContext {
   resolveFile(file: string): string;
   /** The link that opens `file` at `line` (1-based) in the host. */
   fileLink(file: string, line?: number): string;
+  /** The link that opens a datastore file (`[ds] path`) of a datacenter at a line, where the host can open one. */
+  datastoreLink?(connectionId: string, datacenterPath: string, dsPath: string, line?: number): string | undefined;
   /** Called after a change, so the host can refresh what it shows (the tree). */
   changed?(connectionId: string): void;
 }

@@ -7,6 +7,7 @@
  * next to its destination and renamed into place once complete: memory stays flat, and a cancelled
  * or failed copy leaves neither a partial log nor a changed earlier copy behind.
  */
+import { shellQuote } from '../shell';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -26,9 +27,6 @@ export interface LogFetchSession {
   createReadStream(path: string, opts?: { highWaterMark?: number }): Promise<Readable>;
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 function aborted(): Error {
   return new CancelledError('The log fetch');

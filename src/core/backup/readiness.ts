@@ -16,7 +16,7 @@ import type { Evidence } from './evidence';
 import type { VmFacts } from './facts';
 import { isWindows2008Family } from './facts';
 import type { LogAnalysis, ErrorGroup } from './logs';
-import { ruleWin2008Uuid, type Finding, type Fix } from './rules';
+import { groupEvidence, ruleWin2008Uuid, type Finding, type Fix } from './rules';
 import type { Severity } from './severity';
 import { Generation } from '../vsphere/generation';
 
@@ -106,17 +106,6 @@ function logGroups(log: LogAnalysis | undefined): ErrorGroup[] {
   return (log?.errors ?? []).filter((g) => g.source === 'vmware');
 }
 
-function groupLines(g: ErrorGroup): Evidence[] {
-  const seen = new Set<string>();
-  const out: Evidence[] = [];
-  for (const l of [g.first, ...g.samples, g.last]) {
-    const k = `${l.file}:${l.line}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({ kind: 'log', file: l.file, line: l.line, text: l.text, ...(l.time !== undefined ? { time: l.time } : {}) });
-  }
-  return out.slice(0, 5);
-}
 
 const S = READINESS_SOURCES;
 const TOOLS_OUTDATED = new Set(['guestToolsNeedUpgrade', 'guestToolsTooOld', 'guestToolsSupportedOld', 'guestToolsBlacklisted']);
@@ -176,7 +165,7 @@ function quiesceRules(): ReadinessRule[] {
           title: 'vmware.log shows failed quiesced snapshots',
           explanation: `The VM's vmware.log records: ${parts.join('; ')}. A backup's quiesced snapshot fails the same way. Check that VMware Tools runs and is current, ` +
             'the guest\'s VSS writers (vssadmin list writers) or pre-freeze scripts, and the I/O load at backup time.',
-          evidence: groups.flatMap(groupLines).slice(0, 8),
+          evidence: groups.flatMap((g) => groupEvidence(g, 5)).slice(0, 8),
         };
       },
     },

@@ -93,7 +93,7 @@ function logEvidence(l: EvidenceLine): Evidence {
 }
 
 /** First, a few samples and last line of a group, without repeats. */
-function groupEvidence(g: ErrorGroup, max = 4): Evidence[] {
+export function groupEvidence(g: ErrorGroup, max = 4): Evidence[] {
   const seen = new Set<string>();
   const out: Evidence[] = [];
   for (const l of [g.first, ...g.samples, g.last]) {

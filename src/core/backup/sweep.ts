@@ -13,6 +13,7 @@ import { parseDatastorePath, downloadFile } from '../vsphere/datastore';
 import { HttpStatusError } from '../vsphere/errors';
 import { Generation, generationFromProduct, HOST_PRODUCT_PATH } from '../vsphere/generation';
 import { createContainerView, destroyView, retrievePropertiesEx, type ObjectContent } from '../vsphere/property';
+import { inventoryPaths } from '../vsphere/inventory';
 import type { SoapObject } from '../vsphere/soap';
 import { toSnapshotTree, type SnapshotNode } from '../vsphere/vm';
 import { CancelledError, isCancellation } from '../errors';
@@ -136,17 +137,7 @@ function indexNames(client: VimClient, objects: ObjectContent[]): Names {
       hosts.set(o.obj.value, { gen: generationFromProduct(product), product });
     }
   }
-  const root = client.serviceContent.rootFolder;
-  const cache = new Map<string, string>();
-  const pathOf = (ref: MoRef): string => {
-    const k = key(ref);
-    const hit = cache.get(k);
-    if (hit !== undefined) return hit;
-    const e = byKey.get(k);
-    const p = !e || (ref.type === root.type && ref.value === root.value) ? '' : `${e.parent ? pathOf(e.parent) : ''}/${e.name.replace(/%/g, '%25').replace(/\//g, '%2f')}`;
-    cache.set(k, p);
-    return p;
-  };
+  const pathOf = inventoryPaths(client.serviceContent.rootFolder, byKey);
   const datacenterOf = (ref: MoRef): string | undefined => {
     for (let r: MoRef | undefined = ref, n = 0; r && n < 64; n++) {
       const e = byKey.get(key(r));

@@ -13,6 +13,7 @@
  * The deploy plan is pure data: an SSH executor (later) runs the steps in order and, when a step marked
  * `onFailure: 'rollback'` fails, runs `rollback`.
  */
+import { shellQuote } from '../shell';
 import { LabError } from '../errors';
 import * as forge from 'node-forge';
 import { verifyIssued, type FileInput } from './verify';
@@ -170,9 +171,7 @@ export interface EsxPlanOptions {
   readonly waitTimeoutMs?: number;
 }
 
-function shq(s: string): string {
-  return /^[A-Za-z0-9_./:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+const shq = shellQuote;
 
 /** `20240501-120000` (UTC). */
 export function backupStamp(d: Date): string {

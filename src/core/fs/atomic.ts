@@ -81,7 +81,7 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, options: 
   let backup: string | undefined;
   if (exists && options.backup) {
     backup = typeof options.backup === 'string' ? path.resolve(options.backup) : target + '.bak';
-    await fsp.copyFile(target, backup);
+    await writeBackup(target, backup);
   }
 
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -114,4 +114,26 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array, options: 
     // ignore: e.g. Windows cannot open directories
   }
   return backup ? { path: target, backup } : { path: target };
+}
+
+/**
+ * Copies `target` to `backup` durably and without following a symlink at `backup`: the copy goes to a
+ * new temporary file beside it (exclusive create), is fsynced, then renamed over `backup` (a rename
+ * replaces a symlink itself; copying onto it would write wherever it points).
+ */
+async function writeBackup(target: string, backup: string): Promise<void> {
+  const tmp = path.join(path.dirname(backup), `.${path.basename(backup)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await fsp.copyFile(target, tmp, fsc.COPYFILE_EXCL);
+    const fh = await fsp.open(tmp, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, backup);
+  } catch (e) {
+    await fsp.unlink(tmp).catch(() => undefined);
+    throw e;
+  }
 }

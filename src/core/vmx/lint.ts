@@ -153,6 +153,13 @@ export type CatalogLookup = (key: string) => VmxCatalogMatch | undefined;
 export interface LintOptions {
   /** Report `unknown-key` hints (default true when a lookup is given). */
   unknownKeys?: boolean;
+  /**
+   * Keep at most this many diagnostics (a file of a million duplicated lines would otherwise build a
+   * million findings); the rest are counted in `omitted.count`. Default: no cap.
+   */
+  maxDiagnostics?: number;
+  /** Receives the number of diagnostics past `maxDiagnostics`. */
+  omitted?: { count: number };
 }
 
 const TRUE_RE = /^true$/i;
@@ -511,6 +518,10 @@ export function lintVmx(doc: VmxDocument, lookup?: CatalogLookup, options: LintO
   for (const rule of VMX_LINT_RULES) {
     if (rule.catalog && !lookup) continue;
     rule.check(ctx, (h) => {
+      if (options.maxDiagnostics !== undefined && out.length >= options.maxDiagnostics) {
+        if (options.omitted) options.omitted.count++;
+        return;
+      }
       const d: Omit<VmxDiagnostic, 'message'> = { line: h.line, column: h.column, endLine: h.endLine, endColumn: h.endColumn, severity: rule.severity, code: rule.id, args: h.args };
       if (h.fix) d.fix = h.fix;
       if (h.related) d.related = h.related;

@@ -19,8 +19,22 @@ export interface DatastoreLocation {
   path: string;
 }
 
+/**
+ * The segments of a path inside a datastore; refuses `.`, `..` and empty segments (`a//b`, a trailing
+ * `/`) and NUL, wherever the path came from (the editor's URI or a name the server listed).
+ */
+export function datastorePathSegments(path: string): string[] {
+  const segments = path.replace(/^\/+/, '').split('/');
+  for (const s of segments) {
+    if (s === '' || s === '.' || s === '..' || s.includes('\0')) {
+      throw new VsphereError('badPath', `"${path.slice(0, 200)}" is not a file path inside a datastore: empty, "." and ".." segments are refused.`);
+    }
+  }
+  return segments;
+}
+
 export function datastoreFileUrlPath(loc: DatastoreLocation): string {
-  const p = loc.path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
+  const p = datastorePathSegments(loc.path).map(encodeURIComponent).join('/');
   const q = new URLSearchParams({ dcPath: loc.datacenter, dsName: loc.datastore });
   return `/folder/${p}?${q.toString()}`;
 }

@@ -13,7 +13,7 @@ export type VsphereErrorCode =
   | 'invalidState' | 'taskFailed' | 'taskGone' | 'network' | 'timeout' | 'notFound' | 'http'
   | 'untrustedCertificate' | 'certificateChanged' | 'protocol' | 'badUrl' | 'closed'
   | 'noSessionManager' | 'noViewManager' | 'noPerfManager' | 'noBrowser' | 'unknownCounter'
-  | 'tooLarge' | 'paging';
+  | 'tooLarge' | 'paging' | 'badPath';
 
 export class VsphereError extends LabError {
   declare readonly code: VsphereErrorCode;

@@ -169,6 +169,24 @@ function withExtra<T extends HostInfo | VmInfo>(info: T, o: ObjectContent, paths
   return { ...info, extra };
 }
 
+/**
+ * The inventory path of an entity (`/DC0/vm/DC0_H0_VM0`) from names and parents keyed
+ * `type:value`; '/' and '%' in names are escaped as vSphere does. Memoised.
+ */
+export function inventoryPaths(root: MoRef, names: ReadonlyMap<string, { name: string; parent?: MoRef }>): (ref: MoRef) => string {
+  const cache = new Map<string, string>();
+  const pathOf = (ref: MoRef): string => {
+    const k = `${ref.type}:${ref.value}`;
+    const hit = cache.get(k);
+    if (hit !== undefined) return hit;
+    const e = names.get(k);
+    const p = !e || (ref.type === root.type && ref.value === root.value) ? '' : `${e.parent ? pathOf(e.parent) : ''}/${e.name.replace(/%/g, '%25').replace(/\//g, '%2f')}`;
+    cache.set(k, p);
+    return p;
+  };
+  return pathOf;
+}
+
 /** The property specs of the inventory's one retrieve (and of its live feed), with the extra paths asked for. */
 export function inventorySpecs(extraPaths?: InventoryExtraPaths): PropertySpec[] {
   return [
@@ -217,21 +235,6 @@ export function buildInventory(rootFolder: MoRef, objects: Iterable<ObjectConten
         break;
     }
   }
-  const root = rootFolder;
-  const cache = new Map<string, string>();
-  const pathOf = (ref: MoRef): string => {
-    const k = key(ref);
-    const hit = cache.get(k);
-    if (hit !== undefined) return hit;
-    const e = names.get(k);
-    let p: string;
-    if (!e || (ref.type === root.type && ref.value === root.value)) p = '';
-    else {
-      const name = e.name.replace(/%/g, '%25').replace(/\//g, '%2f');
-      p = `${e.parent ? pathOf(e.parent) : ''}/${name}`;
-    }
-    cache.set(k, p);
-    return p;
-  };
+  const pathOf = inventoryPaths(rootFolder, names);
   return { ...inv, pathOf };
 }

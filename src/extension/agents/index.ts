@@ -17,6 +17,7 @@ import { renderPlan } from '../../core/agents/render';
 import type { AgentTool, ToolContext } from '../../core/agents/types';
 import { tokenSignal } from '../commands';
 import { log } from '../log';
+import { DATASTORE_SCHEME } from '../inventory/datastoreFs';
 import type { InventoryServices } from '../inventory/services';
 import { confirmTitle, connectionStrings, invocationMessage, untrustedMessage } from './strings';
 
@@ -58,6 +59,11 @@ function toolContext(inv: InventoryServices, signal: AbortSignal): ToolContext {
     },
     resolveFile,
     fileLink: (file, line) => vscode.Uri.file(file).with({ fragment: line ? `L${line}` : '' }).toString(),
+    datastoreLink(id, datacenterPath, dsPath, line) {
+      const m = /^\[([^\]]+)\]\s*(.*)$/.exec(dsPath.trim());
+      if (!m) return undefined;
+      return vscode.Uri.from({ scheme: DATASTORE_SCHEME, authority: id, path: `/${encodeURIComponent(datacenterPath.replace(/^\//, ''))}/${m[1]}/${m[2]}`, fragment: line ? `L${line}` : '' }).toString();
+    },
     changed(id) {
       void inv.sessions.load(id, true).then(() => inv.provider.refresh(inv.provider.connectionNode(id)), () => undefined);
     },

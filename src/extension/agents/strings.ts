@@ -21,6 +21,8 @@ export function invocationMessage(tool: AgentTool, input: Input): string {
     case 'vmx_lint': return vscode.l10n.t('Checking .vmx files');
     case 'certificate_status': return vscode.l10n.t('Checking certificates');
     case 'vsphere_vm_power': return vscode.l10n.t('Changing the power state of VM {0}', str(input.vm));
+    case 'vsphere_vm_snapshot': return vscode.l10n.t('Working on the snapshots of VM {0}', str(input.vm));
+    case 'vsphere_backup_fix': return vscode.l10n.t('Applying a backup fix');
     default: return vscode.l10n.t('Running {0}', tool.title);
   }
 }
@@ -35,6 +37,20 @@ export function confirmTitle(tool: AgentTool, input: Input, planned: string): st
       case 'reset': return vscode.l10n.t('Reset {0}?', vm);
       case 'shutdownGuest': return vscode.l10n.t('Shut down the guest of {0}?', vm);
     }
+  }
+  if (tool.name === 'vsphere_vm_snapshot') {
+    const vm = str(input.vm);
+    const snap = str(input.snapshot);
+    switch (input.action) {
+      case 'take': return vscode.l10n.t('Take snapshot "{0}" of {1}?', snap, vm);
+      case 'revert': return vscode.l10n.t('Revert {0} to snapshot "{1}"?', vm, snap);
+      case 'delete': return vscode.l10n.t('Delete snapshot "{0}" of {1}?', snap, vm);
+      case 'deleteAll': return vscode.l10n.t('Delete all snapshots of {0}?', vm);
+    }
+  }
+  if (tool.name === 'vsphere_backup_fix') {
+    const n = Array.isArray(input.vms) ? input.vms.length : 0;
+    return vscode.l10n.t('Apply the backup fix "{0}" to {1} VM(s)?', str(input.fix), String(n));
   }
   return vscode.l10n.t('{0}?', planned);
 }

@@ -24,6 +24,10 @@ export interface DatastoreAddress {
 export function parseDatastoreUri(uri: vscode.Uri): DatastoreAddress {
   const [dc, ds, ...rest] = uri.path.replace(/^\/+/, '').split('/');
   if (!uri.authority || !dc || !ds) throw vscode.FileSystemError.FileNotFound(uri);
+  // `.`, `..` and empty segments are refused here, before any request (the datastore root lists as '').
+  if (ds === '.' || ds === '..' || (rest.length > 0 && !(rest.length === 1 && rest[0] === '') && rest.some((s) => s === '' || s === '.' || s === '..'))) {
+    throw vscode.FileSystemError.FileNotFound(uri);
+  }
   return { conn: uri.authority, datacenter: decodeURIComponent(dc), datastore: ds, path: rest.join('/') };
 }
 
@@ -135,7 +139,10 @@ export class DatastoreFileSystem implements vscode.FileSystemProvider, vscode.Di
     const m = await api();
     const client = await this.sessions.client(a.conn);
     const listing = await m.listFolder(client, await this.datastoreRef(a), a.datastore, a.path);
-    return listing.files.map((f) => [f.path, f.type === 'FolderFileInfo' ? vscode.FileType.Directory : vscode.FileType.File]);
+    // Names from the server are one segment each: a listed '', '.', '..' or 'a/b' is dropped.
+    return listing.files
+      .filter((f) => f.path !== '' && f.path !== '.' && f.path !== '..' && !f.path.includes('/') && !f.path.includes('\0'))
+      .map((f) => [f.path, f.type === 'FolderFileInfo' ? vscode.FileType.Directory : vscode.FileType.File]);
   }
 
   private async read(a: DatastoreAddress): Promise<Buffer> {

@@ -175,7 +175,7 @@ async function removeAll(ctx: Ctx, raw: unknown[]): Promise<void> {
   const { node, options } = commandArgs<TakeSnapshotOptions>(raw);
   const target = vmOf(ctx.inv, node);
   if (!target) return needVm();
-  const count = ctx.model.tree(target.node.conn, target.vm).roots.length ? snapshots().countSnapshots(ctx.model.tree(target.node.conn, target.vm).roots) : 0;
+  const count = snapshots().countSnapshots(ctx.model.tree(target.node.conn, target.vm).roots);
   const ok = await confirm(vscode.l10n.t('Delete all {0} snapshots of {1}? Their changes are merged into the VM\'s disks; you can no longer revert to any of them.', String(count), target.vm.name), vscode.l10n.t('Delete All'), options);
   if (!ok) return;
   await runOnVm(ctx, target, vscode.l10n.t('Deleting all snapshots…'), async (client, signal, onProgress) => {

@@ -48,8 +48,8 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
   let a: VsphereLabApi;
   let conn: string;
   let vms: LabVm[];
-  let deep: LabVm; // three nested snapshots, swapping, on a host under memory pressure
-  let win: LabVm; // Windows Server 2008 R2 with disk.EnableUUID = TRUE, ballooning
+  let deep: LabVm; // four nested snapshots, swapping, on a host under memory pressure
+  let win: LabVm; // Windows Server 2008 R2 with disk.EnableUUID = FALSE (file-system consistent only), ballooning
   let off: LabVm; // powered off
   let server: tls.Server;
   let serverPort: number;
@@ -65,10 +65,10 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
     deep = vms.find((v) => v.name === 'DC0_C0_RP0_VM0')!;
     win = vms.find((v) => v.name === 'DC0_C0_RP0_VM1')!;
     off = vms.find((v) => v.name === 'DC0_H0_VM1')!;
-    for (const n of ['before-upgrade', 'before-patch', 'before-app']) {
+    for (const n of ['base', 'before-upgrade', 'before-patch', 'before-app']) {
       await runTask(client, 'CreateSnapshot_Task', moref('VirtualMachine', deep.moref), [['name', n], ['memory', false], ['quiesce', false]]);
     }
-    await runTask(client, 'ReconfigVM_Task', moref('VirtualMachine', win.moref), [['spec', { guestId: 'windows7Server64Guest', extraConfig: [{ key: 'disk.EnableUUID', value: xsdString('TRUE') }] }]]);
+    await runTask(client, 'ReconfigVM_Task', moref('VirtualMachine', win.moref), [['spec', { guestId: 'windows7Server64Guest', extraConfig: [{ key: 'disk.EnableUUID', value: xsdString('FALSE') }] }]]);
     await runTask(client, 'PowerOffVM_Task', moref('VirtualMachine', off.moref));
     await lab.vcsim.injectPerf(
       { entity: deep.moref, counter: 'mem.swapped.average', values: [81920] },
@@ -90,8 +90,9 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
   it('the tools are registered with VS Code, with their tags', () => {
     const ours = vscode.lm.tools.filter((t) => t.name.startsWith('vsphereLab_'));
     assert.deepEqual(ours.map((t) => t.name).sort(), [
-      'vsphereLab_backup_log_analysis', 'vsphereLab_certificate_status', 'vsphereLab_vmx_lint', 'vsphereLab_vsphere_backup_readiness',
-      'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_vm_facts', 'vsphereLab_vsphere_vm_power',
+      'vsphereLab_backup_log_analysis', 'vsphereLab_certificate_status', 'vsphereLab_vmx_lint', 'vsphereLab_vsphere_backup_fix',
+      'vsphereLab_vsphere_backup_readiness', 'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_vm_facts',
+      'vsphereLab_vsphere_vm_power', 'vsphereLab_vsphere_vm_snapshot',
     ]);
     assert.ok(ours.every((t) => t.tags.includes('vsphereLab') && t.inputSchema));
   });
@@ -124,7 +125,7 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
     it('5. "Which VM has a deep snapshot chain?" → find_vms minSnapshotDepth 3', async () => {
       const t = await invoke('vsphere_find_vms', { minSnapshotDepth: 3 });
       assert.match(t, /^1 of 4/);
-      assert.ok(t.includes(`"${deep.name}" \`snapshot.rootSnapshotList\` = 3 snapshot(s), chain depth 3`), t);
+      assert.ok(t.includes(`"${deep.name}" \`snapshot.rootSnapshotList\` = 4 snapshot(s), chain depth 4`), t);
     });
 
     it('6. "Any snapshot older than a month?" → none (the lab\'s are minutes old)', async () => {
@@ -134,7 +135,7 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
 
     it('7. "Tell me about the VM with the snapshot chain" → vm_facts: depth 3, the KB on snapshot chains', async () => {
       const t = await invoke('vsphere_vm_facts', { vm: deep.name });
-      assert.match(t, /\*\*warning\*\* Snapshots: 3, chain depth 3; oldest "before-upgrade"/);
+      assert.match(t, /\*\*warning\*\* Snapshots: 4, chain depth 4; oldest "base"/);
       assert.ok(t.includes('(https://kb.vmware.com/s/article/1025279)'));
     });
 
@@ -169,19 +170,19 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       assert.ok(t.includes('mem.vmmemctl.average (latest realtime sample)` = 500 MB'));
     });
 
-    it('13. "Why will the Windows VM\'s backup fail?" → backup_readiness: application quiescing, disk.EnableUUID, the fix', async () => {
+    it('13. "Are the Windows VM\'s backups application-consistent?" → backup_readiness: disk.EnableUUID FALSE, from extraConfig, with the bulk fix', async () => {
       const t = await invoke('vsphere_backup_readiness', { vm: win.name });
-      assert.match(t, /\*\*error\*\* .*\(vdr\.win2008-app-quiesce\)/);
-      assert.ok(t.includes(`API VirtualMachine:${win.moref} "${win.name}"`), t);
-      assert.match(t, /disk\.EnableUUID/);
-      assert.match(t, /Fix: .*disk\.EnableUUID = "FALSE"/);
+      assert.match(t, /\*\*warning\*\* .*\(backup\.quiesce\.enableuuid\)/);
+      assert.ok(t.includes(`API VirtualMachine:${win.moref} "${win.name}" \`config.extraConfig[disk.EnableUUID]\` = FALSE`), t);
+      assert.match(t, /vsphere_backup_fix applies it: fix "enableUuidTrue"/);
+      assert.match(t, /KB 1028881/);
     });
 
-    it('14. "Check the whole cluster before tonight\'s backups" → backup_readiness under the cluster', async () => {
+    it('14. "Check the whole cluster before tonight\'s backups" → backup_readiness under the cluster: the deep chain, the quiescing', async () => {
       const t = await invoke('vsphere_backup_readiness', { under: 'DC0_C0' });
       assert.match(t, /Backup readiness of 2 VM\(s\)/);
-      assert.match(t, new RegExp(`\\[${deep.name}\\] The VM has 3 snapshots \\(vdr\\.existing-snapshots\\)`));
-      assert.match(t, new RegExp(`\\[${win.name}\\].*vdr\\.win2008-app-quiesce`));
+      assert.match(t, new RegExp(`\\[${deep.name}\\].*\\(backup\\.snapshot\\.deep\\)`));
+      assert.match(t, new RegExp(`\\[${win.name}\\].*\\(backup\\.quiesce\\.enableuuid\\)`));
     });
 
     it('15. "Why did last night\'s backup of EXCH01 fail?" → backup_log_analysis: -3960 cannot quiesce, the log line as a link', async () => {
@@ -235,11 +236,14 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       assert.match(t, /TLS handshake with 127\.0\.0\.1:\d+: leaf SHA-256 [0-9A-F:]{95}/);
     });
 
-    it('22. "Is the vCenter\'s certificate any good?" → certificate_status of the connection: a 1024-bit key', async () => {
+    it('22. "When do our certificates expire?" → certificate_status of the connection: the expiry board, every host and the vCenter', async () => {
       const t = await invoke('certificate_status', {});
+      assert.match(t, /^4 certificate\(s\) of 127\.0\.0\.1:\d+ \(VMware vCenter Server/);
       assert.ok(t.includes(lab.vcsim.thumbprintSha256), t);
-      assert.match(t, /RSA 1024 bits/);
-      assert.match(t, /key-too-small|1024/);
+      assert.match(t, /vCenter .*expires in 36[45] day\(s\).*RSA 1024/);
+      assert.match(t, /host DC0_C0_H0/);
+      const own = await invoke('certificate_status', { board: false });
+      assert.match(own, /key-too-small|1024/);
     });
 
     it('23. A malformed request is refused with what is wrong, before anything runs', async () => {
@@ -281,6 +285,34 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       }
       const ro = await a.agents.prepare('vsphereLab_vmx_lint', { files: [join(VMX, 'dup-case.vmx')] });
       assert.equal(ro?.confirmationMessages, undefined, 'a read-only tool needs no confirmation');
+    });
+
+    it('24. "Snapshot the VM before patching" → vm_snapshot take: confirmation names it, the tree read back', async () => {
+      const p = await a.agents.prepare('vsphereLab_vsphere_vm_snapshot', { vm: deep.name, action: 'take', snapshot: 'agent-check' });
+      assert.equal(p?.confirmationMessages?.title, `Take snapshot "agent-check" of ${deep.name}?`);
+      assert.match((p!.confirmationMessages!.message as vscode.MarkdownString).value, /a new snapshot "agent-check" under the current one \("base \/ before-upgrade \/ before-patch \/ before-app"\)/);
+      const t = await invoke('vsphere_vm_snapshot', { vm: deep.name, action: 'take', snapshot: 'agent-check' });
+      assert.match(t, new RegExp(`${deep.name} now has 5 snapshot\\(s\\); current "base / before-upgrade / before-patch / before-app / agent-check"`));
+    });
+
+    it('25. "Drop the before-patch snapshot" → vm_snapshot delete: its children move up, named in the confirmation', async () => {
+      const p = await a.agents.prepare('vsphereLab_vsphere_vm_snapshot', { vm: deep.name, action: 'delete', snapshot: 'before-patch' });
+      assert.match((p!.confirmationMessages!.message as vscode.MarkdownString).value, /snapshot "base \/ before-upgrade \/ before-patch" is deleted; its 1 child snapshot\(s\) \("before-app"\) move to its parent/);
+      const t = await invoke('vsphere_vm_snapshot', { vm: deep.name, action: 'delete', snapshot: 'before-patch' });
+      assert.match(t, /now has 4 snapshot\(s\)/);
+      assert.match(t, /now: "base", "base \/ before-upgrade", "base \/ before-upgrade \/ before-app", "base \/ before-upgrade \/ before-app \/ agent-check" \(current\)/);
+    });
+
+    it('26. "Fix disk.EnableUUID on the Windows VM" → backup_fix: a running VM is skipped unless asked to shut it down; then fixed and re-checked', async () => {
+      const p = await a.agents.prepare('vsphereLab_vsphere_backup_fix', { fix: 'enableUuidTrue', vms: [win.name] });
+      assert.match((p!.confirmationMessages!.message as vscode.MarkdownString).value, /now poweredOn: skipped: it is poweredOn and this fix needs it powered off/);
+      const skipped = await invoke('vsphere_backup_fix', { fix: 'enableUuidTrue', vms: [win.name] });
+      assert.match(skipped, /0 of 1 VM\(s\) fixed/);
+      assert.match(await invoke('vsphere_backup_readiness', { vm: win.name }), /backup\.quiesce\.enableuuid/, 'nothing changed');
+      const fixed = await invoke('vsphere_backup_fix', { fix: 'enableUuidTrue', vms: [win.name], mode: 'shutdownApplyPowerOn' });
+      assert.match(fixed, /1 of 1 VM\(s\) fixed and re-checked/);
+      assert.doesNotMatch(await invoke('vsphere_backup_readiness', { vm: win.name }), /backup\.quiesce\.enableuuid/);
+      assert.equal(await powerOf(win), 'poweredOn', 'powered on again');
     });
 
     it('confirmed (outside a chat VS Code\'s dialog service confirms under tests), the VM powers off and the state is read back', async () => {

@@ -8,6 +8,7 @@
 import { restartAgent } from './agents';
 import { esxtop } from './esxtop';
 import { cat, copyOrMove, ls, mkdir, rm, test } from './files';
+import { serviceControl, vecsCli } from './vecs';
 import { vmid, type Host } from './host';
 import { err, ok, type ExecResult } from './shell';
 
@@ -89,6 +90,10 @@ export const COMMANDS: Command[] = [
   ...INIT_SCRIPTS.map(initScript),
   servicesSh(['services.sh']),
   servicesSh(['/sbin/services.sh']),
+  // A vCenter appliance 6.5/6.7 (the simulator paired with a vCenter vcsim): vecs.ts.
+  { words: ['/usr/lib/vmware-vmafd/bin/vecs-cli'], exists: (h) => !h.vcsim.esx, run: (h, a, cwd) => vecsCli(h, a, cwd) },
+  { words: ['vecs-cli'], exists: (h) => !h.vcsim.esx, run: (h, a, cwd) => vecsCli(h, a, cwd) },
+  { words: ['service-control'], exists: (h) => !h.vcsim.esx, run: (h, a) => serviceControl(h, a) },
   { words: ['ls'], run: (h, a, cwd) => ls(h.resolve, a, cwd) },
   { words: ['cat'], run: (h, a, cwd) => cat(h.resolve, a, cwd) },
   { words: ['cp'], run: (h, a, cwd) => copyOrMove(h.resolve, 'cp', a, cwd) },

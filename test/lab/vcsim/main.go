@@ -592,6 +592,7 @@ func main() {
 	labBackupEndpoints(svc) // backup.go: /lab/vmstate
 	server = svc.NewServer()
 	labBackupSDK(server) // backup.go: ConsolidateVMDisks_Task
+	labSnapshotSDK(server) // snapshots.go: RemoveSnapshot_Task of the current root snapshot
 
 	// Login by certificate compares against the certificate now served.
 	simulator.Map.SessionManager().TLSCert = func() string {

@@ -103,7 +103,7 @@ describe('vlab mcp over stdio (SDK client, vcsim)', function () {
     const cert = await call(s, 'certificate_status', {});
     assert.equal(cert.isError, false, cert.text);
     assert.ok(cert.text.includes(lab.vcsim.thumbprintSha256), 'the handshake\'s thumbprint is the evidence');
-    assert.match(cert.text, /RSA 1024 bits/);
+    assert.match(cert.text, /vCenter .*RSA 1024/);
     const bad = await call(s, 'vsphere_vm_facts', { vm: 'no-such-vm' });
     assert.equal(bad.isError, true);
     assert.match(bad.text, /No VM named "no-such-vm"/);
@@ -115,10 +115,9 @@ describe('vlab mcp over stdio (SDK client, vcsim)', function () {
     const s = await start(cli, ['--allow-changes'], env());
     sessions.push(s);
     const { tools } = await s.client.listTools();
-    const power = tools.find((t) => t.name === 'vsphere_vm_power');
-    assert.ok(power);
-    assert.equal(power.annotations?.readOnlyHint, false);
-    assert.equal(power.annotations?.destructiveHint, true);
+    const mutating = tools.filter((t) => t.annotations?.readOnlyHint === false).map((t) => t.name).sort();
+    assert.deepEqual(mutating, ['vsphere_backup_fix', 'vsphere_vm_power', 'vsphere_vm_snapshot']);
+    for (const t of tools) assert.equal(t.annotations?.destructiveHint, t.annotations?.readOnlyHint === false, t.name);
     const vm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const r = await call(s, 'vsphere_vm_power', { vm: vm.name, action: 'powerOff' });
     assert.equal(r.isError, false, r.text);

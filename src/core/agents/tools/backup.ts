@@ -5,18 +5,19 @@
  */
 import { promises as fsp } from 'node:fs';
 import { LabError } from '../../errors';
-import { readRunningHostProduct, readVmForBackup } from '../../backup/api';
-import { inferCreatedOn } from '../../backup/createdOn';
+import { bulkFixForRule } from '../../backup/bulkFix';
 import { readDescriptors } from '../../backup/descriptors';
 import type { Evidence as BackupEvidence } from '../../backup/evidence';
-import { factsFromApi, factsFromVmxDocument, parseHardwareVersion, type VmFacts } from '../../backup/facts';
+import { factsFromVmxDocument, type VmFacts } from '../../backup/facts';
+import { sweepBackupReadiness, type SweepVm } from '../../backup/sweep';
 import { fixLabel } from '../../backup/fixes';
 import { analyzeLogFiles, type LogAnalysis } from '../../backup/logs';
 import { diagnose, type Finding } from '../../backup/rules';
 import { VmxDocument } from '../../vmx/document';
-import { getInventory, type Inventory, type VmInfo } from '../../vsphere/inventory';
+import type { MoRef } from '../../vsphere/decode';
+import { getInventory, type Inventory } from '../../vsphere/inventory';
 import { findVm, objectLabel } from '../lookup';
-import type { CommonInput, Evidence, Fact, ToolContext, ToolResult } from '../types';
+import type { CommonInput, Evidence, Fact, ToolConnection, ToolContext, ToolResult } from '../types';
 
 /** Bounds: VMs per subtree check, files per call, bytes of a .vmx. */
 export const MAX_VMS = 50;
@@ -36,7 +37,7 @@ export function findingFact(f: Finding, object?: string): Fact {
   const who = f.vm ?? f.vms?.join(', ');
   const fixes = (f.fix ?? []).map((x) => fixLabel(x).replace(/\.+$/, ''));
   return {
-    text: `${who ? `[${who}] ` : ''}${f.title} (${f.id}). ${f.explanation}${fixes.length ? ` Fix: ${fixes.join('; ')}.` : ''}`,
+    text: `${who ? `[${who}] ` : ''}${f.title} (${f.id}). ${f.explanation}${fixes.length ? ` Fix: ${fixes.join('; ')}.` : ''}${bulkFixForRule(f.id) ? ` (vsphere_backup_fix applies it: fix "${bulkFixForRule(f.id)}".)` : ''}`,
     severity: f.severity,
     evidence: [...f.evidence.map((e) => toEvidence(e, object)), ...f.source.map((s): Evidence => ({ kind: 'source', title: s }))],
   };
@@ -55,33 +56,31 @@ export interface BackupReadinessInput extends CommonInput {
   logFiles?: string[];
 }
 
-/** A VM is under a datacenter / folder in its path, its host, or its host's cluster. */
-function isUnder(inv: Inventory, vm: VmInfo, seg: string): boolean {
-  if (`${inv.pathOf(vm.ref)}/`.includes(`/${seg}/`)) return true;
-  const host = vm.host && inv.hosts.find((h) => h.ref.value === vm.host!.value);
-  if (!host) return false;
-  if (host.name === seg || inv.pathOf(host.ref) === `/${seg}`) return true;
-  return inv.computeResources.some((c) => (c.name === seg || inv.pathOf(c.ref) === `/${seg}`) && c.hosts.some((h) => h.value === host.ref.value));
+/** The container named by `under`: a datacenter, folder, cluster or host (name or inventory path). */
+function container(inv: Inventory, under: string): MoRef {
+  const seg = under.replace(/\/+$/, '');
+  const all = [...inv.datacenters, ...inv.folders, ...inv.computeResources, ...inv.hosts];
+  const hit = all.find((e) => inv.pathOf(e.ref) === seg || inv.pathOf(e.ref) === `/${seg}`) ?? all.find((e) => e.name === seg);
+  if (!hit) throw new LabError('notFound', `No datacenter, folder, cluster or host "${under}"; known: ${all.slice(0, 10).map((e) => `"${e.name}"`).join(', ')}.`);
+  return hit.ref;
 }
 
-async function liveFacts(ctx: ToolContext, i: BackupReadinessInput): Promise<{ facts: VmFacts; label: string }[]> {
+/** Live VMs through the readiness sweep (core/backup/sweep.ts): one retrieve, each host's generation, vmware.log evidence. */
+async function sweepLive(ctx: ToolContext, i: BackupReadinessInput): Promise<{ vms: SweepVm[]; conn: ToolConnection; inv: Inventory }> {
   const conn = await ctx.connection(i.connection);
   const inv = await getInventory(conn.client, { signal: ctx.signal });
-  let vms: VmInfo[];
-  if (i.vm) vms = [findVm(inv, i.vm)];
-  else {
-    const seg = i.under!.replace(/^\/+|\/+$/g, '');
-    vms = inv.vms.filter((v) => !v.template && isUnder(inv, v, seg));
-    if (!vms.length) throw new LabError('notFound', `No VM under "${i.under}" (a datacenter, folder, cluster or host name, or an inventory path).`);
-    if (vms.length > MAX_VMS) throw new LabError('tooLarge', `${vms.length} VMs under "${i.under}": check at most ${MAX_VMS} at a time (name a smaller folder, cluster or host).`);
-  }
-  const out: { facts: VmFacts; label: string }[] = [];
-  for (const vm of vms) {
-    const apiVm = await readVmForBackup(conn.client, vm.ref, { signal: ctx.signal });
-    const createdOn = inferCreatedOn({ hardwareVersion: parseHardwareVersion(apiVm.config?.version), host: await readRunningHostProduct(conn.client, vm.ref, { signal: ctx.signal }) });
-    out.push({ facts: factsFromApi(apiVm, createdOn ? { createdOn } : {}), label: objectLabel(vm.ref, vm.name) });
-  }
-  return out;
+  const opts = i.vm ? { under: inv.pathOf(findVm(inv, i.vm).ref) } : { root: container(inv, i.under!) };
+  const r = await sweepBackupReadiness(conn.client, { ...opts, signal: ctx.signal, maxLogReads: MAX_VMS });
+  if (r.vms.length > MAX_VMS) throw new LabError('tooLarge', `${r.vms.length} VMs under "${i.under}": check at most ${MAX_VMS} at a time (name a smaller folder, cluster or host).`);
+  return { vms: r.vms, conn, inv };
+}
+
+/** A datastore file (`[ds] dir/vmware.log`) as a link the host opens, when it can. */
+function datastoreHref(ctx: ToolContext, conn: ToolConnection, inv: Inventory, vm: SweepVm, e: Evidence): Evidence {
+  if (e.kind !== 'file' || !/^\[[^\]]+\]/.test(e.file) || !ctx.datastoreLink) return e;
+  const dc = inv.datacenters.map((d) => inv.pathOf(d.ref)).find((p) => vm.path.startsWith(`${p}/`));
+  const href = dc ? ctx.datastoreLink(conn.id, dc, e.file, e.line) : undefined;
+  return href ? { ...e, href } : e;
 }
 
 async function vmxFacts(ctx: ToolContext, files: readonly string[]): Promise<VmFacts[]> {
@@ -104,20 +103,32 @@ export async function backupReadiness(i: BackupReadinessInput, ctx: ToolContext)
   if (!i.vm && !i.under && !i.vmxFiles?.length) throw new LabError('invalidInput', 'Name a VM ("vm"), a subtree ("under": a folder, cluster or host) or .vmx files ("vmxFiles").');
   checkFiles(i.vmxFiles);
   checkFiles(i.logFiles);
-  const live = i.vm || i.under ? await liveFacts(ctx, i) : [];
+  const live = i.vm || i.under ? await sweepLive(ctx, i) : undefined;
   const fromVmx = await vmxFacts(ctx, i.vmxFiles ?? []);
   const logs = i.logFiles?.length ? await analyzeLogFiles(i.logFiles.map((f) => ctx.resolveFile(f)), { signal: ctx.signal }) : undefined;
-  const all = [...live.map((l) => l.facts), ...fromVmx];
-  const findings = diagnose({ facts: all, logs });
-  const labelOf = new Map(live.map((l) => [l.facts.name, l.label]));
-  const names = all.map((f) => f.name ?? '(unnamed)');
+  const fileFindings = fromVmx.length || logs ? diagnose({ facts: fromVmx, logs }) : [];
+  const facts: Fact[] = [];
+  for (const v of live?.vms ?? []) {
+    for (const f of v.findings) {
+      const fact = findingFact({ ...f, vm: f.vm ?? v.name }, objectLabel(v.ref, v.name));
+      facts.push({ ...fact, evidence: fact.evidence.map((e) => datastoreHref(ctx, live!.conn, live!.inv, v, e)) });
+    }
+  }
+  facts.push(...fileFindings.map((f) => findingFact(f)));
+  const findings = [...(live?.vms ?? []).flatMap((v) => v.findings.map((f) => ({ ...f, vm: f.vm ?? v.name }))), ...fileFindings];
+  const names = [...(live?.vms ?? []).map((v) => v.name), ...fromVmx.map((f) => f.name ?? '(unnamed)')];
   const bad = [...new Set(findings.filter((f) => f.severity === 'error').map((f) => f.vm ?? f.vms?.join(', ') ?? ''))].filter(Boolean);
   return {
-    summary: `Backup readiness of ${names.length} VM(s) (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}): ${count(findings)}${bad.length ? `; not ready: ${bad.join(', ')}` : ''}.`,
-    facts: findings.map((f) => findingFact(f, f.vm ? labelOf.get(f.vm) : undefined)),
-    details: { findings: findings.map((f) => ({ id: f.id, severity: f.severity, vm: f.vm, vms: f.vms, fix: f.fix })), logs: logs && logSummary(logs) },
+    summary: `Backup readiness of ${names.length} VM(s) (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}): ${count(findings)}${bad.length ? `; not ready: ${bad.join(', ')}` : ''}.${live ? ' Findings marked with a bulk fix can be applied with vsphere_backup_fix.' : ''}`,
+    facts: facts.sort((x, y) => SEVERITY[x.severity ?? 'info'] - SEVERITY[y.severity ?? 'info']),
+    details: {
+      vms: (live?.vms ?? []).map((v) => ({ name: v.name, path: v.path, generation: v.generation, log: v.log, findings: v.findings.map((f) => ({ id: f.id, severity: f.severity, bulkFix: bulkFixForRule(f.id) })) })),
+      files: fileFindings.map((f) => ({ id: f.id, severity: f.severity, vm: f.vm, vms: f.vms, fix: f.fix })), logs: logs && logSummary(logs),
+    },
   };
 }
+
+const SEVERITY = { error: 0, warning: 1, info: 2 } as const;
 
 function logSummary(a: LogAnalysis): unknown {
   return {

@@ -50,6 +50,8 @@ export async function vmxLint(i: VmxLintInput, ctx: ToolContext): Promise<ToolRe
 export interface CertStatusInput extends CommonInput {
   endpoints?: string[];
   withinDays?: number;
+  /** Without endpoints: every host and the vCenter of the connection (default), or only the connection's endpoint (false). */
+  board?: boolean;
 }
 
 function certFacts(r: EndpointInspection, withinDays: number, now: number): Fact[] {
@@ -69,14 +71,36 @@ function certFacts(r: EndpointInspection, withinDays: number, now: number): Fact
   return facts;
 }
 
+/** The connection's expiry board (core/certs/expiry.ts): every host and the vCenter, soonest first. */
+async function boardStatus(i: CertStatusInput, ctx: ToolContext, within: number): Promise<ToolResult> {
+  const conn = await ctx.connection(i.connection);
+  const { readExpiryBoard } = certsCore.expiry();
+  const board = await readExpiryBoard(conn.client, { signal: ctx.signal, perHostTimeoutMs: 15_000 });
+  const facts: Fact[] = board.rows.map((r) => {
+    const where = `${r.role === 'vcenter' ? 'vCenter' : 'host'} ${r.name}${r.endpoint ? ` (${r.endpoint})` : ''}`;
+    if (!r.cert) return { text: `${where}: could not read its certificate: ${r.error?.message ?? 'unknown'}`, severity: 'warning', evidence: [{ kind: 'tls', endpoint: r.endpoint ?? r.name, text: r.error?.code ?? 'no certificate' }] };
+    const d = r.daysLeft ?? r.cert.daysLeft;
+    return {
+      text: `${where}: "${r.cert.subject}" from "${r.cert.issuer}", ${d < 0 ? `EXPIRED ${-d} day(s) ago` : `expires in ${d} day(s)`} (${r.cert.notAfter})${r.cert.key ? `, ${r.cert.key}` : ''}${r.apiStatus ? `, vCenter says ${r.apiStatus}` : ''}${r.notes.length ? `; ${r.notes.join('; ')}` : ''}`,
+      severity: d < 0 ? 'error' : d <= within ? 'warning' : 'info',
+      evidence: [r.source === 'api'
+        ? { kind: 'api', object: `HostSystem:${r.moref ?? r.id} "${r.name}"`, path: 'configManager.certificateManager certificateInfo.notAfter', value: r.cert.notAfter }
+        : { kind: 'tls', endpoint: r.endpoint ?? r.name, text: `leaf SHA-256 ${r.cert.sha256 ?? '?'}, notAfter ${r.cert.notAfter}` }],
+    };
+  });
+  const soon = facts.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
+  return { summary: `${board.rows.length} certificate(s) of ${board.connection} (${board.product}), soonest first: ${soon} expired, expiring within ${within} day(s) or unreadable.`, facts };
+}
+
 export async function certStatus(i: CertStatusInput, ctx: ToolContext): Promise<ToolResult> {
+  const within = i.withinDays ?? 90;
   let endpoints = i.endpoints ?? [];
   if (!endpoints.length) {
     if (!ctx.connectionNames().length) throw new LabError('invalidInput', 'Give endpoints (host[:port]) to check, or configure a vSphere connection.');
+    if (i.board !== false) return boardStatus(i, ctx, within);
     endpoints = [(await ctx.connection(i.connection)).client.endpoint.display];
   }
   if (endpoints.length > MAX_FILES) throw new LabError('tooLarge', `At most ${MAX_FILES} endpoints per call.`);
-  const within = i.withinDays ?? 90;
   const now = Date.now();
   const { inspectEndpoint, parseEndpoint } = certsCore.inspect();
   const facts: Fact[] = [];

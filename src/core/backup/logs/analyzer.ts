@@ -21,6 +21,8 @@ const MAX_LINE = 1 << 20;
 const NEWLINE = Buffer.from('\n');
 /** Distinct messages remembered per memo (a memo is emptied when full: memory stays flat). */
 const MEMO_MAX = 4096;
+/** vcbAPI levels with a memo of their own (all are emptied when a new one would exceed this). */
+const MEMO_LEVELS = 16;
 
 interface Classified { job?: JobEvent; error?: ErrorEvent }
 
@@ -233,7 +235,11 @@ export class LogAnalyzer {
     if (r.shape === 'vcbapi' || this.vcbFile[1]) {
       const level = r.level ?? '';
       memo = this.memoVcb.get(level)!;
-      if (!memo) this.memoVcb.set(level, (memo = new Map()));
+      if (!memo) {
+        // levels are a handful (error, warning, info, verbose…); a log inventing more cannot grow this
+        if (this.memoVcb.size >= MEMO_LEVELS) this.memoVcb.clear();
+        this.memoVcb.set(level, (memo = new Map()));
+      }
     }
     let c = memo.get(r.message);
     if (!c) {

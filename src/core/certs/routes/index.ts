@@ -14,6 +14,7 @@ const mods = {
   ssh: lazy(() => require('./ssh') as typeof import('./ssh')),
   api: lazy(() => require('./hostApi') as typeof import('./hostApi')),
   rest: lazy(() => require('./vcsaRest') as typeof import('./vcsaRest')),
+  vecs: lazy(() => require('./vecs') as typeof import('./vecs')),
 };
 
 /** The route a choice names, bound to `target` with `access` (throws a LabError when access lacks what it needs). */
@@ -27,7 +28,7 @@ export const createRoute: CreateRoute = (choice, target, access) => {
     case 'vcsa-rest':
       return new (mods.rest().VcsaRestRoute)(target, access);
     case 'vcsa-vecs':
-      throw new LabError('invalidArgument', 'The vecs-cli route for vCenter appliance 6.5/6.7 is not automated yet: follow the vSphere 6.7 guide "Replace Machine SSL Certificate with Custom Certificate".');
+      return new (mods.vecs().VecsRoute)(target, access);
     case 'windows-checklist':
       throw new LabError('invalidArgument', 'vCenter Server on Windows has no automated route: follow the checklist.');
   }

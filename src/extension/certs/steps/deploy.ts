@@ -10,19 +10,22 @@
 import * as vscode from 'vscode';
 import { certsCore as core } from '../../../core/certs/lazy';
 import type { EsxDeployResult, StepReport } from '../../../core/esxi/deploy';
+import { lazy } from '../../../core/lazy';
 import { withCancellableProgress } from '../../commands';
 import { log } from '../../log';
 import type { CertWizardState, DeployView, StepView } from '../../../webview/certs/protocol';
 import { hostId } from '../store';
 import type { StepHandlers, WizardContext } from './context';
 
+const routes = lazy(() => require('../../../core/certs/routes') as typeof import('../../../core/certs/routes'));
+
 type DeployParams = Parameters<StepHandlers<'deploy'>['deploy']>[0];
 
-function stepView(x: StepReport): StepView {
+export function stepView(x: StepReport): StepView {
   return { id: x.id, phase: x.phase, title: x.title, status: x.status, ...(x.detail ? { detail: x.detail } : {}), ...(x.ms !== undefined ? { ms: x.ms } : {}) };
 }
 
-function deployView(result: EsxDeployResult, connectionPinUpdated: boolean): DeployView {
+export function deployView(result: Pick<EsxDeployResult, 'ok' | 'rolledBack' | 'previousCertServed' | 'newSha256' | 'liveSha256' | 'previousSha256' | 'error' | 'steps'>, connectionPinUpdated: boolean): DeployView {
   return {
     ok: result.ok, rolledBack: result.rolledBack,
     ...(result.previousCertServed !== undefined ? { previousCertServed: result.previousCertServed } : {}),
@@ -51,14 +54,15 @@ async function deployInputs(ctx: WizardContext, s: CertWizardState, p: DeployPar
   if (!saved.imported) throw new Error(ctx.strings.needImport);
   if (!key) throw new Error(ctx.strings.keyMissing);
   const target = { host: p.sshHost, port: p.sshPort };
-  const hostKey = p.hostKey ?? (await ctx.store.ssh.pins.get(target));
+  // Only the pin the user made (the extension's own store): a key named by the webview is not taken.
+  const hostKey = await ctx.store.ssh.pins.get(target);
   if (!hostKey) throw new Error(vscode.l10n.t('The SSH host key of {0}:{1} is not pinned yet: check it and pin it first.', p.sshHost, String(p.sshPort)));
   if (!p.password && (await ctx.store.password(p.user, target)) === undefined) throw new Error(vscode.l10n.t('Enter the SSH password of {0}.', p.user));
   return { cert: saved.imported.certPem, chain: saved.imported.chainPems, key, hostKey };
 }
 
 /** The inventory connection of this endpoint trusts the certificate it serves now. */
-async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: string): Promise<boolean> {
+export async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: string): Promise<boolean> {
   const conn = ctx.store.connectionFor(s);
   if (!conn) return false;
   const inventory = ctx.store.inventory;
@@ -77,10 +81,18 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       return { sshHost, sshPort, ...found };
     },
 
-    async pinHostKey({ sshHost, sshPort, fingerprint }) {
-      const fp = core.ssh().normaliseFingerprint(fingerprint);
+    async pinHostKey({ sshHost, sshPort }, signal) {
+      // The key is read here and confirmed in the extension's own dialog: the webview names none.
+      const found = await store.ssh.probeHostKey({ host: sshHost, port: sshPort }, signal);
+      const fp = core.ssh().normaliseFingerprint(found.fingerprint);
+      const yes = vscode.l10n.t('Pin This Key');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Pin the SSH host key of {0}:{1}?', sshHost, String(sshPort)),
+        { modal: true, detail: vscode.l10n.t('{0} {1}\nCompare it with the key shown on the host\'s console before you pin it.', found.keyType ?? '', fp) }, yes);
+      if (answer !== yes) return false;
       await store.ssh.pins.set({ host: sshHost, port: sshPort }, fp);
       log().info(`certificate wizard: pinned SSH host key of ${sshHost}:${sshPort} ${fp}`);
+      return true;
     },
 
     async forgetPassword({ sshHost, sshPort, user }) {
@@ -91,23 +103,32 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       const s = panel.state;
       const id = hostId(s.host, s.port);
       const input = await deployInputs(ctx, s, p);
-      if (p.confirm !== false && !(await confirmDeploy(id))) return undefined;
+      if (!(await confirmDeploy(id))) return undefined;
       await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
-      const result = await withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
-        core.deploy().deployEsxCertificate({
-          host: s.host, port: s.port,
-          ssh: (sshSignal) => store.ssh.connect({ host: p.sshHost, port: p.sshPort }, {
-            purpose: 'certificate deploy', username: p.user, hostKey: input.hostKey, interactive: false,
-            ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
-          }),
-          cert: input.cert, key: input.key, chain: input.chain,
-          signal,
-          onStep: (step) => {
-            if (step.status === 'running') progress.report({ message: step.title });
-            void panel.post('deployStep', stepView(step));
-            if (step.status === 'failed') log().warn(`certificate deploy ${id}: ${step.phase}/${step.id} failed: ${step.detail ?? ''}`);
-          },
-        }));
+      const ssh = (sshSignal: AbortSignal | undefined): ReturnType<typeof store.ssh.connect> => store.ssh.connect({ host: p.sshHost, port: p.sshPort }, {
+        purpose: 'certificate deploy', username: p.user, hostKey: input.hostKey, interactive: false,
+        ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
+      });
+      const method = ctx.route?.view.method;
+      const result = await withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) => {
+        const onStep = (step: StepReport): void => {
+          if (step.status === 'running') progress.report({ message: step.title });
+          void panel.post('deployStep', stepView(step));
+          if (step.status === 'failed') log().warn(`certificate deploy ${id}: ${step.phase}/${step.id} failed: ${step.detail ?? ''}`);
+        };
+        if (method === 'vcsa-vecs') {
+          // The 6.5/6.7 appliance: vecs-cli over the same SSH session (core/certs/routes/vecs.ts).
+          const { chooseRoute, createRoute } = routes();
+          const route = createRoute(chooseRoute(undefined, 'vcenter', 'ssh'), { host: s.host, port: s.port, kind: 'vcenter' }, { ssh });
+          return route.deploy({ cert: input.cert, key: input.key, chain: input.chain, signal, onStep });
+        }
+        return core.deploy().deployEsxCertificate({
+          host: s.host, port: s.port, ssh, cert: input.cert, key: input.key, chain: input.chain,
+          // 5.x+ without the API: rhttpproxy serves port 443, so it is restarted too (the route of the generation).
+          ...(method === 'ssh-rhttpproxy' ? { restart: 'rhttpproxy+hostd' as const } : {}),
+          signal, onStep,
+        });
+      });
       const connectionPinUpdated = result.ok ? await followPin(ctx, s, result.newSha256) : false;
       if (!result.ok) void vscode.window.showErrorMessage(result.error ?? ctx.strings.deployFailed);
       return deployView(result, connectionPinUpdated);
