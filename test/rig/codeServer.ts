@@ -155,7 +155,7 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Opens the workbench and waits until it is there. */
 export async function openWorkbench(page: Page, url: string, timeoutMs = 60_000): Promise<void> {
-  await page.goto(url);
+  await page.goto(url, { timeout: timeoutMs });
   await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
 }
 

@@ -184,7 +184,12 @@ export class PropertyFeed {
     this.maxWait = Math.max(1, Math.min(opts.maxWaitSeconds ?? 30, 600));
     if (opts.signal) {
       if (opts.signal.aborted) this.abort.abort();
-      else opts.signal.addEventListener('abort', () => void this.stop(), { once: true });
+      else {
+        const onAbort = (): void => void this.stop();
+        opts.signal.addEventListener('abort', onAbort, { once: true });
+        // A feed stopped otherwise (replaced by a reload) lets go of the caller's signal.
+        this.abort.signal.addEventListener('abort', () => opts.signal?.removeEventListener('abort', onAbort), { once: true });
+      }
     }
   }
 

@@ -41,6 +41,10 @@ export class EventsController implements PanelController<EventsProtocol> {
     },
   };
 
+  /**
+   * A new collector for the filter. Opens may overlap (the webview's first one and a command's): each
+   * answers with its own events; only the last one started stays open and follows new events.
+   */
   private async open(filter: EventsFilter, signal: AbortSignal): Promise<EventsPage> {
     const gen = ++this.generation;
     const old = this.collector;
@@ -53,13 +57,28 @@ export class EventsController implements PanelController<EventsProtocol> {
       entity, recursion: entity?.type === 'VirtualMachine' ? 'self' : 'all',
       types: filter.types, users: filter.users,
     }, { pageSize: PAGE, signal });
-    if (gen !== this.generation) { void c.destroy(); return { events: [], atEnd: true }; }
+    let events: EventRecord[];
+    try {
+      events = await c.latest({ signal });
+    } catch (e) {
+      void c.destroy();
+      throw e;
+    }
+    const page = { events: events.map(toRow), atEnd: c.atEnd };
+    if (gen !== this.generation) {
+      void c.destroy();
+      return page;
+    }
     this.collector = c;
-    const events = await c.latest({ signal });
-    await c.follow((fresh) => {
-      if (gen === this.generation) void this.host.post('added', { events: fresh.map(toRow) });
-    }, { onError: (e) => log().warn(`events of ${s.name}: ${e.message}`) });
-    return { events: events.map(toRow), atEnd: c.atEnd };
+    try {
+      await c.follow((fresh) => {
+        if (this.collector === c) void this.host.post('added', { events: fresh.map(toRow) });
+      }, { onError: (e) => log().warn(`events of ${s.name}: ${e.message}`) });
+    } catch (e) {
+      // Replaced or closed meanwhile (its collector destroyed), or the server refused: the page stands.
+      if (this.collector === c) log().warn(`events of ${s.name}: not following new events: ${(e as Error).message}`);
+    }
+    return page;
   }
 
   /** The events shown now are the server's; tests read the collector's filter through this. */

@@ -112,8 +112,9 @@ export class TasksProvider implements vscode.TreeDataProvider<TaskNode>, vscode.
     if (!t.object) return undefined;
     if (t.object.name !== t.object.ref.value) return t.object.name;
     const inv = this.inventory.sessions.snapshot(conn)?.inventory;
-    const hit = t.object.ref.type === 'VirtualMachine' ? inv?.vms.find((v) => v.ref.value === t.object!.ref.value)
-      : t.object.ref.type === 'HostSystem' ? inv?.hosts.find((h) => h.ref.value === t.object!.ref.value) : undefined;
+    const v = t.object.ref.value;
+    const hit = inv && [inv.vms, inv.hosts, inv.folders, inv.datacenters, inv.computeResources]
+      .map((list: ReadonlyArray<{ ref: { value: string }; name: string }>) => list.find((e) => e.ref.value === v)).find(Boolean);
     return hit?.name ?? t.object.name;
   }
 
