@@ -67,8 +67,8 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   },
   {
     name: 'backup_log_analysis', title: 'Data Recovery log analysis', readOnly: true, destructive: false, needsConnection: false, tags: ['backup', 'logs'],
-    description: 'Analyses VMware Data Recovery appliance logs (datarecovery-N.log, vcbAPI-N.log; streamed, any size): job runs and their outcome per VM, error codes with their meaning and count, and findings (e.g. -3960 cannot quiesce) with the log lines as links.',
-    inputSchema: schema({ files: files('The log files (paths).') }, ['files']),
+    description: 'Analyses VMware Data Recovery appliance logs (datarecovery-N.log, vcbAPI-N.log) and VMs\' vmware.log files (streamed, any size): job runs and their outcome per VM, error codes with their meaning and count, quiesce and snapshot failures, and findings (e.g. -3960 cannot quiesce) with the log lines as links.',
+    inputSchema: schema({ files: files('The log files (paths): datarecovery-N.log, vcbAPI-N.log, vmware.log.') }, ['files']),
     run: (i, ctx) => impl.backup().backupLogs(i as never, ctx),
   },
   {

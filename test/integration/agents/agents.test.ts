@@ -9,7 +9,7 @@
  * dialog in tests"), so the last test checks the confirmed path: the power-off happens.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +198,18 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       assert.match(t, /2338/);
       assert.match(t, /vcbAPI-0\.log:\d+\]\(file:/);
       assert.match(t, /details:\n```json/);
+    });
+
+    it('16b. "Why did the quiesced snapshot fail?" → backup_log_analysis of a VM\'s vmware.log: the guest\'s quiesce error at its line', async () => {
+      const file = join(tmp, 'vmware.log');
+      writeFileSync(file, [
+        '2024-03-05T02:00:01.120Z| vmx| I005: Tools: started',
+        '2024-03-05T02:00:09.004Z| vmx| I005: Msg_Post: The guest OS has reported an error during quiescing. Error code was: 2',
+        '2024-03-05T02:00:09.500Z| vmx| I005: SnapshotVMX: snapshot taken',
+      ].join('\n') + '\n');
+      const t = await invoke('backup_log_analysis', { files: [file] });
+      assert.match(t, /the guest reported an error while quiescing/);
+      assert.ok(t.includes(`(${lineLink(file, 2)})`), t);
     });
 
     it('17. "Can this .vmx be backed up?" → backup_readiness: independent disk and physical RDM, the .vmx lines as links', async () => {
