@@ -55,6 +55,11 @@ export function confirmTitle(tool: AgentTool, input: Input, planned: string): st
   return vscode.l10n.t('{0}?', planned);
 }
 
+/** The confirmation before a read-only tool reads files outside the workspace. */
+export function outsideTitle(): string {
+  return vscode.l10n.t('Let vSphere Lab read these files outside the workspace?');
+}
+
 export function untrustedMessage(tool: AgentTool): string {
   return vscode.l10n.t('{0} changes things and is refused in an untrusted workspace: trust the workspace first (Manage Workspace Trust).', tool.title);
 }

@@ -289,14 +289,18 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       }
     });
 
-    it('every power action asks first: a confirmation for each, naming the VM', async () => {
+    it('every power action asks first: a confirmation for each, naming the VM; a read-only tool asks only before reading files outside the workspace', async () => {
       for (const [action, title] of [['powerOn', 'Power on'], ['reset', 'Reset'], ['shutdownGuest', 'Shut down the guest of']] as const) {
         const vm = action === 'powerOn' ? off : deep;
         const p = await a.agents.prepare('vsphereLab_vsphere_vm_power', { vm: vm.name, action });
         assert.equal(p?.confirmationMessages?.title, `${title} ${vm.name}?`, action);
       }
-      const ro = await a.agents.prepare('vsphereLab_vmx_lint', { files: [join(VMX, 'dup-case.vmx')] });
-      assert.equal(ro?.confirmationMessages, undefined, 'a read-only tool needs no confirmation');
+      const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const inside = await a.agents.prepare('vsphereLab_vmx_lint', { files: [join(ws, 'duplicates.vmx'), 'win2008r2.vmx'] });
+      assert.equal(inside?.confirmationMessages, undefined, 'a read-only tool on workspace files needs no confirmation');
+      const outside = await a.agents.prepare('vsphereLab_vmx_lint', { files: ['duplicates.vmx', join(VMX, 'dup-case.vmx')] });
+      assert.equal(outside?.confirmationMessages?.title, 'Let vSphere Lab read these files outside the workspace?');
+      assert.equal((outside!.confirmationMessages!.message as vscode.MarkdownString).value, `- \`${join(VMX, 'dup-case.vmx')}\``);
     });
 
     it('24. "Snapshot the VM before patching" → vm_snapshot take: confirmation names it, the tree read back', async () => {
