@@ -64,7 +64,8 @@ const watchReporter = {
 /** Node bundles in dist/ (the extension and the CLI leave iconv-lite's code pages to dist/codepages.js). */
 const node = { ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20' };
 const configs = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [codepagesExternal] },
+  // The banner and footer timestamp the bundle's first and last statements (src/extension/activationTimes.ts).
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [codepagesExternal], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
   { ...node, entryPoints: { codepages: 'node_modules/iconv-lite/lib/index.js' } },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, external: nodeExternals, plugins: [codepagesExternal], banner: { js: '#!/usr/bin/env node' } },
 ];

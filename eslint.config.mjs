@@ -18,7 +18,7 @@ import tseslint from 'typescript-eslint';
  * A new feature folder goes in FEATURES, a new shared room in SHARED_ROOMS.
  * Heavy modules load through core/lazy.ts: `lazy(() => require('…'))`, no other require, no import().
  */
-const FEATURES = ['agents', 'backup', 'certBoard', 'certs', 'console', 'inventory', 'language', 'memory', 'readiness', 'snapshots', 'terminal', 'usbBoot'];
+const FEATURES = ['agents', 'backup', 'certBoard', 'certs', 'console', 'inventory', 'language', 'live', 'memory', 'readiness', 'snapshots', 'terminal', 'usbBoot'];
 const SHARED_ROOMS = ['analysis', 'commands', 'panels', 'ssh'];
 const INVENTORY_CONTRACT = ['services', 'provider', 'decorations', 'children', 'connections', 'datastoreFs'];
 

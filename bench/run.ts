@@ -5,7 +5,7 @@
  *   npm run bench -- vdr certs           only those files
  *   npm run bench -- --runs 30           more rounds everywhere (never fewer than 15)
  *   npm run bench -- --quick vdr         smoke: 1–3 rounds, rows marked QUICK, exit 1 (never a result)
- *   npm run bench -- --json FILE         write the JSON there instead
+ *   npm run bench -- --json FILE         write the JSON there instead (and the table beside it, FILE.txt)
  *
  * Exit code: 0 only when every target is met and no row is INVALID or ERROR.
  */
@@ -54,6 +54,10 @@ export async function runFiles(files: Array<{ name: string; run: BenchFile }>, a
         h.error(f.name, `bench/${f.name}.ts`, e);
       }
       console.log(`=== ${f.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      // The table so far, on disk after every file: a long run cut short still leaves its figures.
+      m.loadEnd = os.loadavg();
+      writeJson(h, m, args.json);
+      fs.writeFileSync(args.json.replace(/\.json$/, '') + '.txt', formatTable(h, m) + '\n');
     }
   } finally {
     clearInterval(keepAlive);
@@ -77,11 +81,10 @@ async function main(): Promise<number> {
   const files: Array<{ name: string; run: BenchFile }> = [];
   for (const n of names) {
     const mod = (await import(path.join(BENCH_DIR, `${n}.ts`))) as { run?: BenchFile };
-    if (typeof mod.run !== 'function') {
-      console.error(`bench/${n}.ts exports no run(h): port it to bench/harness.ts`);
-      return 2;
-    }
-    files.push({ name: n, run: mod.run });
+    // A file not on the harness yet is an ERROR row (the run fails), not a silent skip.
+    const run: BenchFile = typeof mod.run === 'function' ? mod.run
+      : async (h) => { h.error(n, `bench/${n}.ts`, new Error(`bench/${n}.ts exports no run(h): port it to bench/harness.ts`)); };
+    files.push({ name: n, run });
   }
   return runFiles(files, process.argv.slice(2));
 }

@@ -21,6 +21,11 @@ export interface CliIO {
   stderr(text: string): void;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /**
+   * A signal aborted on Ctrl-C (SIGINT), for commands that run until interrupted (`vlab watch`).
+   * Asking for it replaces the default exit on Ctrl-C for this run; absent where nothing interrupts.
+   */
+  interrupted?(): AbortSignal;
 }
 
 export interface CliInvocation {

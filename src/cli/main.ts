@@ -2,6 +2,7 @@
  * `vlab`: the command-line face of vSphere Lab, over the same core as the extension.
  * Exit codes: 0 ok, 1 findings or failure, 2 usage error.
  */
+import { printable } from '../core/text';
 import { parseArgs } from 'node:util';
 import { allCommands } from './commands/index';
 import {
@@ -62,7 +63,16 @@ function errorJson(io: CliIO, code: string, message: string): void {
   io.stdout(JSON.stringify({ error: { code, message } }, null, 2) + '\n');
 }
 
-export async function runCli(argv: string[], io: CliIO, commands: readonly CliCommand[] = allCommands): Promise<number> {
+/**
+ * The invocation's output with terminal control characters escaped (src/core/text.ts): what a
+ * command prints may hold a server's fault string or a file's content. JSON keeps its values.
+ */
+function safeIO(io: CliIO): CliIO {
+  return { ...io, stdout: (t) => io.stdout(printable(t)), stderr: (t) => io.stderr(printable(t)), env: io.env, cwd: io.cwd };
+}
+
+export async function runCli(argv: string[], rawIo: CliIO, commands: readonly CliCommand[] = allCommands): Promise<number> {
+  const io = safeIO(rawIo);
   const json = argv.includes('--json');
   if (argv.length === 0 || (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') && argv.length <= 1) {
     io.stdout(overview(commands) + '\n');
@@ -126,11 +136,24 @@ export async function runCli(argv: string[], io: CliIO, commands: readonly CliCo
   }
 }
 
+let interrupt: AbortController | undefined;
+
 export const processIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
+  interrupted() {
+    if (!interrupt) {
+      const c = (interrupt = new AbortController());
+      // The first Ctrl-C ends the command cleanly; a second one exits at once.
+      process.once('SIGINT', () => {
+        c.abort();
+        process.once('SIGINT', () => process.exit(130));
+      });
+    }
+    return interrupt.signal;
+  },
 };
 
 if (require.main === module) {

@@ -74,7 +74,9 @@ async function revealHost(page: Page, label: string, other: string, hostName: st
       const text = (await below.and(page.locator('[aria-expanded="true"]')).last().innerText()).trim().split('\n')[0];
       // Collapsing and expanding it again does not help (the tree keeps the empty answer): Refresh.
       console.log(`      "${text}" under ${label} stayed expanded and empty for 20 s: Refresh`);
-      await page.locator('.part.sidebar .title-actions .action-label[aria-label^="Refresh"]').first().click();
+      // The Inventory's actions sit in its pane header (the container holds Tasks too): shown on hover.
+      await page.locator('.part.sidebar .pane-header', { hasText: /Inventory/i }).first().hover().catch(() => undefined);
+      await page.locator('.part.sidebar .action-label[aria-label^="Refresh"]').first().click();
       stuckSince = Date.now();
     }
     await page.waitForTimeout(700);

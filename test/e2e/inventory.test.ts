@@ -16,10 +16,13 @@ describe('e2e: the packaged extension in code-server', () => {
     const item = page.locator('.activitybar .action-item a[aria-label^="vSphere Lab"]');
     await item.waitFor({ timeout: 60_000 });
     await item.click();
-    // With one view in the container VS Code hides the pane header and titles the side bar with it.
+    // Two views in the container (Inventory, Tasks collapsed below it): the side bar is titled with
+    // the container, each view with its pane header.
     const title = page.locator('.part.sidebar .composite.title');
     await title.waitFor({ timeout: 30_000 });
-    assert.match(await title.innerText(), /vSphere Lab.*Inventory/is);
+    assert.match(await title.innerText(), /vSphere Lab/i);
+    await page.locator('.part.sidebar .pane-header', { hasText: /Inventory/i }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.part.sidebar .pane-header', { hasText: /Tasks/i }).first().waitFor({ timeout: 30_000 });
     const welcome = page.locator('.welcome-view-content');
     await welcome.waitFor({ timeout: 30_000 });
     const text = await welcome.innerText();

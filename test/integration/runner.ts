@@ -3,10 +3,12 @@
  * @vscode/test-electron's runTests(), pointed at our code-server launcher (no desktop
  * VS Code can be downloaded here). Prints `INTEGRATION passed=N failed=N`.
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { freePort } from '../rig/codeServer';
+import { untrustedProbe } from './inventory/untrustedProbe';
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -51,9 +53,13 @@ async function main(): Promise<number> {
   const grep = process.env.VLAB_TEST_GREP;
   if (!grep || new RegExp(grep).test(RESTRICTED_GREP)) {
     // Workspace trust on, a fresh folder the user never trusted: VS Code runs in Restricted Mode.
+    // Its settings declare a connection to a port the test listens on, there before VS Code starts.
     const untrusted = mkdtempSync(join(tmpdir(), 'vlab-untrusted-'));
+    const port = await freePort();
+    mkdirSync(join(untrusted, '.vscode'));
+    writeFileSync(join(untrusted, '.vscode', 'settings.json'), JSON.stringify({ 'vsphereLab.connections': [untrustedProbe(port)] }, null, 2));
     try {
-      runs.push(await pass(untrusted, { VLAB_WORKSPACE_TRUST: 'restricted', VLAB_TEST_GREP: RESTRICTED_GREP }));
+      runs.push(await pass(untrusted, { VLAB_WORKSPACE_TRUST: 'restricted', VLAB_TEST_GREP: RESTRICTED_GREP, VLAB_UNTRUSTED_PORT: String(port) }));
     } finally {
       rmSync(untrusted, { recursive: true, force: true });
     }

@@ -48,6 +48,11 @@ export interface VcsimOptions {
   delay?: number;
   /** Power on the model's VMs (default true, as upstream). */
   autostart?: boolean;
+  /**
+   * Answer WaitForUpdatesEx incrementally, as vCenter does (test/lab/vcsim/live.go), instead of
+   * upstream vcsim's whole collect per object update (O(inventory) per change).
+   */
+  incrementalUpdates?: boolean;
   /** Common name for a generated certificate. */
   commonName?: string;
   /** Listen on this loopback port (default: a free one). Lets a test restart a server "in place". */
@@ -230,6 +235,7 @@ function flagArgs(o: VcsimOptions): string[] {
   if (o.esx) args.push('-esx');
   if (o.generation) args.push('-generation', o.generation);
   if (o.autostart === false) args.push('-autostart=false');
+  if (o.incrementalUpdates) args.push('-incremental-updates');
   if (o.username !== undefined) args.push('-username', o.username);
   if (o.password !== undefined) args.push('-password', o.password);
   return args;

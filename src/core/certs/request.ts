@@ -239,6 +239,12 @@ export interface CsrInfo {
 }
 
 /** Reads a PEM CSR back (for the wizard's review step and for tests). */
+/** The public key of a CSR, SPKI DER (to match the certificate a CA issued for a host's own CSR). */
+export function requestPublicKeyDer(pem: string): Buffer {
+  const csr = forge.pki.certificationRequestFromPem(pem);
+  return Buffer.from(forge.asn1.toDer(forge.pki.publicKeyToAsn1(csr.publicKey as forge.pki.rsa.PublicKey)).getBytes(), 'binary');
+}
+
 export function describeRequest(pem: string): CsrInfo {
   const csr = forge.pki.certificationRequestFromPem(pem);
   const attrs = csr.subject.attributes;

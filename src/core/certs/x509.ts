@@ -93,13 +93,16 @@ const CURVE_BITS: Record<string, number> = {
  * usable is found.
  */
 export function readCertificates(input: string | Uint8Array): Buffer[] {
+  if (input.length > MAX_CERT_TEXT_CHARS) {
+    throw new CertificateParseError(`The input is larger than ${MAX_CERT_TEXT_CHARS / 1048576} MB; certificate files are a few KB. Check that it is the right file.`);
+  }
   if (typeof input !== 'string') {
     const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     if (buf.length > 0 && buf[0] === 0x30) return expandDer(buf);
     input = decodeText(buf);
   }
   const text = input.replace(/^\uFEFF/, '');
-  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g)];
+  const blocks = pemBlocks(text);
   const out: Buffer[] = [];
   if (blocks.length > 0) {
     for (const [, label, body] of blocks) {
@@ -114,6 +117,32 @@ export function readCertificates(input: string | Uint8Array): Buffer[] {
   const bare = text.replace(/\s+/g, '');
   if (/^[A-Za-z0-9+/]+=*$/.test(bare) && bare.length > 64) return expandDer(Buffer.from(bare, 'base64'));
   throw new CertificateParseError('No certificate found: expected PEM (BEGIN CERTIFICATE / BEGIN PKCS7), DER or a .p7b bundle.');
+}
+
+/** Largest certificate input read (PEM text, DER, a bundle): 16 MB. */
+export const MAX_CERT_TEXT_CHARS = 16 * 1048576;
+/** Most PEM blocks read from one input. */
+export const MAX_PEM_BLOCKS = 10_000;
+
+/**
+ * The PEM blocks of a text as `[whole, label, body]`, in one pass: a BEGIN line that is never ended
+ * is dropped when the next BEGIN starts (so many unterminated BEGIN lines cost linear time, where a
+ * lazy regular expression scans to the end of the text for each of them).
+ */
+export function pemBlocks(text: string): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
+  const marker = /-----(BEGIN|END) ([A-Z0-9 ]{1,64})-----/g;
+  let open: { label: string; bodyStart: number; start: number } | undefined;
+  for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    if (m[1] === 'BEGIN') {
+      open = { label: m[2], bodyStart: m.index + m[0].length, start: m.index };
+    } else if (open && m[2] === open.label) {
+      out.push([text.slice(open.start, m.index + m[0].length), open.label, text.slice(open.bodyStart, m.index)]);
+      open = undefined;
+      if (out.length > MAX_PEM_BLOCKS) throw new CertificateParseError(`More than ${MAX_PEM_BLOCKS} PEM blocks in one input; this is not a certificate file.`);
+    }
+  }
+  return out;
 }
 
 function decodeText(buf: Buffer): string {
@@ -210,8 +239,8 @@ export function loadCertificate(der: Buffer): LoadedCertificate {
     issuer,
     serialNumber: serialHex,
     version,
-    notBefore: readTime(validity[0]).toISOString(),
-    notAfter: readTime(validity[1]).toISOString(),
+    notBefore: readTime(validity[0], 'notBefore').toISOString(),
+    notAfter: readTime(validity[1], 'notAfter').toISOString(),
     publicKey: keyInfo(x509.publicKey),
     signatureAlgorithm: readSigAlg(sigAlgNode),
     sha256Thumbprint: x509.fingerprint256.toUpperCase(),
@@ -240,9 +269,37 @@ function integerValue(node: Asn1): number {
   return v;
 }
 
-function readTime(node: Asn1): Date {
-  const text = node.value as string;
-  return node.type === asn1.Type.UTCTIME ? asn1.utcTimeToDate(text) : asn1.generalizedTimeToDate(text);
+/**
+ * A validity time, strictly: UTCTime `YYMMDDHHMM[SS]` or GeneralizedTime `YYYYMMDDHHMMSS[.f]`, then
+ * `Z` or `±HHMM`. An impossible date (month 13, 31 April, 24:00, :60) is an error, never normalised
+ * into another date (forge's readers roll month 13 into January of the next year).
+ */
+export function readTime(node: Asn1, field = 'validity'): Date {
+  const text = typeof node?.value === 'string' ? node.value : '';
+  const utc = node?.type === asn1.Type.UTCTIME;
+  const re = utc
+    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/
+    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{4})$/;
+  const m = re.exec(text);
+  const bad = (): CertificateParseError => new CertificateParseError(`The certificate's ${field} time "${text.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}" is not a valid date; the certificate is malformed.`);
+  if (!m) throw bad();
+  let year = Number(m[1]);
+  if (utc) year += year >= 50 ? 1900 : 2000; // RFC 5280 4.1.2.5.1
+  const [mo, d, h, mi] = [Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
+  const se = m[6] ? Number(m[6]) : 0;
+  const frac = utc ? undefined : m[7];
+  const zone = utc ? m[7] : m[8];
+  const dim = new Date(Date.UTC(year, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > dim || h > 23 || mi > 59 || se > 59) throw bad();
+  let offsetMin = 0;
+  if (zone && zone !== 'Z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(3, 5));
+    if (oh > 23 || om > 59) throw bad();
+    offsetMin = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
+  return new Date(Date.UTC(year, mo - 1, d, h, mi, se, ms) - offsetMin * 60000);
 }
 
 function stringValue(node: Asn1): string {

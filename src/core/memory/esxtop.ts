@@ -23,6 +23,7 @@
  */
 import * as fs from 'node:fs';
 import { CancelledError } from '../errors';
+import { printable } from '../text';
 import type { EntitySeries, MetricKey } from './counters';
 
 /** esxtop counter name (lower case) → metric, for `Group Memory(GID:NAME)` objects. */
@@ -158,13 +159,33 @@ export function splitCsvRecord(line: string): string[] {
   return out;
 }
 
-/** `MM/DD/YYYY HH:MM:SS` (PDH local time) + bias (minutes, UTC = local + bias) → ms UTC. */
+/**
+ * `MM/DD/YYYY HH:MM:SS` (PDH local time) + bias (minutes, UTC = local + bias) → ms UTC; NaN when the
+ * text is not such a time or names an impossible one (month 13, 31 April, 25:00, :61) — never
+ * normalised into another date.
+ */
 export function parsePdhTime(s: string, biasMinutes = 0): number {
-  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*$/.exec(s);
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?\s*$/.exec(s);
   if (!m) return NaN;
+  const [mo, d, y, h, mi, se] = [+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || se > 59) return NaN;
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-  return Date.UTC(+m[3], +m[1] - 1, +m[2], +m[4], +m[5], +m[6], ms) + biasMinutes * 60000;
+  return Date.UTC(y, mo - 1, d, h, mi, se, ms) + biasMinutes * 60000;
 }
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Time-zone biases that exist: UTC+14 (-840 min) to UTC-12 (+720 min). */
+export const MIN_BIAS_MINUTES = -840;
+export const MAX_BIAS_MINUTES = 720;
+/** Longest record (one CSV line, or a quoted field spanning lines): a header of every counter on a large host is a few MB. */
+export const MAX_RECORD_CHARS = 16 * 1048576;
+/** Most lines one record may span (a quoted field holding newlines; esxtop writes none). */
+export const MAX_RECORD_LINES = 64;
+/** Most memory samples (rows × memory columns) one capture may hold: 64 M Float32 values, 256 MB. */
+export const MAX_CAPTURE_CELLS = 64 * 1048576;
 
 interface Target {
   index: number;
@@ -184,10 +205,13 @@ export class EsxtopParser {
   private hostEntity: EsxtopEntity = { id: 'host', name: '', kind: 'host', series: {} };
   private readonly vmById = new Map<string, EsxtopEntity>();
   private readonly columns = new Map<EsxtopEntity, Map<MetricKey, Column>>();
-  private pending = '';
+  /** Lines of a record whose quoted field spans lines (rare; esxtop writes none). */
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private pendingStart = 0;
 
   push(chunk: string): void {
-    let text = this.rest + chunk;
+    const text = this.rest + chunk;
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -196,28 +220,47 @@ export class EsxtopParser {
       start = nl + 1;
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.lineNo++;
-      if (this.pending) {
-        line = this.pending + '\n' + line;
-        this.pending = '';
-      }
-      // A quoted field holding a newline: an odd number of quotes so far.
-      if (countQuotes(line) % 2 === 1) {
-        this.pending = line;
-        continue;
-      }
-      this.record(line);
+      this.line(line);
     }
-    text = text.slice(start);
-    this.rest = text;
+    this.rest = text.slice(start);
+    // A file with no newline (or one endless line) stops here instead of growing without bound.
+    if (this.rest.length + this.pendingChars > MAX_RECORD_CHARS) {
+      throw new EsxtopFormatError(`a record longer than ${MAX_RECORD_CHARS / 1048576} M characters without a line end; this is not an esxtop batch capture`, this.lineNo + 1);
+    }
+  }
+
+  /**
+   * One physical line. Quote parity is carried from line to line (each line is counted once), so
+   * a stray quote costs linear time; a record may span at most MAX_RECORD_LINES lines.
+   */
+  private line(line: string): void {
+    if (this.pending.length === 0 && countQuotes(line) % 2 === 0) {
+      this.record(line);
+      return;
+    }
+    if (this.pending.length === 0) this.pendingStart = this.lineNo;
+    this.pending.push(line);
+    this.pendingChars += line.length + 1;
+    if (this.pending.length > 1 && countQuotes(line) % 2 === 1) {
+      const record = this.pending.join('\n');
+      this.pending = [];
+      this.pendingChars = 0;
+      this.record(record, this.pendingStart);
+      return;
+    }
+    if (this.pending.length > MAX_RECORD_LINES || this.pendingChars > MAX_RECORD_CHARS) {
+      throw new EsxtopFormatError(`unbalanced quote: the field opened on line ${this.pendingStart} is not closed within ${MAX_RECORD_LINES} lines (esxtop writes every field on one line)`, this.pendingStart);
+    }
   }
 
   end(): EsxtopCapture {
-    if (this.rest || this.pending) {
-      const line = (this.pending ? this.pending + '\n' : '') + this.rest.replace(/\r$/, '');
-      this.rest = '';
-      this.pending = '';
+    if (this.rest) {
       this.lineNo++;
-      if (line) this.record(line);
+      this.line(this.rest.replace(/\r$/, ''));
+      this.rest = '';
+    }
+    if (this.pending.length) {
+      throw new EsxtopFormatError(`unbalanced quote: the field opened on line ${this.pendingStart} is never closed`, this.pendingStart);
     }
     if (!this.header) throw new EsxtopFormatError('empty file: no esxtop header');
     const entities = [this.hostEntity, ...this.vmById.values()];
@@ -236,7 +279,7 @@ export class EsxtopParser {
     };
   }
 
-  private record(line: string): void {
+  private record(line: string, lineNo = this.lineNo): void {
     if (!line.trim()) return;
     const fields = splitCsvRecord(line);
     if (!this.header) {
@@ -247,7 +290,10 @@ export class EsxtopParser {
     if (!Number.isFinite(t)) {
       // esxtop repeats nothing mid-file, but concatenated captures repeat the header: accept it if identical.
       if (/^\(PDH-CSV/.test(fields[0])) return;
-      throw new EsxtopFormatError(`bad time "${fields[0].slice(0, 40)}" (expected MM/DD/YYYY HH:MM:SS)`, this.lineNo);
+      throw new EsxtopFormatError(`bad time "${printable(fields[0].slice(0, 40))}" (expected a real date and time as MM/DD/YYYY HH:MM:SS)`, lineNo);
+    }
+    if ((this.times.length + 1) * Math.max(1, this.targets.length) > MAX_CAPTURE_CELLS) {
+      throw new EsxtopFormatError(`the capture holds more than ${MAX_CAPTURE_CELLS / 1048576} M memory samples; take a shorter capture (esxtop -n) or a longer interval (-d)`, lineNo);
     }
     this.times.push(t);
     for (const tg of this.targets) {
@@ -258,9 +304,13 @@ export class EsxtopParser {
 
   private readHeader(fields: string[]): void {
     const m = /^\(PDH-CSV [\d.]+\)\s*\(([^)]*)\)\((-?\d+)\)/.exec(fields[0] ?? '');
-    if (!m) throw new EsxtopFormatError(`not an esxtop batch capture: the first cell is "${(fields[0] ?? '').slice(0, 60)}", expected "(PDH-CSV 4.0) (UTC)(0)"`, this.lineNo);
+    if (!m) throw new EsxtopFormatError(`not an esxtop batch capture: the first cell is "${printable((fields[0] ?? '').slice(0, 60))}", expected "(PDH-CSV 4.0) (UTC)(0)"`, this.lineNo);
+    const bias = Number(m[2]);
+    if (!Number.isSafeInteger(bias) || bias < MIN_BIAS_MINUTES || bias > MAX_BIAS_MINUTES) {
+      throw new EsxtopFormatError(`the time-zone bias ${printable(m[2].slice(0, 20))} minutes is not a time zone (expected ${MIN_BIAS_MINUTES} to ${MAX_BIAS_MINUTES})`, this.lineNo);
+    }
     this.timezone = m[1];
-    this.bias = Number(m[2]);
+    this.bias = bias;
     this.header = fields;
     for (let i = 1; i < fields.length; i++) {
       const col = parseColumnName(fields[i]);

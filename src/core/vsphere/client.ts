@@ -11,10 +11,9 @@ import {
   ConnectionError, faultToError, NotAuthenticatedError, ProtocolError, ResponseTooLargeError, TimeoutError,
   UntrustedCertificateError, VsphereError,
 } from './errors';
-import { buildEnvelope, readEnvelope, readReturn, type SoapValue } from './soap';
+import { buildEnvelope, readEnvelope, readReturn, type SoapValue, type TextSink } from './soap';
 import { createAgent, fetchPeerCertificate, isUntrustedCertificateError, untrustedReason, type TrustPolicy } from './tls';
 import { parseXml, parseXmlFast, type XNode } from './xml';
-import type { TextSink } from './soap';
 import { Generation } from './generation';
 import { formatEndpoint, parseEndpoint } from '../net/endpoint';
 

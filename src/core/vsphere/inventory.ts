@@ -169,19 +169,28 @@ function withExtra<T extends HostInfo | VmInfo>(info: T, o: ObjectContent, paths
   return { ...info, extra };
 }
 
-/** Everything in one RetrievePropertiesEx through one ContainerView. */
-export async function getInventory(client: VimClient, opts?: InventoryOptions): Promise<Inventory> {
-  const extraVm = opts?.extraPaths?.VirtualMachine ?? [];
-  const extraHost = opts?.extraPaths?.HostSystem ?? [];
-  const specs: PropertySpec[] = [
+/** The property specs of the inventory's one retrieve (and of its live feed), with the extra paths asked for. */
+export function inventorySpecs(extraPaths?: InventoryExtraPaths): PropertySpec[] {
+  return [
     { type: 'Folder', paths: ['name', 'parent', 'childType'] },
     { type: 'Datacenter', paths: ['name', 'parent'] },
     { type: 'ComputeResource', paths: ['name', 'parent', 'host'] },
     { type: 'ResourcePool', paths: ['name', 'parent'] },
-    { type: 'HostSystem', paths: pathsWith(HOST_PATHS, extraHost) },
-    { type: 'VirtualMachine', paths: pathsWith(VM_PATHS, extraVm) },
+    { type: 'HostSystem', paths: pathsWith(HOST_PATHS, extraPaths?.HostSystem) },
+    { type: 'VirtualMachine', paths: pathsWith(VM_PATHS, extraPaths?.VirtualMachine) },
   ];
-  const objects = await retrieveMany(client, specs, undefined, opts);
+}
+
+/** Everything in one RetrievePropertiesEx through one ContainerView. */
+export async function getInventory(client: VimClient, opts?: InventoryOptions): Promise<Inventory> {
+  const objects = await retrieveMany(client, inventorySpecs(opts?.extraPaths), undefined, opts);
+  return buildInventory(client.serviceContent.rootFolder, objects, opts?.extraPaths);
+}
+
+/** The inventory from retrieved (or live-fed) object contents; `rootFolder` ends inventory paths. */
+export function buildInventory(rootFolder: MoRef, objects: Iterable<ObjectContent>, extraPaths?: InventoryExtraPaths): Inventory {
+  const extraVm = extraPaths?.VirtualMachine ?? [];
+  const extraHost = extraPaths?.HostSystem ?? [];
   const inv: Omit<Inventory, 'pathOf'> = { datacenters: [], folders: [], computeResources: [], hosts: [], vms: [] };
   const names = new Map<string, EntityBase>();
   const key = (r: MoRef): string => `${r.type}:${r.value}`;
@@ -208,7 +217,7 @@ export async function getInventory(client: VimClient, opts?: InventoryOptions): 
         break;
     }
   }
-  const root = client.serviceContent.rootFolder;
+  const root = rootFolder;
   const cache = new Map<string, string>();
   const pathOf = (ref: MoRef): string => {
     const k = key(ref);

@@ -119,10 +119,15 @@ export function describeCertificate(der: Uint8Array, now: Date = new Date()): Ce
   const warnings: string[] = [];
   if (selfSigned) warnings.push('self-signed: nobody vouches for this certificate; compare the thumbprint with the one shown on the server console');
   if (keyType.startsWith('RSA') && keyBits > 0 && keyBits < 2048) warnings.push(`weak key: RSA ${keyBits}-bit (less than 2048 bits)`);
+  // A certificate with unreadable dates is described, not thrown on (this runs inside a trust prompt).
   const from = new Date(x.validFrom);
   const to = new Date(x.validTo);
-  if (to.getTime() < now.getTime()) warnings.push(`expired on ${to.toISOString()}`);
-  if (from.getTime() > now.getTime()) warnings.push(`not yet valid: valid from ${from.toISOString()}`);
+  const iso = (d: Date, raw: string): string => (Number.isFinite(d.getTime()) ? d.toISOString() : `unreadable (${raw.slice(0, 40)})`);
+  if (!Number.isFinite(from.getTime()) || !Number.isFinite(to.getTime())) warnings.push('unreadable validity dates: the certificate is malformed; do not trust it');
+  else {
+    if (to.getTime() < now.getTime()) warnings.push(`expired on ${to.toISOString()}`);
+    if (from.getTime() > now.getTime()) warnings.push(`not yet valid: valid from ${from.toISOString()}`);
+  }
   if (/sha1|md5/i.test(sigAlg)) warnings.push(`weak signature algorithm: ${sigAlg}`);
   return {
     subject: oneLine(x.subject),
@@ -131,8 +136,8 @@ export function describeCertificate(der: Uint8Array, now: Date = new Date()): Ce
     keyBits,
     ...(curve ? { curve } : {}),
     signatureAlgorithm: sigAlg,
-    validFrom: from.toISOString(),
-    validTo: to.toISOString(),
+    validFrom: iso(from, x.validFrom),
+    validTo: iso(to, x.validTo),
     serialNumber: x.serialNumber,
     subjectAltNames: (x.subjectAltName ?? '').split(/,\s*/).filter(Boolean),
     sha256: thumbprintSha256(der),
@@ -208,7 +213,12 @@ export function fetchPeerCertificate(ep: Endpoint, opts: { timeoutMs?: number; s
       const cert = sock.getPeerCertificate(false);
       sock.end();
       if (!cert?.raw) { reject(new ConnectionError(target, 'ENOCERT')); return; }
-      resolve(describeCertificate(cert.raw));
+      try {
+        resolve(describeCertificate(cert.raw));
+      } catch (e) {
+        // Inside a socket callback a throw would be an uncaught exception in the extension host.
+        reject(new ConnectionError(target, 'EBADCERT', e));
+      }
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { certsCore } from '../../core/certs/lazy';
 import type { ImportedFile, RotationHost } from '../../core/certs/rotate';
 import { LabError } from '../../core/errors';
+import { formatEndpoint, parseEndpoint } from '../../core/net/endpoint';
 import type { VimClient } from '../../core/vsphere/client';
 import type { CertBoardState, HostRotation, RequestSummary, RotationSummary } from '../../webview/certBoard/protocol';
 import type { InventoryServices } from '../inventory/services';
@@ -73,6 +74,21 @@ export async function requestCsrsFromBoard(ctx: BoardRunContext & { target?: str
   return { folder: folder.scheme === 'file' ? folder.fsPath : folder.toString(), hosts: out };
 }
 
+/**
+ * A rotated host that is the connection's own endpoint (a direct ESXi connection) now serves the
+ * certificate the user imported and the run proved live: the connection's pin follows it and the
+ * session logs in again on its next use, so it does not stop at "certificate changed".
+ */
+async function followPin(inventory: InventoryServices, conn: string, hosts: readonly HostRotation[]): Promise<void> {
+  const saved = inventory.store.get(conn);
+  const own = saved?.thumbprintSha256 ? parseEndpoint(saved.url, 443) : undefined;
+  const self = own && hosts.find((h) => h.status === 'new' && h.liveSha256 && h.endpoint === formatEndpoint(own));
+  if (!self?.liveSha256) return;
+  await inventory.store.update(conn, { thumbprintSha256: self.liveSha256 });
+  await inventory.sessions.reset(conn); // the open session still pins the old one: log in again on next use
+  log().info(`certificates: ${conn} now pins ${self.liveSha256}, the certificate the rotation put in service`);
+}
+
 /** Every file under the chosen files and folders (one level deep), bounded in number and size. */
 async function readImport(uris: readonly vscode.Uri[]): Promise<ImportedFile[]> {
   const files: vscode.Uri[] = [];
@@ -114,6 +130,7 @@ export async function rotateFromBoard(ctx: BoardRunContext & { sources?: readonl
     ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.onHost ? { onHost: ctx.onHost } : {}),
   });
   for (const h of result.hosts) if (h.status === 'new') await ctx.host.context.secrets.delete(pendingKeyName(conn, h.id));
+  await followPin(ctx.inventory, conn, result.hosts);
   log().info(`certificates: rotation on ${conn}: ${result.counts.new} new, ${result.counts.old} old, ${result.counts.other + result.counts.failed} failed, ${result.counts.skipped} skipped`);
   return { hosts: [...result.hosts], unmatched: [...matched.unmatched], missing: matched.missing.map((id) => hosts.find((h) => h.id === id)?.name ?? id) };
 }

@@ -51,7 +51,7 @@ export function registerCertificateWizard(context: vscode.ExtensionContext, inve
     // A host reached directly (the connection is the ESX(i) itself) is the connection's endpoint;
     // a host under vCenter answers HTTPS on its own name.
     if (apiType === 'HostAgent') return { ...ep, conn: node.conn, kind: 'esx', step: 1 };
-    return { host: item.info.name, port: 443, kind: 'esx', step: 1 };
+    return { host: item.info.name, port: 443, kind: 'esx', step: 1, via: node.conn };
   };
 
   registerCommand(context, 'vsphereLab.certWizard', async (...raw: unknown[]) => {

@@ -28,7 +28,8 @@ export const keySecret = (id: string): string => `vsphereLab.certs.${id}.key`;
 const legacyPasswordSecret = (sshHost: string): string => `vsphereLab.certs.${sshHost}.sshPassword`;
 const savedKey = (id: string): string => `vsphereLab.certs.${id}`;
 
-export type KeyLocation = { kind: 'secret' } | { kind: 'file'; path: string };
+/** Where the private key is: SecretStorage, a file, or on the host itself (its own CSR, api route). */
+export type KeyLocation = { kind: 'secret' } | { kind: 'file'; path: string } | { kind: 'host' };
 
 export interface SavedRequest {
   form: RequestForm;
@@ -75,7 +76,7 @@ export class WizardStore {
 
   /** The private key PEM, from SecretStorage or the chosen file; undefined when gone. */
   async readKey(s: CertWizardState, req = this.read(s).request): Promise<string | undefined> {
-    if (!req) return undefined;
+    if (!req || req.keyLocation.kind === 'host') return undefined;
     if (req.keyLocation.kind === 'secret') return this.context.secrets.get(keySecret(hostId(s.host, s.port)));
     try {
       return await fsp.readFile(req.keyLocation.path, 'utf8');

@@ -20,6 +20,7 @@ import { importHandlers } from './steps/importVerify';
 import { inspectHandlers } from './steps/inspect';
 import { overviewHandlers } from './steps/overview';
 import { requestHandlers } from './steps/request';
+import { routeHandlers } from './steps/route';
 
 export const VIEW_TYPE = 'vsphereLab.certWizard';
 
@@ -48,6 +49,7 @@ export function certWizardDefinition(context: vscode.ExtensionContext, inventory
           ...importHandlers(ctx),
           ...filesHandlers(ctx),
           ...deployHandlers(ctx),
+          ...routeHandlers(ctx),
         },
       };
     },

@@ -25,9 +25,9 @@
  * the next inventory load retrieves it in the same single call, and the value arrives in the item's
  * `info.extra[path]`. A node with work in flight (a spinner) is left undecorated.
  *
- * Registered here: memory (balloon/swap warnings, ../memory/warnings.ts) and the generation in
- * host tooltips (./generation.ts); to come the same way: backup badges, certificate expiry,
- * snapshot counts.
+ * Registered here: memory (balloon/swap warnings, ../memory/warnings.ts), the generation in host
+ * tooltips (./generation.ts), snapshot counts (../snapshots/model.ts); backup badges and certificate
+ * expiry come the same way.
  */
 import * as vscode from 'vscode';
 import type { InventoryItem } from '../../core/inventory/tree';

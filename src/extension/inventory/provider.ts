@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeVm, InventoryItem, InventoryTree, powerStateOf } from '../../core/inventory/tree';
+import type { LiveChange } from '../../core/vsphere/live';
 import { InventoryChildren, type ChildNode } from './children';
 import { ConnectionStore, hostOf } from './connections';
 import { ConnectionProblem, Problem, SessionManager } from './sessions';
@@ -16,6 +17,9 @@ export type Node =
 const ICON_BY_KIND: Record<InventoryItem['kind'], string> = {
   datacenter: 'organization', folder: 'folder', vmRoot: 'folder-library', cluster: 'layers', host: 'server', vm: 'vm',
 };
+
+/** Live changes of these properties move nodes (or change counts): the connection is redrawn. */
+const STRUCTURAL: ReadonlySet<string> = new Set(['name', 'parent', 'runtime.host', 'host', 'childType', 'config.template']);
 
 /** "1 host" / "N hosts" (and VMs): counts in node descriptions. */
 function hostsText(n: number): string {
@@ -42,6 +46,13 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   /** Datacenters shown before a connection's full inventory has arrived (same keys as the tree's). */
   private readonly early = new Map<string, Map<string, InventoryItem>>();
   private deferredAll = false;
+  /**
+   * Item nodes whose children VS Code asked for while their connection showed its early first level:
+   * the connection's refresh when the full inventory lands can leave such a row expanded and empty
+   * (VS Code drops the answer of a child fetch that overlaps its parent's refresh), so they are
+   * refreshed once more after it.
+   */
+  private readonly expandedEarly = new Map<string, Set<Node>>();
   /** Features' nodes under inventory nodes (./children.ts); features reach it as `inventory.children`. */
   readonly children = new InventoryChildren();
 
@@ -54,7 +65,34 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
         if (status === 'disconnected' || status === 'error') this.early.delete(id);
         this.fire(this.connectionNode(id));
       }),
+      sessions.onDidChangeLive((e) => this.onLive(e.conn, e.changes, e.reset, e.before?.tree)),
     );
+  }
+
+  /**
+   * A live update: a change that moves nodes (name, parent, host, objects entered or left) redraws
+   * the connection; any other change redraws just the nodes of the objects concerned.
+   */
+  private onLive(conn: string, changes: readonly LiveChange[], reset: boolean, before: InventoryTree | undefined): void {
+    const tree = this.sessions.snapshot(conn)?.tree;
+    if (!tree) return;
+    if (reset || changes.some((c) => c.kind !== 'changed' || STRUCTURAL.has(c.property ?? ''))) {
+      this.fire(this.connectionNode(conn));
+      return;
+    }
+    const keys = new Set<string>();
+    for (const c of changes) {
+      const t = c.object.type;
+      if (t === 'VirtualMachine') {
+        for (const place of ['host', 'folder']) {
+          const k = `vm:${c.object.value}@${place}`;
+          if (tree.get(k) || before?.get(k)) keys.add(k);
+        }
+      } else if (t === 'HostSystem') keys.add(`host:${c.object.value}`);
+      else if (t === 'ClusterComputeResource') keys.add(`cluster:${c.object.value}`);
+      else if (t === 'Datacenter') keys.add(`dc:${c.object.value}`);
+    }
+    for (const k of keys) this.fire(this.itemNode(conn, k));
   }
 
   /** The one way change events leave this provider. */
@@ -273,6 +311,11 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   private async fetchChildren(n: Exclude<Node, { type: 'message' } | ChildNode>): Promise<Node[]> {
     const key = n.type === 'connection' ? InventoryTree.ROOT : n.key;
     let tree: InventoryTree;
+    if (n.type === 'item' && this.early.has(n.conn)) {
+      let set = this.expandedEarly.get(n.conn);
+      if (!set) this.expandedEarly.set(n.conn, (set = new Set()));
+      set.add(n);
+    }
     try {
       if (n.type === 'connection' && !this.sessions.snapshot(n.conn)) {
         const early = await this.firstLevel(n.conn);
@@ -300,11 +343,12 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
    */
   private async firstLevel(conn: string): Promise<Node[] | undefined> {
     const full = this.sessions.load(conn);
-    void full.then(() => {
-      if (this.early.delete(conn)) this.fire(this.connectionNode(conn));
-    }, () => {
-      if (this.early.delete(conn)) this.fire(this.connectionNode(conn));
-    });
+    const landed = (): void => {
+      if (!this.early.delete(conn)) return;
+      this.fire(this.connectionNode(conn));
+      this.refireExpandedEarly(conn);
+    };
+    void full.then(landed, landed);
     const winner = await Promise.race([
       full.then(() => undefined),
       this.sessions.datacenters(conn).catch((e: unknown) => full.then(() => undefined, () => { throw e; })),
@@ -316,6 +360,14 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     this.early.set(conn, items);
     if (!items.size) return undefined;
     return [...items.keys()].map((k) => this.itemNode(conn, k));
+  }
+
+  /** After the connection's refresh has gone out, the rows expanded during the early phase once more. */
+  private refireExpandedEarly(conn: string): void {
+    const nodes = this.expandedEarly.get(conn);
+    this.expandedEarly.delete(conn);
+    if (!nodes?.size) return;
+    setTimeout(() => { for (const n of nodes) this.fire(n); }, 400);
   }
 
   getParent(n: Node): Node | undefined {

@@ -4,8 +4,10 @@ import { InventoryProvider, Node } from './provider';
 import { SessionManager } from './sessions';
 
 /**
- * Reloads connected inventories every `vsphereLab.inventory.autoRefreshSeconds` while the view is
- * visible; stops when it is hidden. Node ids are stable, so expansion and selection survive.
+ * A live connection (the default: ../sessions follows the server by live updates) is never reloaded
+ * on a timer. Only a server without live updates (no ViewManager) is reloaded every
+ * `vsphereLab.inventory.autoRefreshSeconds` while the view is visible; that stops when it is hidden.
+ * Node ids are stable, so expansion and selection survive.
  */
 export class RefreshManager implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -46,6 +48,7 @@ export class RefreshManager implements vscode.Disposable {
     try {
       for (const c of this.store.list()) {
         if (this.sessions.state(c.id).status !== 'connected' || !this.sessions.snapshot(c.id)) continue;
+        if (this.sessions.isLive(c.id)) continue;
         await this.sessions.load(c.id, true).catch(() => undefined);
         this.provider.refresh(this.provider.connectionNode(c.id));
       }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { VimClient } from '../../core/vsphere/client';
 import type { MoRef } from '../../core/vsphere/decode';
 import type { Inventory } from '../../core/vsphere/inventory';
+import type { LiveChange, LiveInventory } from '../../core/vsphere/live';
 import type { CertificateDescription, TrustPolicy } from '../../core/vsphere/tls';
 import { InventoryTree } from '../../core/inventory/tree';
 import { log } from '../log';
@@ -45,6 +46,8 @@ class Session {
    */
   generation = 0;
   connecting: { gen: number; promise: Promise<VimClient> } | undefined;
+  /** The live model the snapshot comes from (undefined where the server offers no live updates). */
+  live: LiveInventory | undefined;
   loading: { gen: number; promise: Promise<Snapshot> } | undefined;
   /** Aborts the requests of this generation's connect and load (replaced on every drop). */
   abort = new AbortController();
@@ -60,6 +63,13 @@ export class SessionManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with a connection id whenever its state or snapshot changes. */
   readonly onDidChange = this.changed.event;
+  private readonly liveChanged = new vscode.EventEmitter<{ conn: string; changes: readonly LiveChange[]; reset: boolean; before: Snapshot | undefined }>();
+  /**
+   * Fires after a live update replaced a connection's snapshot (no reload): the changes (object,
+   * property, value; objects entered and left) and the snapshot before them, for the tree to redraw
+   * just the nodes concerned.
+   */
+  readonly onDidChangeLive = this.liveChanged.event;
 
   /**
    * `decorations`: the features' tree decorators (./decorations): a load retrieves the extra
@@ -173,12 +183,10 @@ export class SessionManager implements vscode.Disposable {
     const gen = s.generation;
     const promise = (async () => {
       const client = await this.client(id);
-      const { getInventory } = await vsphere();
       const started = performance.now();
       let inventory: Inventory;
       try {
-        const extraPaths = this.decorations.properties();
-        inventory = await client.withRelogin(() => getInventory(client, { signal: s.abort.signal, extraPaths }));
+        inventory = await this.fetchInventory(id, s, gen, client);
       } catch (e) {
         const problem = await this.describe(e);
         if ((problem.kind === 'network' || problem.kind === 'certificateChanged') && s.generation === gen) {
@@ -201,6 +209,51 @@ export class SessionManager implements vscode.Disposable {
     s.loading = entry;
     void promise.finally(() => { if (s.loading === entry) s.loading = undefined; }).catch(() => undefined);
     return promise;
+  }
+
+  /**
+   * The inventory of a (re)load: from a live model (./live updates: the feed's first answer is the
+   * listing, later answers update the snapshot in place), else from one retrieve where the server
+   * offers no live updates. A reload replaces the live model (decorators may ask for new properties).
+   */
+  private async fetchInventory(id: string, s: Session, gen: number, client: VimClient): Promise<Inventory> {
+    const m = await vsphere();
+    const extraPaths = this.decorations.properties();
+    const old = s.live;
+    s.live = undefined;
+    if (old) void old.stop();
+    try {
+      const live = await m.LiveInventory.start(client, {
+        extraPaths, signal: s.abort.signal,
+        log: (msg) => log().debug(msg),
+        onError: (e) => log().warn(`live updates of ${id}: ${e.message}`),
+        onChange: (changes, reset) => this.applyLive(id, s, gen, live, changes, reset),
+      });
+      if (s.generation !== gen) { void live.stop(); return live.inventory(); }
+      s.live = live;
+      return live.inventory();
+    } catch (e) {
+      if (!(e instanceof m.VsphereError) || e.code !== 'noViewManager') throw e;
+      log().info(`${id}: no live updates on this server (${e.message}); the inventory is read once`);
+      return client.withRelogin(() => m.getInventory(client, { signal: s.abort.signal, extraPaths }));
+    }
+  }
+
+  /** A live update: the snapshot is rebuilt from the live model, decorators told, the tree notified. */
+  private applyLive(id: string, s: Session, gen: number, live: LiveInventory, changes: readonly LiveChange[], reset: boolean): void {
+    if (s.generation !== gen || s.live !== live || !s.snapshot) return;
+    const started = performance.now();
+    const inventory = live.inventory();
+    const before = s.snapshot;
+    s.snapshot = { inventory, tree: new InventoryTree(inventory), loadedAt: Date.now(), loadMs: performance.now() - started };
+    this.decorations.loaded(id, inventory);
+    log().debug(`live update of ${id}: ${changes.length} change(s)${reset ? ' after the feed was re-created' : ''}`);
+    this.liveChanged.fire({ conn: id, changes, reset, before });
+  }
+
+  /** True while a connection's snapshot follows the server by live updates. */
+  isLive(id: string): boolean {
+    return this.session(id).live !== undefined;
   }
 
   /**
@@ -243,8 +296,12 @@ export class SessionManager implements vscode.Disposable {
     s.abort.abort();
     s.abort = new AbortController();
     const client = s.client;
+    const live = s.live;
     s.client = undefined;
+    s.live = undefined;
     s.snapshot = undefined;
+    // The feed first (its collector is destroyed while the session still exists), then the session.
+    if (live) await live.stop().catch(() => undefined);
     if (client) await client.close().catch(() => undefined);
   }
 
@@ -274,6 +331,7 @@ export class SessionManager implements vscode.Disposable {
   dispose(): void {
     for (const id of this.sessions.keys()) void this.drop(id);
     this.changed.dispose();
+    this.liveChanged.dispose();
   }
 }
 

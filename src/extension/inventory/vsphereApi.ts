@@ -5,11 +5,13 @@
 export { VimClient, parseSdkUrl } from '../../core/vsphere/client';
 export {
   CertificateChangedError, UntrustedCertificateError, InvalidLoginError, NoPermissionError,
-  ConnectionError, TimeoutError, InvalidStateError, TaskError, HttpStatusError,
+  ConnectionError, TimeoutError, InvalidStateError, TaskError, HttpStatusError, VsphereError,
 } from '../../core/vsphere/errors';
+export { LiveInventory } from '../../core/vsphere/live';
+export { EventCollector, RecentTasks, recentTasks } from '../../core/vsphere/events';
 export { getInventory } from '../../core/vsphere/inventory';
 export { fetchPeerCertificate, formatCertificateDescription } from '../../core/vsphere/tls';
 export { powerOn, powerOff, reset, shutdownGuest } from '../../core/vsphere/vm';
 export { readFile, uploadFile, listFolder, parseDatastorePath } from '../../core/vsphere/datastore';
-export { retrieve, retrieveProperty } from '../../core/vsphere/property';
+export { retrieve, retrieveProperty, retrievePropertiesEx } from '../../core/vsphere/property';
 export { findVmxOwner } from '../../core/vsphere/search';

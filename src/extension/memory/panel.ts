@@ -38,17 +38,16 @@ export async function readCaptureWithProgress(uri: vscode.Uri): Promise<Capture>
   });
 }
 
-async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: string, target?: string): Promise<SaveResult> {
-  let uri: vscode.Uri | undefined;
-  if (target) uri = vscode.Uri.parse(target);
-  else {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    uri = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
-      filters: kind === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
-      saveLabel: vscode.l10n.t('Export'),
-    });
-  }
+/** Writes an export where the user chose in the extension's own save dialog; the webview names no path. */
+async function save(kind: 'csv' | 'png', bytes: Uint8Array, suggestedName: string): Promise<SaveResult> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  // The suggested name is only a default in the dialog: its last path segment, nothing above it.
+  const name = String(suggestedName ?? '').split(/[\\/]/).pop()?.replace(/^\.+/, '') || `memory.${kind}`;
+  const uri = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+    filters: kind === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('PNG image')]: ['png'] },
+    saveLabel: vscode.l10n.t('Export'),
+  });
   if (!uri) return { saved: false };
   if (uri.scheme === 'file') {
     await atomic().writeFileAtomic(uri.fsPath, bytes);
@@ -92,11 +91,14 @@ export class MemoryController implements PanelController<MemoryProtocol> {
       this.schedule();
       return { live: this.userLive && this.host.state.kind === 'live' };
     },
-    exportCsv: ({ csv, suggestedName, target }) => save('csv', new TextEncoder().encode(csv), suggestedName, target),
-    exportPng: async ({ dataUrl, suggestedName, target }) => {
-      const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl);
+    exportCsv: ({ csv, suggestedName }) => {
+      if (typeof csv !== 'string') throw new Error(vscode.l10n.t('The export could not be read (no CSV text).'));
+      return save('csv', new TextEncoder().encode(csv), suggestedName);
+    },
+    exportPng: async ({ dataUrl, suggestedName }) => {
+      const m = typeof dataUrl === 'string' ? /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl) : null;
       if (!m) throw new Error(vscode.l10n.t('The chart image could not be read (not a PNG data URL).'));
-      return save('png', Buffer.from(m[1], 'base64'), suggestedName, target);
+      return save('png', Buffer.from(m[1], 'base64'), suggestedName);
     },
   };
 

@@ -174,7 +174,9 @@ export class PanelHost<P extends PanelProtocol, S, C extends PanelController<P> 
     const key = -this.nextCallId++;
     this.inflight.set(key, ac);
     try {
-      return await this.controller.handlers[method](params, ac.signal);
+      const handler = ownHandler(this.controller.handlers, method);
+      if (!handler) throw new Error(`unknown request ${String(method)}`);
+      return await handler(params, ac.signal) as ResultOf<P, M>;
     } finally {
       this.inflight.delete(key);
       opts.signal?.removeEventListener('abort', onAbort);
@@ -197,7 +199,7 @@ export class PanelHost<P extends PanelProtocol, S, C extends PanelController<P> 
       this.inflight.get(m.id)?.abort();
       return;
     }
-    const handler = (this.controller.handlers as unknown as Record<string, ((p: unknown, s: AbortSignal) => unknown) | undefined>)[m.method];
+    const handler = ownHandler(this.controller.handlers, m.method);
     if (!handler) {
       await this.send({ kind: 'response', id: m.id, error: { message: `unknown request ${m.method}`, code: 'unknown' } });
       return;
@@ -275,4 +277,14 @@ function makeNonce(): string {
 
 function escapeAttr(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The controller's handler for a request name from the webview: an own property that is a function,
+ * never one inherited from Object.prototype (`constructor`, `__proto__`, `toString`…).
+ */
+function ownHandler(handlers: object, method: unknown): ((p: unknown, s: AbortSignal) => unknown) | undefined {
+  if (typeof method !== 'string' || !Object.hasOwn(handlers, method)) return undefined;
+  const h = (handlers as Record<string, unknown>)[method];
+  return typeof h === 'function' ? (h as (p: unknown, s: AbortSignal) => unknown).bind(handlers) : undefined;
 }

@@ -10,12 +10,16 @@ function stepStatus(n: number): Status {
     case 2: return m.request ? (m.request.keyAvailable ? 'done' : 'problem') : 'todo';
     case 3: return m.imported ? (m.imported.ok ? 'done' : 'problem') : 'todo';
     case 4: return m.files ? 'done' : 'todo';
-    case 5: return m.state.kind === 'vcenter' ? 'todo' : m.deployResult ? (m.deployResult.ok ? 'done' : 'problem') : 'todo';
+    case 5: return m.snap!.route.method === 'windows-checklist' ? 'todo' : m.deployResult ? (m.deployResult.ok ? 'done' : 'problem') : 'todo';
     default: return 'todo';
   }
 }
 const STEP_KEYS = ['step1', 'step2', 'step3', 'step4', 'step5esx'];
 export function stepName(n: number): string {
+  if (n === 5 && m.snap?.route) {
+    const method = m.snap.route.method;
+    return method === 'windows-checklist' ? t('step5vc') : method.startsWith('ssh') ? t('step5esx') : t('step5route');
+  }
   return n === 5 && m.state.kind === 'vcenter' ? t('step5vc') : t(STEP_KEYS[n - 1]);
 }
 
@@ -40,7 +44,8 @@ export function header(): HTMLElement {
     seg.append(b);
   }
   return h('header', { class: 'top' },
-    h('div', {}, h('h1', {}, t('title', m.snap!.label)), m.snap!.connectionLabel ? h('div', { class: 'sub' }, t('connection', m.snap!.connectionLabel)) : null),
+    h('div', {}, h('h1', {}, t('title', m.snap!.label)), m.snap!.connectionLabel ? h('div', { class: 'sub' }, t('connection', m.snap!.connectionLabel)) : null,
+      h('div', { class: 'sub', id: 'route-line' }, t('routeTitle', t(`route_${m.snap!.route.method}`)), m.snap!.route.generation ? ` · ${m.snap!.route.generation}` : '')),
     seg);
 }
 

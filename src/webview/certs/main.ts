@@ -32,7 +32,7 @@ function stepSection(): HTMLElement {
     case 2: return requestStep();
     case 3: return importStep();
     case 4: return filesStep();
-    case 5: return m.state.kind === 'vcenter' ? checklistStep() : deployStep();
+    case 5: return m.snap!.route.method === 'windows-checklist' ? checklistStep() : deployStep();
     default: return inspectStep();
   }
 }

@@ -19,6 +19,8 @@ export interface WizardModel {
   request?: RequestView;
   form: RequestForm;
   keyStore: 'secret' | 'file';
+  /** api route: the host puts its management IP in the CN. */
+  useIpCn?: boolean;
   formTouched: boolean;
   instructions?: CaInstructionsView;
   imported?: ImportView;

@@ -13,6 +13,8 @@ export interface CertWizardState {
   /** Inventory connection the endpoint belongs to (its pin follows a deploy). */
   readonly conn?: string;
   readonly kind: 'esx' | 'vcenter';
+  /** A host under vCenter: the vCenter connection that reaches it (the api route goes through it). */
+  readonly via?: string;
   /** Step the user was on (1–5). */
   readonly step: number;
 }
@@ -40,7 +42,7 @@ export interface RequestView {
   readonly subject: string;
   readonly bits: number;
   /** Where the private key is: SecretStorage or a file (path shown, contents never). */
-  readonly keyLocation: { readonly kind: 'secret' } | { readonly kind: 'file'; readonly path: string };
+  readonly keyLocation: { readonly kind: 'secret' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'host' };
   /** The key is still there (SecretStorage entry or readable file). */
   readonly keyAvailable: boolean;
   readonly createdAt: string;
@@ -123,6 +125,19 @@ export interface ChecklistView {
   readonly source?: string;
 }
 
+/** The deploy route the server's generation takes (core/certs/routes chooseRoute), as the wizard shows it. */
+export interface RouteView {
+  /** ssh, api, vcsa; absent for vCenter on Windows (the checklist). */
+  readonly id?: 'ssh' | 'api' | 'vcsa';
+  readonly method: 'ssh-hostd' | 'ssh-rhttpproxy' | 'host-api' | 'vcsa-rest' | 'vcsa-vecs' | 'windows-checklist';
+  /** The CSR is generated on the server; its key never leaves it. */
+  readonly csrOnServer: boolean;
+  readonly reason: string;
+  readonly sources: readonly string[];
+  /** "VMware ESXi 8.0.0 build-…", when read. */
+  readonly generation?: string;
+}
+
 export interface WizardSnapshot {
   readonly state: CertWizardState;
   /** Display name of the target (FQDN or host:port). */
@@ -134,6 +149,7 @@ export interface WizardSnapshot {
   readonly ssh: SshDefaults;
   readonly checklist: readonly ChecklistView[];
   readonly pfxPassword: string;
+  readonly route: RouteView;
 }
 
 export type InspectionView = EndpointInspection & {
@@ -154,24 +170,35 @@ export interface CertWizardProtocol {
     setStep: { params: { step: number }; result: void };
     setKind: { params: { kind: 'esx' | 'vcenter' }; result: void };
     inspect: { params: Record<string, never>; result: InspectionView };
-    /** Generates key + CSR. `keyFile` with store 'file' skips the save dialog. */
-    generate: { params: { form: RequestForm; template?: string; store: 'secret' | 'file'; keyFile?: string; replace?: boolean }; result: RequestView };
+    /** Generates key + CSR. With store 'file' the extension asks where (its own save dialog, never a path from here). */
+    generate: { params: { form: RequestForm; template?: string; store: 'secret' | 'file'; replace?: boolean }; result: RequestView };
     instructions: { params: { template: string }; result: CaInstructionsView };
+    /** api route: the host generates the key and the CSR (HostCertificateManager); nothing secret is kept here. */
+    hostCsr: { params: { useIp?: boolean }; result: RequestView };
     copy: { params: { text: string }; result: void };
     /** Opens a file dialog (certificates: .crt .cer .pem .der .p7b). */
     pickFile: { params: { purpose: 'cert' | 'chain' }; result: PickedFile[] };
     /** Verifies the signed certificate (+ chain) against the stored key and the host names. */
     verify: { params: { cert: PickedFile | { readonly name: string; readonly text: string }; chain: readonly (PickedFile | { readonly name: string; readonly text: string })[] }; result: ImportView };
-    /** Writes ESX(i) and vCenter files; asks for a folder when `folder` is absent. */
-    writeFiles: { params: { folder?: string; pfxPassword?: string; overwrite?: boolean }; result: FilesView | undefined };
+    /**
+     * Writes ESX(i) and vCenter files to a folder the extension asks for (its own dialog). Existing
+     * files: the extension asks; `overwrite: false` refuses without asking.
+     */
+    writeFiles: { params: { pfxPassword?: string; overwrite?: false }; result: FilesView | undefined };
     /** Reads the SSH host key the host presents (no login). */
     hostKey: { params: { sshHost: string; sshPort: number }; result: HostKeyView };
-    pinHostKey: { params: { sshHost: string; sshPort: number; fingerprint: string }; result: void };
     /**
-     * Deploys over SSH. `password` absent → the stored one. `confirm: false` skips the "restart the
-     * management agent?" question (scripts, tests).
+     * Pins the key the host presents now, after the user confirmed its fingerprint in the extension's
+     * own dialog (the webview names no fingerprint). Result: whether it was pinned.
      */
-    deploy: { params: { sshHost: string; sshPort: number; user: string; password?: string; savePassword?: boolean; hostKey?: string; confirm?: boolean }; result: DeployView | undefined };
+    pinHostKey: { params: { sshHost: string; sshPort: number }; result: boolean };
+    /**
+     * Deploys over SSH with the pinned host key, after the extension's own "restart the management
+     * agent?" question. `password` absent → the stored one.
+     */
+    deploy: { params: { sshHost: string; sshPort: number; user: string; password?: string; savePassword?: boolean }; result: DeployView | undefined };
+    /** Deploys by the api or vcsa route (no SSH), after the extension's own confirmation; proven live, rolled back on failure. */
+    deployRoute: { params: Record<string, never>; result: DeployView | undefined };
     /** Forgets the remembered password of `user` (default root) on `sshHost:sshPort` (default 22). */
     forgetPassword: { params: { sshHost: string; sshPort?: number; user?: string }; result: void };
   };

@@ -68,4 +68,5 @@ details.more summary { cursor: pointer; color: var(--vscode-textLink-foreground)
 .spin { animation: spin 1.2s linear infinite; display: inline-block; }
 @keyframes spin { to { transform: rotate(360deg); } }
 @media (max-width: 760px) { .wizard { grid-template-columns: 1fr; } nav.steps ol { flex-direction: row; flex-wrap: wrap; position: static; } }
+.route-note { display: flex; gap: 8px; align-items: flex-start; padding: 8px 10px; margin: 8px 0; border-left: 3px solid var(--vscode-textLink-foreground); background: var(--vscode-textBlockQuote-background); }
 `;

@@ -22,10 +22,10 @@ export interface MemoryProtocol {
     setGeneration: { params: { generation: string }; result: MemoryView };
     /** Pause or resume live updates (the user's toggle; hidden panels pause anyway). */
     setLive: { params: { live: boolean }; result: { live: boolean } };
-    /** Save CSV text; `target` (a URI) skips the save dialog (tests). */
-    exportCsv: { params: { csv: string; suggestedName: string; target?: string }; result: SaveResult };
-    /** Save a PNG given as a data: URL. */
-    exportPng: { params: { dataUrl: string; suggestedName: string; target?: string }; result: SaveResult };
+    /** Save CSV text where the user says in the extension's save dialog (never a path from here). */
+    exportCsv: { params: { csv: string; suggestedName: string }; result: SaveResult };
+    /** Save a PNG given as a data: URL, through the same dialog. */
+    exportPng: { params: { dataUrl: string; suggestedName: string }; result: SaveResult };
   };
   events: {
     /** New data while the panel is visible and live. */

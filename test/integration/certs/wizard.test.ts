@@ -14,6 +14,7 @@ import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { Node } from '../../../src/extension/inventory/provider';
 import type { PanelHost } from '../../../src/extension/panels/panelHost';
 import type { CertWizardProtocol, CertWizardState } from '../../../src/webview/certs/protocol';
+import { withDialogs } from '../dialogs';
 
 type Wizard = PanelHost<CertWizardProtocol, CertWizardState>;
 
@@ -31,6 +32,9 @@ describe('certificate wizard (real VS Code)', function () {
   let folder: string;
   let newSha: string;
   const oldSha = (): string => lab.vcsim.thumbprintSha256;
+  /** A deploy the user confirms in the extension's "restart the management agent?" dialog. */
+  const deploy = (p: Parameters<Wizard['call']>[1] & { sshHost: string; sshPort: number; user: string }): Promise<CertWizardProtocol['requests']['deploy']['result']> =>
+    withDialogs({ warning: (_m, items) => items[0] }, () => wizard.call('deploy', p));
 
   before(async () => {
     a = await api();
@@ -115,7 +119,8 @@ describe('certificate wizard (real VS Code)', function () {
   });
 
   it('Files: ESX(i) and vCenter files, keys mode 600, the PFX opens with testpassword', async () => {
-    const r = (await wizard.call('writeFiles', { folder, overwrite: true }))!;
+    // The folder comes from the extension's own dialog (answered here as a user would).
+    const r = (await withDialogs({ open: () => [vscode.Uri.file(folder)], warning: (_m, items) => items[0] }, () => wizard.call('writeFiles', {})))!;
     const names = r.files.map((f) => f.path.slice(folder.length + 1)).sort();
     assert.deepEqual(names, ['esx/rui.crt', 'esx/rui.key', 'vcenter/cacert.pem', 'vcenter/rui.crt', 'vcenter/rui.key', 'vcenter/rui.pfx']);
     assert.equal(statSync(join(folder, 'esx', 'rui.key')).mode & 0o777, 0o600);
@@ -130,8 +135,23 @@ describe('certificate wizard (real VS Code)', function () {
     const k = await wizard.call('hostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port });
     assert.equal(k.status, 'unknown');
     assert.equal(k.fingerprint, lab.esxi.hostKeySha256);
-    await assert.rejects(wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }), /not pinned/);
-    await wizard.call('pinHostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, fingerprint: k.fingerprint });
+    await assert.rejects(deploy({ sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1' }), /not pinned/);
+    // Forged by a webview: a host key of its choosing and "no confirmation" are not protocol; the
+    // deploy still needs the user's pin, and asks its question.
+    const forged = { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false, hostKey: k.fingerprint } as unknown as Parameters<Wizard['call']>[1];
+    await withDialogs({ warning: () => undefined }, async () => assert.rejects(wizard.call('deploy', forged as never), /not pinned/));
+    const forgedPin = { sshHost: lab.esxi.host, sshPort: lab.esxi.port, fingerprint: 'SHA256:' + 'A'.repeat(43) } as unknown as Parameters<Wizard['call']>[1];
+    await withDialogs({ warning: () => undefined }, async (asked) => {
+      assert.equal(await wizard.call('pinHostKey', forgedPin as never), false);
+      assert.equal(asked.length, 1, 'the extension asked the user');
+    });
+    // Declined in the extension's dialog: nothing pinned. Confirmed: the key the host presents, as shown.
+    assert.equal(await withDialogs({ warning: () => undefined }, () => wizard.call('pinHostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port })), false);
+    assert.equal((await wizard.call('hostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port })).status, 'unknown');
+    await withDialogs({ warning: (_m, items) => items[0] }, async (asked) => {
+      assert.equal(await wizard.call('pinHostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port }), true);
+      assert.ok(asked[0]?.detail?.includes(k.fingerprint), 'the dialog shows the fingerprint');
+    });
     assert.equal((await wizard.call('hostKey', { sshHost: lab.esxi.host, sshPort: lab.esxi.port })).status, 'pinned');
   });
 
@@ -143,7 +163,7 @@ describe('certificate wizard (real VS Code)', function () {
     // hostd loads the new rui.crt/rui.key (the new certificate is live), then exits 1: only the rollback can bring the old one back.
     lab.esxi.restartFailure = { mode: 'after-load', times: 1 };
     try {
-      const r = (await wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', confirm: false }))!;
+      const r = (await deploy({ sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1' }))!;
       assert.equal(r.ok, false);
       assert.equal(r.rolledBack, true);
       assert.equal(r.previousCertServed, true);
@@ -159,7 +179,7 @@ describe('certificate wizard (real VS Code)', function () {
   });
 
   it('deploys: the live thumbprint is the new one and the connection pin follows', async () => {
-    const r = (await wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', savePassword: true, confirm: false }))!;
+    const r = (await deploy({ sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', password: 'Ssh-pass.1', savePassword: true }))!;
     assert.equal(r.ok, true, r.error);
     assert.equal(r.liveSha256, newSha);
     assert.equal(r.connectionPinUpdated, true);
@@ -169,7 +189,7 @@ describe('certificate wizard (real VS Code)', function () {
     await a.inventory.sessions.load(conn, true);
     assert.equal(a.inventory.sessions.state(conn).status, 'connected');
     // The password was kept on request: a second deploy needs none.
-    const again = (await wizard.call('deploy', { sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root', confirm: false }))!;
+    const again = (await deploy({ sshHost: lab.esxi.host, sshPort: lab.esxi.port, user: 'root' }))!;
     assert.equal(again.ok, true, again.error);
   });
 

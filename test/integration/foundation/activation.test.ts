@@ -14,10 +14,16 @@ describe('foundation (real VS Code extension host)', () => {
   it('activates and reports its activation time', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is loaded`);
-    const api = await ext.activate() as { activationMs: number };
+    const api = await ext.activate() as { activationMs: number; activationTimes: () => { hostLoadToActivatedMs?: number; hostLoadMs?: number; activateMs: number } };
     assert.equal(ext.isActive, true);
     assert.equal(typeof api.activationMs, 'number');
-    console.log(`    activation took ${api.activationMs.toFixed(1)} ms`);
+    // VS Code marks didActivateExtension once activate()'s result has resolved: a turn later.
+    await new Promise((r) => setTimeout(r, 50));
+    const t = api.activationTimes();
+    // The extension host's own marks are there and bracket our activate() (bench/activation.ts checks the figure).
+    assert.equal(typeof t.hostLoadToActivatedMs, 'number', 'VS Code\'s willLoadExtensionCode / didActivateExtension marks for us');
+    assert.ok(t.hostLoadToActivatedMs! + 1 >= t.activateMs, 'the host\'s span contains activate()');
+    console.log(`    activation took ${api.activationMs.toFixed(1)} ms (activate body); VS Code: load → activated ${t.hostLoadToActivatedMs} ms, of which loading our code ${t.hostLoadMs} ms`);
   });
 
   it('opens a .vmx file with the vmx language', async () => {

@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VsphereLabApi } from '../../../src/extension/extension';
+import { untrustedProbe } from './untrustedProbe';
 
 const EXTENSION_ID = 'vsphere-lab.vsphere-lab';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -37,20 +38,21 @@ describe('untrusted workspace: a workspace-declared connection sends nothing (re
     const a = (await vscode.extensions.getExtension<VsphereLabApi>(EXTENSION_ID)!.activate());
     let connections = 0;
     server = net.createServer((s) => { connections++; s.destroy(); });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    // The restricted pass: the runner wrote the workspace's settings before VS Code started.
+    const preset = Number(process.env.VLAB_UNTRUSTED_PORT ?? 0);
+    await new Promise<void>((r) => server!.listen(preset, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     process.env.VLAB_UNTRUSTED_PROBE = 'a-token-the-workspace-wants';
 
-    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    const dir = join(folder, '.vscode');
-    settingsFile = join(dir, 'settings.json');
-    createdDir = !existsSync(dir);
-    previous = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
-    mkdirSync(dir, { recursive: true });
-    const url = `https://127.0.0.1:${port}/sdk`;
-    writeFileSync(settingsFile, JSON.stringify({
-      'vsphereLab.connections': [{ url, username: 'root', label: 'workspace-declared', thumbprintSha256: 'AB'.repeat(32).replace(/(..)(?!$)/g, '$1:'), passwordEnv: 'VLAB_UNTRUSTED_PROBE' }],
-    }));
+    if (!preset) {
+      const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const dir = join(folder, '.vscode');
+      settingsFile = join(dir, 'settings.json');
+      createdDir = !existsSync(dir);
+      previous = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(settingsFile, JSON.stringify({ 'vsphereLab.connections': [untrustedProbe(port)] }));
+    }
     // VS Code reads the file again by itself; wait for the configuration to change (or a while).
     for (let i = 0; i < 30 && !a.inventory.store.list().some((c) => c.label === 'workspace-declared'); i++) await sleep(200);
 

@@ -3,6 +3,7 @@
  * swap samples: "Show Memory" on a VM and a host node, the panel's handlers (called through
  * PanelHost.call, as the webview does), the VM's warning in the tree, CSV export, esxtop capture.
  */
+import { withDialogs } from '../dialogs';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -103,16 +104,24 @@ describe('memory charts (real VS Code)', function () {
     assert.equal(swap.seenOnVms, 1, 'the swapping VM is counted on the swap step');
     const perVm = view.charts.find((c) => c.id === 'vmBalloon')!;
     assert.ok(perVm.series.some((s) => s.label === vm.name));
-    // CSV export through the same handler the webview uses (target given: no dialog).
+    // CSV export through the same handler the webview uses; the path comes from the extension's save dialog.
     const out = vscode.Uri.file(path.join(tmp, 'host.csv'));
-    const r = await shown.call('exportCsv', { csv: 'time,a\n1970-01-01T00:00:00.000Z,1\n', suggestedName: 'x.csv', target: out.toString() });
+    const r = await withDialogs({ save: () => out }, () => shown.call('exportCsv', { csv: 'time,a\n1970-01-01T00:00:00.000Z,1\n', suggestedName: 'x.csv' }));
     assert.equal(r.saved, true);
     assert.equal(fs.readFileSync(out.fsPath, 'utf8'), 'time,a\n1970-01-01T00:00:00.000Z,1\n');
     const png = vscode.Uri.file(path.join(tmp, 'host.png'));
     const onePx = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-    assert.equal((await shown.call('exportPng', { dataUrl: onePx, suggestedName: 'x.png', target: png.toString() })).saved, true);
+    assert.equal((await withDialogs({ save: () => png }, () => shown.call('exportPng', { dataUrl: onePx, suggestedName: 'x.png' }))).saved, true);
     assert.deepEqual([...fs.readFileSync(png.fsPath).subarray(1, 4)], [...Buffer.from('PNG')]);
-    await assert.rejects(shown.call('exportPng', { dataUrl: 'data:text/plain,hi', suggestedName: 'x.png', target: png.toString() }), /not a PNG/);
+    await assert.rejects(withDialogs({ save: () => png }, () => shown.call('exportPng', { dataUrl: 'data:text/plain,hi', suggestedName: 'x.png' })), /not a PNG/);
+    // A forged export naming its own target (the old test-only parameter) still goes through the dialog; declined → nothing written.
+    const forgedTarget = vscode.Uri.file(path.join(tmp, 'forged.csv'));
+    const forged = { csv: 'x', suggestedName: '../../etc/x.csv', target: forgedTarget.toString() } as unknown as { csv: string; suggestedName: string };
+    await withDialogs({ save: () => undefined }, async (asked) => {
+      assert.equal((await shown.call('exportCsv', forged)).saved, false);
+      assert.deepEqual(asked.map((q) => q.kind), ['save']);
+    });
+    assert.equal(fs.existsSync(forgedTarget.fsPath), false);
   });
 
   it('once the VM stops ballooning, the tree warning goes away on the next load', async () => {

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import { withLab } from '../../lab/index';
+import { setVmState, withLab } from '../../lab/index';
 import type { VsphereLabApi } from '../../../src/extension/extension';
 import type { Node } from '../../../src/extension/inventory/provider';
 import type { SshTerminalHandle } from '../../../src/extension/terminal/index';
@@ -95,6 +95,27 @@ describe('operations: snapshots, console, SSH terminal (real VS Code)', function
     const t = p().getTreeItem(vmNode);
     assert.equal(t.collapsibleState, vscode.TreeItemCollapsibleState.None);
     assert.doesNotMatch(String(t.description), /snapshot/);
+  });
+
+  it('old snapshots are marked; Consolidate shows when runtime.consolidationNeeded and clears it; a failed one says why', async () => {
+    await vscode.commands.executeCommand('vsphereLab.takeSnapshot', vmNode, { name: 'it-old', description: '', memory: false, quiesce: false });
+    const it = p().item(vmNode)!;
+    await setVmState(lab.vcsim, { vm: it.kind === 'vm' ? it.ref.value : '', consolidationNeeded: true, snapshotAgeDays: 30 });
+    await a.inventory.sessions.load(conn, true);
+    let t = p().getTreeItem(vmNode);
+    assert.match(String(t.description), /1 snapshot · 1 old · consolidation needed/);
+    assert.match(String(t.contextValue), /;consolidate(;|$)/);
+    assert.match(String(p().getTreeItem(await byLabel('it-old')).description), /(29|30) days old/);
+
+    await setVmState(lab.vcsim, { vm: it.kind === 'vm' ? it.ref.value : '', failConsolidate: 'the disk is locked by another process' });
+    await vscode.commands.executeCommand('vsphereLab.consolidateDisks', vmNode);
+    assert.ok(a.recentLogLines().some((l) => l.includes('the disk is locked by another process')), 'the task\'s error in words');
+    await setVmState(lab.vcsim, { vm: it.kind === 'vm' ? it.ref.value : '', failConsolidate: '' });
+    await vscode.commands.executeCommand('vsphereLab.consolidateDisks', vmNode);
+    t = p().getTreeItem(vmNode);
+    assert.doesNotMatch(String(t.contextValue), /consolidate/);
+    assert.doesNotMatch(String(t.description), /consolidation/);
+    await vscode.commands.executeCommand('vsphereLab.deleteAllSnapshots', vmNode, { confirm: false });
   });
 
   it('Open Console: a VMRC link from a clone ticket; the HTML5 console explained as unavailable on vcsim', async () => {

@@ -393,6 +393,7 @@ func main() {
 	keyFile := flag.String("tlskey", "", "path to a PEM private key (re-read on SIGHUP)")
 	delay := flag.Int("delay", 0, "milliseconds to delay every SOAP call")
 	stdinExit := flag.Bool("stdinexit", false, "exit when stdin is closed")
+	incremental := flag.Bool("incremental-updates", false, "answer WaitForUpdatesEx incrementally, as vCenter does (live.go)")
 	gen := flag.String("generation", "", "vCenter/ESXi release to play: "+generationNames()+" (default: govmomi's 6.5)")
 	flag.Parse()
 
@@ -424,6 +425,9 @@ func main() {
 	}
 	keys := counterKeys(orig)
 	simulator.Map.Put(&labPerf{PerformanceManager: *orig, store: store})
+	if *incremental {
+		installIncrementalUpdates(model.ServiceContent.PropertyCollector)
+	}
 
 	svc := model.Service
 	svc.RegisterEndpoints = true
@@ -588,6 +592,7 @@ func main() {
 	labBackupEndpoints(svc) // backup.go: /lab/vmstate
 	server = svc.NewServer()
 	labBackupSDK(server) // backup.go: ConsolidateVMDisks_Task
+	labSnapshotSDK(server) // snapshots.go: RemoveSnapshot_Task of the current root snapshot
 
 	// Login by certificate compares against the certificate now served.
 	simulator.Map.SessionManager().TLSCert = func() string {

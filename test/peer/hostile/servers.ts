@@ -6,6 +6,8 @@
 import * as crypto from 'node:crypto';
 import * as https from 'node:https';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
+import forge from 'node-forge';
 import type { AddressInfo } from 'node:net';
 import { makeSelfSignedCert, type LabCert } from '../../lab/certs';
 
@@ -116,4 +118,30 @@ export function flood(res: import('node:http').ServerResponse, total: number, he
     if (!res.destroyed) res.end();
   };
   pump();
+}
+
+/**
+ * A self-signed certificate whose notAfter is an impossible date (`notAfter` as UTCTime text, e.g.
+ * month 13: `261301000000Z`). Its signature no longer matches (the time is changed after signing):
+ * only a trust prompt or an inspection reads it, nobody verifies it.
+ */
+export function badDateCert(notAfter = '261301000000Z'): LabCert {
+  const base = makeSelfSignedCert({ commonName: 'bad-dates.lab.local', bits: 2048 });
+  const asn = forge.asn1.fromDer(forge.util.decode64(base.certPem.replace(/-----[A-Z ]+-----|\s/g, '')));
+  const tbs = (asn.value as forge.asn1.Asn1[])[0];
+  const fields = tbs.value as forge.asn1.Asn1[];
+  const validity = fields[fields[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 4 : 3];
+  const after = (validity.value as forge.asn1.Asn1[])[1];
+  after.type = notAfter.length === 13 ? forge.asn1.Type.UTCTIME : forge.asn1.Type.GENERALIZEDTIME;
+  after.value = notAfter;
+  const der = forge.asn1.toDer(asn).getBytes();
+  const certPem = `-----BEGIN CERTIFICATE-----\n${forge.util.encode64(der).replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+  return { ...base, certPem };
+}
+
+/** A TLS server presenting `cert`; it ends every connection after the handshake. */
+export async function tlsPeer(cert: LabCert): Promise<Peer> {
+  const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem }, (s) => s.end());
+  const t = track(server);
+  return listen(server, t);
 }

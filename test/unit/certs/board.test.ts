@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { daysBetween, parseStrictDateTime, sortRows, type ExpiryRow } from '../../../src/core/certs/expiry';
 import { hostNames, matchCertificates, type RotationHost } from '../../../src/core/certs/rotate';
 import { mapLimited } from '../../../src/core/certs/pool';
+import { boardToCsv, expiryLevel, normaliseWarnDays } from '../../../src/core/certs/board';
 import { issue, pem, rsaKey, testPki } from './pki';
 
 describe('certs/expiry: strict dates', () => {
@@ -79,5 +80,26 @@ describe('certs/pool: mapLimited', () => {
     });
     assert.deepEqual(out, [50, 10, 40, 20, 30]);
     assert.equal(peak, 2);
+  });
+});
+
+describe('certs/board: levels and CSV', () => {
+  it('levels at the thresholds (largest first, any order given)', () => {
+    const w = [7, 90, 30];
+    assert.deepEqual([200, 91, 90, 31, 30, 8, 7, 0, -1].map((d) => expiryLevel(d, w)), ['ok', 'ok', 'notice', 'notice', 'warning', 'warning', 'critical', 'critical', 'expired']);
+    assert.equal(expiryLevel(undefined, w), 'unknown');
+    assert.deepEqual(normaliseWarnDays(['x', -3, 0, 14.7]), [14]);
+    assert.deepEqual(normaliseWarnDays(undefined), [90, 30, 7]);
+  });
+  it('one CSV line per certificate, quoted, formulas defused', () => {
+    const csv = boardToCsv({ rows: [{
+      id: 'host-1', role: 'host', name: '=cmd|calc', endpoint: '10.0.0.5:443', chain: [{ subject: 'CN=CA', issuer: 'CN=CA', notAfter: '2030-01-01T00:00:00.000Z', daysLeft: 1000 }], notes: [],
+      cert: { subject: 'CN="esx01"', issuer: 'CN=CA', notAfter: '2027-01-01T00:00:00.000Z', daysLeft: 20, sha256: 'AA:BB', key: 'RSA 2048' }, daysLeft: 20,
+    }] });
+    const lines = csv.trimEnd().split('\r\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[1], /^"host","'=cmd\|calc","10\.0\.0\.5:443",/);
+    assert.match(lines[1], /"CN=""esx01"""/);
+    assert.match(lines[2], /"chain 1","CN=CA"/);
   });
 });

@@ -53,10 +53,10 @@ describe('webview kit: strings', () => {
     assert.equal(locale(), 'fr');
   });
 
-  for (const [panel, strings] of [['memory', 'src/extension/memory/strings.ts'], ['backup', 'src/extension/backup/strings.ts'], ['certBoard', 'src/extension/certBoard/strings.ts'], ['readiness', 'src/extension/readiness/strings.ts']] as const) {
+  for (const [panel, strings] of [['memory', 'src/extension/memory/strings.ts'], ['backup', 'src/extension/backup/strings.ts'], ['certBoard', 'src/extension/certBoard/strings.ts'], ['readiness', 'src/extension/readiness/strings.ts'], ['live', 'src/extension/live/strings.ts']] as const) {
     it(`every t('…') key of src/webview/${panel} is sent by ${strings} (or the kit)`, () => {
       const sent = new Set([...sentKeys(strings), ...sentKeys('src/extension/panels/strings.ts')]);
-      assert.ok(sent.size > 20, `parsed ${strings}`);
+      assert.ok(sentKeys(strings).size > 10, `parsed ${strings}`);
       const missing = [...usedKeys(`src/webview/${panel}`)].filter(([k]) => !sent.has(k)).map(([k, f]) => `${f}: ${k}`);
       assert.deepEqual(missing, []);
     });

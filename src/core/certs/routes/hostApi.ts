@@ -20,6 +20,7 @@
  * served) restores the CA list only and reports "nothing changed".
  */
 import { CancelledError, LabError } from '../../errors';
+import type { VimClient } from '../../vsphere/client';
 import type { MoRef } from '../../vsphere/decode';
 import { asString, pick } from '../../vsphere/decode';
 import { retrieveObject } from '../../vsphere/property';
@@ -40,8 +41,12 @@ export class HostApiRoute implements DeployRoute {
     this.port = target.port ?? 443;
   }
 
-  private get vim(): NonNullable<RouteAccess['vim']> {
-    return this.access.vim!;
+  private client: VimClient | undefined;
+  /** Set by a deploy: the certificate being deployed, which a reconnect may pin. */
+  newSha256: string | undefined;
+
+  private get vim(): NonNullable<RouteAccess['vim']> & { client: VimClient } {
+    return { ...this.access.vim!, client: this.client ?? this.access.vim!.client };
   }
 
   private opts(signal?: AbortSignal): { signal?: AbortSignal; timeoutMs: number } {
@@ -75,12 +80,30 @@ export class HostApiRoute implements DeployRoute {
   }
 
   async deploy(input: RouteDeployInput): Promise<RouteDeployResult> {
-    return new HostApiDeployment(this, input, this.access.verifyTimeoutMs ?? DEFAULT_VERIFY_MS).run();
+    try {
+      return await new HostApiDeployment(this, input, this.access.verifyTimeoutMs ?? DEFAULT_VERIFY_MS).run();
+    } finally {
+      await this.dispose();
+    }
   }
 
   /** @internal the deployment's calls. */
   async call(method: string, mgr: MoRef, args: ReadonlyArray<readonly [string, string | string[] | boolean]>, signal?: AbortSignal): Promise<unknown> {
-    return this.vim.client.invoke(method, mgr, args, undefined, this.opts(signal));
+    try {
+      return await this.vim.client.invoke(method, mgr, args, undefined, this.opts(signal));
+    } catch (e) {
+      // The host serves the certificate we deployed: a client pinned to the old one stops there.
+      const reconnect = this.access.vim!.reconnect;
+      if (!(e instanceof LabError && e.code === 'certificateChanged') || !reconnect || !this.newSha256) throw e;
+      this.client = await reconnect(this.newSha256);
+      return this.client.invoke(method, mgr, args, undefined, this.opts(signal));
+    }
+  }
+
+  /** Closes a client opened by `reconnect` (the caller's own client stays open). */
+  async dispose(): Promise<void> {
+    await this.client?.close().catch(() => undefined);
+    this.client = undefined;
   }
 
   get endpoint(): { host: string; port: number } {
@@ -126,6 +149,7 @@ class HostApiDeployment {
       await log.run('prepare', STEP.files.id, STEP.files.title, async () => {
         if (input.key) throw new DeployError('HostCertificateManager installs a certificate only (InstallServerCertificate has no key parameter): the key is the one of the CSR the host generated. To install your own key, use the SSH route.', 'key-refused');
         this.cert = readNewCertificate(input);
+        this.route.newSha256 = this.cert.sha256;
         return `New certificate SHA-256 ${this.cert.sha256}, ${this.cert.chainPems.length} CA certificate(s)`;
       });
       log.pending('prepare', STEP.inspect);

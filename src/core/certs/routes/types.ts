@@ -150,7 +150,15 @@ export interface RouteAccess {
    * `api`: a logged-in client that reaches the host (the host itself, or the vCenter managing it)
    * and the host's HostSystem reference (`ha-host` on a host).
    */
-  readonly vim?: { readonly client: VimClient; readonly host: MoRef };
+  readonly vim?: {
+    readonly client: VimClient;
+    readonly host: MoRef;
+    /**
+     * A client pinned to another certificate (`sha256`, the one being deployed): called when the
+     * pinned client stops at the new certificate (the rollback's calls). Without it such calls fail.
+     */
+    readonly reconnect?: (sha256: string) => Promise<VimClient>;
+  };
   /** `ssh` (hosts and the 6.5/6.7 appliance): how to open the SSH session, as today's SSH deploy takes it. */
   readonly ssh?: EsxDeployOptions['ssh'];
   /** `ssh` on hosts: today's SSH deploy options (the restart defaults to what the generation needs). */

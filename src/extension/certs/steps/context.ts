@@ -5,7 +5,7 @@
  */
 import type { Handlers, PanelHost } from '../../panels/panelHost';
 import type { RequestName } from '../../../webview/protocol';
-import type { CertWizardProtocol, CertWizardState } from '../../../webview/certs/protocol';
+import type { CertWizardProtocol, CertWizardState, RouteView } from '../../../webview/certs/protocol';
 import type { WizardStore } from '../store';
 
 export interface WizardContext {
@@ -14,6 +14,8 @@ export interface WizardContext {
   readonly strings: Readonly<Record<string, string>>;
   /** Not persisted: the PFX password typed in step 4 (vCenter's `testpassword` until then). */
   pfxPassword: string;
+  /** The route of the target, read once per target and kind (see route.ts). */
+  route?: { key: string; view: RouteView; windowsVersion?: '4.0' | '4.1' | '5.0' | '5.1' };
 }
 
 /** The handlers of some of the wizard's requests. */

@@ -18,11 +18,11 @@ import type { StepHandlers, WizardContext } from './context';
 
 type DeployParams = Parameters<StepHandlers<'deploy'>['deploy']>[0];
 
-function stepView(x: StepReport): StepView {
+export function stepView(x: StepReport): StepView {
   return { id: x.id, phase: x.phase, title: x.title, status: x.status, ...(x.detail ? { detail: x.detail } : {}), ...(x.ms !== undefined ? { ms: x.ms } : {}) };
 }
 
-function deployView(result: EsxDeployResult, connectionPinUpdated: boolean): DeployView {
+export function deployView(result: Pick<EsxDeployResult, 'ok' | 'rolledBack' | 'previousCertServed' | 'newSha256' | 'liveSha256' | 'previousSha256' | 'error' | 'steps'>, connectionPinUpdated: boolean): DeployView {
   return {
     ok: result.ok, rolledBack: result.rolledBack,
     ...(result.previousCertServed !== undefined ? { previousCertServed: result.previousCertServed } : {}),
@@ -51,14 +51,15 @@ async function deployInputs(ctx: WizardContext, s: CertWizardState, p: DeployPar
   if (!saved.imported) throw new Error(ctx.strings.needImport);
   if (!key) throw new Error(ctx.strings.keyMissing);
   const target = { host: p.sshHost, port: p.sshPort };
-  const hostKey = p.hostKey ?? (await ctx.store.ssh.pins.get(target));
+  // Only the pin the user made (the extension's own store): a key named by the webview is not taken.
+  const hostKey = await ctx.store.ssh.pins.get(target);
   if (!hostKey) throw new Error(vscode.l10n.t('The SSH host key of {0}:{1} is not pinned yet: check it and pin it first.', p.sshHost, String(p.sshPort)));
   if (!p.password && (await ctx.store.password(p.user, target)) === undefined) throw new Error(vscode.l10n.t('Enter the SSH password of {0}.', p.user));
   return { cert: saved.imported.certPem, chain: saved.imported.chainPems, key, hostKey };
 }
 
 /** The inventory connection of this endpoint trusts the certificate it serves now. */
-async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: string): Promise<boolean> {
+export async function followPin(ctx: WizardContext, s: CertWizardState, newSha256: string): Promise<boolean> {
   const conn = ctx.store.connectionFor(s);
   if (!conn) return false;
   const inventory = ctx.store.inventory;
@@ -77,10 +78,18 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       return { sshHost, sshPort, ...found };
     },
 
-    async pinHostKey({ sshHost, sshPort, fingerprint }) {
-      const fp = core.ssh().normaliseFingerprint(fingerprint);
+    async pinHostKey({ sshHost, sshPort }, signal) {
+      // The key is read here and confirmed in the extension's own dialog: the webview names none.
+      const found = await store.ssh.probeHostKey({ host: sshHost, port: sshPort }, signal);
+      const fp = core.ssh().normaliseFingerprint(found.fingerprint);
+      const yes = vscode.l10n.t('Pin This Key');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Pin the SSH host key of {0}:{1}?', sshHost, String(sshPort)),
+        { modal: true, detail: vscode.l10n.t('{0} {1}\nCompare it with the key shown on the host\'s console before you pin it.', found.keyType ?? '', fp) }, yes);
+      if (answer !== yes) return false;
       await store.ssh.pins.set({ host: sshHost, port: sshPort }, fp);
       log().info(`certificate wizard: pinned SSH host key of ${sshHost}:${sshPort} ${fp}`);
+      return true;
     },
 
     async forgetPassword({ sshHost, sshPort, user }) {
@@ -91,7 +100,7 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
       const s = panel.state;
       const id = hostId(s.host, s.port);
       const input = await deployInputs(ctx, s, p);
-      if (p.confirm !== false && !(await confirmDeploy(id))) return undefined;
+      if (!(await confirmDeploy(id))) return undefined;
       await store.write(s, { ssh: { sshHost: p.sshHost, sshPort: p.sshPort, user: p.user } });
       const result = await withCancellableProgress({ title: vscode.l10n.t('Replacing the certificate of {0}', id), signal: outer }, (signal, progress) =>
         core.deploy().deployEsxCertificate({
@@ -101,6 +110,8 @@ export function deployHandlers(ctx: WizardContext): StepHandlers<'hostKey' | 'pi
             ...(p.password ? { password: p.password, rememberPassword: p.savePassword === true } : {}), ...(sshSignal ? { signal: sshSignal } : {}),
           }),
           cert: input.cert, key: input.key, chain: input.chain,
+          // 5.x+ without the API: rhttpproxy serves port 443, so it is restarted too (the route of the generation).
+          ...(ctx.route?.view.method === 'ssh-rhttpproxy' ? { restart: 'rhttpproxy+hostd' as const } : {}),
           signal,
           onStep: (step) => {
             if (step.status === 'running') progress.report({ message: step.title });

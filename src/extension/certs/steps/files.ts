@@ -13,10 +13,10 @@ async function pickFolder(label: string): Promise<string | undefined> {
   return picked?.[0]?.fsPath;
 }
 
-/** Existing files are replaced only with `overwrite: true` or the user's yes (`overwrite: false` refuses). */
+/** Existing files are replaced only on the user's yes (`overwrite: false` refuses); the webview cannot skip the question. */
 async function confirmOverwrite(dir: string, absPaths: readonly string[], overwrite: boolean | undefined): Promise<void> {
   const existing = (await Promise.all(absPaths.map(async (p) => ((await fsp.stat(p).catch(() => undefined)) ? p : undefined)))).filter((x): x is string => !!x);
-  if (!existing.length || overwrite === true) return;
+  if (!existing.length) return;
   const yes = vscode.l10n.t('Overwrite');
   const answer = overwrite === false ? undefined : await vscode.window.showWarningMessage(
     vscode.l10n.t('{0} file(s) already exist in {1} and would be replaced.', String(existing.length), dir), { modal: true, detail: existing.join('\n') }, yes);
@@ -25,13 +25,13 @@ async function confirmOverwrite(dir: string, absPaths: readonly string[], overwr
 
 export function filesHandlers(ctx: WizardContext): StepHandlers<'writeFiles'> {
   return {
-    async writeFiles({ folder, pfxPassword, overwrite }) {
+    async writeFiles({ pfxPassword, overwrite }) {
       const s = ctx.panel.state;
       const saved = ctx.store.read(s);
       const key = await ctx.store.readKey(s, saved.request);
       if (!saved.imported) throw new Error(ctx.strings.needImport);
       if (!key) throw new Error(ctx.strings.keyMissing);
-      const dir = folder || (await pickFolder(hostId(s.host, s.port)));
+      const dir = await pickFolder(hostId(s.host, s.port));
       if (!dir) return undefined;
       if (pfxPassword !== undefined && pfxPassword !== '') ctx.pfxPassword = pfxPassword;
       const f = core.files();
@@ -41,7 +41,7 @@ export function filesHandlers(ctx: WizardContext): StepHandlers<'writeFiles'> {
         { sub: 'vcenter', files: f.buildVcenterFiles({ ...set, password: ctx.pfxPassword }) },
       ];
       const targets = groups.flatMap((g) => g.files.map((file) => ({ ...file, abs: path.join(dir, g.sub, file.name) })));
-      await confirmOverwrite(dir, targets.map((t) => t.abs), overwrite);
+      await confirmOverwrite(dir, targets.map((t) => t.abs), overwrite === false ? false : undefined);
       for (const g of groups) await fsp.mkdir(path.join(dir, g.sub), { recursive: true });
       for (const t of targets) await writeAtomic(t.abs, t.contents, t.mode);
       log().info(`certificate wizard: wrote ${targets.length} files for ${hostId(s.host, s.port)} to ${dir}`);

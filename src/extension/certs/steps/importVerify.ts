@@ -1,14 +1,25 @@
 /** Step 3: the certificate the CA returned (and its chain), checked against the stored key and the host names. */
+import { X509Certificate } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { certsCore as core } from '../../../core/certs/lazy';
 import type { CertWizardState, CheckView, ImportView } from '../../../webview/certs/protocol';
+import type { VerifyResult } from '../../../core/certs/verify';
 import { bytesOf, type SavedImport } from '../store';
 import type { StepHandlers, WizardContext } from './context';
 
 /** An import that could not be read: no checks, the reason. */
 function unreadable(certName: string, chainNames: readonly string[], error: string): ImportView {
   return { ok: false, certName, chainNames, subject: '', issuer: '', notBefore: '', notAfter: '', sha256: '', sha1: '', path: [], checks: [], error };
+}
+
+function viewOf(r: VerifyResult, imp: SavedImport, checks: CheckView[]): ImportView {
+  return {
+    ok: r.ok, certName: imp.certName, chainNames: imp.chainNames,
+    subject: r.leaf.subject.text, issuer: r.leaf.issuer.text, notBefore: r.leaf.notBefore, notAfter: r.leaf.notAfter,
+    sha256: r.leaf.sha256Thumbprint, sha1: r.leaf.sha1Thumbprint,
+    path: r.path.map((c) => c.subject.commonName ?? c.subject.text), checks,
+  };
 }
 
 /** Runs the checks of core verifyIssued on an import; a missing key fails the key-match check. */
@@ -21,17 +32,21 @@ export async function verifyImport(ctx: WizardContext, s: CertWizardState, imp: 
   try {
     const r = core.verify().verifyIssued({ cert: imp.certPem, chain: imp.chainPems, ...(key ? { key } : {}), hostnames });
     const checks: CheckView[] = r.checks.map((c) => ({ id: c.id, title: checkTitle(c.id), status: c.status, message: c.message, details: c.details }));
+    const onHost = saved.request?.keyLocation.kind === 'host';
+    if (onHost) {
+      // The key is on the host: the certificate must carry the public key of the host's CSR.
+      const same = new X509Certificate(imp.certPem).publicKey.export({ type: 'spki', format: 'der' }).equals(core.request().requestPublicKeyDer(saved.request!.csrPem));
+      const i = checks.findIndex((c) => c.id === 'key-match');
+      const view: CheckView = { id: 'key-match', title: checkTitle('key-match'), status: same ? 'pass' : 'fail', message: same ? strings.keyOnHostMatch : strings.keyOnHostMismatch, details: [] };
+      if (i >= 0) checks[i] = view; else checks.unshift(view);
+      return { ...viewOf(r, imp, checks), ok: r.checks.every((c) => c.id === 'key-match' || c.status !== 'fail') && same };
+    }
     if (!key) {
       const i = checks.findIndex((c) => c.id === 'key-match');
       const missing: CheckView = { id: 'key-match', title: checkTitle('key-match'), status: 'fail', message: strings.keyMissing, details: [] };
       if (i >= 0) checks[i] = missing; else checks.unshift(missing);
     }
-    return {
-      ok: r.ok && !!key, certName: imp.certName, chainNames: imp.chainNames,
-      subject: r.leaf.subject.text, issuer: r.leaf.issuer.text, notBefore: r.leaf.notBefore, notAfter: r.leaf.notAfter,
-      sha256: r.leaf.sha256Thumbprint, sha1: r.leaf.sha1Thumbprint,
-      path: r.path.map((c) => c.subject.commonName ?? c.subject.text), checks,
-    };
+    return { ...viewOf(r, imp, checks), ok: r.ok && !!key };
   } catch (e) {
     return unreadable(imp.certName, imp.chainNames, (e as Error).message);
   }

@@ -7,6 +7,7 @@ import type { StepHandlers, WizardContext } from './context';
 import { requestDefaults } from './inspect';
 import { verifyImport } from './importVerify';
 import { requestView } from './request';
+import { wizardRoute } from './route';
 
 async function snapshot(ctx: WizardContext): Promise<WizardSnapshot> {
   const { store } = ctx;
@@ -19,6 +20,10 @@ async function snapshot(ctx: WizardContext): Promise<WizardSnapshot> {
   const sshPort = saved.ssh?.sshPort ?? 22;
   const user = saved.ssh?.user ?? 'root';
   const pinnedHostKey = await store.ssh.pins.get({ host: sshHost, port: sshPort });
+  const key = `${s.host}:${s.port}:${s.kind}`;
+  if (ctx.route?.key !== key) ctx.route = { key, ...(await wizardRoute(ctx, s)) };
+  const route = ctx.route.view;
+  const windowsVersion = ctx.route.windowsVersion;
   return {
     state: { ...s, ...(conn ? { conn } : {}) },
     label: hostId(s.host, s.port),
@@ -31,7 +36,8 @@ async function snapshot(ctx: WizardContext): Promise<WizardSnapshot> {
       passwordStored: (await store.password(user, { host: sshHost, port: sshPort })) !== undefined,
       ...(pinnedHostKey ? { pinnedHostKey } : {}),
     },
-    checklist: core.files().vcenterChecklist({ hosts }),
+    checklist: core.files().vcenterChecklist({ hosts, ...(windowsVersion ? { version: windowsVersion } : {}) }),
+    route,
     pfxPassword: ctx.pfxPassword,
   };
 }
@@ -45,6 +51,7 @@ export function overviewHandlers(ctx: WizardContext): StepHandlers<'load' | 'set
     },
     async setKind({ kind }) {
       if (kind === 'esx' || kind === 'vcenter') panel.setState({ ...panel.state, kind });
+      ctx.route = undefined;
     },
   };
 }

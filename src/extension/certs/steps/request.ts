@@ -20,7 +20,7 @@ export function instructionsView(template: string, form: RequestForm | undefined
 export async function requestView(store: WizardStore, s: CertWizardState, req: SavedRequest): Promise<RequestView> {
   return {
     form: req.form, csrPem: req.csrPem, subject: req.subject, bits: req.bits, keyLocation: req.keyLocation,
-    keyAvailable: (await store.readKey(s, req)) !== undefined, createdAt: req.createdAt,
+    keyAvailable: req.keyLocation.kind === 'host' || (await store.readKey(s, req)) !== undefined, createdAt: req.createdAt,
     instructions: instructionsView(req.template, req.form),
   };
 }
@@ -34,9 +34,8 @@ async function confirmReplace(id: string): Promise<void> {
   if (answer !== yes) throw new CancelledError('Replacing the key');
 }
 
-/** Where to write the key file: `keyFile` as given, else a save dialog. */
-async function chooseKeyFile(s: CertWizardState, keyFile: string | undefined): Promise<string> {
-  if (keyFile) return keyFile;
+/** Where to write the key file: the extension's save dialog (a path never comes from the webview). */
+async function chooseKeyFile(s: CertWizardState): Promise<string> {
   const uri = await vscode.window.showSaveDialog({
     title: vscode.l10n.t('Save the private key for {0}', hostId(s.host, s.port)),
     defaultUri: vscode.Uri.file(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.env.HOME ?? '/', `${s.host}-rui.key`)),
@@ -49,12 +48,12 @@ async function chooseKeyFile(s: CertWizardState, keyFile: string | undefined): P
 export function requestHandlers(ctx: WizardContext): StepHandlers<'generate' | 'instructions' | 'copy'> {
   const { store } = ctx;
   return {
-    async generate({ form, template, store: where, keyFile, replace }, signal) {
+    async generate({ form, template, store: where, replace }, signal) {
       const s = ctx.panel.state;
       const id = hostId(s.host, s.port);
       const saved = store.read(s);
       if (saved.request && (await store.readKey(s, saved.request)) !== undefined && replace !== true) await confirmReplace(id);
-      const keyPath = where === 'file' ? await chooseKeyFile(s, keyFile) : undefined;
+      const keyPath = where === 'file' ? await chooseKeyFile(s) : undefined;
       const generated = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating a {0}-bit RSA key and CSR for {1}…', String(form.bits), id) }, () =>
         core.request().createRequest({ ...form, bits: form.bits, sans: [...form.sans] }));
       if (signal.aborted) throw new CancelledError('Generating the key');

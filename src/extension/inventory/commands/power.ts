@@ -82,14 +82,17 @@ async function powerAction(inv: InventoryServices, kind: PowerKind, raw: unknown
   } catch (e) {
     if (isCancellation(e)) {
       log().info(`${kind} ${it.name}: the user stopped waiting`);
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: stopped waiting. A task the server had already started goes on; the tree shows its state after the refresh.', it.name));
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0}: stopped waiting. A task the server had already started goes on; the tree shows its state when it changes.', it.name));
     } else {
       reportError(e, { what: it.name, command: COMMANDS[kind], args: [node, { confirm: false }] });
     }
   } finally {
     inv.provider.setBusy(node, undefined);
-    await inv.sessions.load(node.conn, true).catch(() => undefined);
-    inv.provider.refresh(inv.provider.connectionNode(node.conn));
+    // A live connection shows the new state by itself (live updates); otherwise read the inventory again.
+    if (!inv.sessions.isLive(node.conn)) {
+      await inv.sessions.load(node.conn, true).catch(() => undefined);
+      inv.provider.refresh(inv.provider.connectionNode(node.conn));
+    }
   }
 }
 

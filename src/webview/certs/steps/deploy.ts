@@ -6,8 +6,43 @@ import { section } from '../frame';
 import { banner, button, el, textfield } from '../widgets';
 import { doInspect } from './inspect';
 
+/** The route banner: which route the generation takes, and why. */
+export function routeBanner(): HTMLElement {
+  const r = m.snap!.route;
+  return h('div', { class: 'route-note', id: 'route-note', 'data-route': r.method }, icon('info', 'ico-info'),
+    h('div', {}, h('strong', {}, t('routeTitle', t(`route_${r.method}`))), h('div', { id: 'route-reason' }, r.reason)));
+}
+
+/** api / vcsa route: no SSH; one Deploy through the server's API. */
+function apiDeployStep(): HTMLElement {
+  const body: Child[] = [routeBanner()];
+  if (!m.imported?.ok) body.push(banner('warning', t('needImport')));
+  body.push(h('div', { class: 'actions' },
+    button(busy.has('deploy') ? t('deploying') : t('deployApi'), () => void doDeploy(true), { icon: 'cloud-upload', id: 'deploy', disabled: busy.has('deploy') || !m.imported?.ok }),
+    busy.has('deploy') ? el('vscode-progress-ring') : null));
+  resultAndSteps(body);
+  return section(5, t('deployApiIntro'), ...body);
+}
+
+function resultAndSteps(body: Child[]): void {
+  if (m.deployResult) {
+    body.push(h('div', { id: 'deploy-result' }));
+    if (m.deployResult.ok) {
+      body.push(banner('ok', t('deployOk'), h('div', {},
+        h('div', { class: 'thumb' }, `${t('liveThumb')}: ${m.deployResult.liveSha256 ?? ''}`),
+        m.deployResult.connectionPinUpdated ? h('div', {}, t('pinUpdated')) : null)));
+    } else {
+      body.push(banner('error', m.deployResult.error ?? t('deployFailed'),
+        m.deployResult.rolledBack && !m.deployResult.previousCertServed ? h('div', {}, t('rollbackIncomplete')) : null));
+    }
+  }
+  if (m.deploySteps.length) body.push(progressList(m.deploySteps));
+}
+
 export function deployStep(): HTMLElement {
-  const body: Child[] = [];
+  const route = m.snap!.route;
+  if (route.id === 'api' || route.id === 'vcsa') return apiDeployStep();
+  const body: Child[] = [routeBanner()];
   if (!m.imported?.ok) body.push(banner('warning', t('needImport')));
   const pw = el('vscode-textfield', { id: 'ssh-password', type: 'password', placeholder: m.snap!.ssh.passwordStored ? t('passwordStored') : '' }) as HTMLElement & { value: string };
   pw.value = m.ssh.password;
@@ -38,20 +73,9 @@ export function deployStep(): HTMLElement {
   }
   body.push(h('div', { class: 'actions' }, button(t('checkHostKey'), () => void doHostKey(), { secondary: true, icon: 'key', id: 'check-host-key', disabled: busy.has('hostkey') })), hk.childNodes.length ? hk : null);
   body.push(h('div', { class: 'actions' },
-    button(busy.has('deploy') ? t('deploying') : t('deploy'), () => void doDeploy(), { icon: 'cloud-upload', id: 'deploy', disabled: !deployReady() }),
+    button(busy.has('deploy') ? t('deploying') : t('deploy'), () => void doDeploy(false), { icon: 'cloud-upload', id: 'deploy', disabled: !deployReady() }),
     busy.has('deploy') ? el('vscode-progress-ring') : null));
-  if (m.deployResult) {
-    body.push(h('div', { id: 'deploy-result' }));
-    if (m.deployResult.ok) {
-      body.push(banner('ok', t('deployOk'), h('div', {},
-        h('div', { class: 'thumb' }, `${t('liveThumb')}: ${m.deployResult.liveSha256 ?? ''}`),
-        m.deployResult.connectionPinUpdated ? h('div', {}, t('pinUpdated')) : null)));
-    } else {
-      body.push(banner('error', m.deployResult.error ?? t('deployFailed'),
-        m.deployResult.rolledBack && !m.deployResult.previousCertServed ? h('div', {}, t('rollbackIncomplete')) : null));
-    }
-  }
-  if (m.deploySteps.length) body.push(progressList(m.deploySteps));
+  resultAndSteps(body);
   return section(5, t('deployIntro'), ...body);
 }
 
@@ -95,19 +119,20 @@ async function doHostKey(): Promise<void> {
 
 async function doPin(): Promise<void> {
   if (!m.hostKey) return;
-  await client.request('pinHostKey', { sshHost: m.hostKey.sshHost, sshPort: m.hostKey.sshPort, fingerprint: m.hostKey.fingerprint });
-  m.hostKey = { ...m.hostKey, pinned: m.hostKey.fingerprint, status: 'pinned' };
+  const pinned = await client.request('pinHostKey', { sshHost: m.hostKey.sshHost, sshPort: m.hostKey.sshPort });
+  if (pinned) m.hostKey = await client.request('hostKey', { sshHost: m.hostKey.sshHost, sshPort: m.hostKey.sshPort });
   await reload();
 }
 
-async function doDeploy(): Promise<void> {
+async function doDeploy(api: boolean): Promise<void> {
   busy.add('deploy');
   errors.delete('step5');
   m.deploySteps = [];
   m.deployResult = undefined;
   render();
   try {
-    const r = await client.request('deploy', { sshHost: m.ssh.sshHost, sshPort: m.ssh.sshPort, user: m.ssh.user, ...(m.ssh.password ? { password: m.ssh.password } : {}), savePassword: m.ssh.savePassword });
+    const r = api ? await client.request('deployRoute', {})
+      : await client.request('deploy', { sshHost: m.ssh.sshHost, sshPort: m.ssh.sshPort, user: m.ssh.user, ...(m.ssh.password ? { password: m.ssh.password } : {}), savePassword: m.ssh.savePassword });
     if (r) {
       m.deployResult = r;
       m.deploySteps = [...r.steps];
