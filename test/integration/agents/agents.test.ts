@@ -91,7 +91,7 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
     const ours = vscode.lm.tools.filter((t) => t.name.startsWith('vsphereLab_'));
     assert.deepEqual(ours.map((t) => t.name).sort(), [
       'vsphereLab_backup_log_analysis', 'vsphereLab_certificate_status', 'vsphereLab_vmx_lint', 'vsphereLab_vsphere_backup_fix',
-      'vsphereLab_vsphere_backup_readiness', 'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_vm_facts',
+      'vsphereLab_vsphere_backup_readiness', 'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_recent_activity', 'vsphereLab_vsphere_vm_facts',
       'vsphereLab_vsphere_vm_power', 'vsphereLab_vsphere_vm_snapshot',
     ]);
     assert.ok(ours.every((t) => t.tags.includes('vsphereLab') && t.inputSchema));
@@ -144,6 +144,14 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       assert.match(t, /VMware Tools: guestTools\w+/);
       assert.ok(t.includes(`API VirtualMachine:${win.moref} "${win.name}" \`guest.toolsRunningStatus\``));
       assert.match(t, /windows7Server64Guest|Windows Server 2008 R2/);
+    });
+
+    it('8b. "Who powered that VM off, and when?" → recent_activity: the power-off task and event, by key', async () => {
+      const t = await invoke('vsphere_recent_activity', { vm: off.name });
+      assert.match(t, /VirtualMachine\.powerOff on \S+ by .*: success/);
+      assert.match(t, new RegExp(`administrator@vsphere\\.local: ${off.name} on .* is powered off`));
+      assert.match(t, /`event key \d+ \(VmPoweredOffEvent\) on VirtualMachine:/);
+      assert.match(await invoke('vsphere_vm_facts', { vm: off.name }), /Recent event: .* is powered off/);
     });
 
     it('9. A VM that does not exist → an error naming the close matches', async () => {

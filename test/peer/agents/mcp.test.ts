@@ -67,7 +67,7 @@ describe('vlab mcp over stdio (SDK client, vcsim)', function () {
     sessions.push(s);
     const { tools } = await s.client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.deepEqual(names, ['backup_log_analysis', 'certificate_status', 'vmx_lint', 'vsphere_backup_readiness', 'vsphere_find_vms', 'vsphere_host_memory', 'vsphere_vm_facts']);
+    assert.deepEqual(names, ['backup_log_analysis', 'certificate_status', 'vmx_lint', 'vsphere_backup_readiness', 'vsphere_find_vms', 'vsphere_host_memory', 'vsphere_recent_activity', 'vsphere_vm_facts']);
     for (const t of tools) {
       assert.equal(t.annotations?.readOnlyHint, true, t.name);
       assert.equal(t.annotations?.destructiveHint, false, t.name);
