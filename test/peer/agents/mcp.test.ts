@@ -83,7 +83,7 @@ describe('vlab mcp over stdio (SDK client, vcsim)', function () {
     const power = await call(s, 'vsphere_vm_power', { vm: 'x', action: 'powerOff' });
     assert.equal(power.isError, true);
     assert.match(power.text, /start vlab mcp with --allow-changes/);
-    assert.match(s.stderr(), /serving 7 tool\(s\) \(read-only\); connections: none/);
+    assert.match(s.stderr(), /serving 8 tool\(s\) \(read-only\); connections: none/);
   });
 
   it('answers from vcsim through the environment\'s connection: VMs, facts, host memory, certificate', async () => {
