@@ -6,6 +6,7 @@
  * from the environment or the config file (agentContext.ts), never from argv or tool arguments.
  * Nothing but protocol on stdout; diagnostics go to stderr.
  */
+import { format } from 'node:util';
 import { lazy } from '../../core/lazy';
 import { isCancellation, LabError } from '../../core/errors';
 import { availableTools, invokeAgentTool } from '../../core/agents/registry';
@@ -38,6 +39,8 @@ function errorText(e: unknown): string {
 async function serve(inv: CliInvocation): Promise<number> {
   const allow = inv.values['allow-changes'] === true;
   const log = (m: string): void => inv.io.stderr(`vlab mcp: ${m}\n`);
+  // stdout carries the protocol only: a stray console.log (ours or a dependency's) goes to stderr.
+  console.log = console.info = console.debug = (...a: unknown[]) => inv.io.stderr(`${format(...a)}\n`);
   const conns = new CliConnections(await connectionSpecs(optionString(inv, 'config'), inv.io.env), log);
   const tools = availableTools(allow);
   const { Server } = sdk.server();

@@ -11,6 +11,7 @@ import type { AgentTool, JsonSchema } from './types';
 export const TOOL_REFERENCE_NAMES: Readonly<Record<string, string>> = {
   vsphere_find_vms: 'findVms',
   vsphere_vm_facts: 'vmFacts',
+  vsphere_recent_activity: 'recentActivity',
   vsphere_host_memory: 'hostMemory',
   vsphere_backup_readiness: 'backupReadiness',
   backup_log_analysis: 'backupLogs',

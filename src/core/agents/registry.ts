@@ -18,6 +18,7 @@ const impl = {
   power: lazy(() => require('./tools/power') as typeof import('./tools/power')),
   snapshots: lazy(() => require('./tools/snapshots') as typeof import('./tools/snapshots')),
   backupFix: lazy(() => require('./tools/backupFix') as typeof import('./tools/backupFix')),
+  events: lazy(() => require('./tools/events') as typeof import('./tools/events')),
 };
 
 function schema(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
@@ -44,9 +45,19 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   },
   {
     name: 'vsphere_vm_facts', title: 'VM facts', readOnly: true, destructive: false, needsConnection: true, tags: ['vsphere', 'vm'],
-    description: 'The facts of one VM: power state and host, configuration (guest OS, vCPU, memory, hardware version, .vmx path), guest IP addresses, VMware Tools status and version, changed block tracking, snapshots (chain depth, age), consolidation needed, memory ballooned or swapped now. Each fact names its API property.',
+    description: 'The facts of one VM: power state and host, configuration (guest OS, vCPU, memory, hardware version, .vmx path), guest IP addresses, VMware Tools status and version, changed block tracking, snapshots (chain depth, age), consolidation needed, memory ballooned or swapped now, and its five newest events. Each fact names its API property or event.',
     inputSchema: schema({ vm: name('The VM: its name, inventory path or moref (vm-42).') }, ['vm']),
     run: (i, ctx) => impl.vms().vmFacts(i as never, ctx),
+  },
+  {
+    name: 'vsphere_recent_activity', title: 'Recent events and tasks', readOnly: true, destructive: false, needsConnection: true, tags: ['vsphere', 'events', 'tasks'],
+    description: 'What happened lately: the newest events (who did what, errors, alarms) and the recent tasks (running, done, failed with the server\'s error) of a VM, a host (with its VMs) or the whole inventory. Each names the event key or task it comes from.',
+    inputSchema: schema({
+      vm: name('A VM (name, path or moref).'),
+      host: name('A host (its events include its VMs\').'),
+      limit: { type: 'integer', minimum: 1, maximum: 25, description: 'At most this many events and tasks each (default 15).' },
+    }),
+    run: (i, ctx) => impl.events().recentActivity(i, ctx),
   },
   {
     name: 'vsphere_host_memory', title: 'Host memory situation', readOnly: true, destructive: false, needsConnection: true, tags: ['vsphere', 'memory'],
@@ -67,8 +78,8 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   },
   {
     name: 'backup_log_analysis', title: 'Data Recovery log analysis', readOnly: true, destructive: false, needsConnection: false, tags: ['backup', 'logs'],
-    description: 'Analyses VMware Data Recovery appliance logs (datarecovery-N.log, vcbAPI-N.log; streamed, any size): job runs and their outcome per VM, error codes with their meaning and count, and findings (e.g. -3960 cannot quiesce) with the log lines as links.',
-    inputSchema: schema({ files: files('The log files (paths).') }, ['files']),
+    description: 'Analyses VMware Data Recovery appliance logs (datarecovery-N.log, vcbAPI-N.log) and VMs\' vmware.log files (streamed, any size): job runs and their outcome per VM, error codes with their meaning and count, quiesce and snapshot failures, and findings (e.g. -3960 cannot quiesce) with the log lines as links.',
+    inputSchema: schema({ files: files('The log files (paths): datarecovery-N.log, vcbAPI-N.log, vmware.log.') }, ['files']),
     run: (i, ctx) => impl.backup().backupLogs(i as never, ctx),
   },
   {

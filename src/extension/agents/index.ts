@@ -19,7 +19,7 @@ import { tokenSignal } from '../commands';
 import { log } from '../log';
 import { DATASTORE_SCHEME } from '../inventory/datastoreFs';
 import type { InventoryServices } from '../inventory/services';
-import { confirmTitle, connectionStrings, invocationMessage, untrustedMessage } from './strings';
+import { confirmTitle, connectionStrings, invocationMessage, outsideTitle, untrustedMessage } from './strings';
 
 /** The VS Code id of a registry tool. */
 export const toolId = (name: string): string => `vsphereLab_${name}`;
@@ -72,12 +72,36 @@ function toolContext(inv: InventoryServices, signal: AbortSignal): ToolContext {
 
 type Input = Record<string, unknown>;
 
+/** The files an input names (files, vmxFiles, logFiles) that are not inside a workspace folder. */
+function outsideWorkspace(input: Input): string[] {
+  const named = ['files', 'vmxFiles', 'logFiles'].flatMap((k) => (Array.isArray(input[k]) ? (input[k] as unknown[]) : [])).filter((f): f is string => typeof f === 'string');
+  const roots = (vscode.workspace.workspaceFolders ?? []).filter((w) => w.uri.scheme === 'file').map((w) => w.uri.fsPath);
+  const out: string[] = [];
+  for (const f of named) {
+    let abs: string;
+    try {
+      abs = path.resolve(resolveFile(f));
+    } catch {
+      continue; // the tool itself reports the bad path
+    }
+    if (!roots.some((r) => abs === r || abs.startsWith(r.endsWith(path.sep) ? r : r + path.sep))) out.push(abs);
+  }
+  return out;
+}
+
 class LabTool implements vscode.LanguageModelTool<Input> {
   constructor(private readonly tool: AgentTool, private readonly inv: InventoryServices) {}
 
   async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<Input>, token: vscode.CancellationToken): Promise<vscode.PreparedToolInvocation> {
     const invocation = invocationMessage(this.tool, options.input);
-    if (this.tool.readOnly || !isTrusted()) return { invocationMessage: invocation };
+    if (this.tool.readOnly) {
+      // Files outside the workspace are read only with the user's consent (a prompt could name any file).
+      const outside = outsideWorkspace(options.input);
+      return outside.length
+        ? { invocationMessage: invocation, confirmationMessages: { title: outsideTitle(), message: new vscode.MarkdownString(outside.map((f) => `- \`${f}\``).join('\n')) } }
+        : { invocationMessage: invocation };
+    }
+    if (!isTrusted()) return { invocationMessage: invocation };
     const ts = tokenSignal(token);
     let plan;
     try {

@@ -15,6 +15,7 @@ export function invocationMessage(tool: AgentTool, input: Input): string {
   switch (tool.name) {
     case 'vsphere_find_vms': return vscode.l10n.t('Searching the vSphere inventory for VMs');
     case 'vsphere_vm_facts': return vscode.l10n.t('Reading the facts of VM {0}', str(input.vm));
+    case 'vsphere_recent_activity': return vscode.l10n.t('Reading recent events and tasks');
     case 'vsphere_host_memory': return vscode.l10n.t('Reading the memory situation of {0}', str(input.host) || str(input.vm));
     case 'vsphere_backup_readiness': return vscode.l10n.t('Checking backup readiness');
     case 'backup_log_analysis': return vscode.l10n.t('Analysing Data Recovery logs');
@@ -53,6 +54,11 @@ export function confirmTitle(tool: AgentTool, input: Input, planned: string): st
     return vscode.l10n.t('Apply the backup fix "{0}" to {1} VM(s)?', str(input.fix), String(n));
   }
   return vscode.l10n.t('{0}?', planned);
+}
+
+/** The confirmation before a read-only tool reads files outside the workspace. */
+export function outsideTitle(): string {
+  return vscode.l10n.t('Let vSphere Lab read these files outside the workspace?');
 }
 
 export function untrustedMessage(tool: AgentTool): string {

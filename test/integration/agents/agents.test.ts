@@ -9,7 +9,7 @@
  * dialog in tests"), so the last test checks the confirmed path: the power-off happens.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,7 +91,7 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
     const ours = vscode.lm.tools.filter((t) => t.name.startsWith('vsphereLab_'));
     assert.deepEqual(ours.map((t) => t.name).sort(), [
       'vsphereLab_backup_log_analysis', 'vsphereLab_certificate_status', 'vsphereLab_vmx_lint', 'vsphereLab_vsphere_backup_fix',
-      'vsphereLab_vsphere_backup_readiness', 'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_vm_facts',
+      'vsphereLab_vsphere_backup_readiness', 'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_recent_activity', 'vsphereLab_vsphere_vm_facts',
       'vsphereLab_vsphere_vm_power', 'vsphereLab_vsphere_vm_snapshot',
     ]);
     assert.ok(ours.every((t) => t.tags.includes('vsphereLab') && t.inputSchema));
@@ -146,6 +146,14 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       assert.match(t, /windows7Server64Guest|Windows Server 2008 R2/);
     });
 
+    it('8b. "Who powered that VM off, and when?" → recent_activity: the power-off task and event, by key', async () => {
+      const t = await invoke('vsphere_recent_activity', { vm: off.name });
+      assert.match(t, /VirtualMachine\.powerOff on \S+ by .*: success/);
+      assert.match(t, new RegExp(`administrator@vsphere\\.local: ${off.name} on .* is powered off`));
+      assert.match(t, /`event key \d+ \(VmPoweredOffEvent\) on VirtualMachine:/);
+      assert.match(await invoke('vsphere_vm_facts', { vm: off.name }), /Recent event: .* is powered off/);
+    });
+
     it('9. A VM that does not exist → an error naming the close matches', async () => {
       await assert.rejects(invoke('vsphere_vm_facts', { vm: 'DC0_C0_RP0_VM9' }), /No VM named "DC0_C0_RP0_VM9"; known VMs include "DC0_C0_RP0_VM0"/);
     });
@@ -198,6 +206,18 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       assert.match(t, /2338/);
       assert.match(t, /vcbAPI-0\.log:\d+\]\(file:/);
       assert.match(t, /details:\n```json/);
+    });
+
+    it('16b. "Why did the quiesced snapshot fail?" → backup_log_analysis of a VM\'s vmware.log: the guest\'s quiesce error at its line', async () => {
+      const file = join(tmp, 'vmware.log');
+      writeFileSync(file, [
+        '2024-03-05T02:00:01.120Z| vmx| I005: Tools: started',
+        '2024-03-05T02:00:09.004Z| vmx| I005: Msg_Post: The guest OS has reported an error during quiescing. Error code was: 2',
+        '2024-03-05T02:00:09.500Z| vmx| I005: SnapshotVMX: snapshot taken',
+      ].join('\n') + '\n');
+      const t = await invoke('backup_log_analysis', { files: [file] });
+      assert.match(t, /the guest reported an error while quiescing/);
+      assert.ok(t.includes(`(${lineLink(file, 2)})`), t);
     });
 
     it('17. "Can this .vmx be backed up?" → backup_readiness: independent disk and physical RDM, the .vmx lines as links', async () => {
@@ -277,14 +297,18 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
       }
     });
 
-    it('every power action asks first: a confirmation for each, naming the VM', async () => {
+    it('every power action asks first: a confirmation for each, naming the VM; a read-only tool asks only before reading files outside the workspace', async () => {
       for (const [action, title] of [['powerOn', 'Power on'], ['reset', 'Reset'], ['shutdownGuest', 'Shut down the guest of']] as const) {
         const vm = action === 'powerOn' ? off : deep;
         const p = await a.agents.prepare('vsphereLab_vsphere_vm_power', { vm: vm.name, action });
         assert.equal(p?.confirmationMessages?.title, `${title} ${vm.name}?`, action);
       }
-      const ro = await a.agents.prepare('vsphereLab_vmx_lint', { files: [join(VMX, 'dup-case.vmx')] });
-      assert.equal(ro?.confirmationMessages, undefined, 'a read-only tool needs no confirmation');
+      const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const inside = await a.agents.prepare('vsphereLab_vmx_lint', { files: [join(ws, 'duplicates.vmx'), 'win2008r2.vmx'] });
+      assert.equal(inside?.confirmationMessages, undefined, 'a read-only tool on workspace files needs no confirmation');
+      const outside = await a.agents.prepare('vsphereLab_vmx_lint', { files: ['duplicates.vmx', join(VMX, 'dup-case.vmx')] });
+      assert.equal(outside?.confirmationMessages?.title, 'Let vSphere Lab read these files outside the workspace?');
+      assert.equal((outside!.confirmationMessages!.message as vscode.MarkdownString).value, `- \`${join(VMX, 'dup-case.vmx')}\``);
     });
 
     it('24. "Snapshot the VM before patching" → vm_snapshot take: confirmation names it, the tree read back', async () => {

@@ -67,7 +67,7 @@ describe('vlab mcp over stdio (SDK client, vcsim)', function () {
     sessions.push(s);
     const { tools } = await s.client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.deepEqual(names, ['backup_log_analysis', 'certificate_status', 'vmx_lint', 'vsphere_backup_readiness', 'vsphere_find_vms', 'vsphere_host_memory', 'vsphere_vm_facts']);
+    assert.deepEqual(names, ['backup_log_analysis', 'certificate_status', 'vmx_lint', 'vsphere_backup_readiness', 'vsphere_find_vms', 'vsphere_host_memory', 'vsphere_recent_activity', 'vsphere_vm_facts']);
     for (const t of tools) {
       assert.equal(t.annotations?.readOnlyHint, true, t.name);
       assert.equal(t.annotations?.destructiveHint, false, t.name);
@@ -83,7 +83,7 @@ describe('vlab mcp over stdio (SDK client, vcsim)', function () {
     const power = await call(s, 'vsphere_vm_power', { vm: 'x', action: 'powerOff' });
     assert.equal(power.isError, true);
     assert.match(power.text, /start vlab mcp with --allow-changes/);
-    assert.match(s.stderr(), /serving 7 tool\(s\) \(read-only\); connections: none/);
+    assert.match(s.stderr(), /serving 8 tool\(s\) \(read-only\); connections: none/);
   });
 
   it('answers from vcsim through the environment\'s connection: VMs, facts, host memory, certificate', async () => {

@@ -154,7 +154,7 @@ export async function backupLogs(i: LogAnalysisInput, ctx: ToolContext): Promise
     facts.push({ text: `Job "${j.name}" ${j.outcome}${j.vms.length ? ` (VMs: ${j.vms.join(', ')})` : ''}${j.errorKeys.length ? `; errors: ${j.errorKeys.join(', ')}` : ''}`, severity: 'warning', evidence: [{ kind: 'file', file: at.file, line: at.line, text: at.text }] });
   }
   for (const g of logs.errors) {
-    facts.push({ text: `${g.count}× ${g.code ? `error ${g.code}${g.meaning ? ` (${g.meaning})` : ''}` : g.key.replace(/^msg:/, '')}${g.vms.length ? ` for ${g.vms.join(', ')}` : ''}`, evidence: [{ kind: 'file', file: g.first.file, line: g.first.line, text: g.first.text }, ...(g.count > 1 ? [{ kind: 'file' as const, file: g.last.file, line: g.last.line, text: g.last.text }] : [])] });
+    facts.push({ text: `${g.count}× ${g.code ? `error ${g.code}` : g.key.replace(/^msg:/, '')}${g.meaning ? ` (${g.meaning})` : ''}${g.vms.length ? ` for ${g.vms.join(', ')}` : ''}`, evidence: [{ kind: 'file', file: g.first.file, line: g.first.line, text: g.first.text }, ...(g.count > 1 ? [{ kind: 'file' as const, file: g.last.file, line: g.last.line, text: g.last.text }] : [])] });
   }
   return {
     summary: `${logs.files.length} log file(s), ${logs.lines.total} lines: ${logs.jobs.length} job run(s), ${failed.length} not completed; ${logs.errors.length} error kind(s); findings: ${count(findings)}.`,

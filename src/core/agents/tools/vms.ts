@@ -9,6 +9,7 @@ import { retrieveObject } from '../../vsphere/property';
 import { toSnapshotTree, type SnapshotNode } from '../../vsphere/vm';
 import { ageDays, api, findVm, hostName } from '../lookup';
 import type { CommonInput, Evidence, Fact, ToolContext, ToolResult } from '../types';
+import { eventFact, newestEvents } from './events';
 
 /** A snapshot tree flattened: every snapshot with its depth in the chain (1 = a root). */
 export interface FlatSnapshot {
@@ -171,6 +172,13 @@ export async function vmFacts(i: VmFactsInput, ctx: ToolContext): Promise<ToolRe
     });
   } else {
     facts.push({ text: 'Snapshots: none', evidence: [api(vm.ref, vm.name, 'snapshot', 'unset')] });
+  }
+  try {
+    const events = await newestEvents(conn.client, vm.ref, 5, ctx.signal);
+    facts.push(...events.map((e) => ({ ...eventFact(e), text: `Recent event: ${eventFact(e).text}` })));
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    facts.push({ text: `Recent events could not be read: ${(e as Error).message}`, evidence: [{ kind: 'api', object: 'EventManager', path: 'CreateCollectorForEvents', value: 'failed' }] });
   }
   return {
     summary: `${vm.name} (${inv.pathOf(vm.ref)}): ${asString(p['runtime.powerState'])}, ${asString(p['config.guestFullName']) ?? asString(p['config.guestId'])}, Tools ${asString(p['guest.toolsRunningStatus']) ?? '?'}, ${snaps.length} snapshot(s).`,
