@@ -1,6 +1,6 @@
 /** The frame around the steps: title and target switch, the step list with each step's status, a step's section. */
 import { h, icon, type Child } from '../shared/dom';
-import { client, errors, m, render, t } from './model';
+import { client, errors, m, reload, render, t } from './model';
 import { banner, button } from './widgets';
 
 type Status = 'done' | 'todo' | 'problem';
@@ -38,7 +38,8 @@ export function header(): HTMLElement {
     b.addEventListener('click', () => {
       m.state = { ...m.state, kind };
       client.saveState(m.state);
-      void client.request('setKind', { kind });
+      // The route depends on the kind (a vCenter's differs from a host's): the host reads it again.
+      void client.request('setKind', { kind }).then(reload);
       render();
     });
     seg.append(b);

@@ -89,3 +89,42 @@ describe('certificate wizard: the route by generation (8.0 host, API) (real VS C
     assert.equal(a.inventory.store.get(conn)?.thumbprintSha256, sha);
   });
 });
+
+describe('certificate wizard: the route by generation (8.0 appliance, TLS REST) (real VS Code)', function () {
+  this.timeout(180_000);
+  const lab = withLab({ generation: '8.0', vcsim: { vm: 0, host: 1, cluster: 1, username: 'administrator@vsphere.local', password: 'Vc-pass.8' } });
+  let ca: TestCa;
+  let conn: string;
+  let wizard: Wizard;
+
+  before(async () => {
+    await vscode.extensions.getExtension<VsphereLabApi>('vsphere-lab.vsphere-lab')!.activate();
+    ca = makeTestCa();
+    conn = await vscode.commands.executeCommand<string>('vsphereLab.addConnection', { url: lab.vcsim.sdkUrl, username: 'administrator@vsphere.local', password: 'Vc-pass.8' });
+    assert.equal(await vscode.commands.executeCommand<boolean>('vsphereLab.trustCertificate', { conn, thumbprint: lab.vcsim.thumbprintSha256 }), true);
+  });
+  lab.beforeStop(async () => {
+    wizard?.dispose();
+    if (conn) await vscode.commands.executeCommand('vsphereLab.removeConnection', conn, { confirm: false });
+    ca?.dispose();
+  });
+
+  it('picks the appliance REST route and deploys a CA-signed machine certificate with its root, proven live', async () => {
+    wizard = (await vscode.commands.executeCommand<Wizard>('vsphereLab.certWizard', { host: `${lab.vcsim.host}:${lab.vcsim.port}`, conn, kind: 'vcenter' }))!;
+    await wizard.ready;
+    const snap = await wizard.call('load', {});
+    assert.equal(snap.route.id, 'vcsa');
+    assert.equal(snap.route.method, 'vcsa-rest');
+    assert.equal(snap.route.csrOnServer, false);
+    const req = await wizard.call('generate', { form: { bits: 2048, cn: 'vc.lab.local', sans: ['vc'] }, store: 'secret', replace: true });
+    assert.deepEqual(req.form.sans, ['vc.lab.local', 'vc'], 'the CN is the first SAN');
+    const cert = ca.sign(req.csrPem);
+    const v = await wizard.call('verify', { cert: { name: 'vc.crt', text: cert }, chain: [{ name: 'ca.crt', text: ca.certPem }] });
+    assert.equal(v.ok, true, JSON.stringify(v.checks.filter((c) => c.status === 'fail')));
+    const r = (await withDialogs({ warning: (_m, items) => items.find((i) => i === 'Deploy') }, () => wizard.call('deployRoute', {})))!;
+    assert.equal(r.ok, true, r.error);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, thumbprintsOfPem(cert).sha256);
+    assert.equal((await lab.vcsim.certState()).trustedRootChains, 1, 'the root chain was added');
+    assert.equal(r.connectionPinUpdated, true);
+  });
+});
