@@ -101,3 +101,16 @@ export async function requireInputFile(inv: CliInvocation, file: string): Promis
   if (!isFile) throw new CliFailure(`${file}: not a file`, 'not-a-file');
   return abs;
 }
+
+/** Creates an output folder (and its parents); a file in the way or a refused folder is an error in words. */
+export async function makeOutputDir(inv: CliInvocation, dir: string): Promise<string> {
+  const abs = resolveInput(inv, dir);
+  try {
+    await fsp.mkdir(abs, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new CliFailure(`${dir}: a file is in the way; --out names a folder here`, 'not-a-folder');
+    throw new CliFailure(`${dir}: cannot create the folder (${code ?? (e as Error).message})`, 'write-failed');
+  }
+  return abs;
+}

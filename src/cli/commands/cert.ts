@@ -3,9 +3,8 @@
  * and build rui.pfx. The certificate core (and node-forge) is loaded only when a command runs.
  */
 import { certsCore } from '../../core/certs/lazy';
-import { readInputBytes as readInput, writeOutputFile } from '../files';
+import { makeOutputDir, readInputBytes as readInput, writeOutputFile } from '../files';
 import { deploy, onHostOptions, requestOnHost } from './certDeploy';
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { LabError } from '../../core/errors';
 import type { CliCommand, CliInvocation } from '../command';
@@ -159,8 +158,7 @@ const request: CliCommand = {
     } catch (e) {
       asFailure(e);
     }
-    const dir = path.resolve(inv.io.cwd, out);
-    await fsp.mkdir(dir, { recursive: true });
+    const dir = await makeOutputDir(inv, out);
     const force = inv.values.force === true;
     const keyFile = await writeOutput(inv, path.join(dir, 'rui.key'), generated.keyPkcs1Pem, 0o600, force);
     const csrFile = await writeOutput(inv, path.join(dir, 'rui.csr'), generated.csrPem, 0o644, force);

@@ -18,7 +18,7 @@ import type { VimClient } from '../../core/vsphere/client';
 import { moref } from '../../core/vsphere/decode';
 import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList, optionString as str, positiveNumber, UsageError } from '../command';
-import { writeOutputFile } from '../files';
+import { makeOutputDir, writeOutputFile } from '../files';
 import { VSPHERE_OPTIONS, VSPHERE_SYNOPSIS, withVsphere } from '../vsphere';
 
 /** Bounds of `--certs DIR`: what a folder of certificates may hold. */
@@ -109,7 +109,7 @@ async function writeRequests(inv: CliInvocation, client: VimClient, dir: string)
   const hosts = await selectHosts(inv, client);
   const rotate = certsCore.rotate();
   const results = await rotate.requestCertificates({ hosts, requestOnHost: rotate.routeRequester(cliAccess(inv, client)) });
-  await fsp.mkdir(path.resolve(inv.io.cwd, dir), { recursive: true });
+  await makeOutputDir(inv, dir);
   const out: Array<{ host: string; error?: { code: string; message: string }; mode?: string; csr?: string; key?: string }> = [];
   for (const r of results) {
     if (r.error) { out.push({ host: r.name, error: r.error }); continue; }

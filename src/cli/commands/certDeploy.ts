@@ -6,7 +6,6 @@
  * `--password-env VAR` (default VLAB_PASSWORD) and trust `--thumbprint` / `--insecure` / the
  * system CAs; the SSH route takes today's options (`--ssh-user`, VLAB_SSH_PASSWORD, `--host-key`…).
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { certsCore } from '../../core/certs/lazy';
 import { lazy } from '../../core/lazy';
@@ -16,7 +15,7 @@ import type { Generation } from '../../core/vsphere/generation';
 import type { TrustPolicy } from '../../core/vsphere/tls';
 import type { CliCommand, CliInvocation, OptionSpec } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList as list, optionString as str, requiredOption as required, UsageError } from '../command';
-import { readInputBytes, writeOutputFile } from '../files';
+import { makeOutputDir, readInputBytes, writeOutputFile } from '../files';
 import { sshCredentialOptions, sshCredentials } from '../ssh';
 
 const core = {
@@ -103,8 +102,7 @@ export async function requestOnHost(inv: CliInvocation): Promise<number> {
   } finally {
     await close();
   }
-  const dir = path.resolve(inv.io.cwd, out);
-  await fsp.mkdir(dir, { recursive: true });
+  const dir = await makeOutputDir(inv, out);
   const file = await writeOutputFile(inv, path.join(dir, `${ep.host.replace(/[^A-Za-z0-9.-]/g, '_')}.csr`), csr, { mode: 0o644, force: inv.values.force === true, why: 'the key of a CSR stays on the host' });
   const info = certsCore.request().describeRequest(csr);
   emit(inv, { csr: file, host: ep.host, subject: info.subject, sans: info.sans, csrPem: csr }, () => [

@@ -93,8 +93,10 @@ export class VcsaRestRoute implements DeployRoute {
           });
           res.on('error', reject);
         });
-        req.setTimeout(timeoutMs, () => req.destroy(new LabError('timeout', `${method} ${path} on ${this.host}:${this.port} did not answer within ${Math.round(timeoutMs / 1000)} s.`)));
-        req.on('error', (e) => reject(opts.signal?.aborted ? new CancelledError(`${method} ${path}`) : e));
+        // A wall-clock deadline for the whole exchange (an idle timer never fires on a trickling server).
+        const deadline = setTimeout(() => req.destroy(new LabError('timeout', `${method} ${path} on ${this.host}:${this.port} did not finish within ${Math.round(timeoutMs / 1000)} s (the deadline of one request).`)), timeoutMs);
+        req.once('close', () => clearTimeout(deadline));
+        req.on('error', (e) => { clearTimeout(deadline); reject(opts.signal?.aborted ? new CancelledError(`${method} ${path}`) : e); });
         req.end(data);
       });
     } finally {
