@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, openWorkbench, startCodeServer, testPayloadUrl } from '../test/rig/codeServer';
+import { launchBrowser, startCodeServer, testPayloadUrl } from '../test/rig/codeServer';
 import { buildDist, EXTENSION_BUNDLE, REPO_ROOT, standalone, type Harness } from './harness';
 
 interface Times { hostLoadToActivatedMs?: number; hostLoadMs?: number; moduleEvalMs?: number; hostGapMs?: number; activateMs: number }
@@ -71,7 +71,9 @@ export async function run(h: Harness): Promise<void> {
       const before = readLines().length;
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
       try {
-        await openWorkbench(page, testPayloadUrl(server, workspace, REPO_ROOT));
+        // generous: on a loaded machine the workbench alone can take longer than Playwright's 30 s default
+        await page.goto(testPayloadUrl(server, workspace, REPO_ROOT), { timeout: 180_000, waitUntil: 'domcontentloaded' });
+        await page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
         await page.locator('.activitybar .action-item a[aria-label^="vSphere Lab"]').click({ timeout: 60_000 });
         const deadline = Date.now() + 60_000;
         for (;;) {

@@ -159,7 +159,9 @@ export class Harness {
 
   /** Records a bench that could not run (setup failed): an ERROR row, which fails the run. */
   error(name: string, what: string, err: unknown): void {
-    const detail = err instanceof Error ? err.message : String(err);
+    // one line, no terminal colours (Playwright's messages carry both)
+    // eslint-disable-next-line no-control-regex
+    const detail = (err instanceof Error ? err.message : String(err)).replace(/\x1b\[[0-9;]*m/g, '').split('\n')[0];
     this.rows.push({ name, what, unit: '', ours: stats([]), oursLabel: '', target: '', rounds: 0, invalid: 0, status: 'ERROR', detail });
     this.log(`  ${name}: ERROR ${detail}`);
   }
