@@ -165,7 +165,7 @@ function quiesceRules(): ReadinessRule[] {
           title: 'vmware.log shows failed quiesced snapshots',
           explanation: `The VM's vmware.log records: ${parts.join('; ')}. A backup's quiesced snapshot fails the same way. Check that VMware Tools runs and is current, ` +
             'the guest\'s VSS writers (vssadmin list writers) or pre-freeze scripts, and the I/O load at backup time.',
-          evidence: groups.flatMap((g) => groupEvidence(g, 5)).slice(0, 8),
+          evidence: groups.flatMap((g) => groupEvidence(g, 5)).sort((x, y) => (x.kind === 'log' && y.kind === 'log' ? x.line - y.line : 0)).slice(0, 8),
         };
       },
     },

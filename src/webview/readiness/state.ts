@@ -132,7 +132,8 @@ export const actions = {
     store.set({ busy: 'fix', error: undefined, outcomes: undefined, steps: [], progress: { message: t('Applying to {0} VM(s)…', s.selected.length) } });
     try {
       const r = await client.request('fix', { kind: s.fixKind, vms: s.selected, mode: s.mode, concurrency: s.concurrency }, { signal: running.signal });
-      store.set({ view: r.view, outcomes: r.outcomes });
+      // The selection is cleared: the fix list changes with the counts, and a second Apply must be a new choice.
+      store.set({ view: r.view, outcomes: r.outcomes, selected: [] });
     } catch (e) {
       store.set({ error: (e as Error).message });
     } finally {
