@@ -126,6 +126,12 @@ describe('e2e: certificate wizard', function () {
     assert.match(await view.locator('#hostkey').innerText(), new RegExp(lab.esxi.hostKeySha256.replace(/[+/]/g, '\\$&')));
     await shot('cert-5-hostkey');
     await view.locator('#pin-host-key').click();
+    // The extension asks in its own dialog, showing the fingerprint it read itself.
+    const pinDialog = page.locator('.monaco-dialog-box');
+    await pinDialog.waitFor();
+    assert.match(await pinDialog.innerText(), new RegExp(lab.esxi.hostKeySha256.replace(/[+/]/g, '\\$&')));
+    await pinDialog.locator('.monaco-button', { hasText: 'Pin This Key' }).click();
+    await pinDialog.waitFor({ state: 'detached' });
     // hostd loads the new pair, then fails to start: the new certificate was live, the rollback
     // must put the old one back in service.
     const from = lab.esxi.servedCerts.length;
