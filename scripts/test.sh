@@ -98,8 +98,9 @@ for layer in "${LAYERS[@]}"; do
       fi ;;
     leaks)
       banner "leaks (no lab or VS Code process left behind)"
-      # Only this checkout's processes: another clone's lab on the same machine is not ours.
-      left=$(pgrep -af "$PWD/(test/lab/bin/vcsim|\.vscode-test/code-server)|vlab-sshd-" | grep -v pgrep || true)
+      # Anything started from this checkout (cwd or command line inside it), not only our children:
+      # an extension host reparented to init counts. Another clone's processes are not ours.
+      left=$(bash scripts/leaks.sh "$PWD" || true)
       if [ -n "$left" ]; then echo "left running:"; echo "$left"; count leaks 0 1; else count leaks 1 0; fi ;;
     *) echo "unknown layer '$layer' (layers: ${ALL_LAYERS[*]})"; FAILED=$((FAILED + 1)) ;;
   esac

@@ -169,9 +169,21 @@ function trackProcess(child: ChildProcess): void {
         }
       }
     });
+    exitOnSignals();
   }
 }
 export { trackProcess as _trackLabProcess };
+
+/**
+ * Ctrl-C or a kill (SIGINT, SIGHUP, SIGTERM) ends this process through `process.exit`, so the 'exit'
+ * hooks that stop what it started run (by default those signals end Node without them). A runner that
+ * handles the signal itself (mocha does) is left to do so.
+ */
+export function exitOnSignals(): void {
+  for (const sig of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) {
+    if (process.listenerCount(sig) === 0) process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
+  }
+}
 
 /** Build test/lab/bin/vcsim if it is missing or stale (scripts/lab-build.sh keeps a stamp). */
 export function ensureVcsimBuilt(): void {

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { exitOnSignals } from '../lab/vcsim';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const CODE_SERVER = join(REPO, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
@@ -82,6 +83,27 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
+/** Process groups of the code-servers this process started and has not stopped yet. */
+const liveGroups = new Set<number>();
+let groupHookInstalled = false;
+
+/**
+ * On any exit of this process (a failed test, an exception, Ctrl-C through exitOnSignals) every
+ * code-server group it started is killed whole — code-server, its extension hosts, their children —
+ * so none is left reparented to init holding the checkout.
+ */
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (groupHookInstalled) return;
+  groupHookInstalled = true;
+  process.once('exit', () => {
+    for (const g of liveGroups) {
+      try { process.kill(-g, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  });
+  exitOnSignals();
+}
+
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   requireCodeServer();
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'vlab-ud-'));
@@ -109,6 +131,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     env: { ...process.env, ...opts.env },
     detached: true,
   });
+  if (child.pid) trackGroup(child.pid);
   const onData = (d: Buffer) => opts.log?.(d.toString());
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
@@ -137,6 +160,11 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         const t = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
         await gone;
         clearTimeout(t);
+      }
+      // The group may outlive its leader (an extension host that ignored SIGTERM): end it whole.
+      if (child.pid) {
+        try { process.kill(-child.pid, 'SIGKILL'); } catch { /* the whole group is gone */ }
+        liveGroups.delete(child.pid);
       }
       if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     },
