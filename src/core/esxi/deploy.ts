@@ -173,6 +173,7 @@ export class StepLog {
 const INSPECT_BEFORE = 'inspect-before';
 const CONNECT = { id: 'connect', title: 'Log in over SSH' };
 const VERIFY_OLD = { id: 'verify-old', title: 'Check the host serves the previous certificate again' };
+const RECONNECT = { id: 'reconnect', title: 'Log in over SSH again (the restart ended the session)' };
 
 /**
  * One deploy, in named steps: {@link prepare} the files, {@link plan} the remote steps, read the
@@ -283,6 +284,18 @@ class EsxDeployment {
     });
   }
 
+  /**
+   * The restart ended the SSH session (`services.sh restart` can take sshd's children with it): a new one
+   * for the rollback, the same way as the first (not cancellable: the host must not stay half-changed).
+   */
+  private async reopenSession(): Promise<string> {
+    const ssh = this.opts.ssh;
+    if (ssh instanceof SshSession) throw new DeployError('The SSH session handed to the deploy was closed by the restart; log in again and restore the backups by hand.', 'rollback');
+    const session = typeof ssh === 'function' ? await ssh(undefined) : await SshSession.connect({ ...ssh, host: ssh.host ?? this.host });
+    this.session = session;
+    return `${session.username}@${session.host}:${session.port}, host key ${session.hostKey}`;
+  }
+
   /** A session we opened is closed here; one handed in stays open. */
   private closeSession(): void {
     if (!(this.opts.ssh instanceof SshSession)) this.session?.close();
@@ -365,8 +378,15 @@ class EsxDeployment {
   /** Restores the backups and restarts (not cancellable: the host must not be left half-changed), then checks the old certificate is back. */
   private async rollBack(plan: DeployPlan, index: number, failure: StepFailure): Promise<EsxDeployResult> {
     const failedStep = plan.steps[index];
+    const reconnect = this.session?.isClosed === true;
+    if (reconnect) this.log.pending('rollback', RECONNECT);
     for (const s of plan.rollback) this.log.pending('rollback', s);
     this.log.pending('rollback', VERIFY_OLD);
+    if (reconnect) {
+      try {
+        await this.log.run('rollback', RECONNECT.id, RECONNECT.title, () => this.reopenSession());
+      } catch { /* reported; the steps below then fail and the final check tells */ }
+    }
     for (const s of plan.rollback) {
       try {
         await this.runPlanStep('rollback', s, undefined);

@@ -82,6 +82,7 @@ export async function restartAgent(host: Host, agent: string, services: boolean)
   if (late) {
     if (late.times !== undefined && --late.times <= 0) state.restartFailure = undefined;
     if (late.mode === 'after-load') return fail(`watchdog-${agent}: ${agent} exited after loading /etc/vmware/hostd/config.xml`);
+    if (late.mode === 'drops-ssh') return { stdout: lines.join('\n') + '\n', stderr: '', code: 0, dropConnection: true };
     // 'stops-answering': the agent reports a start, then hangs; the endpoint accepts TCP but never completes a handshake.
     process.kill(vcsim.pid, 'SIGSTOP');
     state.paused = true;

@@ -14,7 +14,12 @@ import type { Resolve } from './shell';
  * fail this way (default: every one until cleared); the count goes down on each.
  */
 export interface RestartFailure {
-  mode: 'after-load' | 'stops-answering';
+  /**
+   * 'after-load': the agent exits once the new pair is served; 'stops-answering': it hangs (TCP
+   * accepted, no handshake); 'drops-ssh': the new pair is served and the restart takes the SSH session
+   * that ran it down with it (as `services.sh restart` can), so the client gets no exit status.
+   */
+  mode: 'after-load' | 'stops-answering' | 'drops-ssh';
   times?: number;
 }
 

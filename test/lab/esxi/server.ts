@@ -135,6 +135,7 @@ function sshServer(privateKey: string, username: string, password: string, host:
           const stream: ServerChannel = accept();
           exec(info.command).then(
             (r) => {
+              if (r.dropConnection) { stream.write(r.stdout); client.end(); return; }
               if (r.stdout) stream.write(r.stdout);
               if (r.stderr) stream.stderr.write(r.stderr);
               stream.exit(r.code);

@@ -9,6 +9,8 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
   code: number;
+  /** The command ended the SSH connection that ran it (no exit status reaches the client). */
+  dropConnection?: boolean;
 }
 
 export const ok = (stdout = ''): ExecResult => ({ stdout, stderr: '', code: 0 });
@@ -117,6 +119,8 @@ export async function runLine(line: string, run: RunWords, resolve: Resolve): Pr
     stdout += r.stdout;
     stderr += r.stderr;
     code = r.code;
+    // The connection is gone: nothing after this command runs, and no status reaches the client.
+    if (r.dropConnection) return { stdout, stderr, code, dropConnection: true };
   }
   return { stdout, stderr, code };
 }

@@ -106,6 +106,26 @@ describe('esxi/deploy: replace the certificate of the ESXi simulator', function 
     assert.deepEqual(rb, ['restore:ok', 'cleanup:ok', 'restart:ok', 'wait:ok', 'verify-old:ok']);
   });
 
+  it('a restart that ends the SSH session once the new certificate is live: the rollback logs in again, old → new → old', async () => {
+    const old = (await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256;
+    const want = thumbprintsOfPem(certPem).sha256;
+    assert.notEqual(want, old);
+    const from = lab.esxi.servedCerts.length;
+    lab.esxi.restartFailure = { mode: 'drops-ssh', times: 1 };
+    let logins = 0;
+    const opener = async () => { logins++; return SshSession.connect(ssh()); };
+    const r = await deployEsxCertificate({ host: lab.vcsim.host, port: lab.vcsim.port, ssh: opener, cert: certPem, key: keyPem, verifyTimeoutMs: 5000, now: new Date(Date.now() + 50_000) });
+    assert.equal(r.ok, false);
+    assert.equal(r.failedStep, 'restart');
+    assert.equal(r.rolledBack, true);
+    assert.equal(logins, 2, 'one login for the deploy, one for the rollback');
+    assert.deepEqual(lab.esxi.servedCerts.slice(from - 1), [old, want, old], 'old → new → old');
+    assert.equal(r.previousCertServed, true, r.error);
+    assert.equal((await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256, old);
+    const rb = r.steps.filter((s) => s.phase === 'rollback').map((s) => `${s.id}:${s.status}`);
+    assert.deepEqual(rb, ['reconnect:ok', 'restore:ok', 'cleanup:ok', 'restart:ok', 'wait:ok', 'verify-old:ok']);
+  });
+
   it('a host that stops answering after loading the new certificate: the wait times out, rollback serves the old one again', async () => {
     const old = (await servedThumbprints(lab.vcsim.host, lab.vcsim.port)).sha256;
     const want = thumbprintsOfPem(certPem).sha256;
