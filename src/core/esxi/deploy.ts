@@ -101,7 +101,8 @@ export class DeployError extends Error {
   }
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
+/** Waits `ms`, or less when `signal` aborts (never rejects). Shared by the certificate routes. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
   const t = setTimeout(done, ms);
   function done(): void {
     clearTimeout(t);

@@ -3,7 +3,7 @@
  * proof by a TLS handshake (polled until a deadline), and the result shapes. The SSH route keeps
  * its own executor (src/core/esxi/deploy.ts); the API routes build on these.
  */
-import { DeployError, StepFailure, StepLog } from '../../esxi/deploy';
+import { DeployError, sleep, StepFailure, StepLog } from '../../esxi/deploy';
 import { CancelledError } from '../../errors';
 import { lazy } from '../../lazy';
 import type { CurrentCertificate, DeployRouteId, RouteDeployInput, RouteDeployResult, RouteMethod } from './types';
@@ -13,17 +13,8 @@ const certs = {
   x509: lazy(() => require('../x509') as typeof import('../x509')),
 };
 
-export { DeployError, StepFailure, StepLog };
+export { DeployError, sleep, StepFailure, StepLog };
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
-  const t = setTimeout(done, ms);
-  function done(): void {
-    clearTimeout(t);
-    signal?.removeEventListener('abort', done);
-    resolve();
-  }
-  signal?.addEventListener('abort', done);
-});
 
 /** The new certificate as a route needs it: the leaf PEM, the CA certificates, its SHA-256. */
 export interface NewCertificate {
