@@ -15,7 +15,6 @@ const certs = {
 
 export { DeployError, sleep, StepFailure, StepLog };
 
-
 /** The new certificate as a route needs it: the leaf PEM, the CA certificates, its SHA-256. */
 export interface NewCertificate {
   readonly leafPem: string;
