@@ -12,6 +12,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { certsCore } from '../../core/certs/lazy';
+import { hostFileName, readCertificateFolder } from '../../core/certs/folder';
+import { LabError } from '../../core/errors';
 import type { ExpiryBoard } from '../../core/certs/expiry';
 import type { AccessFor, RotationHost, RotationResult } from '../../core/certs/rotate';
 import type { VimClient } from '../../core/vsphere/client';
@@ -20,10 +22,6 @@ import type { CliCommand, CliInvocation } from '../command';
 import { CliFailure, emit, EXIT_FINDINGS, EXIT_OK, optionList, optionString as str, positiveNumber, UsageError } from '../command';
 import { makeOutputDir, writeOutputFile } from '../files';
 import { VSPHERE_OPTIONS, VSPHERE_SYNOPSIS, withVsphere } from '../vsphere';
-
-/** Bounds of `--certs DIR`: what a folder of certificates may hold. */
-const MAX_FILES = 200;
-const MAX_FILE_BYTES = 1 << 20;
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -101,10 +99,6 @@ function cliAccess(inv: CliInvocation, client: VimClient): AccessFor {
   };
 }
 
-function safeName(name: string): string {
-  return name.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'host';
-}
-
 async function writeRequests(inv: CliInvocation, client: VimClient, dir: string): Promise<number> {
   const hosts = await selectHosts(inv, client);
   const rotate = certsCore.rotate();
@@ -113,7 +107,7 @@ async function writeRequests(inv: CliInvocation, client: VimClient, dir: string)
   const out: Array<{ host: string; error?: { code: string; message: string }; mode?: string; csr?: string; key?: string }> = [];
   for (const r of results) {
     if (r.error) { out.push({ host: r.name, error: r.error }); continue; }
-    const base = path.join(dir, safeName(r.name));
+    const base = path.join(dir, hostFileName(r.name));
     const csr = await writeOutputFile(inv, `${base}.csr`, r.csrPem, { mode: 0o644, force: inv.values.force === true });
     const key = r.keyPem ? await writeOutputFile(inv, `${base}.key`, r.keyPem, { mode: 0o600, force: inv.values.force === true, why: 'a private key cannot be recovered' }) : undefined;
     out.push({ host: r.name, mode: r.mode, csr, ...(key ? { key } : {}) });
@@ -122,18 +116,14 @@ async function writeRequests(inv: CliInvocation, client: VimClient, dir: string)
   return out.some((o) => o.error) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Every regular file of DIR, bounded in number and size. */
+/** Every certificate file of DIR (core/certs/folder.ts: bounded in number and size). */
 async function readFolder(inv: CliInvocation, dir: string): Promise<Array<{ name: string; bytes: Buffer }>> {
-  const abs = path.resolve(inv.io.cwd, dir);
-  const names = await fsp.readdir(abs).catch((e: Error) => { throw new CliFailure(`--certs ${dir}: ${e.message}`, 'not-found'); });
-  if (names.length > MAX_FILES) throw new CliFailure(`--certs ${dir} holds ${names.length} files; at most ${MAX_FILES} (the signed certificates and the CA chain).`, 'too-large');
-  const out = [];
-  for (const name of names.sort()) {
-    const st = await fsp.stat(path.join(abs, name));
-    if (!st.isFile() || st.size > MAX_FILE_BYTES || /\.(key|csr)$/i.test(name)) continue;
-    out.push({ name, bytes: await fsp.readFile(path.join(abs, name)) });
+  try {
+    return await readCertificateFolder(path.resolve(inv.io.cwd, dir), `--certs ${dir}`);
+  } catch (e) {
+    if (e instanceof LabError) throw new CliFailure(e.message, e.code);
+    throw e;
   }
-  return out;
 }
 
 function rotationText(r: RotationResult, unmatched: ReadonlyArray<{ file: string; reason: string }>): string {
@@ -150,7 +140,7 @@ async function deployCerts(inv: CliInvocation, client: VimClient, dir: string): 
   const keyDir = str(inv, 'keys') ?? dir;
   const keys = new Map<string, string>();
   for (const h of hosts) {
-    const k = await fsp.readFile(path.resolve(inv.io.cwd, keyDir, `${safeName(h.name)}.key`), 'utf8').catch(() => undefined);
+    const k = await fsp.readFile(path.resolve(inv.io.cwd, keyDir, `${hostFileName(h.name)}.key`), 'utf8').catch(() => undefined);
     if (k) keys.set(h.id, k);
   }
   const c = str(inv, 'concurrency');

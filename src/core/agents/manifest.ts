@@ -20,6 +20,7 @@ export const TOOL_REFERENCE_NAMES: Readonly<Record<string, string>> = {
   vsphere_vm_power: 'vmPower',
   vsphere_vm_snapshot: 'vmSnapshot',
   vsphere_backup_fix: 'backupFix',
+  vsphere_certificate_rotation: 'certRotation',
 };
 
 export interface ManifestTool {

@@ -19,6 +19,7 @@ const impl = {
   snapshots: lazy(() => require('./tools/snapshots') as typeof import('./tools/snapshots')),
   backupFix: lazy(() => require('./tools/backupFix') as typeof import('./tools/backupFix')),
   events: lazy(() => require('./tools/events') as typeof import('./tools/events')),
+  certRotation: lazy(() => require('./tools/certRotation') as typeof import('./tools/certRotation')),
 };
 
 function schema(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
@@ -133,6 +134,18 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
     }, ['fix', 'vms']),
     plan: (i, ctx) => impl.backupFix().planBackupFix(i as never, ctx),
     run: (i, ctx) => impl.backupFix().runBackupFix(i as never, ctx),
+  },
+  {
+    name: 'vsphere_certificate_rotation', title: 'Rotate host certificates', readOnly: false, destructive: true, needsConnection: true, tags: ['vsphere', 'certificates', 'change'],
+    description: 'Starts or finishes a certificate rotation of named ESXi hosts whose generation has the HostCertificateManager API (6.0+). action "request": each host generates its own key and CSR (the key never leaves the host) and the CSRs are written to "folder" as NAME.csr for the CA. action "deploy": the signed certificates (and CA chain) in "folder" are matched to the hosts by their SANs and installed through the host API, each proven by a TLS handshake or rolled back to the previous certificate. Hosts on other routes (SSH, 4.x/5.x) are refused with the way to rotate them (Certificates board or vlab cert rotate): no private key or SSH password passes through here. Asks for confirmation first, listing each host and what changes.',
+    inputSchema: schema({
+      action: { type: 'string', enum: ['request', 'deploy'], description: 'request: CSRs made on the hosts, written to folder; deploy: the signed certificates in folder installed.' },
+      hosts: { type: 'array', items: { type: 'string', maxLength: 300 }, maxItems: 20, description: 'The hosts (names, addresses or morefs).' },
+      folder: { type: 'string', maxLength: 4096, description: 'Where the CSRs go (request) or the signed certificates are (deploy); relative to the workspace.' },
+      concurrency: { type: 'integer', minimum: 1, maximum: 4, description: 'Hosts deployed at once (default 2).' },
+    }, ['action', 'hosts', 'folder']),
+    plan: (i, ctx) => impl.certRotation().planCertRotation(i as never, ctx),
+    run: (i, ctx) => impl.certRotation().runCertRotation(i as never, ctx),
   },
 ];
 

@@ -91,7 +91,7 @@ describe('agent tools (real VS Code, vscode.lm.invokeTool against the lab)', fun
     const ours = vscode.lm.tools.filter((t) => t.name.startsWith('vsphereLab_'));
     assert.deepEqual(ours.map((t) => t.name).sort(), [
       'vsphereLab_backup_log_analysis', 'vsphereLab_certificate_status', 'vsphereLab_vmx_lint', 'vsphereLab_vsphere_backup_fix',
-      'vsphereLab_vsphere_backup_readiness', 'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_recent_activity', 'vsphereLab_vsphere_vm_facts',
+      'vsphereLab_vsphere_backup_readiness', 'vsphereLab_vsphere_certificate_rotation', 'vsphereLab_vsphere_find_vms', 'vsphereLab_vsphere_host_memory', 'vsphereLab_vsphere_recent_activity', 'vsphereLab_vsphere_vm_facts',
       'vsphereLab_vsphere_vm_power', 'vsphereLab_vsphere_vm_snapshot',
     ]);
     assert.ok(ours.every((t) => t.tags.includes('vsphereLab') && t.inputSchema));

@@ -116,7 +116,7 @@ describe('vlab mcp over stdio (SDK client, vcsim)', function () {
     sessions.push(s);
     const { tools } = await s.client.listTools();
     const mutating = tools.filter((t) => t.annotations?.readOnlyHint === false).map((t) => t.name).sort();
-    assert.deepEqual(mutating, ['vsphere_backup_fix', 'vsphere_vm_power', 'vsphere_vm_snapshot']);
+    assert.deepEqual(mutating, ['vsphere_backup_fix', 'vsphere_certificate_rotation', 'vsphere_vm_power', 'vsphere_vm_snapshot']);
     for (const t of tools) assert.equal(t.annotations?.destructiveHint, t.annotations?.readOnlyHint === false, t.name);
     const vm = (await lab.vcsim.listVms()).find((v) => v.powerState === 'poweredOn')!;
     const r = await call(s, 'vsphere_vm_power', { vm: vm.name, action: 'powerOff' });
