@@ -57,7 +57,7 @@ describe('foundation (real VS Code extension host)', () => {
     const pkg = ext.packageJSON as {
       contributes: { views: Record<string, { id: string }[]>; viewsWelcome: { view: string; contents: string }[]; commands: { command: string; category: string }[] };
     };
-    assert.deepEqual(pkg.contributes.views.vsphereLab.map((v) => v.id), ['vsphereLab.inventory']);
+    assert.deepEqual(pkg.contributes.views.vsphereLab.map((v) => v.id), ['vsphereLab.inventory', 'vsphereLab.tasks']);
     const welcome = pkg.contributes.viewsWelcome.find((w) => w.view === 'vsphereLab.inventory');
     assert.ok(welcome && welcome.contents.length > 20, 'welcome content is contributed');
     for (const c of pkg.contributes.commands) assert.equal(c.category, 'vSphere Lab', `${c.command} has the category`);
