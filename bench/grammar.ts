@@ -19,6 +19,7 @@ import * as path from 'path';
 import * as vsctm from 'vscode-textmate';
 import * as onig from 'vscode-oniguruma';
 import { standalone, type Harness } from './harness';
+import { rng } from '../test/fixtures/rng';
 
 const ROOT = path.resolve(__dirname, '..');
 const LINES = Number(process.env.VLAB_BENCH_LINES) || 50_000;
@@ -28,17 +29,6 @@ const TARGET_SLOW_MS = 2;
 
 // ---------------------------------------------------------------- synthetic logs
 
-/** mulberry32: small deterministic PRNG so every run sees the same text. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

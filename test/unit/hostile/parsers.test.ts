@@ -14,18 +14,8 @@ import { lintVmx } from '../../../src/core/vmx/lint';
 import { runCli } from '../../../src/cli/main';
 import { allCommands } from '../../../src/cli/commands/index';
 import { printable } from '../../../src/core/text';
+import { rng } from '../../fixtures/rng';
 
-/** A small seeded PRNG (mulberry32): the same fuzz every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function timed<T>(f: () => T): { ms: number; value?: T; error?: unknown } {
   const t0 = performance.now();
