@@ -109,7 +109,12 @@ describe('inventory against vcsim (real VS Code)', function () {
     await vscode.commands.executeCommand('vsphereLab.powerOff', node, { confirm: false });
     const after = (await lab.vcsim.listVms()).find((v) => v.moref === labVm.moref)!;
     assert.equal(after.powerState, 'poweredOff', 'vcsim says the VM is off');
-    const item = await a.inventory.provider.getTreeItem(node);
+    // The tree follows the server's change feed (no reload after the task): the node turns within 2 s.
+    let item = await a.inventory.provider.getTreeItem(node);
+    for (const t0 = Date.now(); (item.iconPath as vscode.ThemeIcon).id !== 'vm-outline' && Date.now() - t0 < 2000;) {
+      await new Promise((r) => setTimeout(r, 50));
+      item = await a.inventory.provider.getTreeItem(node);
+    }
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-outline');
     assert.match(item.contextValue ?? '', /^vm;poweredOff/);
     await vscode.commands.executeCommand('vsphereLab.powerOn', node);
