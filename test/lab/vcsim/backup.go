@@ -27,7 +27,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,17 +69,7 @@ func labBackupEndpoints(svc *simulator.Service) {
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "POST only"})
 			return
 		}
-		var reqs []vmState
-		data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err == nil {
-			if strings.HasPrefix(strings.TrimSpace(string(data)), "[") {
-				err = json.Unmarshal(data, &reqs)
-			} else {
-				var one vmState
-				err = json.Unmarshal(data, &one)
-				reqs = []vmState{one}
-			}
-		}
+		reqs, err := readOneOrMany[vmState](r)
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return

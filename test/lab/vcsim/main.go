@@ -306,6 +306,22 @@ type vmInfo struct {
 	HostName   string `json:"hostName"`
 }
 
+// readOneOrMany decodes a lab request body (at most 1 MiB) holding one JSON object or an array of them.
+func readOneOrMany[T any](r *http.Request) ([]T, error) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(strings.TrimSpace(string(data)), "[") {
+		var many []T
+		err = json.Unmarshal(data, &many)
+		return many, err
+	}
+	var one T
+	err = json.Unmarshal(data, &one)
+	return []T{one}, err
+}
+
 func writeJSON(w http.ResponseWriter, code int, v interface{}) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
@@ -543,17 +559,7 @@ func main() {
 			BalloonedMemory *int32 `json:"balloonedMemory"`
 			SwappedMemory   *int32 `json:"swappedMemory"`
 		}
-		var reqs []quick
-		data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err == nil {
-			if strings.HasPrefix(strings.TrimSpace(string(data)), "[") {
-				err = json.Unmarshal(data, &reqs)
-			} else {
-				var one quick
-				err = json.Unmarshal(data, &one)
-				reqs = []quick{one}
-			}
-		}
+		reqs, err := readOneOrMany[quick](r)
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
