@@ -75,12 +75,13 @@ function updateCertreq(): void {
   if (m.instructions.submitWithSanCommand) document.getElementById('certreq-san-block')?.replaceChildren(codeblock(m.instructions.submitWithSanCommand, 'certreq-san'));
 }
 
-async function doHostCsr(): Promise<void> {
+/** A new request (made here or on the host): the step's busy state, its result, its error in words. */
+async function makeRequest(call: () => Promise<NonNullable<typeof m.request>>): Promise<void> {
   busy.add('generate');
   errors.delete('step2');
   render();
   try {
-    m.request = await client.request('hostCsr', { useIp: m.useIpCn === true });
+    m.request = await call();
     m.form = m.request.form;
     m.instructions = m.request.instructions;
     m.imported = undefined;
@@ -92,19 +93,10 @@ async function doHostCsr(): Promise<void> {
   }
 }
 
-async function doGenerate(): Promise<void> {
-  busy.add('generate');
-  errors.delete('step2');
-  render();
-  try {
-    m.request = await client.request('generate', { form: m.form, store: m.keyStore, ...(m.instructions ? { template: m.instructions.template } : {}) });
-    m.form = m.request.form;
-    m.instructions = m.request.instructions;
-    m.imported = undefined;
-  } catch (e) {
-    if (!isCancellation(e)) errors.set('step2', errorMessage(e));
-  } finally {
-    busy.delete('generate');
-    render();
-  }
+function doHostCsr(): Promise<void> {
+  return makeRequest(() => client.request('hostCsr', { useIp: m.useIpCn === true }));
+}
+
+function doGenerate(): Promise<void> {
+  return makeRequest(() => client.request('generate', { form: m.form, store: m.keyStore, ...(m.instructions ? { template: m.instructions.template } : {}) }));
 }
