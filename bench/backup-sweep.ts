@@ -20,38 +20,11 @@ import { VimClient } from '../src/core/vsphere/client';
 import { listVms, VM_PATHS } from '../src/core/vsphere/inventory';
 import { sweepBackupReadiness, sweepVmPaths } from '../src/core/backup/sweep';
 import { HOST_PRODUCT_PATH } from '../src/core/vsphere/generation';
-import { buildEnvelope, type SoapObject } from '../src/core/vsphere/soap';
+import type { SoapObject } from '../src/core/vsphere/soap';
+import { bareRetrieve } from './floor';
 import { standalone, type Harness } from './harness';
 
 const EXPECTED = 2 * (10 + 1) * 250;
-
-/** One SOAP call on the client's agent, the response's bytes untouched. */
-async function soap(client: VimClient, method: string, body: string): Promise<Buffer> {
-  const b = Buffer.from(body);
-  const r = await client.request({
-    method: 'POST', path: client.endpoint.path, body: b, what: method,
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"urn:vim25/${client.apiVersion}"`, 'content-length': String(b.length) },
-  });
-  if (r.status !== 200) throw new Error(`${method}: HTTP ${r.status}`);
-  return r.body;
-}
-
-/** CreateContainerView + RetrievePropertiesEx (bytes only, `<objects` counted) + DestroyView. */
-async function bareRetrieve(client: VimClient, types: string[], propSet: SoapObject[]): Promise<{ objects: number; bytes: number }> {
-  const sc = client.serviceContent;
-  const cv = (await soap(client, 'CreateContainerView', buildEnvelope('CreateContainerView', sc.viewManager!, [
-    ['container', sc.rootFolder], ['type', types], ['recursive', true]]))).toString('utf8');
-  const m = /<returnval[^>]*>([^<]*)<\/returnval>/.exec(cv);
-  if (!m) throw new Error('no view in the CreateContainerView response');
-  const view = { type: 'ContainerView', value: m[1] };
-  const res = await soap(client, 'RetrievePropertiesEx', buildEnvelope('RetrievePropertiesEx', sc.propertyCollector, [
-    ['specSet', { propSet, objectSet: { obj: view, skip: true, selectSet: { _type: 'TraversalSpec', name: 'view', type: 'ContainerView', path: 'view', skip: false } } }],
-    ['options', {}]]));
-  let objects = 0;
-  for (let i = res.indexOf('<objects'); i >= 0; i = res.indexOf('<objects', i + 8)) objects++;
-  await soap(client, 'DestroyView', buildEnvelope('DestroyView', view));
-  return { objects, bytes: res.length };
-}
 
 /** The sweep's one retrieve, bare: the same view types and property specs as sweep.ts. */
 const SWEEP_TYPES = ['VirtualMachine', 'Folder', 'Datacenter', 'HostSystem'];
@@ -101,7 +74,7 @@ export async function run(h: Harness): Promise<void> {
     await h.bench({
       name: 'backup-sweep-overhead', what: 'the sweep vs the bare RetrievePropertiesEx of its own properties (our share of the time)',
       ours: { label: 'sweepBackupReadiness (one retrieve + rules)', run: sweep },
-      peer: { kind: 'floor', label: 'same views and specs, bytes only, <objects> counted', run: bareSweep },
+      peer: { kind: 'floor', label: 'same calls and pages, bytes only, <objects> counted', run: bareSweep },
       runs: 15, warmup: 1, target: {},
     });
     await h.bench({

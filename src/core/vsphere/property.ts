@@ -6,7 +6,7 @@ import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
 import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
 import type { SoapObject, SoapValue, TextSink } from './soap';
-import { NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
+import { decodeEntities, NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
   path: string;
@@ -222,13 +222,19 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
   private readonly objects: ObjectContent[] = [];
   private token?: string;
   private failed = false;
+  private tokenLooked = false;
 
-  constructor(private readonly readers?: ValueReaders) {}
+  /**
+   * `onToken` hears the continuation token as soon as it has arrived (it comes before the objects:
+   * RetrieveResult is `token?, objects*`), so the next page can be asked for while this one is read.
+   */
+  constructor(private readonly readers?: ValueReaders, private readonly onToken?: (token: string) => void) {}
 
   push(piece: string): void {
     if (this.failed) return;
     this.pending += piece;
     if (this.head === undefined && !this.readHead()) return;
+    if (!this.tokenLooked) this.lookForToken();
     const end = this.pending.lastIndexOf(OBJECTS_END);
     if (end < 0) return;
     const run = this.pending.slice(0, end + OBJECTS_END.length);
@@ -257,6 +263,22 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
     }
     for (const o of r.objects) this.objects.push(o);
     if (r.token !== undefined) this.token = r.token;
+  }
+
+  /** An unprefixed `<token>…</token>` first in returnval goes to `onToken` (anything else: no early token). */
+  private lookForToken(): void {
+    const open = '<token>';
+    const p = this.pending;
+    if (p.length < open.length && open.startsWith(p)) return;
+    if (!p.startsWith(open)) { this.tokenLooked = true; return; }
+    const close = p.indexOf('</token>', open.length);
+    if (close < 0) {
+      if (p.length > 4096) this.tokenLooked = true;
+      return;
+    }
+    this.tokenLooked = true;
+    const text = p.slice(open.length, close);
+    if (text !== '' && text.indexOf('<') < 0) this.onToken?.(decodeEntities(text));
   }
 
   /** Finds Envelope > Body > …RetrievePropertiesExResponse > returnval's start; false while incomplete. */
@@ -307,39 +329,89 @@ function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
   }
 }
 
-async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions, readers?: ValueReaders): Promise<{ token?: string; objects: ObjectContent[] }> {
+type Page = { token?: string; objects: ObjectContent[] };
+
+async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions, readers?: ValueReaders, onToken?: (token: string) => void): Promise<Page> {
   const pc = client.serviceContent.propertyCollector;
-  const fast = await client.invokeText(method, pc, args, call, (xml) => extractRetrieveResult(xml, readers), () => new RetrieveStream(readers));
+  const fast = await client.invokeText(method, pc, args, call, (xml) => extractRetrieveResult(xml, readers), () => new RetrieveStream(readers, onToken));
   if (fast.extracted) return fast.extracted;
   return readRetrieveResult(firstReturnval(fast.response));
 }
 
 /**
- * RetrievePropertiesEx with all pages. On failure or cancellation in the middle, the outstanding
- * token is released with CancelRetrievePropertiesEx. Does not re-login by itself (callers wrap the
- * whole operation in `withRelogin`, since views and tokens belong to the session).
+ * ContinueRetrievePropertiesEx one page ahead: as soon as a page's token has arrived (before its
+ * objects are read), the next page is asked for, so the server makes page n+1 while page n is
+ * parsed. Each token is asked for at most once; nothing new is asked for after `stop()`, and pages
+ * that arrive after it have their own tokens cancelled.
+ */
+class PageAhead {
+  private readonly asked = new Map<string, Promise<Page>>();
+  private stopped = false;
+
+  constructor(private readonly client: VimClient, private readonly call: CallOptions, private readonly readers: ValueReaders | undefined, private readonly mayAsk: (token: string) => boolean) {}
+
+  readonly early = (token: string): void => {
+    if (!this.stopped && !this.asked.has(token) && this.mayAsk(token)) void this.ask(token).catch(() => undefined);
+  };
+
+  /** The page after `token` (asked for now unless already asked for early). */
+  ask(token: string): Promise<Page> {
+    let p = this.asked.get(token);
+    if (!p) {
+      p = retrievePage(this.client, 'ContinueRetrievePropertiesEx', [['token', token]], this.call, this.readers, this.early);
+      this.asked.set(token, p);
+    }
+    return p;
+  }
+
+  take(token: string): Promise<Page> {
+    const p = this.ask(token);
+    this.asked.delete(token);
+    return p;
+  }
+
+  /** No more asking; pages still on their way release their tokens when they come. */
+  stop(cancel: (token: string) => Promise<unknown>): void {
+    this.stopped = true;
+    for (const p of this.asked.values()) p.then((pg) => (pg.token ? cancel(pg.token) : undefined)).catch(() => undefined);
+    this.asked.clear();
+  }
+}
+
+/** Page size asked for when the caller gives none: the server pages anyway, and pages let parsing overlap. */
+export const DEFAULT_MAX_OBJECTS = 1000;
+
+/**
+ * RetrievePropertiesEx with all pages, one page asked for ahead ({@link PageAhead}). On failure or
+ * cancellation in the middle, outstanding tokens are released with CancelRetrievePropertiesEx.
+ * Does not re-login by itself (callers wrap the whole operation in `withRelogin`, since views and
+ * tokens belong to the session).
  */
 export async function retrievePropertiesEx(client: VimClient, specSet: SoapObject[], opts: RetrieveOptions = {}): Promise<ObjectContent[]> {
   const pc = client.serviceContent.propertyCollector;
   const call: CallOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs, noRelogin: true };
-  const options: SoapObject = opts.maxObjects ? { maxObjects: opts.maxObjects } : {};
-  let page = await retrievePage(client, 'RetrievePropertiesEx', [['specSet', specSet], ['options', options]], call, opts.readers);
-  const all: ObjectContent[] = page.objects;
-  throwIfNotAuthenticated(page.objects, 'RetrievePropertiesEx');
-  opts.onPage?.(all.length);
-  let token = page.token;
+  const options: SoapObject = { maxObjects: opts.maxObjects ?? DEFAULT_MAX_OBJECTS };
   const maxPages = opts.maxPages ?? MAX_PAGES;
   const maxTotal = opts.maxTotalObjects ?? MAX_RETRIEVED_OBJECTS;
   // A server repeating its token (or paging forever) would otherwise fill memory; each token is
   // asked for once, and the pages and objects of one retrieve are capped.
   const seen = new Set<string>();
+  const ahead = new PageAhead(client, call, opts.readers, (t) => !seen.has(t) && seen.size < maxPages);
+  const cancel = (t: string): Promise<unknown> => client.invokeRaw('CancelRetrievePropertiesEx', pc, [['token', t]], { noRelogin: true, timeoutMs: 5000 }).catch(() => undefined);
+  let token: string | undefined;
+  const all: ObjectContent[] = [];
   const stop = (detail: string): PagingError => new PagingError(client.endpoint.display, 'RetrievePropertiesEx', detail);
   try {
+    let page = await retrievePage(client, 'RetrievePropertiesEx', [['specSet', specSet], ['options', options]], call, opts.readers, ahead.early);
+    throwIfNotAuthenticated(page.objects, 'RetrievePropertiesEx');
+    for (const o of page.objects) all.push(o);
+    opts.onPage?.(all.length);
+    token = page.token;
     while (token) {
       if (seen.has(token)) throw stop(`the continuation token "${token.slice(0, 40)}" came back a second time`);
       if (seen.size >= maxPages) throw stop(`more than ${maxPages} pages`);
       seen.add(token);
-      page = await retrievePage(client, 'ContinueRetrievePropertiesEx', [['token', token]], call, opts.readers);
+      page = await ahead.take(token);
       throwIfNotAuthenticated(page.objects, 'ContinueRetrievePropertiesEx');
       if (all.length + page.objects.length > maxTotal) throw stop(`more than ${maxTotal} objects`);
       for (const o of page.objects) all.push(o);
@@ -347,9 +419,8 @@ export async function retrievePropertiesEx(client: VimClient, specSet: SoapObjec
       token = page.token;
     }
   } catch (e) {
-    if (token) {
-      await client.invokeRaw('CancelRetrievePropertiesEx', pc, [['token', token]], { noRelogin: true, timeoutMs: 5000 }).catch(() => undefined);
-    }
+    ahead.stop(cancel);
+    if (token) await cancel(token);
     throw e;
   }
   return all;

@@ -35,7 +35,7 @@ type liveFilter struct {
 }
 
 type livePC struct {
-	simulator.PropertyCollector
+	pagingPC
 	lmu     sync.Mutex
 	filters []*liveFilter
 	pending []types.ObjectUpdate

@@ -443,6 +443,8 @@ func main() {
 	simulator.Map.Put(&labPerf{PerformanceManager: *orig, store: store})
 	if *incremental {
 		installIncrementalUpdates(model.ServiceContent.PropertyCollector)
+	} else {
+		installPaging(model.ServiceContent.PropertyCollector)
 	}
 
 	svc := model.Service
