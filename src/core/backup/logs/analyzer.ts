@@ -11,7 +11,8 @@
  */
 import { errorEvent, jobEvent, vmwareLogEvent, type ErrorEvent, type JobEvent } from './classify';
 import { fileKind, parseLogLine, TimeContext } from './lines';
-import { JobRuns } from './runs';
+import { FAST_NONE, FAST_VCBAPI, readFastLine, type FastLine } from './fastline';
+import { JobRuns, type LineSource } from './runs';
 import type { EvidenceLine, LogAnalysis, LogAnalysisOptions, LogFileSummary, LogPos, LogRecord } from './types';
 
 const MARKERS = ['rror', 'Job', 'ailed', '-39', '-22'].map((s) => Buffer.from(s, 'latin1'));
@@ -19,6 +20,13 @@ const MARKERS = ['rror', 'Job', 'ailed', '-39', '-22'].map((s) => Buffer.from(s,
 const VMWARE_MARKERS = ['uiesc', 'napshot', 'rozen'].map((s) => Buffer.from(s, 'latin1'));
 const MAX_LINE = 1 << 20;
 const NEWLINE = Buffer.from('\n');
+/** The first two bytes of U+2028 and U+2029 in UTF-8 (line terminators for a regex `.`). */
+const LS_LEAD = Buffer.from([0xe2, 0x80]);
+/** Line shapes, as indexes of scan's counters. */
+const APP = 0;
+const SYS = 1;
+const VCB = 2;
+const RAW = 3;
 /** Distinct messages remembered per memo (a memo is emptied when full: memory stays flat). */
 const MEMO_MAX = 4096;
 /** vcbAPI levels with a memo of their own (all are emptied when a new one would exceed this). */
@@ -30,7 +38,7 @@ interface Classified { job?: JobEvent; error?: ErrorEvent }
  * Streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
  * Memory is bounded by the options, not by the input size.
  */
-export class LogAnalyzer {
+export class LogAnalyzer implements LineSource {
   readonly tc: TimeContext;
   private readonly opts: { maxRawSample: number; onRecord?: LogAnalysisOptions['onRecord'] };
   private readonly files: LogFileSummary[] = [];
@@ -43,6 +51,19 @@ export class LogAnalyzer {
   private cur?: LogFileSummary;
   /** Head of the last full-dated line of an earlier chunk that was not parsed. */
   private fullHead?: string;
+  /** The last full-dated line of this chunk that was not parsed (start, end), or -1. */
+  private fullPos = -1;
+  private fullEnd = 0;
+  /** Next `\r` and next E2 80 at or after the last line checked by `clean` (-1: not searched in this chunk). */
+  private nextCr = -1;
+  private nextLs = -1;
+  /** The fast path (fastline.ts) is for the main and vcbAPI logs with no `onRecord` (which wants every record). */
+  private fast = false;
+  private readonly fl: FastLine = { time: 0, msg: 0, level: '' };
+  /** The line `fastRecord` hands to the runs (LineSource). */
+  private lb: Buffer = Buffer.alloc(0);
+  lineStart = 0;
+  lineEnd = 0;
   private markers = MARKERS;
   private vmwareLog = false;
   /** The last record's file and whether its name says vcbAPI (errorEvent's source for any shape in it). */
@@ -109,6 +130,7 @@ export class LogAnalyzer {
     this.cur = { file, kind: fileKind(file), lines: 0, bytes: 0 };
     this.vmwareLog = this.cur.kind === 'vmware';
     this.markers = this.vmwareLog ? VMWARE_MARKERS : MARKERS;
+    this.fast = !this.vmwareLog && !this.opts.onRecord;
     this.fullHead = undefined;
     this.files.push(this.cur);
     this.tc.beginFile(reference);
@@ -127,13 +149,10 @@ export class LogAnalyzer {
     }
     const lines = this.lines;
     // Per-shape counters in locals (cheap first-bytes check for lines that are not parsed).
-    let cApp = 0;
-    let cSys = 0;
-    let cVcb = 0;
-    let cRaw = 0;
-    // The last full-dated line that was not parsed: syslog lines need a recent one for their year.
-    let fullPos = -1;
-    let fullEnd = 0;
+    const count = [0, 0, 0, 0];
+    this.fullPos = -1;
+    this.nextCr = -1;
+    this.nextLs = -1;
     let pos = start;
     const firstLine = this.lineNo;
     let n = firstLine;
@@ -141,24 +160,7 @@ export class LogAnalyzer {
       const nl = b.indexOf(10, pos);
       n++;
       if (hit < nl) {
-        let e = nl;
-        if (e > pos && b[e - 1] === 13) e--;
-        const c = b[pos];
-        if (c >= 65 && c <= 90) {
-          // Possibly syslog: give the time context the latest full date first.
-          if (fullPos >= 0) this.anchor(b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48)));
-          else if (this.fullHead !== undefined) this.anchor(this.fullHead);
-          fullPos = -1;
-          this.fullHead = undefined;
-        }
-        const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
-        switch (rec.shape) {
-          case 'appliance': cApp++; fullPos = -1; this.fullHead = undefined; break;
-          case 'vcbapi': cVcb++; fullPos = -1; this.fullHead = undefined; break;
-          case 'syslog': cSys++; break;
-          default: cRaw++; this.sampleRaw(rec);
-        }
-        this.handle(rec);
+        count[this.candidate(b, pos, nl, n)]++;
         hit = Infinity;
         for (let k = 0; k < nm; k++) {
           if (next[k] <= nl) {
@@ -170,13 +172,13 @@ export class LogAnalyzer {
       } else {
         const c = b[pos];
         if (c >= 48 && c <= 57 && b[pos + 4] === 45 && b[pos + 10] === 84) {
-          cVcb++; fullPos = pos; fullEnd = nl;
+          count[VCB]++; this.fullPos = pos; this.fullEnd = nl;
         } else if (c >= 48 && c <= 57 && (b[pos + 1] === 47 || b[pos + 2] === 47)) {
-          cApp++; fullPos = pos; fullEnd = nl;
+          count[APP]++; this.fullPos = pos; this.fullEnd = nl;
         } else if (c >= 65 && c <= 90 && b[pos + 3] === 32) {
-          cSys++;
+          count[SYS]++;
         } else {
-          cRaw++;
+          count[RAW]++;
           if (this.rawSample.length < this.opts.maxRawSample) {
             let e = nl;
             if (e > pos && b[e - 1] === 13) e--;
@@ -186,15 +188,77 @@ export class LogAnalyzer {
       }
       pos = nl + 1;
     }
+    this.runs.flush((s, e) => b.toString('utf8', s, e));
     // The chunk's memory may be reused by the reader: keep only the head of the pending line.
-    if (fullPos >= 0) this.fullHead = b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48));
-    lines.appliance += cApp;
-    lines.syslog += cSys;
-    lines.vcbapi += cVcb;
-    lines.raw += cRaw;
+    if (this.fullPos >= 0) this.fullHead = b.toString('latin1', this.fullPos, Math.min(this.fullEnd, this.fullPos + 48));
+    lines.appliance += count[APP];
+    lines.syslog += count[SYS];
+    lines.vcbapi += count[VCB];
+    lines.raw += count[RAW];
     lines.total += n - firstLine;
     this.cur!.lines += n - firstLine;
     this.lineNo = n;
+  }
+
+  /** One candidate line b[pos, nl) (line `n`): parsed and handled. Returns its shape (APP, SYS, VCB, RAW). */
+  private candidate(b: Buffer, pos: number, nl: number, n: number): number {
+    let e = nl;
+    if (e > pos && b[e - 1] === 13) e--;
+    const c = b[pos];
+    if (this.fast && c >= 48 && c <= 57 && this.clean(b, pos, e)) {
+      const k = readFastLine(b, pos, e, this.tc, this.fl);
+      if (k !== FAST_NONE) {
+        this.tc.sawFull(this.fl.time);
+        this.fullPos = -1;
+        this.fullHead = undefined;
+        this.fastRecord(b, pos, e, n, k === FAST_VCBAPI ? 'vcbapi' : 'appliance');
+        return k === FAST_VCBAPI ? VCB : APP;
+      }
+    }
+    if (c >= 65 && c <= 90) {
+      // Possibly syslog: give the time context the latest full date first.
+      if (this.fullPos >= 0) this.anchor(b.toString('latin1', this.fullPos, Math.min(this.fullEnd, this.fullPos + 48)));
+      else if (this.fullHead !== undefined) this.anchor(this.fullHead);
+      this.fullPos = -1;
+      this.fullHead = undefined;
+    }
+    const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
+    let shape = RAW;
+    switch (rec.shape) {
+      case 'appliance': shape = APP; this.fullPos = -1; this.fullHead = undefined; break;
+      case 'vcbapi': shape = VCB; this.fullPos = -1; this.fullHead = undefined; break;
+      case 'syslog': shape = SYS; break;
+      default: this.sampleRaw(rec);
+    }
+    this.handle(rec);
+    return shape;
+  }
+
+  /** True when b[p, e) holds no `\r` and no E2 80 (the lead of U+2028/U+2029): the fast path may read it. */
+  private clean(b: Buffer, p: number, e: number): boolean {
+    if (this.nextCr < p) { const i = b.indexOf(13, p); this.nextCr = i < 0 ? Infinity : i; }
+    if (this.nextCr < e) return false;
+    if (this.nextLs < p) { const i = b.indexOf(LS_LEAD, p); this.nextLs = i < 0 ? Infinity : i; }
+    return this.nextLs >= e;
+  }
+
+  /** An appliance or vcbAPI line read by `readFastLine` (`this.fl`): classified and handed to the runs. */
+  private fastRecord(b: Buffer, pos: number, e: number, n: number, shape: 'appliance' | 'vcbapi'): void {
+    const fl = this.fl;
+    const c = this.classifyMsg(shape, shape === 'vcbapi' ? fl.level : undefined, b.toString('utf8', fl.msg, e), this.file);
+    if (c.job) {
+      this.runs.job(c.job, { file: this.file, line: n, time: fl.time }, b.toString('utf8', pos, e));
+    } else if (c.error) {
+      this.lb = b;
+      this.lineStart = pos;
+      this.lineEnd = e;
+      this.runs.errorAt(c.error, this.file, n, fl.time, this);
+    }
+  }
+
+  /** The line `fastRecord` is handing to the runs (LineSource). */
+  lineText(): string {
+    return this.lb.toString('utf8', this.lineStart, this.lineEnd);
   }
 
   /** Feeds the time context the timestamp of a full-dated line that was otherwise skipped. */
@@ -230,23 +294,27 @@ export class LogAnalyzer {
    * only read the events, so one event object serves every line with that message.
    */
   private classify(r: LogRecord): Classified {
-    if (r.file !== this.vcbFile[0]) this.vcbFile = [r.file, /vcbAPI/i.test(r.file)];
+    return this.classifyMsg(r.shape, r.level, r.message, r.file);
+  }
+
+  private classifyMsg(shape: LogRecord['shape'], level: string | undefined, message: string, file: string): Classified {
+    if (file !== this.vcbFile[0]) this.vcbFile = [file, /vcbAPI/i.test(file)];
     let memo = this.memoVdr;
-    if (r.shape === 'vcbapi' || this.vcbFile[1]) {
-      const level = r.level ?? '';
-      memo = this.memoVcb.get(level)!;
+    if (shape === 'vcbapi' || this.vcbFile[1]) {
+      const lv = level ?? '';
+      memo = this.memoVcb.get(lv)!;
       if (!memo) {
         // levels are a handful (error, warning, info, verbose…); a log inventing more cannot grow this
         if (this.memoVcb.size >= MEMO_LEVELS) this.memoVcb.clear();
-        this.memoVcb.set(level, (memo = new Map()));
+        this.memoVcb.set(lv, (memo = new Map()));
       }
     }
-    let c = memo.get(r.message);
+    let c = memo.get(message);
     if (!c) {
-      const job = jobEvent(r.message);
-      c = job ? { job } : { error: errorEvent(r) };
+      const job = jobEvent(message);
+      c = job ? { job } : { error: errorEvent({ file, line: 0, shape, level, message, text: '' }) };
       if (memo.size >= MEMO_MAX) memo.clear();
-      memo.set(r.message, c);
+      memo.set(message, c);
     }
     return c;
   }
