@@ -11,7 +11,7 @@
  */
 import { errorEvent, jobEvent, vmwareLogEvent, type ErrorEvent, type JobEvent } from './classify';
 import { fileKind, parseLogLine, TimeContext } from './lines';
-import { FAST_NONE, FAST_VCBAPI, readFastLine, type FastLine } from './fastline';
+import { FAST_APPLIANCE, FAST_NONE, FAST_VCBAPI, readFastLine, readSyslog, type FastLine, type SyslogFields } from './fastline';
 import { JobRuns, type LineSource } from './runs';
 import type { EvidenceLine, LogAnalysis, LogAnalysisOptions, LogFileSummary, LogPos, LogRecord } from './types';
 
@@ -60,6 +60,7 @@ export class LogAnalyzer implements LineSource {
   /** The fast path (fastline.ts) is for the main and vcbAPI logs with no `onRecord` (which wants every record). */
   private fast = false;
   private readonly fl: FastLine = { time: 0, msg: 0, level: '' };
+  private readonly sl: SyslogFields = { mo: 0, d: 0, h: 0, mi: 0, s: 0, msg: 0 };
   /** The line `fastRecord` hands to the runs (LineSource). */
   private lb: Buffer = Buffer.alloc(0);
   lineStart = 0;
@@ -205,22 +206,33 @@ export class LogAnalyzer implements LineSource {
     let e = nl;
     if (e > pos && b[e - 1] === 13) e--;
     const c = b[pos];
-    if (this.fast && c >= 48 && c <= 57 && this.clean(b, pos, e)) {
-      const k = readFastLine(b, pos, e, this.tc, this.fl);
-      if (k !== FAST_NONE) {
-        this.tc.sawFull(this.fl.time);
-        this.fullPos = -1;
-        this.fullHead = undefined;
-        this.fastRecord(b, pos, e, n, k === FAST_VCBAPI ? 'vcbapi' : 'appliance');
-        return k === FAST_VCBAPI ? VCB : APP;
-      }
-    }
-    if (c >= 65 && c <= 90) {
+    const upper = c >= 65 && c <= 90;
+    if (upper) {
       // Possibly syslog: give the time context the latest full date first.
-      if (this.fullPos >= 0) this.anchor(b.toString('latin1', this.fullPos, Math.min(this.fullEnd, this.fullPos + 48)));
+      if (this.fullPos >= 0) this.anchorAt(b);
       else if (this.fullHead !== undefined) this.anchor(this.fullHead);
       this.fullPos = -1;
       this.fullHead = undefined;
+    }
+    if (this.fast && this.clean(b, pos, e)) {
+      if (upper) {
+        const sl = this.sl;
+        if (readSyslog(b, pos, e, sl)) {
+          this.fastRecord(b, pos, e, n, 'syslog', this.tc.syslog(sl.mo, sl.d, sl.h, sl.mi, sl.s), sl.msg, undefined);
+          return SYS;
+        }
+      } else {
+        const fl = this.fl;
+        const k = readFastLine(b, pos, e, this.tc, fl);
+        if (k === FAST_APPLIANCE || k === FAST_VCBAPI) {
+          this.tc.sawFull(fl.time);
+          this.fullPos = -1;
+          this.fullHead = undefined;
+          const vcb = k === FAST_VCBAPI;
+          this.fastRecord(b, pos, e, n, vcb ? 'vcbapi' : 'appliance', fl.time, fl.msg, vcb ? fl.level : undefined);
+          return vcb ? VCB : APP;
+        }
+      }
     }
     const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
     let shape = RAW;
@@ -234,6 +246,18 @@ export class LogAnalyzer implements LineSource {
     return shape;
   }
 
+  /** `anchor` on the head (48 bytes, as latin1) of this chunk's last unparsed full-dated line, from the bytes when it reads there. */
+  private anchorAt(b: Buffer): void {
+    const p = this.fullPos;
+    const e = Math.min(this.fullEnd, p + 48);
+    if (this.fast && this.clean(b, p, e)) {
+      const k = readFastLine(b, p, e, this.tc, this.fl);
+      if (k === FAST_APPLIANCE || k === FAST_VCBAPI) { this.tc.sawFull(this.fl.time); return; }
+      if (k === FAST_NONE) return; // a raw record: parsing it records no time
+    }
+    this.anchor(b.toString('latin1', p, e));
+  }
+
   /** True when b[p, e) holds no `\r` and no E2 80 (the lead of U+2028/U+2029): the fast path may read it. */
   private clean(b: Buffer, p: number, e: number): boolean {
     if (this.nextCr < p) { const i = b.indexOf(13, p); this.nextCr = i < 0 ? Infinity : i; }
@@ -242,17 +266,16 @@ export class LogAnalyzer implements LineSource {
     return this.nextLs >= e;
   }
 
-  /** An appliance or vcbAPI line read by `readFastLine` (`this.fl`): classified and handed to the runs. */
-  private fastRecord(b: Buffer, pos: number, e: number, n: number, shape: 'appliance' | 'vcbapi'): void {
-    const fl = this.fl;
-    const c = this.classifyMsg(shape, shape === 'vcbapi' ? fl.level : undefined, b.toString('utf8', fl.msg, e), this.file);
+  /** A line read from the bytes (its time, where its message starts, its vcbAPI level): classified and handed to the runs. */
+  private fastRecord(b: Buffer, pos: number, e: number, n: number, shape: LogRecord['shape'], time: number, msg: number, level: string | undefined): void {
+    const c = this.classifyMsg(shape, level, b.toString('utf8', msg, e), this.file);
     if (c.job) {
-      this.runs.job(c.job, { file: this.file, line: n, time: fl.time }, b.toString('utf8', pos, e));
+      this.runs.job(c.job, { file: this.file, line: n, time }, b.toString('utf8', pos, e));
     } else if (c.error) {
       this.lb = b;
       this.lineStart = pos;
       this.lineEnd = e;
-      this.runs.errorAt(c.error, this.file, n, fl.time, this);
+      this.runs.errorAt(c.error, this.file, n, time, this);
     }
   }
 

@@ -22,6 +22,12 @@ export interface FastLine {
 export const FAST_NONE = 0;
 export const FAST_APPLIANCE = 1;
 export const FAST_VCBAPI = 2;
+/** Not read here, but maybe a line of a known shape (a byte ≥ 0x80 where the regex skips `\s*`): parse the string. */
+export const FAST_UNSURE = 3;
+export const FAST_SYSLOG = 4;
+
+/** Set by `skipSpace` when it stopped at a byte ≥ 0x80. */
+let unsure = false;
 
 /** Digit value of b[i] when i < e, else -1. */
 function dg(b: Buffer, i: number, e: number): number {
@@ -60,7 +66,7 @@ function skipSpace(b: Buffer, i: number, e: number): number {
   while (i < e) {
     const c = b[i];
     if (c === 32 || (c >= 9 && c <= 13)) i++;
-    else if (c >= 0x80) return -1;
+    else if (c >= 0x80) { unsure = true; return -1; }
     else break;
   }
   return i;
@@ -224,11 +230,69 @@ function vcbapi(b: Buffer, p: number, e: number, out: FastLine): boolean {
 /**
  * Reads the line b[p, e) (no line break; the caller has checked it holds no `\r`, U+2028 or U+2029)
  * if it is an appliance or vcbAPI line as `parseLogLine` reads it: FAST_APPLIANCE or FAST_VCBAPI with
- * `out` filled, or FAST_NONE (then parse the decoded line).
+ * `out` filled; FAST_NONE when it is neither (parseLogLine would give a raw record), FAST_UNSURE when
+ * this reader cannot tell (parse the decoded line).
  */
 export function readFastLine(b: Buffer, p: number, e: number, tc: TimeContext, out: FastLine): number {
   const c = b[p];
-  if (p >= e || c < 48 || c > 57) return FAST_NONE;
+  if (p >= e || c < 48 || c > 57) return FAST_UNSURE;
   if (p + 4 < e && b[p + 4] === 45) return vcbapi(b, p, e, out) ? FAST_VCBAPI : FAST_NONE;
-  return appliance(b, p, e, tc, out) ? FAST_APPLIANCE : FAST_NONE;
+  unsure = false;
+  if (appliance(b, p, e, tc, out)) return FAST_APPLIANCE;
+  return unsure ? FAST_UNSURE : FAST_NONE;
+}
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Month index of the three bytes at p (`Jan`…`Dec`), or -1. */
+function month(b: Buffer, p: number): number {
+  for (let m = 0; m < 12; m++) {
+    const n = MONTH_NAMES[m];
+    if (b[p] === n.charCodeAt(0) && b[p + 1] === n.charCodeAt(1) && b[p + 2] === n.charCodeAt(2)) return m;
+  }
+  return -1;
+}
+
+/** The fields of a syslog line read by `readSyslog` (one reused object). */
+export interface SyslogFields { mo: number; d: number; h: number; mi: number; s: number; msg: number }
+
+/**
+ * A syslog line b[p, e) as RE_SYSLOG (lines.ts) reads it, caller-checked clean like `readFastLine`:
+ * `^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\S+) ([^:[\s]+)(?:\[\d+\])?: ?(.*)$` with a
+ * known month. True with `out` filled; false when not sure (then parse the string: the time context
+ * must see only the lines the regex matches).
+ */
+export function readSyslog(b: Buffer, p: number, e: number, out: SyslogFields): boolean {
+  if (p + 15 > e) return false;
+  const mo = month(b, p);
+  if (mo < 0 || b[p + 3] !== 32) return false;
+  let i = p + 4;
+  if (b[i] === 32) i++;
+  const n = run(b, i, 2, e);
+  if (n === 0 || i + n >= e || b[i + n] !== 32) return false;
+  const d = digits(b, i, n, e);
+  i += n + 1;
+  const h = digits(b, i, 2, e);
+  const mi = digits(b, i + 3, 2, e);
+  const se = digits(b, i + 6, 2, e);
+  if (h < 0 || mi < 0 || se < 0 || b[i + 2] !== 58 || b[i + 5] !== 58 || i + 8 >= e || b[i + 8] !== 32) return false;
+  i += 9;
+  // host: \S+ then one space
+  const h0 = i;
+  while (i < e && b[i] > 32 && b[i] < 0x7f) i++;
+  if (i === h0 || i >= e || b[i] !== 32) return false;
+  // program: [^:[\s]+, then [digits]? then ':'
+  const p0 = ++i;
+  while (i < e && b[i] > 32 && b[i] < 0x7f && b[i] !== 58 && b[i] !== 91) i++;
+  if (i === p0 || i >= e) return false;
+  if (b[i] === 91) {
+    const d0 = ++i;
+    while (i < e && b[i] >= 48 && b[i] <= 57) i++;
+    if (i === d0 || i + 1 >= e || b[i] !== 93) return false;
+    i++;
+  }
+  if (i >= e || b[i] !== 58) return false;
+  i++;
+  if (i < e && b[i] === 32) i++;
+  out.mo = mo; out.d = d; out.h = h; out.mi = mi; out.s = se; out.msg = i;
+  return true;
 }
