@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { LogAnalyzer } from '../../../src/core/backup/logs';
 import { generateDenseVdrLog } from '../../fixtures/vdr/dense';
 import { generateVdrLog } from '../../fixtures/vdr/generate';
+import { normaliseMessage, normaliseMessageRegex } from '../../../src/core/backup/logs/normalise';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/vdr');
 const REF = Date.UTC(2012, 7, 20);
@@ -105,5 +106,26 @@ describe('backup logs: the fast path (bytes) gives what the string parser gives'
       const [a, b] = await bothWays(cut(buf, at), vcbName ? 'vcbAPI-0.log' : 'datarecovery-0.log', { maxSamplesPerGroup: 1 });
       assert.equal(a, b, JSON.stringify(ls));
     }), { numRuns: 1500 });
+  });
+});
+
+describe('backup logs: normaliseMessage in one pass equals its regex definition', () => {
+  it('on messages of the logs', () => {
+    for (const m of [
+      'VixDiskLib: Unable to open [SAN] Email/Email-000002.vmdk: error 1234',
+      'Main read failed for disk [SAN] Email/Email-000001.vmdk, error: 2338',
+      '[a] x.vmdk.bak [b]c d.vmdk  [e]  Failed at 0x1f3 after 12 tries 10x1F 00x0x9 0X',
+      '  \u00a0trouble\t\u2028 reading  ', '[unclosed 0x12', 'a]b[c', '',
+      'x'.repeat(130) + ' 1',
+    ]) assert.equal(normaliseMessage(m), normaliseMessageRegex(m), JSON.stringify(m));
+  });
+
+  it('on generated messages made of the characters that matter', () => {
+    const piece = fc.constantFrom('[', ']', ',', ' ', '  ', '\t', '\u00a0', '\u2028', '\ufeff', '\u3000', '0', 'x', 'X', '0x', '1', '9', 'a', 'F', 'g',
+      '.vmdk', '.vmd', 'vmdk', '/', '\u2026', '#', 'é', 'Failed', 'error');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (ps) => {
+      const m = ps.join('');
+      assert.equal(normaliseMessage(m), normaliseMessageRegex(m), JSON.stringify(m));
+    }), { numRuns: 30000 });
   });
 });
