@@ -19,9 +19,13 @@ const MARKERS = ['rror', 'Job', 'ailed', '-39', '-22'].map((s) => Buffer.from(s,
 /** A VM's vmware.log: the quiesce and snapshot texts of classify.ts `VMWARE_LOG_PATTERNS`. */
 const VMWARE_MARKERS = ['uiesc', 'napshot', 'rozen'].map((s) => Buffer.from(s, 'latin1'));
 const MAX_LINE = 1 << 20;
+/** Largest piece of a chunk scanned at once (positions stay below NONE). */
+const MAX_CHUNK = 1 << 28;
 const NEWLINE = Buffer.from('\n');
 /** The first two bytes of U+2028 and U+2029 in UTF-8 (line terminators for a regex `.`). */
 const LS_LEAD = Buffer.from([0xe2, 0x80]);
+/** "Not in this chunk" for a search position: past any chunk, and a small integer (no double in the hot loop). */
+const NONE = 0x3fffffff;
 /** Line shapes, as indexes of scan's counters. */
 const APP = 0;
 const SYS = 1;
@@ -66,6 +70,10 @@ export class LogAnalyzer implements LineSource {
   lineStart = 0;
   lineEnd = 0;
   private markers = MARKERS;
+  /** The split line at the end of the last chunk (own copy, at most MAX_LINE bytes). */
+  private carry?: Buffer;
+  /** Next position of each marker in the chunk being scanned. */
+  private readonly next = new Int32Array(Math.max(MARKERS.length, VMWARE_MARKERS.length));
   private vmwareLog = false;
   /** The last record's file and whether its name says vcbAPI (errorEvent's source for any shape in it). */
   private vcbFile: [string, boolean] = ['', false];
@@ -87,37 +95,46 @@ export class LogAnalyzer implements LineSource {
   /** Reads one file's bytes (a Readable or any async iterable of chunks). */
   async consume(source: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, file: string, reference?: number): Promise<void> {
     this.beginFile(file, reference);
-    let carry: Buffer | undefined;
+    this.carry = undefined;
     for await (const raw of source) {
-      const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-      this.cur!.bytes += chunk.length;
-      let start = 0;
-      if (carry) {
-        // A line split across chunks. Lines longer than MAX_LINE keep only their head.
-        const nl = chunk.indexOf(10);
-        if (nl < 0) {
-          if (carry.length < MAX_LINE) carry = Buffer.concat([carry, chunk.subarray(0, MAX_LINE - carry.length)]);
-          continue;
-        }
-        const head = carry.length < MAX_LINE ? chunk.subarray(0, Math.min(nl, MAX_LINE - carry.length)) : chunk.subarray(0, 0);
-        const joined = Buffer.concat([carry, head, NEWLINE]);
-        this.scan(joined, 0, joined.length);
-        carry = undefined;
-        start = nl + 1;
-      }
-      const lastNl = chunk.lastIndexOf(10);
-      if (lastNl < start) {
-        // Own copy: a stream may reuse its buffer.
-        if (start < chunk.length) carry = Buffer.from(chunk.subarray(start, start + MAX_LINE));
-        continue;
-      }
-      this.scan(chunk, start, lastNl + 1);
-      if (lastNl + 1 < chunk.length) carry = Buffer.from(chunk.subarray(lastNl + 1, lastNl + 1 + MAX_LINE));
+      const whole = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      // positions in a chunk stay below NONE: a huge one is fed in pieces (the carry joins the split line)
+      for (let o = 0; o < whole.length; o += MAX_CHUNK) this.feed(o === 0 && whole.length <= MAX_CHUNK ? whole : whole.subarray(o, o + MAX_CHUNK));
     }
+    const carry = this.carry as Buffer | undefined; // feed() sets it
+    this.carry = undefined;
     if (carry && carry.length) {
       const withNl = Buffer.concat([carry, NEWLINE]);
       this.scan(withNl, 0, withNl.length);
     }
+  }
+
+  /** One chunk of the file being consumed: its complete lines scanned, the split line at its end carried. */
+  private feed(chunk: Buffer): void {
+    this.cur!.bytes += chunk.length;
+    let start = 0;
+    const carry = this.carry;
+    if (carry) {
+      // A line split across chunks. Lines longer than MAX_LINE keep only their head.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        if (carry.length < MAX_LINE) this.carry = Buffer.concat([carry, chunk.subarray(0, MAX_LINE - carry.length)]);
+        return;
+      }
+      const head = carry.length < MAX_LINE ? chunk.subarray(0, Math.min(nl, MAX_LINE - carry.length)) : chunk.subarray(0, 0);
+      const joined = Buffer.concat([carry, head, NEWLINE]);
+      this.scan(joined, 0, joined.length);
+      this.carry = undefined;
+      start = nl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl < start) {
+      // Own copy: a stream may reuse its buffer.
+      if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start, start + MAX_LINE));
+      return;
+    }
+    this.scan(chunk, start, lastNl + 1);
+    if (lastNl + 1 < chunk.length) this.carry = Buffer.from(chunk.subarray(lastNl + 1, lastNl + 1 + MAX_LINE));
   }
 
   /** Consumes lines already split (small inputs, tests). */
@@ -141,11 +158,11 @@ export class LogAnalyzer implements LineSource {
   private scan(b: Buffer, start: number, end: number): void {
     const markers = this.markers;
     const nm = markers.length;
-    const next = new Array<number>(nm);
-    let hit = Infinity;
+    const next = this.next;
+    let hit = NONE;
     for (let k = 0; k < nm; k++) {
       const i = b.indexOf(markers[k], start);
-      next[k] = i < 0 || i >= end ? Infinity : i;
+      next[k] = i < 0 || i >= end ? NONE : i;
       if (next[k] < hit) hit = next[k];
     }
     const lines = this.lines;
@@ -162,11 +179,11 @@ export class LogAnalyzer implements LineSource {
       n++;
       if (hit < nl) {
         count[this.candidate(b, pos, nl, n)]++;
-        hit = Infinity;
+        hit = NONE;
         for (let k = 0; k < nm; k++) {
           if (next[k] <= nl) {
             const i = b.indexOf(markers[k], nl + 1);
-            next[k] = i < 0 || i >= end ? Infinity : i;
+            next[k] = i < 0 || i >= end ? NONE : i;
           }
           if (next[k] < hit) hit = next[k];
         }
@@ -260,9 +277,9 @@ export class LogAnalyzer implements LineSource {
 
   /** True when b[p, e) holds no `\r` and no E2 80 (the lead of U+2028/U+2029): the fast path may read it. */
   private clean(b: Buffer, p: number, e: number): boolean {
-    if (this.nextCr < p) { const i = b.indexOf(13, p); this.nextCr = i < 0 ? Infinity : i; }
+    if (this.nextCr < p) { const i = b.indexOf(13, p); this.nextCr = i < 0 ? NONE : i; }
     if (this.nextCr < e) return false;
-    if (this.nextLs < p) { const i = b.indexOf(LS_LEAD, p); this.nextLs = i < 0 ? Infinity : i; }
+    if (this.nextLs < p) { const i = b.indexOf(LS_LEAD, p); this.nextLs = i < 0 ? NONE : i; }
     return this.nextLs >= e;
   }
 
