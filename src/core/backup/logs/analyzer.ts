@@ -4,8 +4,11 @@
  * Speed: it works on bytes. It walks lines with `Buffer.indexOf(10)` (native) and finds candidate
  * lines by native substring search for a few markers ("rror", "Job", "ailed", "-39", "-22") across
  * the whole chunk, so a line that has none of them costs only the newline search and a first-byte
- * shape check. Only candidate lines are decoded to strings, parsed (lines.ts), classified
- * (classify.ts) and handed to the run state (runs.ts).
+ * shape check. A candidate line of a known shape is read from its bytes (fastline.ts: time, where
+ * the message starts); only its message is decoded, classified once per distinct message (classify.ts,
+ * remembered) and handed to the run state (runs.ts), which reads an error line's text only when it
+ * keeps it (a group's first lines, or its latest once per chunk). Other candidate lines are decoded
+ * and parsed as strings (lines.ts), as is every line when an `onRecord` callback wants the records.
  * Memory stays flat: one chunk at a time, the split line at a chunk boundary is the only carry, and
  * every collection in the result is bounded (see `LogAnalysisOptions`).
  */
