@@ -67,7 +67,9 @@ const configs = [
   // The banner and footer timestamp the bundle's first and last statements (src/extension/activationTimes.ts).
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [codepagesExternal], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
   { ...node, entryPoints: { codepages: 'node_modules/iconv-lite/lib/index.js' } },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, external: nodeExternals, plugins: [codepagesExternal], banner: { js: '#!/usr/bin/env node' } },
+  // The CLI: dist/cli.js is src/cli/entry.ts, which loads dist/cli-vdr.js for `vlab vdr …` (not compiling the whole CLI) and dist/cli-main.js otherwise.
+  { ...node, entryPoints: { 'cli-main': 'src/cli/main.ts', 'cli-vdr': 'src/cli/vdrMain.ts' }, external: nodeExternals, plugins: [codepagesExternal] },
+  { ...node, entryPoints: { cli: 'src/cli/entry.ts' }, external: ['./cli-main.js', './cli-vdr.js'], banner: { js: '#!/usr/bin/env node' } },
 ];
 
 /** The codicon font for webviews (vscode-elements looks for #vscode-codicon-stylesheet). */

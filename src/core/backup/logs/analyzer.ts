@@ -4,21 +4,36 @@
  * Speed: it works on bytes. It walks lines with `Buffer.indexOf(10)` (native) and finds candidate
  * lines by native substring search for a few markers ("rror", "Job", "ailed", "-39", "-22") across
  * the whole chunk, so a line that has none of them costs only the newline search and a first-byte
- * shape check. Only candidate lines are decoded to strings, parsed (lines.ts), classified
- * (classify.ts) and handed to the run state (runs.ts).
+ * shape check. A candidate line of a known shape is read from its bytes (fastline.ts: time, where
+ * the message starts); only its message is decoded, classified once per distinct message (classify.ts,
+ * remembered) and handed to the run state (runs.ts), which reads an error line's text only when it
+ * keeps it (a group's first lines, or its latest once per chunk). Other candidate lines are decoded
+ * and parsed as strings (lines.ts), as is every line when an `onRecord` callback wants the records.
  * Memory stays flat: one chunk at a time, the split line at a chunk boundary is the only carry, and
  * every collection in the result is bounded (see `LogAnalysisOptions`).
  */
 import { errorEvent, jobEvent, vmwareLogEvent, type ErrorEvent, type JobEvent } from './classify';
 import { fileKind, parseLogLine, TimeContext } from './lines';
-import { JobRuns } from './runs';
+import { FAST_APPLIANCE, FAST_NONE, FAST_VCBAPI, readFastLine, readSyslog, type FastLine, type SyslogFields } from './fastline';
+import { JobRuns, type LineSource } from './runs';
 import type { EvidenceLine, LogAnalysis, LogAnalysisOptions, LogFileSummary, LogPos, LogRecord } from './types';
 
 const MARKERS = ['rror', 'Job', 'ailed', '-39', '-22'].map((s) => Buffer.from(s, 'latin1'));
 /** A VM's vmware.log: the quiesce and snapshot texts of classify.ts `VMWARE_LOG_PATTERNS`. */
 const VMWARE_MARKERS = ['uiesc', 'napshot', 'rozen'].map((s) => Buffer.from(s, 'latin1'));
 const MAX_LINE = 1 << 20;
+/** Largest piece of a chunk scanned at once (positions stay below NONE). */
+const MAX_CHUNK = 1 << 28;
 const NEWLINE = Buffer.from('\n');
+/** The first two bytes of U+2028 and U+2029 in UTF-8 (line terminators for a regex `.`). */
+const LS_LEAD = Buffer.from([0xe2, 0x80]);
+/** "Not in this chunk" for a search position: past any chunk, and a small integer (no double in the hot loop). */
+const NONE = 0x3fffffff;
+/** Line shapes, as indexes of scan's counters. */
+const APP = 0;
+const SYS = 1;
+const VCB = 2;
+const RAW = 3;
 /** Distinct messages remembered per memo (a memo is emptied when full: memory stays flat). */
 const MEMO_MAX = 4096;
 /** vcbAPI levels with a memo of their own (all are emptied when a new one would exceed this). */
@@ -30,7 +45,7 @@ interface Classified { job?: JobEvent; error?: ErrorEvent }
  * Streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
  * Memory is bounded by the options, not by the input size.
  */
-export class LogAnalyzer {
+export class LogAnalyzer implements LineSource {
   readonly tc: TimeContext;
   private readonly opts: { maxRawSample: number; onRecord?: LogAnalysisOptions['onRecord'] };
   private readonly files: LogFileSummary[] = [];
@@ -43,7 +58,25 @@ export class LogAnalyzer {
   private cur?: LogFileSummary;
   /** Head of the last full-dated line of an earlier chunk that was not parsed. */
   private fullHead?: string;
+  /** The last full-dated line of this chunk that was not parsed (start, end), or -1. */
+  private fullPos = -1;
+  private fullEnd = 0;
+  /** Next `\r` and next E2 80 at or after the last line checked by `clean` (-1: not searched in this chunk). */
+  private nextCr = -1;
+  private nextLs = -1;
+  /** The fast path (fastline.ts) is for the main and vcbAPI logs with no `onRecord` (which wants every record). */
+  private fast = false;
+  private readonly fl: FastLine = { time: 0, msg: 0, level: '' };
+  private readonly sl: SyslogFields = { mo: 0, d: 0, h: 0, mi: 0, s: 0, msg: 0 };
+  /** The line `fastRecord` hands to the runs (LineSource). */
+  private lb: Buffer = Buffer.alloc(0);
+  lineStart = 0;
+  lineEnd = 0;
   private markers = MARKERS;
+  /** The split line at the end of the last chunk (own copy, at most MAX_LINE bytes). */
+  private carry?: Buffer;
+  /** Next position of each marker in the chunk being scanned. */
+  private readonly next = new Int32Array(Math.max(MARKERS.length, VMWARE_MARKERS.length));
   private vmwareLog = false;
   /** The last record's file and whether its name says vcbAPI (errorEvent's source for any shape in it). */
   private vcbFile: [string, boolean] = ['', false];
@@ -65,37 +98,46 @@ export class LogAnalyzer {
   /** Reads one file's bytes (a Readable or any async iterable of chunks). */
   async consume(source: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>, file: string, reference?: number): Promise<void> {
     this.beginFile(file, reference);
-    let carry: Buffer | undefined;
+    this.carry = undefined;
     for await (const raw of source) {
-      const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-      this.cur!.bytes += chunk.length;
-      let start = 0;
-      if (carry) {
-        // A line split across chunks. Lines longer than MAX_LINE keep only their head.
-        const nl = chunk.indexOf(10);
-        if (nl < 0) {
-          if (carry.length < MAX_LINE) carry = Buffer.concat([carry, chunk.subarray(0, MAX_LINE - carry.length)]);
-          continue;
-        }
-        const head = carry.length < MAX_LINE ? chunk.subarray(0, Math.min(nl, MAX_LINE - carry.length)) : chunk.subarray(0, 0);
-        const joined = Buffer.concat([carry, head, NEWLINE]);
-        this.scan(joined, 0, joined.length);
-        carry = undefined;
-        start = nl + 1;
-      }
-      const lastNl = chunk.lastIndexOf(10);
-      if (lastNl < start) {
-        // Own copy: a stream may reuse its buffer.
-        if (start < chunk.length) carry = Buffer.from(chunk.subarray(start, start + MAX_LINE));
-        continue;
-      }
-      this.scan(chunk, start, lastNl + 1);
-      if (lastNl + 1 < chunk.length) carry = Buffer.from(chunk.subarray(lastNl + 1, lastNl + 1 + MAX_LINE));
+      const whole = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      // positions in a chunk stay below NONE: a huge one is fed in pieces (the carry joins the split line)
+      for (let o = 0; o < whole.length; o += MAX_CHUNK) this.feed(o === 0 && whole.length <= MAX_CHUNK ? whole : whole.subarray(o, o + MAX_CHUNK));
     }
+    const carry = this.carry as Buffer | undefined; // feed() sets it
+    this.carry = undefined;
     if (carry && carry.length) {
       const withNl = Buffer.concat([carry, NEWLINE]);
       this.scan(withNl, 0, withNl.length);
     }
+  }
+
+  /** One chunk of the file being consumed: its complete lines scanned, the split line at its end carried. */
+  private feed(chunk: Buffer): void {
+    this.cur!.bytes += chunk.length;
+    let start = 0;
+    const carry = this.carry;
+    if (carry) {
+      // A line split across chunks. Lines longer than MAX_LINE keep only their head.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        if (carry.length < MAX_LINE) this.carry = Buffer.concat([carry, chunk.subarray(0, MAX_LINE - carry.length)]);
+        return;
+      }
+      const head = carry.length < MAX_LINE ? chunk.subarray(0, Math.min(nl, MAX_LINE - carry.length)) : chunk.subarray(0, 0);
+      const joined = Buffer.concat([carry, head, NEWLINE]);
+      this.scan(joined, 0, joined.length);
+      this.carry = undefined;
+      start = nl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl < start) {
+      // Own copy: a stream may reuse its buffer.
+      if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start, start + MAX_LINE));
+      return;
+    }
+    this.scan(chunk, start, lastNl + 1);
+    if (lastNl + 1 < chunk.length) this.carry = Buffer.from(chunk.subarray(lastNl + 1, lastNl + 1 + MAX_LINE));
   }
 
   /** Consumes lines already split (small inputs, tests). */
@@ -109,6 +151,7 @@ export class LogAnalyzer {
     this.cur = { file, kind: fileKind(file), lines: 0, bytes: 0 };
     this.vmwareLog = this.cur.kind === 'vmware';
     this.markers = this.vmwareLog ? VMWARE_MARKERS : MARKERS;
+    this.fast = !this.vmwareLog && !this.opts.onRecord;
     this.fullHead = undefined;
     this.files.push(this.cur);
     this.tc.beginFile(reference);
@@ -118,22 +161,19 @@ export class LogAnalyzer {
   private scan(b: Buffer, start: number, end: number): void {
     const markers = this.markers;
     const nm = markers.length;
-    const next = new Array<number>(nm);
-    let hit = Infinity;
+    const next = this.next;
+    let hit = NONE;
     for (let k = 0; k < nm; k++) {
       const i = b.indexOf(markers[k], start);
-      next[k] = i < 0 || i >= end ? Infinity : i;
+      next[k] = i < 0 || i >= end ? NONE : i;
       if (next[k] < hit) hit = next[k];
     }
     const lines = this.lines;
     // Per-shape counters in locals (cheap first-bytes check for lines that are not parsed).
-    let cApp = 0;
-    let cSys = 0;
-    let cVcb = 0;
-    let cRaw = 0;
-    // The last full-dated line that was not parsed: syslog lines need a recent one for their year.
-    let fullPos = -1;
-    let fullEnd = 0;
+    const count = [0, 0, 0, 0];
+    this.fullPos = -1;
+    this.nextCr = -1;
+    this.nextLs = -1;
     let pos = start;
     const firstLine = this.lineNo;
     let n = firstLine;
@@ -141,42 +181,25 @@ export class LogAnalyzer {
       const nl = b.indexOf(10, pos);
       n++;
       if (hit < nl) {
-        let e = nl;
-        if (e > pos && b[e - 1] === 13) e--;
-        const c = b[pos];
-        if (c >= 65 && c <= 90) {
-          // Possibly syslog: give the time context the latest full date first.
-          if (fullPos >= 0) this.anchor(b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48)));
-          else if (this.fullHead !== undefined) this.anchor(this.fullHead);
-          fullPos = -1;
-          this.fullHead = undefined;
-        }
-        const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
-        switch (rec.shape) {
-          case 'appliance': cApp++; fullPos = -1; this.fullHead = undefined; break;
-          case 'vcbapi': cVcb++; fullPos = -1; this.fullHead = undefined; break;
-          case 'syslog': cSys++; break;
-          default: cRaw++; this.sampleRaw(rec);
-        }
-        this.handle(rec);
-        hit = Infinity;
+        count[this.candidate(b, pos, nl, n)]++;
+        hit = NONE;
         for (let k = 0; k < nm; k++) {
           if (next[k] <= nl) {
             const i = b.indexOf(markers[k], nl + 1);
-            next[k] = i < 0 || i >= end ? Infinity : i;
+            next[k] = i < 0 || i >= end ? NONE : i;
           }
           if (next[k] < hit) hit = next[k];
         }
       } else {
         const c = b[pos];
         if (c >= 48 && c <= 57 && b[pos + 4] === 45 && b[pos + 10] === 84) {
-          cVcb++; fullPos = pos; fullEnd = nl;
+          count[VCB]++; this.fullPos = pos; this.fullEnd = nl;
         } else if (c >= 48 && c <= 57 && (b[pos + 1] === 47 || b[pos + 2] === 47)) {
-          cApp++; fullPos = pos; fullEnd = nl;
+          count[APP]++; this.fullPos = pos; this.fullEnd = nl;
         } else if (c >= 65 && c <= 90 && b[pos + 3] === 32) {
-          cSys++;
+          count[SYS]++;
         } else {
-          cRaw++;
+          count[RAW]++;
           if (this.rawSample.length < this.opts.maxRawSample) {
             let e = nl;
             if (e > pos && b[e - 1] === 13) e--;
@@ -186,15 +209,99 @@ export class LogAnalyzer {
       }
       pos = nl + 1;
     }
+    this.runs.flush((s, e) => b.toString('utf8', s, e));
     // The chunk's memory may be reused by the reader: keep only the head of the pending line.
-    if (fullPos >= 0) this.fullHead = b.toString('latin1', fullPos, Math.min(fullEnd, fullPos + 48));
-    lines.appliance += cApp;
-    lines.syslog += cSys;
-    lines.vcbapi += cVcb;
-    lines.raw += cRaw;
+    if (this.fullPos >= 0) this.fullHead = b.toString('latin1', this.fullPos, Math.min(this.fullEnd, this.fullPos + 48));
+    lines.appliance += count[APP];
+    lines.syslog += count[SYS];
+    lines.vcbapi += count[VCB];
+    lines.raw += count[RAW];
     lines.total += n - firstLine;
     this.cur!.lines += n - firstLine;
     this.lineNo = n;
+  }
+
+  /** One candidate line b[pos, nl) (line `n`): parsed and handled. Returns its shape (APP, SYS, VCB, RAW). */
+  private candidate(b: Buffer, pos: number, nl: number, n: number): number {
+    let e = nl;
+    if (e > pos && b[e - 1] === 13) e--;
+    const c = b[pos];
+    const upper = c >= 65 && c <= 90;
+    if (upper) {
+      // Possibly syslog: give the time context the latest full date first.
+      if (this.fullPos >= 0) this.anchorAt(b);
+      else if (this.fullHead !== undefined) this.anchor(this.fullHead);
+      this.fullPos = -1;
+      this.fullHead = undefined;
+    }
+    if (this.fast && this.clean(b, pos, e)) {
+      if (upper) {
+        const sl = this.sl;
+        if (readSyslog(b, pos, e, sl)) {
+          this.fastRecord(b, pos, e, n, 'syslog', this.tc.syslog(sl.mo, sl.d, sl.h, sl.mi, sl.s), sl.msg, undefined);
+          return SYS;
+        }
+      } else {
+        const fl = this.fl;
+        const k = readFastLine(b, pos, e, this.tc, fl);
+        if (k === FAST_APPLIANCE || k === FAST_VCBAPI) {
+          this.tc.sawFull(fl.time);
+          this.fullPos = -1;
+          this.fullHead = undefined;
+          const vcb = k === FAST_VCBAPI;
+          this.fastRecord(b, pos, e, n, vcb ? 'vcbapi' : 'appliance', fl.time, fl.msg, vcb ? fl.level : undefined);
+          return vcb ? VCB : APP;
+        }
+      }
+    }
+    const rec = parseLogLine(b.toString('utf8', pos, e), this.file, n, this.tc);
+    let shape = RAW;
+    switch (rec.shape) {
+      case 'appliance': shape = APP; this.fullPos = -1; this.fullHead = undefined; break;
+      case 'vcbapi': shape = VCB; this.fullPos = -1; this.fullHead = undefined; break;
+      case 'syslog': shape = SYS; break;
+      default: this.sampleRaw(rec);
+    }
+    this.handle(rec);
+    return shape;
+  }
+
+  /** `anchor` on the head (48 bytes, as latin1) of this chunk's last unparsed full-dated line, from the bytes when it reads there. */
+  private anchorAt(b: Buffer): void {
+    const p = this.fullPos;
+    const e = Math.min(this.fullEnd, p + 48);
+    if (this.fast && this.clean(b, p, e)) {
+      const k = readFastLine(b, p, e, this.tc, this.fl);
+      if (k === FAST_APPLIANCE || k === FAST_VCBAPI) { this.tc.sawFull(this.fl.time); return; }
+      if (k === FAST_NONE) return; // a raw record: parsing it records no time
+    }
+    this.anchor(b.toString('latin1', p, e));
+  }
+
+  /** True when b[p, e) holds no `\r` and no E2 80 (the lead of U+2028/U+2029): the fast path may read it. */
+  private clean(b: Buffer, p: number, e: number): boolean {
+    if (this.nextCr < p) { const i = b.indexOf(13, p); this.nextCr = i < 0 ? NONE : i; }
+    if (this.nextCr < e) return false;
+    if (this.nextLs < p) { const i = b.indexOf(LS_LEAD, p); this.nextLs = i < 0 ? NONE : i; }
+    return this.nextLs >= e;
+  }
+
+  /** A line read from the bytes (its time, where its message starts, its vcbAPI level): classified and handed to the runs. */
+  private fastRecord(b: Buffer, pos: number, e: number, n: number, shape: LogRecord['shape'], time: number, msg: number, level: string | undefined): void {
+    const c = this.classifyMsg(shape, level, b.toString('utf8', msg, e), this.file);
+    if (c.job) {
+      this.runs.job(c.job, { file: this.file, line: n, time }, b.toString('utf8', pos, e));
+    } else if (c.error) {
+      this.lb = b;
+      this.lineStart = pos;
+      this.lineEnd = e;
+      this.runs.errorAt(c.error, this.file, n, time, this);
+    }
+  }
+
+  /** The line `fastRecord` is handing to the runs (LineSource). */
+  lineText(): string {
+    return this.lb.toString('utf8', this.lineStart, this.lineEnd);
   }
 
   /** Feeds the time context the timestamp of a full-dated line that was otherwise skipped. */
@@ -230,23 +337,27 @@ export class LogAnalyzer {
    * only read the events, so one event object serves every line with that message.
    */
   private classify(r: LogRecord): Classified {
-    if (r.file !== this.vcbFile[0]) this.vcbFile = [r.file, /vcbAPI/i.test(r.file)];
+    return this.classifyMsg(r.shape, r.level, r.message, r.file);
+  }
+
+  private classifyMsg(shape: LogRecord['shape'], level: string | undefined, message: string, file: string): Classified {
+    if (file !== this.vcbFile[0]) this.vcbFile = [file, /vcbAPI/i.test(file)];
     let memo = this.memoVdr;
-    if (r.shape === 'vcbapi' || this.vcbFile[1]) {
-      const level = r.level ?? '';
-      memo = this.memoVcb.get(level)!;
+    if (shape === 'vcbapi' || this.vcbFile[1]) {
+      const lv = level ?? '';
+      memo = this.memoVcb.get(lv)!;
       if (!memo) {
         // levels are a handful (error, warning, info, verbose…); a log inventing more cannot grow this
         if (this.memoVcb.size >= MEMO_LEVELS) this.memoVcb.clear();
-        this.memoVcb.set(level, (memo = new Map()));
+        this.memoVcb.set(lv, (memo = new Map()));
       }
     }
-    let c = memo.get(r.message);
+    let c = memo.get(message);
     if (!c) {
-      const job = jobEvent(r.message);
-      c = job ? { job } : { error: errorEvent(r) };
+      const job = jobEvent(message);
+      c = job ? { job } : { error: errorEvent({ file, line: 0, shape, level, message, text: '' }) };
       if (memo.size >= MEMO_MAX) memo.clear();
-      memo.set(r.message, c);
+      memo.set(message, c);
     }
     return c;
   }

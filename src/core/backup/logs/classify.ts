@@ -2,6 +2,7 @@
  * What a parsed line means for the analysis: a job event (a run starts, ends, or the backup window
  * closes) or an error event (with the key it is grouped under and the VM it names, if any).
  */
+import { normaliseMessage } from './normalise';
 import type { JobOutcome, LogRecord } from './types';
 
 /** `error -3956 ( operation failed)` — VDR's code with its printed meaning. */
@@ -56,16 +57,7 @@ export function jobEvent(message: string): JobEvent | undefined {
   return undefined;
 }
 
-/** Lowercases nothing; replaces numbers and hex with `#` and trims, so similar messages group together. */
-export function normaliseMessage(msg: string): string {
-  return msg
-    .replace(/\[[^\]]*\][^,\s]*(?:\s[^,\s]*\.vmdk)?/g, '[…]')
-    .replace(/0x[0-9a-f]+/gi, '#')
-    .replace(/\d+/g, '#')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 120);
-}
+export { normaliseMessage };
 
 /** Does this record report an error? Returns how to group it. */
 export function errorEvent(r: LogRecord): ErrorEvent | undefined {

@@ -4,6 +4,8 @@
  * The parts, each in its own file:
  *   types.ts     what the analysis returns (records, job runs, error groups, per-VM outcomes) and its bounds
  *   lines.ts     line shapes and their parsing, timestamps (`TimeContext`), `readLogRecords` (every line)
+ *   fastline.ts  the same shapes read from the bytes of a candidate line (the analyzer's fast path)
+ *   normalise.ts the grouping key of a message with no code, in one pass (its regex definition beside it)
  *   classify.ts  what a line means: a job event or an error event
  *   runs.ts      the state machine of job runs per VM and error groups (bounded)
  *   analyzer.ts  `LogAnalyzer`: the streaming byte scanner that feeds the above (flat memory)

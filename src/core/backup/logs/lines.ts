@@ -64,12 +64,13 @@ export class TimeContext {
   }
 
   syslog(mo: number, d: number, h: number, mi: number, s: number): number {
+    const clock = h * 3_600_000 + mi * 60_000 + s * 1000 - this.utcOffsetMinutes * 60_000;
     if (this.lastFull !== undefined && (this.anchorStale || this.syslogYear === undefined)) {
-      const y0 = new Date(this.lastFull).getUTCFullYear();
+      const y0 = this.yearOf(this.lastFull);
       let best = y0;
       let bestDist = Infinity;
-      for (const y of [y0 - 1, y0, y0 + 1]) {
-        const dist = Math.abs(this.wall(y, mo, d, h, mi, s, 0) - this.lastFull);
+      for (let y = y0 - 1; y <= y0 + 1; y++) {
+        const dist = Math.abs(this.day(y, mo, d) + clock - this.lastFull);
         if (dist < bestDist) { bestDist = dist; best = y; }
       }
       this.syslogYear = best;
@@ -82,7 +83,34 @@ export class TimeContext {
       this.syslogYear += 1;
     }
     this.lastSyslogMonth = mo;
-    return this.wall(this.syslogYear, mo, d, h, mi, s, 0);
+    return this.day(this.syslogYear, mo, d) + clock;
+  }
+
+  /*
+   * Speed (a syslog line asks for three years' days): Date.UTC(y, mo, d, h, mi, s) is Date.UTC(y, mo, d)
+   * plus h, mi and s in ms, exactly (the spec's MakeDate/MakeTime are sums of integers), so the day
+   * is remembered and the clock added; and the UTC year of the last full time is remembered with its
+   * bounds.
+   */
+  private readonly days = new Map<number, number>();
+  private day(y: number, mo: number, d: number): number {
+    const k = (y * 100 + mo + 1) * 100 + d; // d ≤ 99 (two digits), mo 0…11
+    let v = this.days.get(k);
+    if (v === undefined) {
+      if (this.days.size >= 1024) this.days.clear();
+      v = Date.UTC(y, mo, d);
+      this.days.set(k, v);
+    }
+    return v;
+  }
+
+  private yearSpan: [number, number, number] = [0, 0, NaN];
+  private yearOf(t: number): number {
+    const [from, to, y] = this.yearSpan;
+    if (t >= from && t < to) return y;
+    const y0 = new Date(t).getUTCFullYear();
+    this.yearSpan = [Date.UTC(y0, 0, 1), Date.UTC(y0 + 1, 0, 1), y0];
+    return y0;
   }
 }
 

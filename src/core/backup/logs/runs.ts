@@ -23,6 +23,30 @@ function evidence(pos: LogPos, text: string): EvidenceLine {
   return pos.time !== undefined ? { file: pos.file, line: pos.line, time: pos.time, text } : { file: pos.file, line: pos.line, text };
 }
 
+/** An error line's text when `flush` needs it: the analyzer, reading its current chunk. */
+export interface LineSource {
+  lineText(): string;
+  lineStart: number;
+  lineEnd: number;
+}
+
+/** A group and, while `pending`, its latest line as a place in the current chunk (text not read yet). */
+interface GroupSlot {
+  g: ErrorGroup;
+  pending: boolean;
+  dirty: boolean;
+  file: string;
+  line: number;
+  time: number;
+  start: number;
+  end: number;
+}
+
+/** Evidence text: at most 500 characters. */
+function clip(text: string): string {
+  return text.length > 500 ? text.slice(0, 500) + '…' : text;
+}
+
 export class JobRuns {
   /** Finished runs, oldest first, as a ring of at most maxJobs (`jobsHead` is the oldest). */
   private readonly jobs: JobRun[] = [];
@@ -32,7 +56,9 @@ export class JobRuns {
   /** The distinct VMs of the open runs, in the order a Set over them gives; undefined after a change. */
   private openVms?: string[];
   private readonly vms = new Map<string, VmOutcome>();
-  private readonly groups = new Map<string, ErrorGroup>();
+  private readonly groups = new Map<string, GroupSlot>();
+  /** Groups whose `last` line is pending (see `errorAt`). */
+  private readonly dirty: GroupSlot[] = [];
   private errorsOverflow = 0;
 
   constructor(private readonly bounds: RunBounds) {}
@@ -103,21 +129,59 @@ export class JobRuns {
 
   /** An error event at `pos`; a line naming no VM counts for the VMs whose runs are open now. */
   error(e: ErrorEvent, pos: LogPos, text: string): void {
-    let g = this.groups.get(e.key);
-    const line = evidence(pos, text.length > 500 ? text.slice(0, 500) + '…' : text);
-    if (!g) {
+    let s = this.groups.get(e.key);
+    const line = evidence(pos, clip(text));
+    if (!s) {
       if (this.groups.size >= this.bounds.maxGroups) {
         this.errorsOverflow++;
         return;
       }
-      g = { key: e.key, source: e.source, count: 0, first: line, last: line, samples: [], vms: [], duringRuns: [], linesSeveralVms: 0, linesNoRun: 0 };
+      const g: ErrorGroup = { key: e.key, source: e.source, count: 0, first: line, last: line, samples: [], vms: [], duringRuns: [], linesSeveralVms: 0, linesNoRun: 0 };
       if (e.code) g.code = e.code;
       if (e.meaning) g.meaning = e.meaning;
-      this.groups.set(e.key, g);
+      s = { g, pending: false, dirty: false, file: '', line: 0, time: 0, start: 0, end: 0 };
+      this.groups.set(e.key, s);
     }
-    g.count++;
+    const g = s.g;
     g.last = line;
+    s.pending = false;
     if (g.samples.length < this.bounds.maxSamplesPerGroup) g.samples.push(line);
+    this.tally(g, e);
+  }
+
+  /**
+   * As `error` for a line of the analyzer's current chunk (`src`): when the line is only the group's
+   * latest (no new group, no sample), its text is read at `flush` — once per group and chunk — not here.
+   */
+  errorAt(e: ErrorEvent, file: string, line: number, time: number, src: LineSource): void {
+    const s = this.groups.get(e.key);
+    if (!s || s.g.samples.length < this.bounds.maxSamplesPerGroup) {
+      this.error(e, { file, line, time }, src.lineText());
+      return;
+    }
+    s.pending = true;
+    s.file = file;
+    s.line = line;
+    s.time = time;
+    s.start = src.lineStart;
+    s.end = src.lineEnd;
+    if (!s.dirty) { s.dirty = true; this.dirty.push(s); }
+    this.tally(s.g, e);
+  }
+
+  /** Sets the `last` line of the groups `errorAt` left pending; `text(start, end)` reads the chunk (still valid). */
+  flush(text: (start: number, end: number) => string): void {
+    for (const s of this.dirty) {
+      if (s.pending) s.g.last = evidence({ file: s.file, line: s.line, time: s.time }, clip(text(s.start, s.end)));
+      s.pending = false;
+      s.dirty = false;
+    }
+    this.dirty.length = 0;
+  }
+
+  /** Counts one line of group `g`: its VM (or the VMs of the open runs) and the open runs' error keys. */
+  private tally(g: ErrorGroup, e: ErrorEvent): void {
+    g.count++;
     if (e.vm) {
       pushBounded(g.vms, e.vm, 50);
       const o = this.vmOutcome(e.vm);
@@ -149,7 +213,7 @@ export class JobRuns {
   result(): Pick<LogAnalysis, 'jobs' | 'jobsDropped' | 'vms' | 'errors' | 'errorsOverflow'> {
     const finished = [...this.jobs.slice(this.jobsHead), ...this.jobs.slice(0, this.jobsHead)];
     const jobs = [...finished, ...[...this.open.values()].map((r) => ({ ...r }))];
-    const errors = [...this.groups.values()].sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+    const errors = [...this.groups.values()].map((s) => s.g).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
     return {
       jobs,
       jobsDropped: this.jobsDropped,
