@@ -42,7 +42,10 @@ fi
 # --- npm dependencies of the extension --------------------------------------
 stamp="node_modules/.setup-stamp"
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+if [ -L node_modules ]; then
+  # A checkout sharing another's node_modules (a git worktree): npm ci would empty the target.
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ] || say "node_modules is a symlink to $(readlink node_modules): not reinstalled here (run npm ci where it points)"
+elif [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > "$stamp"
