@@ -472,6 +472,7 @@ func main() {
 
 	installCertificates(svc, certs, *esxMode, *gen) // certificates.go: HostCertificateManager, vCenter TLS REST, /lab/certs
 
+	registerPagingEndpoint(svc)
 	svc.HandleFunc("/lab/vms", func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "GET only"})

@@ -11,6 +11,7 @@ package main
 // while the next is being made. Without maxObjects the answer is unchanged (one response).
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 
@@ -108,4 +109,15 @@ func (pc *pagingPC) CancelRetrievePropertiesEx(ctx *simulator.Context, r *types.
 	}
 	body.Res = &types.CancelRetrievePropertiesExResponse{}
 	return body
+}
+
+// registerPagingEndpoint: GET /lab/paging tells how many tokens the lab still keeps (a client that
+// stops paging must cancel its token).
+func registerPagingEndpoint(svc *simulator.Service) {
+	svc.HandleFunc("/lab/paging", func(w http.ResponseWriter, r *http.Request) {
+		retainedResults.mu.Lock()
+		n := len(retainedResults.rest)
+		retainedResults.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]int{"retained": n})
+	})
 }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { withLab, makeSelfSignedCert } from '../../lab';
+import { requestJson } from '../../lab/vcsim';
 import { VimClient } from '../../../src/core/vsphere/client';
 import {
   CertificateChangedError, InvalidLoginError, InvalidStateError, TaskError, HttpStatusError, UntrustedCertificateError,
@@ -89,6 +90,20 @@ describe('vsphere client against vcsim', function () {
     assert.equal((await listHosts(client)).length, EXPECT.hosts);
     assert.equal((await listVms(client)).length, EXPECT.vms);
     assert.equal((await listVmFolders(client)).length, EXPECT.dcs);
+  });
+
+  it('pages as a vCenter does: small pages give the same objects as one page; a stopped retrieve releases its token', async () => {
+    const paths = ['name', 'runtime.powerState', 'config.hardware.device'];
+    const whole = await retrieve(client, 'VirtualMachine', paths, undefined, { maxObjects: 100_000 });
+    const counts: number[] = [];
+    const paged = await retrieve(client, 'VirtualMachine', paths, undefined, { maxObjects: 3, onPage: (n) => counts.push(n) });
+    assert.equal(whole.length, EXPECT.vms);
+    assert.deepEqual(paged, whole);
+    assert.deepEqual(counts, Array.from({ length: Math.ceil(EXPECT.vms / 3) }, (_, i) => Math.min(EXPECT.vms, 3 * (i + 1))));
+    // stopped after the first page (more than one page is refused): the lab drops what it kept
+    await assert.rejects(retrieve(client, 'VirtualMachine', ['name'], undefined, { maxObjects: 3, maxPages: 1 }), /more than 1 pages/);
+    const left = await requestJson<{ retained: number }>(`${lab.vcsim.url}/lab/paging`);
+    assert.equal(left.retained, 0);
   });
 
   it('extra paths (inventory decorations) come back in the same load, in info.extra, standard ones included', async () => {

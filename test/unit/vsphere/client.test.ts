@@ -57,6 +57,33 @@ describe('vsphere client against a stub HTTPS server', () => {
     assert.equal(stub.methods().at(-1), 'Logout');
   });
 
+  it('stub: asks for the next page as soon as a page\'s token has arrived, before the rest of the page (one page ahead)', async () => {
+    // The first page's objects are held back until the second page is asked for: a client that
+    // waits for a whole page before continuing never gets it (and times out).
+    let finishFirst: (() => void) | undefined;
+    stub = await startStub((method, body, _req, res) => {
+      if (method === 'RetrievePropertiesEx') {
+        assert.ok(body.includes('<maxObjects>'), 'a page size is asked for');
+        const whole = page(method, 0, 2, 'tok-1');
+        const cut = whole.indexOf('<objects>');
+        res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+        res.write(whole.slice(0, cut));
+        finishFirst = () => res.end(whole.slice(cut));
+        return 'hang';
+      }
+      if (method === 'ContinueRetrievePropertiesEx' && body.includes('<token>tok-1</token>')) {
+        setTimeout(() => finishFirst?.(), 10);
+        return page(method, 2, 3);
+      }
+      return undefined;
+    });
+    const c = await VimClient.connect(creds(stub));
+    const objs = await retrieve(c, 'VirtualMachine', ['name'], undefined, { timeoutMs: 3000 });
+    assert.deepEqual(objs.map((o) => o.props.name), ['VM 0', 'VM 1', 'VM 2']);
+    assert.equal(stub.methods().filter((m) => m === 'ContinueRetrievePropertiesEx').length, 1);
+    await c.close();
+  });
+
   it('stub: cancelling between pages releases the token (CancelRetrievePropertiesEx) and destroys the view', async () => {
     const ac = new AbortController();
     stub = await startStub((method) => {
