@@ -146,7 +146,7 @@ function deployStrings(): Record<string, string> {
     checklistIntro: vscode.l10n.t('vCenter Server on Windows is changed by hand, in this order. The files come from step 4.'),
     newThumb: vscode.l10n.t('New certificate SHA-256'),
     liveThumb: vscode.l10n.t('Served now'),
-    routeNoConnection: vscode.l10n.t("No inventory connection reaches it: add one to use its API."),
+    routeNoConnection: vscode.l10n.t("No inventory connection reaches it, so its API cannot be used (add one to use it)."),
     routeNeedsConnection: vscode.l10n.t("This route needs an inventory connection (with its password) that reaches the server."),
     keyOnHostMatch: vscode.l10n.t("The certificate carries the public key of the CSR the host generated (its key stays on the host)."),
     keyOnHostMismatch: vscode.l10n.t("The certificate does not carry the public key of the CSR the host generated: it was issued for another request."),

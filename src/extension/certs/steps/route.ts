@@ -67,10 +67,15 @@ export async function wizardRoute(ctx: WizardContext, s: CertWizardState): Promi
   const r = await reach(ctx, s).catch(() => undefined);
   const gen = await generationOf(s, r).catch(() => undefined);
   let choice: RouteChoice = routes.chooseRoute(gen, kind);
+  // Without a connection the API route cannot be taken: the note leads with that, then says why the fallback.
   if (choice.id === 'api' && !r?.host) {
-    choice = { ...routes.chooseRoute(gen, kind, 'ssh'), reason: `${choice.reason} ${ctx.strings.routeNoConnection}` };
+    const fallback = routes.chooseRoute(gen, kind, 'ssh');
+    choice = { ...fallback, reason: `${ctx.strings.routeNoConnection} ${fallback.reason}` };
   }
-  if (choice.id === 'vcsa' && !r) choice = { ...routes.chooseRoute(undefined, kind), reason: `${choice.reason} ${ctx.strings.routeNoConnection}` };
+  if (choice.id === 'vcsa' && !r) {
+    const fallback = routes.chooseRoute(undefined, kind);
+    choice = { ...fallback, reason: `${ctx.strings.routeNoConnection} ${fallback.reason}` };
+  }
   const view: RouteView = { ...(choice.id ? { id: choice.id } : {}), method: choice.method, csrOnServer: choice.csrOnServer, reason: choice.reason, sources: choice.sources, ...(gen ? { generation: gen.label } : {}) };
   // vCenter on Windows: the checklist follows the guide of its version (the generation model says which).
   return { view, ...(choice.method === 'windows-checklist' && gen ? { windowsVersion: gen.windowsChecklistVersion } : {}) };
