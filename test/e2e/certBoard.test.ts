@@ -31,8 +31,13 @@ function panelFrame(page: Page): FrameLocator {
 async function pickFolder(page: Page, folder: string, accept: string): Promise<void> {
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 20_000 });
-  await input.fill(`${folder}/`);
-  await page.waitForTimeout(1000);
+  // The dialog may still be loading its default folder and put it back over what was typed: type
+  // again until the value stays.
+  for (let i = 0; i < 5; i++) {
+    await input.fill(`${folder}/`);
+    await page.waitForTimeout(1000);
+    if ((await input.inputValue()) === `${folder}/`) break;
+  }
   await page.locator('.quick-input-widget').getByRole('button', { name: accept }).click();
   await input.waitFor({ state: 'hidden', timeout: 20_000 });
 }
