@@ -93,7 +93,9 @@ const watchReporter = {
 const node = { ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20' };
 const configs = [
   // The banner and footer timestamp the bundle's first and last statements (src/extension/activationTimes.ts).
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [ownBundlesExternal, vscodeOnce], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
+  // --production: the bundle is dist/extension-main.js, loaded through a V8 code cache by dist/extension.js (src/extension/loader.ts).
+  { ...node, entryPoints: { [production ? 'extension-main' : 'extension']: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [ownBundlesExternal, vscodeOnce], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
+  ...(production ? [{ ...node, entryPoints: { extension: 'src/extension/loader.ts' } }] : []),
   ...ownBundles.map(({ out, entry, stdin }) => {
     const { outdir, ...rest } = node;
     return stdin ? { ...rest, stdin, outfile: join(outdir, `${out}.js`) } : { ...node, entryPoints: { [out]: entry }, external: nodeExternals };
