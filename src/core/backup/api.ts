@@ -9,7 +9,7 @@ import type { MoRef, VimValue } from '../vsphere/decode';
 import { asBoolean, asMoRef, asNumber, asObject, asString, asArray } from '../vsphere/decode';
 import { VimFaultError } from '../vsphere/errors';
 import { retrieveObject, retrieveProperty, type RetrieveOptions } from '../vsphere/property';
-import { extraConfigToRecord, getVmDiagnostics, toDevice, toSnapshotTree, type DeviceInfo, type SnapshotNode } from '../vsphere/vm';
+import { extraConfigToRecord, getVmDiagnostics, toSnapshotTree, type DeviceInfo, type SnapshotNode } from '../vsphere/vm';
 import type { RunningHostProduct } from './createdOn';
 import type { ApiSnapshotTree, ApiVirtualDevice, ApiVmConfig, PowerState } from './facts';
 
@@ -20,7 +20,7 @@ export const BACKUP_VM_PROPERTIES = [
   'config.changeTrackingEnabled', 'runtime.consolidationNeeded', 'guest.toolsVersion',
 ] as const;
 
-function deviceToApi(d: DeviceInfo, raw?: VimValue): ApiVirtualDevice {
+export function deviceToApi(d: DeviceInfo, raw?: VimValue): ApiVirtualDevice {
   const out: ApiVirtualDevice = { _type: d.type, key: d.key, deviceInfo: { label: d.label, summary: d.summary } };
   if (d.controllerKey !== undefined) out.controllerKey = d.controllerKey;
   if (d.unitNumber !== undefined) out.unitNumber = d.unitNumber;
@@ -38,6 +38,35 @@ function deviceToApi(d: DeviceInfo, raw?: VimValue): ApiVirtualDevice {
   return out;
 }
 
+/**
+ * `deviceToApi(toDevice(v), v)` in one step, without the DeviceInfo in between (a sweep converts
+ * tens of thousands of devices): the same fields, the same defaults.
+ */
+export function apiDeviceFromValue(v: VimValue): ApiVirtualDevice {
+  const d = asObject(v) ?? {};
+  const type = typeof d._type === 'string' ? d._type : 'VirtualDevice';
+  const info = asObject(d.deviceInfo);
+  const out: ApiVirtualDevice = { _type: type, key: asNumber(d.key) ?? 0, deviceInfo: { label: asString(info?.label) ?? type, summary: asString(info?.summary) ?? '' } };
+  const controllerKey = asNumber(d.controllerKey);
+  if (controllerKey !== undefined) out.controllerKey = controllerKey;
+  const unitNumber = asNumber(d.unitNumber);
+  if (unitNumber !== undefined) out.unitNumber = unitNumber;
+  if (type === 'VirtualDisk') {
+    const b = asObject(d.backing);
+    out.backing = { _type: typeof b?._type === 'string' ? b._type : '' };
+    const fileName = asString(b?.fileName);
+    if (fileName !== undefined) out.backing.fileName = fileName;
+    const diskMode = asString(b?.diskMode);
+    if (diskMode !== undefined) out.backing.diskMode = diskMode;
+    const compatibilityMode = asString(b?.compatibilityMode);
+    if (compatibilityMode !== undefined) out.backing.compatibilityMode = compatibilityMode;
+  } else if (type !== 'VirtualCdrom' && type !== 'VirtualFloppy' && (type.endsWith('Controller') || d.busNumber !== undefined)) {
+    out.busNumber = asNumber(d.busNumber);
+    out.device = asArray(d.device).map((x) => asNumber(x)).filter((x): x is number => x !== undefined);
+  }
+  return out;
+}
+
 function snapshotsToApi(list: SnapshotNode[]): ApiSnapshotTree[] {
   return list.map((s) => ({ name: s.name, childSnapshotList: snapshotsToApi(s.children) }));
 }
@@ -50,7 +79,7 @@ export function apiVmConfigFromProps(p: Record<string, VimValue | undefined>): A
   const vm: ApiVmConfig = {
     config: {
       extraConfig: Object.entries(extra).map(([key, value]) => ({ key, value })),
-      hardware: { device: rawDevices.map((d) => deviceToApi(toDevice(d), d)) },
+      hardware: { device: rawDevices.map(apiDeviceFromValue) },
     },
     runtime: {},
     guest: {},

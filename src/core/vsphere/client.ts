@@ -17,6 +17,18 @@ import { parseXml, parseXmlFast, type XNode } from './xml';
 import { Generation } from './generation';
 import { formatEndpoint, parseEndpoint } from '../net/endpoint';
 
+const constant = <T>(v: T) => (): T => v;
+
+/** A thunk computed once. */
+function memo<T>(f: () => T): () => T {
+  let done = false;
+  let v: T;
+  return () => {
+    if (!done) { v = f(); done = true; }
+    return v;
+  };
+}
+
 export const SESSION_COOKIE = 'vmware_soap_session';
 /** Default cap of one response body (SOAP or a file read into memory), checked while it streams. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1048576;
@@ -299,15 +311,18 @@ export class VimClient {
     const once = async (): Promise<{ extracted: T; response?: undefined } | { extracted?: undefined; response: XNode }> => {
       // With `stream`, the sink reads the text while it arrives (parsing overlaps the transfer).
       const sink = stream?.();
-      const text = await this.post(method, thisRef, args, opts, sink && ((piece) => { try { sink.push(piece); } catch { /* result() falls back */ } }));
+      // Streamed, the whole text is only joined when a reader needs it (a fault, an unexpected shape).
+      const text = sink
+        ? await this.postStreamed(method, thisRef, args, opts, (piece) => { try { sink.push(piece); } catch { /* result() falls back */ } })
+        : constant(await this.post(method, thisRef, args, opts));
       let extracted: T | undefined;
       try {
-        extracted = sink ? sink.result(text) : extract(text);
+        extracted = sink ? sink.result(text) : extract(text());
       } catch {
         extracted = undefined; // let the generic reader report what is wrong
       }
       if (extracted !== undefined) return { extracted };
-      return { response: this.readResponse(text, method, thisRef, true) };
+      return { response: this.readResponse(text(), method, thisRef, true) };
     };
     return opts.noRelogin ? once() : this.withRelogin(once);
   }
@@ -317,16 +332,33 @@ export class VimClient {
     return this.readResponse(text, method, thisRef, opts.fast ?? false);
   }
 
-  private async post(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions, onText?: (piece: string) => void): Promise<string> {
+  private async post(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions): Promise<string> {
+    const res = await this.postRaw(method, thisRef, args, opts);
+    return res.body.toString('utf8');
+  }
+
+  /**
+   * Like `post`, with the text decoded chunk by chunk into `onText` while it arrives (a split UTF-8
+   * sequence waits for its end). The body is not kept as bytes, and the whole text is joined only
+   * when the returned function is called.
+   */
+  private async postStreamed(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions, onText: (piece: string) => void): Promise<() => string> {
+    const decoder = new StringDecoder('utf8');
+    const pieces: string[] = [];
+    const onChunk = (c: Buffer): void => {
+      const t = decoder.write(c);
+      if (t) { pieces.push(t); onText(t); }
+    };
+    await this.postRaw(method, thisRef, args, opts, onChunk);
+    const tail = decoder.end();
+    if (tail) { pieces.push(tail); onText(tail); }
+    return memo(() => pieces.join(''));
+  }
+
+  private async postRaw(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions, onChunk?: (c: Buffer) => void): Promise<RawResponse> {
     if (this.closed) throw new VsphereError('closed', `The connection to ${this.endpoint.display} is closed. Connect again.`);
     const body = Buffer.from(buildEnvelope(method, thisRef, args), 'utf8');
-    // Streaming readers get the text decoded chunk by chunk (a split UTF-8 sequence waits for its end).
-    const decoder = onText ? new StringDecoder('utf8') : undefined;
-    const pieces: string[] = [];
-    const onChunk = decoder && ((c: Buffer) => {
-      const t = decoder.write(c);
-      if (t) { pieces.push(t); onText!(t); }
-    });
+    let first: number | undefined;
     const res = await this.request({
       method: 'POST',
       path: this.endpoint.path,
@@ -339,21 +371,18 @@ export class VimClient {
       what: method,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
-      onChunk,
+      onChunk: onChunk && ((c) => { first ??= c[0]; onChunk(c); }),
+      keepBody: !onChunk,
     });
     const ct = String(res.headers['content-type'] ?? '');
     if (res.status !== 200 && res.status !== 500) {
       throw new ProtocolError(this.endpoint.display, method, `HTTP ${res.status}`);
     }
-    if (!/xml/i.test(ct) && res.body.length && res.body[0] !== 0x3c) {
+    first ??= res.body.length ? res.body[0] : undefined;
+    if (!/xml/i.test(ct) && first !== undefined && first !== 0x3c) {
       throw new ProtocolError(this.endpoint.display, method, `content type ${ct || 'none'}`);
     }
-    if (decoder) {
-      const tail = decoder.end();
-      if (tail) { pieces.push(tail); onText!(tail); }
-      return pieces.join('');
-    }
-    return res.body.toString('utf8');
+    return res;
   }
 
   private readResponse(text: string, method: string, thisRef: MoRef, fast: boolean): XNode {
@@ -382,10 +411,13 @@ export class VimClient {
   request(req: {
     method: string; path: string; headers?: http.OutgoingHttpHeaders; body?: Buffer; what: string;
     signal?: AbortSignal; timeoutMs?: number; maxBytes?: number;
-    /** Each body chunk as it arrives (the body is still collected and returned whole). */
+    /** Each body chunk as it arrives (the body is still collected and returned whole unless `keepBody` is false). */
     onChunk?: (chunk: Buffer) => void;
+    /** False: the body is not kept (an empty `body` is returned); for callers that read it through `onChunk`. */
+    keepBody?: boolean;
   }): Promise<RawResponse> {
     const cap = req.maxBytes ?? this.maxResponseBytes;
+    const keep = req.keepBody !== false;
     return new Promise<RawResponse>((resolve, reject) => {
       const r = this.startRequest(req, (err, res) => {
         if (err || !res) { reject(err); return; }
@@ -400,7 +432,7 @@ export class VimClient {
         res.on('data', (c: Buffer) => {
           bytes += c.length;
           if (bytes > cap) { tooLarge(); return; }
-          chunks.push(c);
+          if (keep) chunks.push(c);
           req.onChunk?.(c);
         });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -35,7 +35,19 @@ export interface RetrieveOptions extends CallOptions {
   maxPages?: number;
   /** Cap on objects of one retrieve, all pages together (default {@link MAX_RETRIEVED_OBJECTS}). */
   maxTotalObjects?: number;
+  /** Readers of their own for some property paths' values (see {@link ValueReader}). */
+  readers?: ValueReaders;
 }
+
+/**
+ * Reads one property's value itself, from the pull scanner positioned just after the Start of its
+ * `<val>`, through that element's End. For large values of which the caller needs only a part
+ * (e.g. a sweep's `config.hardware.device`): it builds only that part and `skipRaw()`s the rest.
+ * It must give the same values as the generic decoder for what it keeps. A reader is used only by
+ * the streaming extractor; the generic fallback (faults, unexpected shapes) decodes values whole.
+ */
+export type ValueReader = (p: XmlPull) => VimValue;
+export type ValueReaders = Readonly<Record<string, ValueReader>>;
 
 /** Pages of one RetrievePropertiesEx: 10 000 pages of the server's default 100 objects is a million. */
 export const MAX_PAGES = 10_000;
@@ -130,7 +142,7 @@ function readVal(p: XmlPull, scratch: XNode): VimValue {
  * without an intermediate tree for leaf values. Returns undefined for anything else (a Fault, an
  * unexpected shape), so the caller falls back to the generic reader.
  */
-export function extractRetrieveResult(xml: string): { token?: string; objects: ObjectContent[] } | undefined {
+export function extractRetrieveResult(xml: string, readers?: ValueReaders): { token?: string; objects: ObjectContent[] } | undefined {
   const p = new XmlPull(xml);
   // (a function, so TypeScript does not narrow p.name across next() calls)
   const at = (local: string, ns?: string): boolean => p.name === local && (ns === undefined || p.ns === ns);
@@ -173,7 +185,10 @@ export function extractRetrieveResult(xml: string): { token?: string; objects: O
             if (e4 === END) break;
             if (e4 !== START) return undefined;
             if (at('name')) name = p.leafText();
-            else if (at('val')) val = readVal(p, scratch);
+            else if (at('val')) {
+              const own = readers !== undefined && Object.hasOwn(readers, name) ? readers[name] : undefined;
+              val = own ? own(p) : readVal(p, scratch);
+            }
             else p.skip();
           }
           if (val !== undefined) props[name] = val;
@@ -208,6 +223,8 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
   private token?: string;
   private failed = false;
 
+  constructor(private readonly readers?: ValueReaders) {}
+
   push(piece: string): void {
     if (this.failed) return;
     this.pending += piece;
@@ -219,18 +236,18 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
     this.take(this.head + run + this.closers);
   }
 
-  result(whole: string): { token?: string; objects: ObjectContent[] } | undefined {
-    if (this.failed || this.head === undefined) return extractRetrieveResult(whole);
+  result(whole: () => string): { token?: string; objects: ObjectContent[] } | undefined {
+    if (this.failed || this.head === undefined) return extractRetrieveResult(whole(), this.readers);
     // the rest: the last objects, a token, the real end tags
     this.take(this.head + this.pending);
-    if (this.failed) return extractRetrieveResult(whole);
+    if (this.failed) return extractRetrieveResult(whole(), this.readers);
     return { token: this.token, objects: this.objects };
   }
 
   private take(doc: string): void {
     let r: { token?: string; objects: ObjectContent[] } | undefined;
     try {
-      r = extractRetrieveResult(doc);
+      r = extractRetrieveResult(doc, this.readers);
     } catch {
       r = undefined;
     }
@@ -290,9 +307,9 @@ function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
   }
 }
 
-async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions): Promise<{ token?: string; objects: ObjectContent[] }> {
+async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions, readers?: ValueReaders): Promise<{ token?: string; objects: ObjectContent[] }> {
   const pc = client.serviceContent.propertyCollector;
-  const fast = await client.invokeText(method, pc, args, call, extractRetrieveResult, () => new RetrieveStream());
+  const fast = await client.invokeText(method, pc, args, call, (xml) => extractRetrieveResult(xml, readers), () => new RetrieveStream(readers));
   if (fast.extracted) return fast.extracted;
   return readRetrieveResult(firstReturnval(fast.response));
 }
@@ -306,7 +323,7 @@ export async function retrievePropertiesEx(client: VimClient, specSet: SoapObjec
   const pc = client.serviceContent.propertyCollector;
   const call: CallOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs, noRelogin: true };
   const options: SoapObject = opts.maxObjects ? { maxObjects: opts.maxObjects } : {};
-  let page = await retrievePage(client, 'RetrievePropertiesEx', [['specSet', specSet], ['options', options]], call);
+  let page = await retrievePage(client, 'RetrievePropertiesEx', [['specSet', specSet], ['options', options]], call, opts.readers);
   const all: ObjectContent[] = page.objects;
   throwIfNotAuthenticated(page.objects, 'RetrievePropertiesEx');
   opts.onPage?.(all.length);
@@ -322,7 +339,7 @@ export async function retrievePropertiesEx(client: VimClient, specSet: SoapObjec
       if (seen.has(token)) throw stop(`the continuation token "${token.slice(0, 40)}" came back a second time`);
       if (seen.size >= maxPages) throw stop(`more than ${maxPages} pages`);
       seen.add(token);
-      page = await retrievePage(client, 'ContinueRetrievePropertiesEx', [['token', token]], call);
+      page = await retrievePage(client, 'ContinueRetrievePropertiesEx', [['token', token]], call, opts.readers);
       throwIfNotAuthenticated(page.objects, 'ContinueRetrievePropertiesEx');
       if (all.length + page.objects.length > maxTotal) throw stop(`more than ${maxTotal} objects`);
       for (const o of page.objects) all.push(o);

@@ -125,6 +125,6 @@ export function readReturn(response: XNode, returnType?: string): VimValue | und
 /** A reader fed the response text piece by piece while it arrives (see `invokeText`). */
 export interface TextSink<T> {
   push(piece: string): void;
-  /** The result for the whole text (every piece joined), or undefined for the generic reader. */
-  result(whole: string): T | undefined;
+  /** The result for the whole text (`whole()` joins every piece: call it only to fall back), or undefined for the generic reader. */
+  result(whole: () => string): T | undefined;
 }

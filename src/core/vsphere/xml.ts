@@ -261,10 +261,7 @@ export class XmlPull {
       if (c === 47 /* / */) {
         const gt = xml.indexOf('>', lt + 2);
         if (gt < 0 || this.depth === 0) throw new XmlError(`unexpected end tag at ${lt}`);
-        const qn = this.qnames[this.qnames.length - 1];
-        if (!xml.startsWith(qn, lt + 2) || xml.slice(lt + 2 + qn.length, gt).trim() !== '') {
-          throw new XmlError(`mismatched end tag </${xml.slice(lt + 2, gt)}> for <${qn}> at ${lt}`);
-        }
+        this.checkEndTag(lt, gt);
         this.text = text;
         this.pop();
         this.pos = gt + 1;
@@ -294,6 +291,15 @@ export class XmlPull {
       }
       this.startTag(lt);
       return XmlEvent.Start;
+    }
+  }
+
+  /** The end tag xml[lt, gt] closes the innermost open element (its qname, then only blanks). */
+  private checkEndTag(lt: number, gt: number): void {
+    const xml = this.xml;
+    const qn = this.qnames[this.qnames.length - 1];
+    if (!xml.startsWith(qn, lt + 2) || (gt !== lt + 2 + qn.length && xml.slice(lt + 2 + qn.length, gt).trim() !== '')) {
+      throw new XmlError(`mismatched end tag </${xml.slice(lt + 2, gt)}> for <${qn}> at ${lt}`);
     }
   }
 
@@ -444,6 +450,55 @@ export class XmlPull {
     while (this.depth >= d) {
       if (this.next() === XmlEvent.Eof) throw new XmlError('unexpected end of document');
     }
+  }
+
+  /**
+   * After Start: skips the current element's subtree without naming or building anything inside it:
+   * tags are counted (quoted attribute values, comments, CDATA and processing instructions
+   * honoured), no string is made. For large subtrees a reader does not want; unlike `skip()`, end
+   * tags inside are not matched to their start tags (the element's own end tag is).
+   */
+  skipRaw(): void {
+    if (this.pendingEnd) { this.next(); return; }
+    const xml = this.xml;
+    const len = this.len;
+    let depth = 1;
+    let i = this.pos;
+    for (;;) {
+      const lt = xml.indexOf('<', i);
+      if (lt < 0) throw new XmlError(`unterminated element <${this.qnames[this.qnames.length - 1]}>`);
+      const c = xml.charCodeAt(lt + 1);
+      if (c === 47 /* / */) {
+        const gt = xml.indexOf('>', lt + 2);
+        if (gt < 0) throw new XmlError('unterminated end tag');
+        i = gt + 1;
+        if (--depth === 0) {
+          this.checkEndTag(lt, gt);
+          break;
+        }
+        continue;
+      }
+      if (c === 33 /* ! */ || c === 63 /* ? */) {
+        const close = c === 63 ? '?>' : xml.startsWith('<!--', lt) ? '-->' : xml.startsWith('<![CDATA[', lt) ? ']]>' : undefined;
+        if (close === undefined) throw new XmlError('DOCTYPE and other declarations are not accepted');
+        const end = xml.indexOf(close, lt + 2);
+        if (end < 0) throw new XmlError('unterminated comment, CDATA or processing instruction');
+        i = end + close.length;
+        continue;
+      }
+      let j = lt + 1;
+      let quote = 0;
+      for (; j < len; j++) {
+        const d = xml.charCodeAt(j);
+        if (quote !== 0) { if (d === quote) quote = 0; } else if (d === 34 || d === 39) quote = d; else if (d === 62) break;
+      }
+      if (j >= len) throw new XmlError('unterminated start tag');
+      if (xml.charCodeAt(j - 1) !== 47) depth++;
+      i = j + 1;
+    }
+    this.text = '';
+    this.pop();
+    this.pos = i;
   }
 
   /** After Start: the text of a leaf element (child elements are skipped). */
