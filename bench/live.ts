@@ -34,8 +34,8 @@ export function meter(client: VimClient): Meter {
   client.request = async (req) => {
     m.calls++;
     m.bytes += req.body?.length ?? 0;
-    const res = await request(req);
-    m.bytes += res.body.length;
+    // counted as the body arrives: a streamed response (keepBody: false) returns an empty body
+    const res = await request({ ...req, onChunk: (c) => { m.bytes += c.length; req.onChunk?.(c); } });
     return res;
   };
   return m;
