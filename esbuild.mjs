@@ -36,13 +36,41 @@ function webviewEntries() {
 }
 
 /**
- * iconv-lite (code pages, ~480 KiB of tables) lives in its own bundle, dist/codepages.js, which the
- * extension and the CLI require only when a .vmx declares a non-UTF-8 encoding.
+ * Heavy libraries that only lazily loaded code reaches (core/lazy.ts) live in bundles of their own,
+ * which the extension and the CLI require on first use: compiling them is then not part of loading
+ * dist/extension.js at activation (V8 still pre-parses every lazy function of a bundle it loads).
+ * - iconv-lite (code pages, ~480 KiB of tables) → dist/codepages.js, when a .vmx declares a non-UTF-8 encoding;
+ * - node-forge → dist/forge.js, when a certificate is read, requested or deployed;
+ * - ssh2 (with tweetnacl, bcrypt-pbkdf, asn1) → dist/ssh2.js, when an SSH session opens;
+ * - the .vmx key catalog (src/core/vmx/catalog.json) → dist/vmx-catalog.js, when .vmx language features first run.
+ * None of them shares a class with our code, so `instanceof` is unaffected by the split.
  */
-const codepagesExternal = {
-  name: 'codepages-external',
+const ownBundles = [
+  { filter: /^iconv-lite$/, out: 'codepages', entry: 'node_modules/iconv-lite/lib/index.js' },
+  { filter: /^node-forge$/, out: 'forge', entry: 'node_modules/node-forge/lib/index.js' },
+  { filter: /^ssh2$/, out: 'ssh2', entry: 'node_modules/ssh2/lib/index.js' },
+  // (a .json entry point would come out with empty exports in CommonJS: a one-line module requires it)
+  { filter: /^\.\/catalog\.json$/, importer: /[\\/]src[\\/]core[\\/]vmx[\\/]catalog\.ts$/, out: 'vmx-catalog', stdin: { contents: "module.exports = require('./catalog.json');", resolveDir: 'src/core/vmx', loader: 'js' } },
+];
+const ownBundlesExternal = {
+  name: 'own-bundles-external',
   setup(build) {
-    build.onResolve({ filter: /^iconv-lite$/ }, () => ({ path: './codepages.js', external: true }));
+    for (const b of ownBundles) {
+      build.onResolve({ filter: b.filter }, (args) => (!b.importer || b.importer.test(args.importer) ? { path: `./${b.out}.js`, external: true } : undefined));
+    }
+  },
+};
+
+/**
+ * One `require('vscode')` for the whole extension bundle: esbuild otherwise gives every module that
+ * imports 'vscode' its own copy of the API object's properties (a getter per name, ~80 modules ×
+ * ~200 names at load). Every import of 'vscode' resolves to this one module, which re-exports it.
+ */
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
   },
 };
 
@@ -61,14 +89,19 @@ const watchReporter = {
   },
 };
 
-/** Node bundles in dist/ (the extension and the CLI leave iconv-lite's code pages to dist/codepages.js). */
+/** Node bundles in dist/ (the extension and the CLI leave the libraries in ownBundles to bundles of their own). */
 const node = { ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20' };
 const configs = [
   // The banner and footer timestamp the bundle's first and last statements (src/extension/activationTimes.ts).
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [codepagesExternal], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
-  { ...node, entryPoints: { codepages: 'node_modules/iconv-lite/lib/index.js' } },
+  // --production: the bundle is dist/extension-main.js, loaded through a V8 code cache by dist/extension.js (src/extension/loader.ts).
+  { ...node, entryPoints: { [production ? 'extension-main' : 'extension']: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [ownBundlesExternal, vscodeOnce], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
+  ...(production ? [{ ...node, entryPoints: { extension: 'src/extension/loader.ts' } }] : []),
+  ...ownBundles.map(({ out, entry, stdin }) => {
+    const { outdir, ...rest } = node;
+    return stdin ? { ...rest, stdin, outfile: join(outdir, `${out}.js`) } : { ...node, entryPoints: { [out]: entry }, external: nodeExternals };
+  }),
   // The CLI: dist/cli.js is src/cli/entry.ts, which loads dist/cli-vdr.js for `vlab vdr …` (not compiling the whole CLI) and dist/cli-main.js otherwise.
-  { ...node, entryPoints: { 'cli-main': 'src/cli/main.ts', 'cli-vdr': 'src/cli/vdrMain.ts' }, external: nodeExternals, plugins: [codepagesExternal] },
+  { ...node, entryPoints: { 'cli-main': 'src/cli/main.ts', 'cli-vdr': 'src/cli/vdrMain.ts' }, external: nodeExternals, plugins: [ownBundlesExternal] },
   { ...node, entryPoints: { cli: 'src/cli/entry.ts' }, external: ['./cli-main.js', './cli-vdr.js'], banner: { js: '#!/usr/bin/env node' } },
 ];
 

@@ -13,5 +13,5 @@ bad=$(unzip -Z1 "$vsix" | grep -E '^extension/(src|test|bench|scripts)/|\.map$|\
 if [ -n "$bad" ]; then echo "package: these files must not ship:"; echo "$bad"; exit 1; fi
 size=$(stat -c %s "$vsix")
 files=$(unzip -Z1 "$vsix" | wc -l)
-printf 'package: %s  %s KiB, %s files (extension.js %s KiB, cli*.js %s KiB)\n' "$vsix" "$((size / 1024))" "$files" \
-  "$(( $(stat -c %s dist/extension.js) / 1024 ))" "$(( $(cat dist/cli.js dist/cli-main.js dist/cli-vdr.js | wc -c) / 1024 ))"
+printf 'package: %s  %s KiB, %s files (extension-main.js %s KiB, cli*.js %s KiB)\n' "$vsix" "$((size / 1024))" "$files" \
+  "$(( $(stat -c %s dist/extension-main.js) / 1024 ))" "$(( $(cat dist/cli.js dist/cli-main.js dist/cli-vdr.js | wc -c) / 1024 ))"

@@ -23,6 +23,8 @@ export interface ActivationTimes {
   hostGapMs?: number;
   /** Ours: activate()'s body. */
   activateMs: number;
+  /** How the production loader (codeCache.ts) found the V8 code cache; absent when not loaded through it. */
+  codeCache?: string;
 }
 
 interface Mark { name: string; startTime: number }
@@ -44,6 +46,12 @@ function moduleMarks(): { start?: number; end?: number } {
   };
 }
 
+/** The production loader's use of the code cache (codeCache.ts leaves it under a global symbol). */
+function codeCacheUse(): string | undefined {
+  const use = (globalThis as Record<symbol, unknown>)[Symbol.for('vsphereLab.codeCacheUse')];
+  return typeof use === 'string' ? use : undefined;
+}
+
 export function activationTimes(id: string, activateStart: number, activateEnd: number): ActivationTimes {
   const m = hostMarks(id);
   const span = (a: string, b: string): number | undefined => (m.has(a) && m.has(b) ? m.get(b)! - m.get(a)! : undefined);
@@ -54,6 +62,7 @@ export function activationTimes(id: string, activateStart: number, activateEnd: 
     moduleEvalMs: start === undefined || end === undefined ? undefined : end - start,
     hostGapMs: end === undefined ? undefined : activateStart - end,
     activateMs: activateEnd - activateStart,
+    codeCache: codeCacheUse(),
   };
 }
 

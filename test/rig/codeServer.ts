@@ -49,6 +49,8 @@ export interface CodeServer {
   readonly port: number;
   readonly userDataDir: string;
   readonly extensionsDir: string;
+  /** code-server's pid, also its process group (its extension hosts are in it). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -150,7 +152,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   }
   let stopped = false;
   return {
-    url, port, userDataDir, extensionsDir,
+    url, port, userDataDir, extensionsDir, pid: child.pid,
     async stop() {
       if (stopped) return;
       stopped = true;
