@@ -45,13 +45,11 @@ type livePC struct {
 
 // installIncrementalUpdates replaces the root PropertyCollector (same moref) with livePC.
 func installIncrementalUpdates(pcRef types.ManagedObjectReference) {
-	orig, ok := simulator.Map.Get(pcRef).(*simulator.PropertyCollector)
-	if !ok {
-		return
-	}
-	pc := &livePC{}
-	pc.Self = orig.Self
-	simulator.Map.Put(pc)
+	replaceRootPC(pcRef, func(self types.ManagedObjectReference) mo.Reference {
+		pc := &livePC{}
+		pc.Self = self
+		return pc
+	})
 }
 
 func (pc *livePC) CreatePropertyCollector(ctx *simulator.Context, c *types.CreatePropertyCollector) soap.HasFault {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
 )
@@ -69,14 +70,20 @@ type pagingPC struct {
 	simulator.PropertyCollector
 }
 
-func installPaging(pcRef types.ManagedObjectReference) {
-	orig, ok := simulator.Map.Get(pcRef).(*simulator.PropertyCollector)
-	if !ok {
-		return
+// replaceRootPC puts the object `build` makes in the registry in place of upstream's root
+// PropertyCollector, with the same moref (vcsim gives each session a fresh copy of its type).
+func replaceRootPC(pcRef types.ManagedObjectReference, build func(self types.ManagedObjectReference) mo.Reference) {
+	if orig, ok := simulator.Map.Get(pcRef).(*simulator.PropertyCollector); ok {
+		simulator.Map.Put(build(orig.Self))
 	}
-	pc := &pagingPC{}
-	pc.Self = orig.Self
-	simulator.Map.Put(pc)
+}
+
+func installPaging(pcRef types.ManagedObjectReference) {
+	replaceRootPC(pcRef, func(self types.ManagedObjectReference) mo.Reference {
+		pc := &pagingPC{}
+		pc.Self = self
+		return pc
+	})
 }
 
 func (pc *pagingPC) RetrievePropertiesEx(ctx *simulator.Context, r *types.RetrievePropertiesEx) soap.HasFault {
