@@ -213,8 +213,7 @@ const OBJECTS_END = '</objects>';
  * the server is still sending. The outcome is exactly `extractRetrieveResult(whole)`: a run that is
  * not a sequence of whole `returnval` children (a nested `</objects>` in a value, a prefixed tag)
  * cannot form a well-formed document with the head's end tags, fails, and the whole text is then
- * read at the end as before. `retrievePropertiesEx` uses it with `runs` false (token only): its pages
- * overlap the server's work already, and a page read whole costs about half the CPU.
+ * read at the end as before.
  */
 export class RetrieveStream implements TextSink<{ token?: string; objects: ObjectContent[] }> {
   private pending = '';
