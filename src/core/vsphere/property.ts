@@ -227,18 +227,14 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
   /**
    * `onToken` hears the continuation token as soon as it has arrived (it comes before the objects:
    * RetrieveResult is `token?, objects*`), so the next page can be asked for while this one is read.
-   * `runs` false: only the token is listened for and the objects are read from the whole text at the
-   * end (cheaper in CPU when paging already overlaps reading with the server's work).
    */
-  constructor(private readonly readers?: ValueReaders, private readonly onToken?: (token: string) => void, private readonly runs = true) {}
+  constructor(private readonly readers?: ValueReaders, private readonly onToken?: (token: string) => void) {}
 
   push(piece: string): void {
     if (this.failed) return;
-    if (!this.runs && this.tokenLooked) return;
     this.pending += piece;
     if (this.head === undefined && !this.readHead()) return;
     if (!this.tokenLooked) this.lookForToken();
-    if (!this.runs) return;
     const end = this.pending.lastIndexOf(OBJECTS_END);
     if (end < 0) return;
     const run = this.pending.slice(0, end + OBJECTS_END.length);
@@ -247,7 +243,7 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
   }
 
   result(whole: () => string): { token?: string; objects: ObjectContent[] } | undefined {
-    if (this.failed || this.head === undefined || !this.runs) return extractRetrieveResult(whole(), this.readers);
+    if (this.failed || this.head === undefined) return extractRetrieveResult(whole(), this.readers);
     // the rest: the last objects, a token, the real end tags
     this.take(this.head + this.pending);
     if (this.failed) return extractRetrieveResult(whole(), this.readers);
@@ -337,10 +333,7 @@ type Page = { token?: string; objects: ObjectContent[] };
 
 async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions, readers?: ValueReaders, onToken?: (token: string) => void): Promise<Page> {
   const pc = client.serviceContent.propertyCollector;
-  // Pages are asked for ahead (PageAhead): a page is read whole once it has arrived, while the server
-  // makes the next; read whole, the text costs about half the CPU of reading it run by run as it
-  // streams. The stream only listens for the token.
-  const fast = await client.invokeText(method, pc, args, call, (xml) => extractRetrieveResult(xml, readers), () => new RetrieveStream(readers, onToken, false));
+  const fast = await client.invokeText(method, pc, args, call, (xml) => extractRetrieveResult(xml, readers), () => new RetrieveStream(readers, onToken));
   if (fast.extracted) return fast.extracted;
   return readRetrieveResult(firstReturnval(fast.response));
 }
