@@ -6,7 +6,7 @@ import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
 import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
 import type { SoapObject, SoapValue, TextSink } from './soap';
-import { decodeEntities, NS_SOAP_ENV, XmlEvent, XmlPull, type XNode } from './xml';
+import { decodeEntities, NS_SOAP_ENV, TagMemo, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
   path: string;
@@ -135,6 +135,38 @@ function readVal(p: XmlPull, scratch: XNode): VimValue {
   return decodeNode(node, 'anyType');
 }
 
+/** Property names kept as keys: past this many distinct names, names are used as they come. */
+const MAX_NAMES = 256;
+
+/**
+ * What the reads of the documents of one response (the runs of a streamed page) share: the start
+ * tags already read ({@link TagMemo}) and the property names already seen, kept as the strings
+ * objects are keyed by (a name sliced from the text would be looked up in V8's string table on
+ * every `props[name] =`).
+ */
+export class RetrieveMemo {
+  readonly tags = new TagMemo();
+  private readonly names: string[] = [];
+  private next = 0;
+
+  /** `name`, or the equal string already used as a key. */
+  key(name: string): string {
+    const names = this.names;
+    const n = names.length;
+    // names come in the same order object after object: look where the last one was found first
+    for (let k = 0, i = this.next; k < n; k++, i = i + 1 === n ? 0 : i + 1) {
+      if (names[i] === name) {
+        this.next = i + 1 === n ? 0 : i + 1;
+        return names[i];
+      }
+    }
+    if (n >= MAX_NAMES) return name;
+    const keyed = Object.keys({ [name]: 0 })[0];
+    names.push(keyed);
+    return keyed;
+  }
+}
+
 /**
  * Specialised streaming extractor for RetrievePropertiesEx / ContinueRetrievePropertiesEx
  * responses: walks the envelope with the pull scanner (namespace-correct: Envelope and Body must be
@@ -142,8 +174,8 @@ function readVal(p: XmlPull, scratch: XNode): VimValue {
  * without an intermediate tree for leaf values. Returns undefined for anything else (a Fault, an
  * unexpected shape), so the caller falls back to the generic reader.
  */
-export function extractRetrieveResult(xml: string, readers?: ValueReaders): { token?: string; objects: ObjectContent[] } | undefined {
-  const p = new XmlPull(xml);
+export function extractRetrieveResult(xml: string, readers?: ValueReaders, memo = new RetrieveMemo()): { token?: string; objects: ObjectContent[] } | undefined {
+  const p = new XmlPull(xml, memo.tags);
   // (a function, so TypeScript does not narrow p.name across next() calls)
   const at = (local: string, ns?: string): boolean => p.name === local && (ns === undefined || p.ns === ns);
   if (p.next() !== START || !at('Envelope', NS_SOAP_ENV)) return undefined;
@@ -184,7 +216,7 @@ export function extractRetrieveResult(xml: string, readers?: ValueReaders): { to
             const e4 = p.next();
             if (e4 === END) break;
             if (e4 !== START) return undefined;
-            if (at('name')) name = p.leafText();
+            if (at('name')) name = memo.key(p.leafText());
             else if (at('val')) {
               const own = readers !== undefined && Object.hasOwn(readers, name) ? readers[name] : undefined;
               val = own ? own(p) : readVal(p, scratch);
@@ -223,6 +255,7 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
   private token?: string;
   private failed = false;
   private tokenLooked = false;
+  private readonly memo = new RetrieveMemo();
 
   /**
    * `onToken` hears the continuation token as soon as it has arrived (it comes before the objects:
@@ -253,7 +286,7 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
   private take(doc: string): void {
     let r: { token?: string; objects: ObjectContent[] } | undefined;
     try {
-      r = extractRetrieveResult(doc, this.readers);
+      r = extractRetrieveResult(doc, this.readers, this.memo);
     } catch {
       r = undefined;
     }

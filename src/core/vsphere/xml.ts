@@ -198,6 +198,54 @@ export enum XmlEvent {
 
 const EMPTY: XNode[] = [];
 
+/** One start tag as read once: everything the scanner sets from it, valid for the same text in the same scope. */
+interface MemoTag {
+  /** The tag's text, `<` through `>` (with no other `>` in it). */
+  raw: string;
+  /** Namespace scope the tag was read in, and the one it opens for its content. */
+  scope: number;
+  childScope: number;
+  qname: string;
+  name: string;
+  ns: string;
+  type: string | undefined;
+  typeNs: string | undefined;
+  /** Frozen: shared by every element read from this entry. */
+  attrs: Readonly<Record<string, string>> | undefined;
+  declPrefixes: string[];
+  declUris: string[];
+  selfClose: boolean;
+}
+
+/** Sets of {@link MEMO_WAYS} entries (several tags of one shape, e.g. `<val>` of each type, live side by side). */
+const MEMO_SETS = 64;
+const MEMO_WAYS = 4;
+/** Start tags longer than this are always read in full (the memo stays small). */
+const MEMO_MAX_TAG = 512;
+
+/**
+ * Start tags already read, so a repeated tag (a response repeats the same few thousands of times:
+ * `<propSet>`, `<val xmlns:… …:type="xsd:string">`) costs one string comparison instead of a read
+ * of its name, attributes and namespace declarations. An entry is used only for the identical text
+ * in the identical namespace scope: scopes are numbered, and a tag declaring namespaces opens a new
+ * number (kept in its entry), so equal numbers mean equal prefix bindings. Fixed size (256 entries
+ * of tags ≤ 512 characters); share one between the documents of one response (the runs of a
+ * streamed page) so they need not learn the tags again.
+ */
+export class TagMemo {
+  readonly slots: Array<MemoTag | undefined> = new Array<MemoTag | undefined>(MEMO_SETS * MEMO_WAYS).fill(undefined);
+  private lastScope = 0;
+
+  newScope(): number {
+    return ++this.lastScope;
+  }
+}
+
+/** The first memo slot of the set of the tag xml[lt, gt]: from its length and a few of its characters. */
+function memoSet(xml: string, lt: number, gt: number): number {
+  return (((gt - lt) * 31 + xml.charCodeAt(lt + 1) * 7 + xml.charCodeAt(gt - 1) * 3 + xml.charCodeAt(gt - 2)) & (MEMO_SETS - 1)) * MEMO_WAYS;
+}
+
 /**
  * A pull scanner over a whole document string: `next()` returns Start / End / Eof. After Start the
  * current tag's local name, namespace, xsi:type (resolved by namespace, any prefix) and plain
@@ -223,16 +271,21 @@ export class XmlPull {
   private readonly qnames: string[] = [];
   private readonly attrPos: number[] = [];
   private lastPrefix = '';
+  /** Namespace scope number of the content being read (see {@link TagMemo}), and of the open elements' parents. */
+  private scope = 0;
+  private readonly scopes: number[] = [];
+  private readonly memo: TagMemo;
 
-
-  constructor(private readonly xml: string) {
+  constructor(private readonly xml: string, memo?: TagMemo) {
     this.len = xml.length;
+    this.memo = memo ?? new TagMemo();
   }
 
   private pop(): void {
     let decls = this.declCounts.pop() as number;
     while (decls-- > 0) { this.prefixes.pop(); this.uris.pop(); }
     this.qnames.pop();
+    this.scope = this.scopes.pop() as number;
     this.depth--;
   }
 
@@ -259,8 +312,11 @@ export class XmlPull {
       }
       const c = xml.charCodeAt(lt + 1);
       if (c === 47 /* / */) {
-        const gt = xml.indexOf('>', lt + 2);
-        if (gt < 0 || this.depth === 0) throw new XmlError(`unexpected end tag at ${lt}`);
+        if (this.depth === 0) throw new XmlError(`unexpected end tag at ${lt}`);
+        // `</qname>` most of the time: no search for the `>`
+        const guess = lt + 2 + this.qnames[this.qnames.length - 1].length;
+        const gt = xml.charCodeAt(guess) === 62 ? guess : xml.indexOf('>', lt + 2);
+        if (gt < 0) throw new XmlError(`unexpected end tag at ${lt}`);
         this.checkEndTag(lt, gt);
         this.text = text;
         this.pop();
@@ -298,7 +354,11 @@ export class XmlPull {
   private checkEndTag(lt: number, gt: number): void {
     const xml = this.xml;
     const qn = this.qnames[this.qnames.length - 1];
-    if (!xml.startsWith(qn, lt + 2) || (gt !== lt + 2 + qn.length && xml.slice(lt + 2 + qn.length, gt).trim() !== '')) {
+    const s = lt + 2;
+    // (a slice compared is several times cheaper than startsWith)
+    const ok = gt - s === qn.length ? xml.slice(s, gt) === qn
+      : gt - s > qn.length && xml.slice(s, s + qn.length) === qn && xml.slice(s + qn.length, gt).trim() === '';
+    if (!ok) {
       throw new XmlError(`mismatched end tag </${xml.slice(lt + 2, gt)}> for <${qn}> at ${lt}`);
     }
   }
@@ -315,6 +375,65 @@ export class XmlPull {
   }
 
   private startTag(lt: number): void {
+    const xml = this.xml;
+    const gt = xml.indexOf('>', lt + 2);
+    if (gt > 0 && gt - lt < MEMO_MAX_TAG) {
+      const slots = this.memo.slots;
+      const set = memoSet(xml, lt, gt);
+      const n = gt - lt + 1;
+      for (let w = set; w < set + MEMO_WAYS; w++) {
+        const m = slots[w];
+        if (m === undefined) break;
+        if (m.scope === this.scope && m.raw.length === n && xml.slice(lt, gt + 1) === m.raw) {
+          this.useMemo(m, gt + 1);
+          return;
+        }
+      }
+    }
+    this.readStartTag(lt, gt);
+  }
+
+  private useMemo(m: MemoTag, end: number): void {
+    const decls = m.declPrefixes.length;
+    for (let k = 0; k < decls; k++) {
+      this.prefixes.push(m.declPrefixes[k]);
+      this.uris.push(m.declUris[k]);
+    }
+    this.qname = m.qname;
+    this.name = m.name;
+    this.ns = m.ns;
+    this.type = m.type;
+    this.typeNs = m.typeNs;
+    this.attrs = m.attrs;
+    this.qnames.push(m.qname);
+    this.declCounts.push(decls);
+    this.scopes.push(this.scope);
+    this.scope = m.childScope;
+    this.depth++;
+    this.pendingEnd = m.selfClose;
+    this.pos = end;
+  }
+
+  /** Keeps the start tag just read (xml[lt, end), its first `>` its last character) for the next time. */
+  private remember(lt: number, end: number, decls: number, selfClose: boolean): void {
+    const xml = this.xml;
+    const n = this.prefixes.length;
+    const attrs = this.attrs === undefined ? undefined : Object.freeze(this.attrs);
+    this.attrs = attrs;
+    const parent = this.scopes[this.scopes.length - 1];
+    const slots = this.memo.slots;
+    const set = memoSet(xml, lt, end - 1);
+    // the newest first; the oldest of the set is dropped
+    for (let w = set + MEMO_WAYS - 1; w > set; w--) slots[w] = slots[w - 1];
+    slots[set] = {
+      raw: xml.slice(lt, end), scope: parent, childScope: decls > 0 ? this.scope : parent,
+      qname: this.qname, name: this.name, ns: this.ns, type: this.type, typeNs: this.typeNs, attrs,
+      declPrefixes: this.prefixes.slice(n - decls), declUris: this.uris.slice(n - decls), selfClose,
+    };
+  }
+
+  /** Reads the start tag at `lt` in full; `firstGt`: the first `>` after it (-1: none). */
+  private readStartTag(lt: number, firstGt: number): void {
     const xml = this.xml;
     const len = this.len;
     let j = lt + 1;
@@ -404,9 +523,12 @@ export class XmlPull {
     }
     this.qnames.push(qname);
     this.declCounts.push(decls);
+    this.scopes.push(this.scope);
+    if (decls > 0) this.scope = this.memo.newScope();
     this.depth++;
     this.pendingEnd = selfClose;
     this.pos = j;
+    if (j - 1 === firstGt && j - lt <= MEMO_MAX_TAG) this.remember(lt, j, decls, selfClose);
   }
 
   private lookupOr(start: number, end: number): string {
