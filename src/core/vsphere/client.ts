@@ -339,20 +339,22 @@ export class VimClient {
 
   /**
    * Like `post`, with the text decoded chunk by chunk into `onText` while it arrives (a split UTF-8
-   * sequence waits for its end). The body is not kept as bytes, and the whole text is joined only
-   * when the returned function is called.
+   * sequence waits for its end). The body is kept as bytes (outside the JavaScript heap: a page's
+   * text is not copied by every young-generation collection while the page is read), and the whole
+   * text is decoded only when the returned function is called.
    */
   private async postStreamed(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions, onText: (piece: string) => void): Promise<() => string> {
     const decoder = new StringDecoder('utf8');
-    const pieces: string[] = [];
+    const chunks: Buffer[] = [];
     const onChunk = (c: Buffer): void => {
+      chunks.push(c);
       const t = decoder.write(c);
-      if (t) { pieces.push(t); onText(t); }
+      if (t) onText(t);
     };
     await this.postRaw(method, thisRef, args, opts, onChunk);
     const tail = decoder.end();
-    if (tail) { pieces.push(tail); onText(tail); }
-    return memo(() => pieces.join(''));
+    if (tail) onText(tail);
+    return memo(() => Buffer.concat(chunks).toString('utf8'));
   }
 
   private async postRaw(method: string, thisRef: MoRef, args: ReadonlyArray<readonly [string, SoapValue]>, opts: CallOptions, onChunk?: (c: Buffer) => void): Promise<RawResponse> {

@@ -6,7 +6,7 @@ import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
 import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
 import type { SoapObject, SoapValue, TextSink } from './soap';
-import { decodeEntities, NS_SOAP_ENV, TagMemo, XmlEvent, XmlPull, type XNode } from './xml';
+import { decodeEntities, detach, NS_SOAP_ENV, TagMemo, XmlEvent, XmlPull, type XNode } from './xml';
 
 export interface MissingProperty {
   path: string;
@@ -124,7 +124,7 @@ function readVal(p: XmlPull, scratch: XNode): VimValue {
     scratch.type = type;
     scratch.typeNs = typeNs;
     scratch.attrs = attrs;
-    scratch.text = p.text;
+    scratch.text = detach(p.text);
     return decodeNode(scratch, 'anyType');
   }
   if (ev !== START) throw new Error('unexpected end of document in <val>');
@@ -208,7 +208,7 @@ export function extractRetrieveResult(xml: string, readers?: ValueReaders, memo 
         if (e3 !== START) return undefined;
         if (at('obj')) {
           const t = p.attrs?.type ?? '';
-          obj = { type: t, value: p.leafText() };
+          obj = { type: t, value: detach(p.leafText()) };
         } else if (at('propSet')) {
           let name = '';
           let val: VimValue | undefined;

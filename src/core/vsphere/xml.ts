@@ -59,6 +59,15 @@ export function decodeEntities(s: string): string {
   });
 }
 
+/**
+ * `s`, not keeping alive the text it was cut from. V8 makes a slice of 13 characters or more a view
+ * into the whole string: one such value kept in a result keeps a whole response in memory (and
+ * every young-generation collection copies it while it is young). Short strings are copies already.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** Escapes text for element content and attribute values. */
 export function escapeXml(s: string): string {
   // eslint-disable-next-line no-control-regex
@@ -418,17 +427,24 @@ export class XmlPull {
   private remember(lt: number, end: number, decls: number, selfClose: boolean): void {
     const xml = this.xml;
     const n = this.prefixes.length;
-    const attrs = this.attrs === undefined ? undefined : Object.freeze(this.attrs);
-    this.attrs = attrs;
+    let attrs: Record<string, string> | undefined;
+    if (this.attrs !== undefined) {
+      attrs = {};
+      for (const [k, v] of Object.entries(this.attrs)) attrs[detach(k)] = detach(v);
+      this.attrs = Object.freeze(attrs);
+    }
+    if (this.type !== undefined) this.type = detach(this.type);
+    this.qname = detach(this.qname);
+    this.name = detach(this.name);
     const parent = this.scopes[this.scopes.length - 1];
     const slots = this.memo.slots;
     const set = memoSet(xml, lt, end - 1);
     // the newest first; the oldest of the set is dropped
     for (let w = set + MEMO_WAYS - 1; w > set; w--) slots[w] = slots[w - 1];
     slots[set] = {
-      raw: xml.slice(lt, end), scope: parent, childScope: decls > 0 ? this.scope : parent,
+      raw: detach(xml.slice(lt, end)), scope: parent, childScope: decls > 0 ? this.scope : parent,
       qname: this.qname, name: this.name, ns: this.ns, type: this.type, typeNs: this.typeNs, attrs,
-      declPrefixes: this.prefixes.slice(n - decls), declUris: this.uris.slice(n - decls), selfClose,
+      declPrefixes: this.prefixes.slice(n - decls).map(detach), declUris: this.uris.slice(n - decls).map(detach), selfClose,
     };
   }
 
@@ -558,7 +574,7 @@ export class XmlPull {
       } else if (ev === XmlEvent.End) {
         if (node.children === EMPTY) node.children = [];
         else return;
-        node.text = this.text;
+        node.text = detach(this.text);
         return;
       } else {
         throw new XmlError(`unterminated element <${node.name}>`);
