@@ -145,9 +145,14 @@ const MAX_NAMES = 256;
  * every `props[name] =`).
  */
 export class RetrieveMemo {
-  readonly tags = new TagMemo();
+  readonly tags: TagMemo | false;
   private readonly names: string[] = [];
   private next = 0;
+
+  /** `remember` false: every tag read in full (the general path, for comparison). */
+  constructor(remember = true) {
+    this.tags = remember ? new TagMemo() : false;
+  }
 
   /** `name`, or the equal string already used as a key. */
   key(name: string): string {

@@ -283,11 +283,12 @@ export class XmlPull {
   /** Namespace scope number of the content being read (see {@link TagMemo}), and of the open elements' parents. */
   private scope = 0;
   private readonly scopes: number[] = [];
-  private readonly memo: TagMemo;
+  private readonly memo: TagMemo | undefined;
 
-  constructor(private readonly xml: string, memo?: TagMemo) {
+  /** `memo`: start tags read before, shared with other documents (default: this document's own); false: every tag read in full. */
+  constructor(private readonly xml: string, memo?: TagMemo | false) {
     this.len = xml.length;
-    this.memo = memo ?? new TagMemo();
+    this.memo = memo === false ? undefined : memo ?? new TagMemo();
   }
 
   private pop(): void {
@@ -386,7 +387,7 @@ export class XmlPull {
   private startTag(lt: number): void {
     const xml = this.xml;
     const gt = xml.indexOf('>', lt + 2);
-    if (gt > 0 && gt - lt < MEMO_MAX_TAG) {
+    if (this.memo !== undefined && gt > 0 && gt - lt < MEMO_MAX_TAG) {
       const slots = this.memo.slots;
       const set = memoSet(xml, lt, gt);
       const n = gt - lt + 1;
@@ -424,7 +425,7 @@ export class XmlPull {
   }
 
   /** Keeps the start tag just read (xml[lt, end), its first `>` its last character) for the next time. */
-  private remember(lt: number, end: number, decls: number, selfClose: boolean): void {
+  private remember(memo: TagMemo, lt: number, end: number, decls: number, selfClose: boolean): void {
     const xml = this.xml;
     const n = this.prefixes.length;
     let attrs: Record<string, string> | undefined;
@@ -437,7 +438,7 @@ export class XmlPull {
     this.qname = detach(this.qname);
     this.name = detach(this.name);
     const parent = this.scopes[this.scopes.length - 1];
-    const slots = this.memo.slots;
+    const slots = memo.slots;
     const set = memoSet(xml, lt, end - 1);
     // the newest first; the oldest of the set is dropped
     for (let w = set + MEMO_WAYS - 1; w > set; w--) slots[w] = slots[w - 1];
@@ -540,11 +541,11 @@ export class XmlPull {
     this.qnames.push(qname);
     this.declCounts.push(decls);
     this.scopes.push(this.scope);
-    if (decls > 0) this.scope = this.memo.newScope();
+    if (decls > 0 && this.memo !== undefined) this.scope = this.memo.newScope();
     this.depth++;
     this.pendingEnd = selfClose;
     this.pos = j;
-    if (j - 1 === firstGt && j - lt <= MEMO_MAX_TAG) this.remember(lt, j, decls, selfClose);
+    if (this.memo !== undefined && j - 1 === firstGt && j - lt <= MEMO_MAX_TAG) this.remember(this.memo, lt, j, decls, selfClose);
   }
 
   private lookupOr(start: number, end: number): string {
