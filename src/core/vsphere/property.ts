@@ -270,6 +270,10 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
 
   push(piece: string): void {
     if (this.failed) return;
+    if (this.head !== undefined && this.tokenLooked) {
+      this.takeRun(piece);
+      return;
+    }
     this.pending += piece;
     if (this.head === undefined && !this.readHead()) return;
     if (!this.tokenLooked) this.lookForToken();
@@ -278,6 +282,30 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
     const run = this.pending.slice(0, end + OBJECTS_END.length);
     this.pending = this.pending.slice(end + OBJECTS_END.length);
     this.take(this.head + run + this.closers);
+  }
+
+  /**
+   * Reads the objects complete in the text kept + `piece` without joining the two first (the kept
+   * text has no `</objects>` of its own): the document read is the only copy made of the text.
+   */
+  private takeRun(piece: string): void {
+    const kept = this.pending;
+    let cut = piece.lastIndexOf(OBJECTS_END);
+    if (cut >= 0) {
+      cut += OBJECTS_END.length;
+    } else {
+      // an `</objects>` across the joint
+      const n = OBJECTS_END.length - 1;
+      const left = kept.slice(Math.max(0, kept.length - n));
+      const at = (left + piece.slice(0, n)).lastIndexOf(OBJECTS_END);
+      if (at < 0) {
+        this.pending = kept + piece;
+        return;
+      }
+      cut = at + OBJECTS_END.length - left.length;
+    }
+    this.pending = piece.slice(cut);
+    this.take(this.head + kept + piece.slice(0, cut) + this.closers);
   }
 
   result(whole: () => string): { token?: string; objects: ObjectContent[] } | undefined {
