@@ -6,7 +6,7 @@ import type { VimClient, CallOptions } from './client';
 import { decodeNode, type MoRef, type VimObject, type VimValue } from './decode';
 import { NotAuthenticatedError, PagingError, VsphereError } from './errors';
 import type { SoapObject, SoapValue, TextSink } from './soap';
-import { decodeEntities, detach, NS_SOAP_ENV, TagMemo, XmlEvent, XmlPull, type XNode } from './xml';
+import { decodeEntities, detach, NS_SOAP_ENV, TagMemo, XmlEvent, XmlPull, type PullContext, type XNode } from './xml';
 
 export interface MissingProperty {
   path: string;
@@ -101,6 +101,8 @@ export function readRetrieveResult(returnval: XNode | undefined): { token?: stri
   return { token, objects };
 }
 
+type Page = { token?: string; objects: ObjectContent[] };
+
 const EMPTY_CHILDREN: XNode[] = [];
 // local copies: imported enum members are getter calls under per-file transpilers
 const START = XmlEvent.Start;
@@ -146,6 +148,8 @@ const MAX_NAMES = 256;
  */
 export class RetrieveMemo {
   readonly tags: TagMemo | false;
+  /** A node reused to decode leaf values. */
+  readonly scratch: XNode = { name: '', ns: '', children: EMPTY_CHILDREN, text: '' };
   private readonly names: string[] = [];
   private next = 0;
 
@@ -190,55 +194,82 @@ export function extractRetrieveResult(xml: string, readers?: ValueReaders, memo 
     p.skip();
   }
   if (p.next() !== START || at('Fault') || !p.name.endsWith('RetrievePropertiesExResponse')) return undefined;
-  const objects: ObjectContent[] = [];
-  let token: string | undefined;
-  const scratch: XNode = { name: '', ns: '', children: EMPTY_CHILDREN, text: '' };
+  const out: Page = { token: undefined, objects: [] };
   for (;;) {
     const ev = p.next();
     if (ev === END) break;
     if (ev !== START) return undefined;
     if (!at('returnval')) { p.skip(); continue; }
-    for (;;) {
-      const e2 = p.next();
-      if (e2 === END) break;
-      if (e2 !== START) return undefined;
-      if (at('token')) { token = p.leafText(); continue; }
-      if (!at('objects')) { p.skip(); continue; }
-      let obj: MoRef | undefined;
-      const props: Record<string, VimValue> = {};
-      const missing: MissingProperty[] = [];
+    if (!readReturnval(p, out, readers, memo, false)) return undefined;
+  }
+  return out;
+}
+
+/**
+ * Reads a returnval's children (token, objects) into `out` through the returnval's End, or, for a
+ * `fragment` (a run of its children read with the scanner inside its scope), to the end of the
+ * text. False: not the expected shape.
+ */
+function readReturnval(p: XmlPull, out: Page, readers: ValueReaders | undefined, memo: RetrieveMemo, fragment: boolean): boolean {
+  for (;;) {
+    const ev = p.next();
+    if (ev === END) return !fragment;
+    if (ev !== START) return fragment;
+    const name = p.name;
+    if (name === 'token') { out.token = p.leafText(); continue; }
+    if (name !== 'objects') { p.skip(); continue; }
+    const o = readObjectContent(p, readers, memo);
+    if (o === false) return false;
+    if (o !== undefined) out.objects.push(o);
+  }
+}
+
+/** After Start of `<objects>`: the ObjectContent through its End (undefined without `<obj>`; false: not the expected shape). */
+function readObjectContent(p: XmlPull, readers: ValueReaders | undefined, memo: RetrieveMemo): ObjectContent | undefined | false {
+  const at = (local: string): boolean => p.name === local;
+  let obj: MoRef | undefined;
+  const props: Record<string, VimValue> = {};
+  const missing: MissingProperty[] = [];
+  for (;;) {
+    const e3 = p.next();
+    if (e3 === END) break;
+    if (e3 !== START) return false;
+    if (at('obj')) {
+      const t = p.attrs?.type ?? '';
+      obj = { type: t, value: detach(p.leafText()) };
+    } else if (at('propSet')) {
+      let name = '';
+      let val: VimValue | undefined;
       for (;;) {
-        const e3 = p.next();
-        if (e3 === END) break;
-        if (e3 !== START) return undefined;
-        if (at('obj')) {
-          const t = p.attrs?.type ?? '';
-          obj = { type: t, value: detach(p.leafText()) };
-        } else if (at('propSet')) {
-          let name = '';
-          let val: VimValue | undefined;
-          for (;;) {
-            const e4 = p.next();
-            if (e4 === END) break;
-            if (e4 !== START) return undefined;
-            if (at('name')) name = memo.key(p.leafText());
-            else if (at('val')) {
-              const own = readers !== undefined && Object.hasOwn(readers, name) ? readers[name] : undefined;
-              val = own ? own(p) : readVal(p, scratch);
-            }
-            else p.skip();
-          }
-          if (val !== undefined) props[name] = val;
-        } else if (at('missingSet')) {
-          missing.push(readMissing(p));
-        } else {
-          p.skip();
+        const e4 = p.next();
+        if (e4 === END) break;
+        if (e4 !== START) return false;
+        if (at('name')) name = memo.key(p.leafText());
+        else if (at('val')) {
+          const own = readers !== undefined && Object.hasOwn(readers, name) ? readers[name] : undefined;
+          val = own ? own(p) : readVal(p, memo.scratch);
         }
+        else p.skip();
       }
-      if (obj) objects.push({ obj, props, missing });
+      if (val !== undefined) props[name] = val;
+    } else if (at('missingSet')) {
+      missing.push(readMissing(p));
+    } else {
+      p.skip();
     }
   }
-  return { token, objects };
+  return obj ? { obj, props, missing } : undefined;
+}
+
+/**
+ * Reads a run of returnval's children (complete elements, e.g. `<objects>…</objects>` several
+ * times) in the namespace scope `context` of a returnval. Undefined when the run is not such a
+ * sequence (an element cut, an end tag of its own).
+ */
+export function extractReturnvalRun(run: string, context: PullContext, readers?: ValueReaders, memo = new RetrieveMemo()): Page | undefined {
+  const p = new XmlPull(run, memo.tags, context);
+  const out: Page = { objects: [] };
+  return readReturnval(p, out, readers, memo, true) ? out : undefined;
 }
 
 const OBJECTS_END = '</objects>';
@@ -261,6 +292,8 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
   private failed = false;
   private tokenLooked = false;
   private readonly memo = new RetrieveMemo();
+  /** Namespace bindings inside returnval (for runs read apart). */
+  private context?: PullContext;
 
   /**
    * `onToken` hears the continuation token as soon as it has arrived (it comes before the objects:
@@ -305,7 +338,31 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
       cut = at + OBJECTS_END.length - left.length;
     }
     this.pending = piece.slice(cut);
-    this.take(this.head + kept + piece.slice(0, cut) + this.closers);
+    const part = piece.slice(0, cut);
+    if (kept === '') {
+      this.takeRunOf(part);
+      return;
+    }
+    // the object cut between the kept text and the piece is joined apart (a small copy), the
+    // objects after it are read where they lie
+    const n = OBJECTS_END.length - 1;
+    const left = kept.slice(Math.max(0, kept.length - n));
+    const across = (left + part.slice(0, n)).indexOf(OBJECTS_END);
+    const first = across >= 0 ? across + OBJECTS_END.length - left.length : part.indexOf(OBJECTS_END) + OBJECTS_END.length;
+    this.takeRunOf(kept + part.slice(0, first));
+    if (first < part.length) this.takeRunOf(part.slice(first));
+  }
+
+  /** Reads a run of returnval's children in its scope (see {@link extractReturnvalRun}). */
+  private takeRunOf(run: string): void {
+    if (this.failed || this.context === undefined) return;
+    let r: Page | undefined;
+    try {
+      r = extractReturnvalRun(run, this.context, this.readers, this.memo);
+    } catch {
+      r = undefined;
+    }
+    this.add(r);
   }
 
   result(whole: () => string): { token?: string; objects: ObjectContent[] } | undefined {
@@ -323,6 +380,10 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
     } catch {
       r = undefined;
     }
+    this.add(r);
+  }
+
+  private add(r: Page | undefined): void {
     if (!r) {
       this.failed = true;
       return;
@@ -358,7 +419,7 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
     const head = this.pending.slice(0, gt + 1);
     const qnames: string[] = [];
     try {
-      const p = new XmlPull(head);
+      const p = new XmlPull(head, this.memo.tags);
       const want: Array<(q: XmlPull) => boolean> = [
         (q) => q.name === 'Envelope' && q.ns === NS_SOAP_ENV,
         (q) => q.name === 'Body' && q.ns === NS_SOAP_ENV,
@@ -369,6 +430,7 @@ export class RetrieveStream implements TextSink<{ token?: string; objects: Objec
         if (p.next() !== START || !ok(p)) throw new Error('not a RetrievePropertiesEx head');
         qnames.push(p.qname);
       }
+      this.context = p.context();
     } catch {
       this.failed = true;
       return false;
@@ -394,8 +456,6 @@ function throwIfNotAuthenticated(objects: ObjectContent[], what: string): void {
     }
   }
 }
-
-type Page = { token?: string; objects: ObjectContent[] };
 
 async function retrievePage(client: VimClient, method: string, args: ReadonlyArray<readonly [string, SoapValue]>, call: CallOptions, readers?: ValueReaders, onToken?: (token: string) => void): Promise<Page> {
   const pc = client.serviceContent.propertyCollector;

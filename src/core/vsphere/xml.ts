@@ -255,6 +255,14 @@ function memoSet(xml: string, lt: number, gt: number): number {
   return (((gt - lt) * 31 + xml.charCodeAt(lt + 1) * 7 + xml.charCodeAt(gt - 1) * 3 + xml.charCodeAt(gt - 2)) & (MEMO_SETS - 1)) * MEMO_WAYS;
 }
 
+/** Namespace bindings in scope at some point of a document (and their memo scope number). */
+export interface PullContext {
+  readonly prefixes: readonly string[];
+  readonly uris: readonly string[];
+  readonly scope: number;
+  readonly memo: TagMemo | undefined;
+}
+
 /**
  * A pull scanner over a whole document string: `next()` returns Start / End / Eof. After Start the
  * current tag's local name, namespace, xsi:type (resolved by namespace, any prefix) and plain
@@ -285,10 +293,27 @@ export class XmlPull {
   private readonly scopes: number[] = [];
   private readonly memo: TagMemo | undefined;
 
-  /** `memo`: start tags read before, shared with other documents (default: this document's own); false: every tag read in full. */
-  constructor(private readonly xml: string, memo?: TagMemo | false) {
+  /**
+   * `memo`: start tags read before, shared with other documents (default: this document's own);
+   * false: every tag read in full. `context`: read `xml` as content of an element with those
+   * namespace bindings (see {@link context}): a run of elements cut from a larger document.
+   */
+  constructor(private readonly xml: string, memo?: TagMemo | false, context?: PullContext) {
     this.len = xml.length;
     this.memo = memo === false ? undefined : memo ?? new TagMemo();
+    if (context) {
+      for (let k = 2; k < context.prefixes.length; k++) {
+        this.prefixes.push(context.prefixes[k]);
+        this.uris.push(context.uris[k]);
+      }
+      // a scope number means something only to the memo that gave it
+      this.scope = this.memo === undefined ? 0 : context.memo === this.memo ? context.scope : this.memo.newScope();
+    }
+  }
+
+  /** The namespace bindings in the current element (after its Start), for reading runs of its content apart. */
+  context(): PullContext {
+    return { prefixes: this.prefixes.slice(), uris: this.uris.slice(), scope: this.scope, memo: this.memo };
   }
 
   private pop(): void {
