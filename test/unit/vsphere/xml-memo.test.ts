@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { NS_XSI, TagMemo, XmlEvent, XmlPull, parseXml, parseXmlFast } from '../../../src/core/vsphere/xml';
-import { extractRetrieveResult, RetrieveMemo, RetrieveStream } from '../../../src/core/vsphere/property';
+import { extractRetrieveResult, extractReturnvalRun, RetrieveMemo, RetrieveStream } from '../../../src/core/vsphere/property';
 import { VCENTER_STYLE, VCSIM_STYLE } from './xml.test';
 
 /** Every event the scanner reports, with what it sets (or the error it throws), as plain data. */
@@ -65,6 +65,20 @@ describe('vsphere xml: memo of start tags (fast path) against every tag read in 
     const typeOfX = (evs: unknown[]): unknown => (evs[1] as unknown[])[4];
     assert.equal(typeOfX(events(a, memo)), 'int');
     assert.equal(typeOfX(events(b, memo)), null);
+  });
+
+  it('a run read apart in an element\'s context reads as inside it; a context from another memo never matches that memo\'s entries', () => {
+    const m1 = new TagMemo();
+    const outer = new XmlPull(`<r xmlns:a="${NS_XSI}"><x a:type="xsd:int">1</x></r>`, m1);
+    outer.next();
+    const ctx = outer.context();
+    const run = '<x a:type="xsd:int">1</x><x a:type="xsd:int">2</x>';
+    const typeIn = (memo: TagMemo): unknown => { const p = new XmlPull(run, memo, ctx); p.next(); return p.type; };
+    assert.equal(typeIn(m1), 'int');
+    // a memo whose first declaring scope holds `a` bound elsewhere, and the same tag text in it
+    const m2 = new TagMemo();
+    assert.deepEqual(events('<y xmlns:a="urn:other"><x a:type="xsd:int">1</x></y>', m2)[1], ['start', 'x', 'x', '', null, null, null, 2]);
+    assert.equal(typeIn(m2), 'int');
   });
 
   it('attributes handed out from the memo cannot be changed by a reader', () => {
@@ -136,6 +150,17 @@ describe('vsphere: RetrievePropertiesEx fast path (memo, property-name keys) aga
       s.push(whole.slice(cut));
       assert.deepEqual(s.result(() => whole), general, `cut at ${cut}`);
     }
+  });
+
+  it('a run that is not a sequence of whole elements is refused (then the whole text is read)', () => {
+    const ctx = (() => { const p = new XmlPull(HEAD + TAIL); for (let k = 0; k < 4; k++) p.next(); return p.context(); })();
+    const one = obj(1);
+    assert.equal(extractReturnvalRun(one + one, ctx)?.objects.length, 2);
+    const refused = (run: string): boolean => { try { return extractReturnvalRun(run, ctx) === undefined; } catch { return true; } };
+    assert.ok(refused(one + one.slice(0, 40)));
+    assert.ok(refused(one + '</returnval>'));
+    assert.ok(refused('<!-- ' + one));
+    assert.ok(!refused(one + '<!-- a comment -->' + one));
   });
 
   it('a stream fed one character at a time reads the same', () => {
