@@ -226,7 +226,6 @@ function readReturnval(p: XmlPull, out: Page, readers: ValueReaders | undefined,
 
 /** After Start of `<objects>`: the ObjectContent through its End (undefined without `<obj>`; false: not the expected shape). */
 function readObjectContent(p: XmlPull, readers: ValueReaders | undefined, memo: RetrieveMemo): ObjectContent | undefined | false {
-  const at = (local: string): boolean => p.name === local;
   let obj: MoRef | undefined;
   const props: Record<string, VimValue> = {};
   const missing: MissingProperty[] = [];
@@ -234,25 +233,27 @@ function readObjectContent(p: XmlPull, readers: ValueReaders | undefined, memo: 
     const e3 = p.next();
     if (e3 === END) break;
     if (e3 !== START) return false;
-    if (at('obj')) {
+    const tag = p.name;
+    if (tag === 'obj') {
       const t = p.attrs?.type ?? '';
       obj = { type: t, value: detach(p.leafText()) };
-    } else if (at('propSet')) {
+    } else if (tag === 'propSet') {
       let name = '';
       let val: VimValue | undefined;
       for (;;) {
         const e4 = p.next();
         if (e4 === END) break;
         if (e4 !== START) return false;
-        if (at('name')) name = memo.key(p.leafText());
-        else if (at('val')) {
+        const inner = p.name;
+        if (inner === 'name') name = memo.key(p.leafText());
+        else if (inner === 'val') {
           const own = readers !== undefined && Object.hasOwn(readers, name) ? readers[name] : undefined;
           val = own ? own(p) : readVal(p, memo.scratch);
         }
         else p.skip();
       }
       if (val !== undefined) props[name] = val;
-    } else if (at('missingSet')) {
+    } else if (tag === 'missingSet') {
       missing.push(readMissing(p));
     } else {
       p.skip();
