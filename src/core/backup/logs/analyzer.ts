@@ -50,11 +50,30 @@ const MEMO_LEVELS = 16;
 
 interface Classified { job?: JobEvent; error?: ErrorEvent }
 
+/**
+ * Error classes seen, one object per content: many messages (a VixDiskLib warning naming a disk and
+ * an error number) share a class, so the memos hold few objects that live long (no garbage to
+ * promote), and the runs compare the same key string (`includes` is then a pointer compare).
+ */
+const classes = new Map<string, Classified>();
+
 /** `jobEvent(message)`, else `errorEvent` of the line: what the memos remember. */
 function classifyOnce(shape: LogRecord['shape'], level: string | undefined, message: string, file: string): Classified {
   const job = jobEvent(message);
-  return job ? { job } : { error: errorEvent({ file, line: 0, shape, level, message, text: '' }) };
+  if (job) return { job };
+  const error = errorEvent({ file, line: 0, shape, level, message, text: '' });
+  if (!error) return NONE_CLASS;
+  const id = `${error.key}\u0000${error.source}\u0000${error.vm ?? ''}\u0000${error.code ?? ''}\u0000${error.meaning ?? ''}`;
+  let c = classes.get(id);
+  if (!c) {
+    if (classes.size >= MEMO_MAX) classes.clear();
+    classes.set(id, (c = { error }));
+  }
+  return c;
 }
+
+/** The class of a message that is neither a job nor an error line. */
+const NONE_CLASS: Classified = {};
 
 /** The classified messages of one error source (and vcbAPI level): by text, and by bytes for the fast path. */
 interface Memo { text: Map<string, Classified>; bytes: ByteMemo<Classified> }
