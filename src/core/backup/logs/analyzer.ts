@@ -55,20 +55,25 @@ interface Classified { job?: JobEvent; error?: ErrorEvent }
  * an error number) share a class, so the memos hold few objects that live long (no garbage to
  * promote), and the runs compare the same key string (`includes` is then a pointer compare).
  */
-const classes = new Map<string, Classified>();
+const classes = new Map<string, Classified[]>();
 
 /** `jobEvent(message)`, else `errorEvent` of the line: what the memos remember. */
 function classifyOnce(shape: LogRecord['shape'], level: string | undefined, message: string, file: string): Classified {
   const job = jobEvent(message);
   if (job) return { job };
-  const error = errorEvent({ file, line: 0, shape, level, message, text: '' });
-  if (!error) return NONE_CLASS;
-  const id = `${error.key}\u0000${error.source}\u0000${error.vm ?? ''}\u0000${error.code ?? ''}\u0000${error.meaning ?? ''}`;
-  let c = classes.get(id);
-  if (!c) {
+  const e = errorEvent({ file, line: 0, shape, level, message, text: '' });
+  if (!e) return NONE_CLASS;
+  let same = classes.get(e.key);
+  if (!same) {
     if (classes.size >= MEMO_MAX) classes.clear();
-    classes.set(id, (c = { error }));
+    classes.set(e.key, (same = []));
   }
+  for (const c of same) {
+    const x = c.error!;
+    if (x.source === e.source && x.vm === e.vm && x.code === e.code && x.meaning === e.meaning) return c;
+  }
+  const c = { error: e };
+  if (same.length < 64) same.push(c);
   return c;
 }
 
