@@ -122,6 +122,8 @@ export class LogAnalyzer implements LineSource {
   lineStart = 0;
   lineEnd = 0;
   private markers = MARKERS;
+  /** Lines of each shape in the chunk being scanned. */
+  private readonly count = new Int32Array(4);
   /** The window of the chunk being scanned that `nextMarker` searches, as latin1 text. */
   private win = '';
   private winStart = -1;
@@ -211,16 +213,35 @@ export class LogAnalyzer implements LineSource {
   /** Walks complete lines in b[start, end) (end is just after a newline). */
   private scan(b: Buffer, start: number, end: number): void {
     this.winStart = this.winEnd = -1;
-    let hit = this.nextMarker(b, start, end);
-    const lines = this.lines;
-    // Per-shape counters in locals (cheap first-bytes check for lines that are not parsed).
-    const count = [0, 0, 0, 0];
     this.fullPos = -1;
     this.nextCr = -1;
     this.nextLs = -1;
-    let pos = start;
+    // Per-shape counters (cheap first-bytes check for lines that are not parsed).
+    const count = this.count;
+    count.fill(0);
     const firstLine = this.lineNo;
-    let n = firstLine;
+    const n = this.walk(b, start, end, firstLine, count);
+    this.runs.flush((s, e) => b.toString('utf8', s, e));
+    // The chunk's memory may be reused by the reader: keep only the head of the pending line.
+    if (this.fullPos >= 0) this.fullHead = b.toString('latin1', this.fullPos, Math.min(this.fullEnd, this.fullPos + 48));
+    const lines = this.lines;
+    lines.appliance += count[APP];
+    lines.syslog += count[SYS];
+    lines.vcbapi += count[VCB];
+    lines.raw += count[RAW];
+    lines.total += n - firstLine;
+    this.cur!.lines += n - firstLine;
+    this.lineNo = n;
+  }
+
+  /**
+   * The line loop of `scan` (its own function: the optimizing compiler replaces it mid-loop on the
+   * first chunk, and a loop with nothing after it has no cold code there to fall back from).
+   * Returns the number of the last line.
+   */
+  private walk(b: Buffer, start: number, end: number, n: number, count: Int32Array): number {
+    let hit = this.nextMarker(b, start, end);
+    let pos = start;
     while (pos < end) {
       const nl = b.indexOf(10, pos);
       n++;
@@ -237,25 +258,19 @@ export class LogAnalyzer implements LineSource {
           count[SYS]++;
         } else {
           count[RAW]++;
-          if (this.rawSample.length < this.opts.maxRawSample) {
-            let e = nl;
-            if (e > pos && b[e - 1] === 13) e--;
-            if (e > pos) this.rawSample.push({ file: this.file, line: n, text: b.toString('utf8', pos, Math.min(e, pos + 300)) });
-          }
+          if (this.rawSample.length < this.opts.maxRawSample) this.sampleRawAt(b, pos, nl, n);
         }
       }
       pos = nl + 1;
     }
-    this.runs.flush((s, e) => b.toString('utf8', s, e));
-    // The chunk's memory may be reused by the reader: keep only the head of the pending line.
-    if (this.fullPos >= 0) this.fullHead = b.toString('latin1', this.fullPos, Math.min(this.fullEnd, this.fullPos + 48));
-    lines.appliance += count[APP];
-    lines.syslog += count[SYS];
-    lines.vcbapi += count[VCB];
-    lines.raw += count[RAW];
-    lines.total += n - firstLine;
-    this.cur!.lines += n - firstLine;
-    this.lineNo = n;
+    return n;
+  }
+
+  /** A raw line b[pos, nl) for the sample (at most 300 bytes of it). */
+  private sampleRawAt(b: Buffer, pos: number, nl: number, n: number): void {
+    let e = nl;
+    if (e > pos && b[e - 1] === 13) e--;
+    if (e > pos) this.rawSample.push({ file: this.file, line: n, text: b.toString('utf8', pos, Math.min(e, pos + 300)) });
   }
 
   /**
