@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
-import { LogAnalyzer, readLogRecords, TimeContext } from '../../../src/core/backup/logs';
+import { LogAnalyzer, readFileChunks, readLogRecords, TimeContext } from '../../../src/core/backup/logs';
 import { ByteMemo, hashBytes } from '../../../src/core/backup/logs/bytememo';
 
 const REF = Date.UTC(2012, 7, 20);
@@ -103,5 +106,34 @@ describe('backup logs: ByteMemo (messages remembered by their bytes)', () => {
     put(m, 'x'.repeat(17), 1);
     assert.equal(get(m, 'x'.repeat(17)), undefined);
     assert.equal(m.size, 0);
+  });
+});
+
+describe('backup logs: readFileChunks (the next chunk read while this one is scanned)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vdr-chunks-'));
+  const file = path.join(dir, 'datarecovery-0.log');
+  const bytes = Buffer.from(Array.from({ length: 2500 }, (_, i) => (i * 7) % 251));
+  writeFileSync(file, bytes);
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('yields the file in order, and a chunk stays intact until the next is asked for', async () => {
+    const seen: Buffer[] = [];
+    for await (const c of readFileChunks(file, 1000)) {
+      const copy = Buffer.from(c);
+      await new Promise((r) => setTimeout(r, 20)); // the read of the next chunk lands meanwhile
+      assert.deepEqual(c, copy, 'the chunk being scanned was overwritten');
+      seen.push(copy);
+    }
+    assert.deepEqual(seen.map((c) => c.length), [1000, 1000, 500]);
+    assert.deepEqual(Buffer.concat(seen), bytes);
+  });
+
+  it('a consumer that stops early closes the file after the read in flight', async () => {
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) {
+      for await (const c of readFileChunks(file, 1000)) { assert.equal(c.length, 1000); break; }
+    }
+    assert.equal(open(), before, 'file descriptors left open');
   });
 });
