@@ -101,6 +101,16 @@ describe('backup logs: ByteMemo (messages remembered by their bytes)', () => {
     assert.equal(get(m, 'k2'), 2);
   });
 
+  it('bounds a run of colliding keys (crafted messages cost misses, not long lookups)', () => {
+    const m = new ByteMemo<number>(1024);
+    for (let i = 0; i < 200; i++) { const x = b(`key ${i}`); m.set(x, 0, x.length, 42, i); }
+    assert.equal(m.size, 64, 'only the first 64 of one hash are kept');
+    const last = b('key 199');
+    assert.equal(m.get(last, 0, last.length, 42), undefined);
+    const first = b('key 0');
+    assert.equal(m.get(first, 0, first.length, 42), 0);
+  });
+
   it('does not remember a key over its byte limit', () => {
     const m = new ByteMemo<number>(4, 16);
     put(m, 'x'.repeat(17), 1);

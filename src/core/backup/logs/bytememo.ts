@@ -7,7 +7,8 @@
  *
  * No allocation per key: keys are copied into one arena, found through an open-addressing table of
  * typed arrays. Bounded: at most `max` keys, keys of at most `maxKeyBytes` (longer ones are not
- * remembered); when full it is emptied, as the string memos beside it are.
+ * remembered), at most MAX_PROBES slots looked at per lookup (a hostile log of colliding messages
+ * makes misses, not slow lookups); when full it is emptied, as the string memos beside it are.
  */
 
 /** FNV-1a over b[s, e), as a small integer (30 bits). */
@@ -16,6 +17,9 @@ export function hashBytes(b: Uint8Array, s: number, e: number): number {
   for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
   return h & 0x3fffffff;
 }
+
+/** Slots a lookup looks at, at most (a table at most half full needs a few). */
+const MAX_PROBES = 64;
 
 export class ByteMemo<V> {
   /** Slot → 1 + index of its key (0: empty). Twice `max` slots, a power of two: probes stay short. */
@@ -49,7 +53,7 @@ export class ByteMemo<V> {
   get(b: Uint8Array, s: number, e: number, h: number): V | undefined {
     const len = e - s;
     const arena = this.arena;
-    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let slot = h & this.mask, probes = 0; probes < MAX_PROBES; slot = (slot + 1) & this.mask, probes++) {
       const k = this.table[slot] - 1;
       if (k < 0) return undefined;
       if (this.hashes[k] !== h || this.lengths[k] !== len) continue;
@@ -58,6 +62,7 @@ export class ByteMemo<V> {
       while (i < len && arena[a + i] === b[s + i]) i++;
       if (i === len) return this.values[k];
     }
+    return undefined;
   }
 
   /** Remembers `value` for b[s, e) (not already here; a copy of the bytes is kept). */
@@ -65,6 +70,12 @@ export class ByteMemo<V> {
     const len = e - s;
     if (len > this.maxKeyBytes) return;
     if (this.n >= this.max || this.used + len > this.arena.length) this.clear();
+    let slot = h & this.mask;
+    for (let probes = 0; this.table[slot] !== 0; probes++) {
+      // a run of keys this long means crafted collisions: not remembered (as far as `get` looks)
+      if (probes >= MAX_PROBES - 1) return;
+      slot = (slot + 1) & this.mask;
+    }
     const k = this.n++;
     this.hashes[k] = h;
     this.starts[k] = this.used;
@@ -74,8 +85,6 @@ export class ByteMemo<V> {
     const a = this.used;
     for (let i = 0; i < len; i++) arena[a + i] = b[s + i];
     this.used += len;
-    let slot = h & this.mask;
-    while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
     this.table[slot] = k + 1;
   }
 
