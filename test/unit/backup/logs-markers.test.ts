@@ -68,7 +68,7 @@ describe('backup logs: candidate lines are every line that can give an event', (
     await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 40 }), async (ls) => {
       const text = ls.join('\n') + '\n';
       assert.equal(await analyzed(text, 'datarecovery-0.log'), await everyLine(text, 'datarecovery-0.log'));
-    }), { numRuns: 150 });
+    }), { numRuns: Number(process.env.VLAB_FC_RUNS ?? 150) });
   });
 });
 
