@@ -244,9 +244,22 @@ const MEMO_MAX_TAG = 512;
 export class TagMemo {
   readonly slots: Array<MemoTag | undefined> = new Array<MemoTag | undefined>(MEMO_SETS * MEMO_WAYS).fill(undefined);
   private lastScope = 0;
+  private hits = 0;
+  private misses = 0;
+  /** Set once the memo keeps missing (a document of tags all different): it then costs nothing more. */
+  off = false;
 
   newScope(): number {
     return ++this.lastScope;
+  }
+
+  hit(): void {
+    this.hits++;
+  }
+
+  /** A tag read in full and kept: past 512 of them, more than 4 for every tag found stops the memo. */
+  missed(): void {
+    if (++this.misses > 512 && this.misses > 4 * this.hits) this.off = true;
   }
 }
 
@@ -412,14 +425,16 @@ export class XmlPull {
   private startTag(lt: number): void {
     const xml = this.xml;
     const gt = xml.indexOf('>', lt + 2);
-    if (this.memo !== undefined && gt > 0 && gt - lt < MEMO_MAX_TAG) {
-      const slots = this.memo.slots;
+    const memo = this.memo;
+    if (memo !== undefined && !memo.off && gt > 0 && gt - lt < MEMO_MAX_TAG) {
+      const slots = memo.slots;
       const set = memoSet(xml, lt, gt);
       const n = gt - lt + 1;
       for (let w = set; w < set + MEMO_WAYS; w++) {
         const m = slots[w];
         if (m === undefined) break;
         if (m.scope === this.scope && m.raw.length === n && xml.slice(lt, gt + 1) === m.raw) {
+          memo.hit();
           this.useMemo(m, gt + 1);
           return;
         }
@@ -570,7 +585,11 @@ export class XmlPull {
     this.depth++;
     this.pendingEnd = selfClose;
     this.pos = j;
-    if (this.memo !== undefined && j - 1 === firstGt && j - lt <= MEMO_MAX_TAG) this.remember(this.memo, lt, j, decls, selfClose);
+    const memo = this.memo;
+    if (memo !== undefined && !memo.off && j - 1 === firstGt && j - lt <= MEMO_MAX_TAG) {
+      memo.missed();
+      this.remember(memo, lt, j, decls, selfClose);
+    }
   }
 
   private lookupOr(start: number, end: number): string {

@@ -81,6 +81,17 @@ describe('vsphere xml: memo of start tags (fast path) against every tag read in 
     assert.equal(typeIn(m2), 'int');
   });
 
+  it('a document of tags all different turns the memo off (it would only cost), and reads the same', () => {
+    const xml = '<r>' + Array.from({ length: 3000 }, (_, i) => `<e k="${i}">t</e>`).join('') + '<e k="0">t</e></r>';
+    const memo = new TagMemo();
+    assert.deepEqual(events(xml, memo), events(xml, false));
+    assert.equal(memo.off, true);
+    const repeated = '<r>' + '<e k="0">t</e>'.repeat(3000) + '</r>';
+    const warm = new TagMemo();
+    assert.deepEqual(events(repeated, warm), events(repeated, false));
+    assert.equal(warm.off, false);
+  });
+
   it('attributes handed out from the memo cannot be changed by a reader', () => {
     const memo = new TagMemo();
     const xml = '<r><o type="VirtualMachine">vm-1</o><o type="VirtualMachine">vm-2</o></r>';
