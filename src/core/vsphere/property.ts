@@ -277,12 +277,13 @@ const OBJECTS_END = '</objects>';
 
 /**
  * Parses a RetrievePropertiesEx response while it streams: once the envelope's head up to
- * `<returnval>` has arrived, every run of complete `<objects>` elements is read with
- * `extractRetrieveResult` on head + run + the head's end tags, so most of the parsing happens while
- * the server is still sending. The outcome is exactly `extractRetrieveResult(whole)`: a run that is
- * not a sequence of whole `returnval` children (a nested `</objects>` in a value, a prefixed tag)
- * cannot form a well-formed document with the head's end tags, fails, and the whole text is then
- * read at the end as before.
+ * `<returnval>` has arrived, every run of complete `<objects>` elements is read as it comes, in
+ * returnval's namespace scope ({@link extractReturnvalRun}, where the run lies in the decoded piece:
+ * no copy of it), so most of the parsing happens while the server is still sending. The runs of a
+ * page share a {@link RetrieveMemo} (tags already read, property names as keys). The outcome is
+ * exactly `extractRetrieveResult(whole)`: a run that is not a sequence of whole `returnval`
+ * children (a nested `</objects>` in a value, a prefixed tag, a comment cut) fails, and the whole
+ * text is then read at the end as before.
  */
 export class RetrieveStream implements TextSink<{ token?: string; objects: ObjectContent[] }> {
   private pending = '';
