@@ -113,7 +113,7 @@ const vsphereApiFromFeatures = {
 /** The startup graph's own source modules (repository-relative paths) that end up with code in it. */
 async function startupModules(startup) {
   const r = await esbuild.build({ ...startup, write: false, metafile: true, logLevel: 'silent', banner: undefined, footer: undefined });
-  const out = Object.values(r.metafile.outputs)[0];
+  const out = Object.entries(r.metafile.outputs).find(([f]) => f.endsWith('.js'))[1];
   return new Set(Object.entries(out.inputs).filter(([f, v]) => v.bytesInOutput > 0 && f.startsWith('src/')).map(([f]) => f));
 }
 
