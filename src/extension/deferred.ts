@@ -18,6 +18,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { lazy } from '../core/lazy';
+import { runWithCodeCache } from './codeCache';
 
 /** Where the features bundle finds the startup bundle's modules while it loads (its banner reads it). */
 const SHARED = Symbol.for('vsphereLab.sharedModules');
@@ -31,8 +32,16 @@ export function provideSharedModules(modules: Record<string, unknown>): void {
 
 type Features = typeof import('./features');
 
-/** The features bundle, beside this bundle (both are in dist/). */
-const featuresBundle = lazy(() => require(join(__dirname, 'extension-features.js')) as typeof import('./features'));
+/**
+ * The features bundle, beside this bundle (both are in dist/), run through a V8 code cache as the
+ * startup bundle is (./codeCache.ts): a feature's first use after the first one skips compiling it.
+ * Its own `require` (the library bundles, ./forge.js …) is this bundle's, from the same folder.
+ */
+const featuresBundle = lazy((): Features => {
+  const mod = { exports: {} } as NodeJS.Module;
+  runWithCodeCache(join(__dirname, 'extension-features.js'), mod, require, 3000, false);
+  return mod.exports as Features;
+});
 
 let required = false;
 
