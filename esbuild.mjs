@@ -1,13 +1,15 @@
 // Bundles the extension (node/cjs), the `vlab` CLI (node/cjs), the webviews (browser/esm)
 // and, with --tests, the integration tests that run inside the VS Code extension host.
-//   node esbuild.mjs [--production] [--watch] [--tests]
+//   node esbuild.mjs [--production] [--watch] [--tests] [--outdir=DIR]
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+/** --outdir=DIR: the bundles go there instead of dist/ (test/unit/extension/startup.test.ts builds into a temporary folder). */
+const DIST = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
 
 /** Native add-ons that ssh2 loads optionally (it falls back to pure JS without them). */
 const nodeExternals = ['vscode', 'cpu-features', '*.node'];
@@ -74,6 +76,85 @@ const vscodeOnce = {
   },
 };
 
+/**
+ * The extension is two bundles (src/extension/deferred.ts): the startup bundle (src/extension/extension.ts:
+ * what activate() needs) and dist/extension-features.js (src/extension/features.ts: every feature),
+ * required on the first thing that needs a feature. CommonJS has no code splitting, so the sharing is
+ * ours:
+ * - every module of the startup bundle that the features import is not bundled again: the features
+ *   bundle gets the startup bundle's own copy (one output channel, one connection store, one `vscode`),
+ *   handed over by src/extension/deferred.ts (provideSharedModules, read by the features bundle's banner);
+ * - the startup bundle's lazy `require('./vsphereApi')` (the vSphere client, at a connection's first
+ *   use) is answered by the features bundle, which holds the client.
+ * Three builds: the startup graph (to learn its modules), the features bundle (learning which of them it
+ * imports), then the startup bundle with an entry that hands those over.
+ */
+const STARTUP_ENTRY = 'src/extension/extension.ts';
+const FEATURES_ENTRY = 'src/extension/features.ts';
+const DEFERRED = 'src/extension/deferred.ts';
+const SHARED_GLOBAL = "Symbol.for('vsphereLab.sharedModules')";
+const VSPHERE_API = /[\\/]src[\\/]extension[\\/]inventory[\\/]vsphereApi\.ts$/;
+
+/** Startup build: `require('…/vsphereApi')` → the features bundle's `vsphereApi` export. */
+const vsphereApiFromFeatures = {
+  name: 'vsphere-api-from-features',
+  setup(build) {
+    build.onResolve({ filter: /vsphereApi$/ }, async (args) => {
+      if (args.pluginData?.inner) return undefined;
+      const r = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { inner: true } });
+      return VSPHERE_API.test(r.path) ? { path: 'vsphereApi', namespace: 'vlab-from-features' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'vlab-from-features' }, () => ({
+      contents: `module.exports = require(${JSON.stringify(resolve(DEFERRED))}).features().vsphereApi;`, loader: 'js', resolveDir: resolve('src/extension'),
+    }));
+  },
+};
+
+/** The startup graph's own source modules (repository-relative paths) that end up with code in it. */
+async function startupModules(startup) {
+  const r = await esbuild.build({ ...startup, write: false, metafile: true, logLevel: 'silent', banner: undefined, footer: undefined });
+  const out = Object.entries(r.metafile.outputs).find(([f]) => f.endsWith('.js'))[1];
+  return new Set(Object.entries(out.inputs).filter(([f, v]) => v.bytesInOutput > 0 && f.startsWith('src/')).map(([f]) => f));
+}
+
+/** Features build: imports of a startup module (and of 'vscode') read the startup bundle's copy; `used` collects them. */
+function sharedModules(startupSet, used) {
+  return {
+    name: 'shared-modules',
+    setup(build) {
+      build.onResolve({ filter: /^vscode$/ }, () => { used.add('vscode'); return { path: 'vscode', namespace: 'vlab-shared' }; });
+      build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.pluginData?.inner) return undefined;
+        const r = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: { inner: true } });
+        const key = r.path && !r.external ? relative(process.cwd(), r.path).split('\\').join('/') : '';
+        if (!startupSet.has(key)) return undefined;
+        used.add(key);
+        return { path: key, namespace: 'vlab-shared' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'vlab-shared' }, (args) => ({
+        contents: `module.exports = __vlabShared[${JSON.stringify(args.path)}] || (() => { throw new Error(${JSON.stringify(`vSphere Lab: ${args.path} is missing from the startup bundle's shared modules (rebuild: node esbuild.mjs)`)}); })();`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The startup bundle's entry: the extension, plus the hand-over of the modules the features import. */
+function startupEntry(used) {
+  const keys = [...used].sort();
+  const imports = keys.map((k, i) => `import * as m${i} from ${JSON.stringify(k === 'vscode' ? 'vscode' : `./${k}`)};`);
+  // __esModule: the features bundle imports each as a CommonJS module, whose named exports are then read as they are (not as a default export)
+  const table = keys.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ');
+  return [
+    ...imports,
+    `import { provideSharedModules } from './${DEFERRED}';`,
+    `const shared = { ${table} };`,
+    "for (const m of Object.values(shared)) Object.defineProperty(m, '__esModule', { value: true });",
+    'provideSharedModules(shared);',
+    `export * from './${STARTUP_ENTRY}';`,
+  ].join('\n');
+}
+
 /** Problem matcher friendly output for --watch (VS Code's esbuild-problem-matchers). */
 const watchReporter = {
   name: 'watch-reporter',
@@ -90,11 +171,12 @@ const watchReporter = {
 };
 
 /** Node bundles in dist/ (the extension and the CLI leave the libraries in ownBundles to bundles of their own). */
-const node = { ...common, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20' };
+const node = { ...common, outdir: DIST, platform: 'node', format: 'cjs', target: 'node20' };
 const configs = [
   // The banner and footer timestamp the bundle's first and last statements (src/extension/activationTimes.ts).
   // --production: the bundle is dist/extension-main.js, loaded through a V8 code cache by dist/extension.js (src/extension/loader.ts).
-  { ...node, entryPoints: { [production ? 'extension-main' : 'extension']: 'src/extension/extension.ts' }, external: nodeExternals, plugins: [ownBundlesExternal, vscodeOnce], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
+  // (its entry is replaced below by startupEntry(): see the split above; the features bundle follows it)
+  { ...node, entryPoints: { [production ? 'extension-main' : 'extension']: STARTUP_ENTRY }, external: nodeExternals, plugins: [ownBundlesExternal, vsphereApiFromFeatures, vscodeOnce], banner: { js: 'var __vlabModuleStart = performance.now();' }, footer: { js: 'var __vlabModuleEnd = performance.now();' } },
   ...(production ? [{ ...node, entryPoints: { extension: 'src/extension/loader.ts' } }] : []),
   ...ownBundles.map(({ out, entry, stdin }) => {
     const { outdir, ...rest } = node;
@@ -108,7 +190,7 @@ const configs = [
 /** The codicon font for webviews (vscode-elements looks for #vscode-codicon-stylesheet). */
 function copyCodicons() {
   const from = 'node_modules/@vscode/codicons/dist';
-  const to = 'dist/webview/codicons';
+  const to = join(DIST, 'webview', 'codicons');
   mkdirSync(to, { recursive: true });
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(from, f), join(to, f));
 }
@@ -123,7 +205,7 @@ if (Object.keys(webviews).length) {
   configs.push({
     ...common,
     entryPoints: webviews,
-    outdir: 'dist',
+    outdir: DIST,
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
@@ -151,6 +233,24 @@ if (tests) {
     outdir: 'out/integration',
     external: [...nodeExternals, 'mocha'],
   });
+}
+
+// The split (see above): learn the startup graph, build the features against it, then the startup bundle.
+{
+  const startup = configs[0];
+  const startupSet = await startupModules(startup);
+  const used = new Set();
+  const features = {
+    ...node, entryPoints: { 'extension-features': FEATURES_ENTRY }, external: nodeExternals,
+    plugins: [sharedModules(startupSet, used), ownBundlesExternal],
+    banner: { js: `var __vlabShared = globalThis[${SHARED_GLOBAL}]; if (!__vlabShared) throw new Error('vSphere Lab: dist/extension-features.js is loaded by the extension bundle only (src/extension/deferred.ts)');` },
+  };
+  // --watch: the features are built once here to learn what they share (a new shared import needs a restart)
+  await esbuild.build({ ...features, ...(watch ? { write: false, logLevel: 'silent' } : {}) });
+  const name = Object.keys(startup.entryPoints)[0];
+  const { entryPoints: _entryPoints, outdir, ...rest } = startup;
+  configs[0] = { ...rest, stdin: { contents: startupEntry(used), resolveDir: process.cwd(), sourcefile: 'extension-entry.js', loader: 'js' }, outfile: join(outdir, `${name}.js`) };
+  if (watch) configs.push(features);
 }
 
 if (watch) {

@@ -13,5 +13,7 @@ bad=$(unzip -Z1 "$vsix" | grep -E '^extension/(src|test|bench|scripts)/|\.map$|\
 if [ -n "$bad" ]; then echo "package: these files must not ship:"; echo "$bad"; exit 1; fi
 size=$(stat -c %s "$vsix")
 files=$(unzip -Z1 "$vsix" | wc -l)
-printf 'package: %s  %s KiB, %s files (extension-main.js %s KiB, cli*.js %s KiB)\n' "$vsix" "$((size / 1024))" "$files" \
-  "$(( $(stat -c %s dist/extension-main.js) / 1024 ))" "$(( $(cat dist/cli.js dist/cli-main.js dist/cli-vdr.js | wc -c) / 1024 ))"
+# the features bundle is required on first need (src/extension/deferred.ts): it must ship
+unzip -Z1 "$vsix" | grep -qx 'extension/dist/extension-features.js' || { echo "package: dist/extension-features.js is missing (.vscodeignore)"; exit 1; }
+printf 'package: %s  %s KiB, %s files (startup extension-main.js %s KiB, extension-features.js %s KiB, cli*.js %s KiB)\n' "$vsix" "$((size / 1024))" "$files" \
+  "$(( $(stat -c %s dist/extension-main.js) / 1024 ))" "$(( $(stat -c %s dist/extension-features.js) / 1024 ))" "$(( $(cat dist/cli.js dist/cli-main.js dist/cli-vdr.js | wc -c) / 1024 ))"

@@ -52,16 +52,17 @@ function writeCache(script: Script, file: string): void {
 /**
  * Runs `bundle` as the CommonJS module `mod` (its `module.exports` is what the bundle exports), with
  * `req` as its `require`: VS Code's `require('vscode')` knows the extension by the requiring
- * module's path, so the loader passes its own.
+ * module's path, so the loader passes its own. `report`: leave the use for activationTimes.ts (the
+ * startup bundle's load; not the features bundle's, src/extension/deferred.ts).
  */
-export function runWithCodeCache(bundle: string, mod: NodeJS.Module, req: NodeJS.Require, writeAfterMs = 3000): CodeCacheUse {
+export function runWithCodeCache(bundle: string, mod: NodeJS.Module, req: NodeJS.Require, writeAfterMs = 3000, report = true): CodeCacheUse {
   const source = readFileSync(bundle, 'utf8');
   const cacheFile = codeCachePath(bundle, source);
   const cachedData = readCache(cacheFile);
   // Node's own CommonJS wrapper, on the bundle's first line (its line numbers stay right)
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: bundle, cachedData });
   const use: CodeCacheUse = !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
-  (globalThis as Record<symbol, unknown>)[CODE_CACHE_USE] = use;
+  if (report) (globalThis as Record<symbol, unknown>)[CODE_CACHE_USE] = use;
   const run = script.runInThisContext() as Wrapped;
   run.call(mod.exports, mod.exports, req, mod, bundle, dirname(bundle));
   if (use !== 'hit') setTimeout(() => writeCache(script, cacheFile), writeAfterMs).unref();

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { AnalysisHost } from './analysis/host';
-import { registerCommand } from './commands';
+import type { AnalysisHost } from './analysis/host';
+import { registerCommand, registerDeferredCommands } from './commands';
 import { ConnectionStore } from './inventory/connections';
-import { registerInventoryCommands } from './inventory/commands';
 import { DATASTORE_SCHEME, DatastoreFileSystem } from './inventory/datastoreFs';
 import { InventoryDecorations } from './inventory/decorations';
 import { generationDecorator } from './inventory/generation';
@@ -10,20 +9,13 @@ import { InventoryProvider } from './inventory/provider';
 import { RefreshManager } from './inventory/refresh';
 import type { InventoryServices } from './inventory/services';
 import { SessionManager } from './inventory/sessions';
-import { registerAgentTools, type AgentToolsApi } from './agents';
-import { registerBackupDiagnostics } from './backup';
-import { registerCertificateWizard } from './certs';
-import { registerCertBoard } from './certBoard';
-import { registerVmxLanguage } from './language';
-import { registerLive, type TasksProvider } from './live';
-import { registerMemory } from './memory';
-import { registerSnapshots } from './snapshots';
-import { registerSshTerminal } from './terminal';
-import { registerConsole } from './console';
-import { registerReadiness } from './readiness';
-import { registerUsbBoot } from './usbBoot';
+import type { AgentToolsApi } from './agents';
+import { registerTasksView, type TasksProvider } from './live/tasks';
 import { disposeLog, log, recentLogLines } from './log';
-import { sshService, type SshService } from './ssh';
+import type { SshService } from './ssh';
+import { deferSerializers, deferTools, features, featuresRequired, setFeatureLoader } from './deferred';
+import type { LoadedFeatures } from './features';
+import { FEATURE_LANGUAGES, HIDDEN_COMMANDS, PANEL_VIEW_TYPES, STARTUP_COMMANDS } from './featureManifest';
 import { activationTimes, reportActivationTimes, type ActivationTimes } from './activationTimes';
 
 /** What activate() returns; the integration tests read it. */
@@ -46,13 +38,12 @@ export interface VsphereLabApi {
   readonly agents: AgentToolsApi;
   /** For tests and bench/activation.ts: VS Code's and our own activation times (read after activation). */
   readonly activationTimes: () => ActivationTimes;
+  /** For tests: whether the features bundle is loaded (./deferred.ts), without loading it. */
+  readonly featuresLoaded: () => boolean;
 }
 
-export function activate(context: vscode.ExtensionContext): VsphereLabApi {
-  const started = performance.now();
-  const output = log();
-  context.subscriptions.push(output);
-
+/** The inventory: connections, sessions, the tree and its refresh, the datastore file system. */
+function activateInventory(context: vscode.ExtensionContext): InventoryServices {
   const store = new ConnectionStore(context.globalState, context.secrets);
   const decorations = new InventoryDecorations();
   context.subscriptions.push(decorations.register(generationDecorator));
@@ -64,31 +55,61 @@ export function activate(context: vscode.ExtensionContext): VsphereLabApi {
     new RefreshManager(view, store, sessions, provider),
     vscode.workspace.registerFileSystemProvider(DATASTORE_SCHEME, new DatastoreFileSystem(store, sessions), { isCaseSensitive: true }),
   );
+  return { store, sessions, provider, view, decorations, children: provider.children };
+}
+
+/**
+ * The features (./features.ts, a bundle of their own) load on first need (./deferred.ts): a command
+ * or tool stub's first call, a panel to restore, a connection (badges, child nodes, live facts on
+ * its nodes), a .vmx or Data Recovery log document (open now: at once).
+ */
+function deferFeatures(context: vscode.ExtensionContext, inventory: InventoryServices): () => LoadedFeatures {
+  let loaded: LoadedFeatures | undefined;
+  const triggers: vscode.Disposable[] = [];
+  const load = (): LoadedFeatures => {
+    if (!loaded) {
+      for (const d of triggers.splice(0)) d.dispose();
+      loaded = features().registerFeatures(context, inventory);
+    }
+    return loaded;
+  };
+  setFeatureLoader(load);
+  const pkg = context.extension.packageJSON as { contributes?: { commands?: { command: string }[]; languageModelTools?: { name: string }[] } };
+  const commands = (pkg.contributes?.commands ?? []).map((c) => c.command).filter((id) => !STARTUP_COMMANDS.includes(id));
+  registerDeferredCommands(context, [...commands, ...HIDDEN_COMMANDS], load);
+  deferSerializers(context, PANEL_VIEW_TYPES);
+  deferTools(context, (pkg.contributes?.languageModelTools ?? []).map((t) => t.name));
+  const isFeatureDocument = (d: vscode.TextDocument): boolean => FEATURE_LANGUAGES.includes(d.languageId);
+  triggers.push(
+    inventory.sessions.onDidChange(() => load()),
+    vscode.workspace.onDidOpenTextDocument((d) => { if (isFeatureDocument(d)) load(); }),
+  );
+  context.subscriptions.push({ dispose: () => { for (const d of triggers.splice(0)) d.dispose(); } });
+  if (vscode.workspace.textDocuments.some(isFeatureDocument)) load();
+  return load;
+}
+
+export function activate(context: vscode.ExtensionContext): VsphereLabApi {
+  const started = performance.now();
+  const output = log();
+  context.subscriptions.push(output);
+  const inventory = activateInventory(context);
   registerCommand(context, 'vsphereLab.showLog', () => output.show());
-  const analysis = new AnalysisHost();
-  context.subscriptions.push(analysis);
-  registerVmxLanguage(context, analysis);
-  const inventory: InventoryServices = { store, sessions, provider, view, decorations, children: provider.children };
-  registerInventoryCommands(context, inventory);
-  // Features that open from the inventory register below: registerX(context, inventory).
-  const { tasks } = registerLive(context, inventory);
-  registerCertificateWizard(context, inventory);
-  registerCertBoard(context, inventory);
-  registerMemory(context, inventory);
-  registerReadiness(context, inventory);
-  registerUsbBoot(context, inventory);
-  registerBackupDiagnostics(context, inventory, analysis);
-  registerSnapshots(context, inventory);
-  registerSshTerminal(context, inventory);
-  registerConsole(context, inventory);
-  const agents = registerAgentTools(context, inventory);
+  const tasks = registerTasksView(context, inventory);
+  const loaded = deferFeatures(context, inventory);
 
   const ended = performance.now();
   const activationMs = ended - started;
   reportActivationTimes(context.extension.id, started, ended);
   output.info(vscode.l10n.t('vSphere Lab {0} activated in {1} ms', String(context.extension.packageJSON.version), activationMs.toFixed(1)));
-  return { activationMs, inventory, analysis, recentLogLines, ssh: sshService(context), globalState: context.globalState, agents, tasks,
-    activationTimes: () => activationTimes(context.extension.id, started, ended) };
+  return {
+    activationMs, inventory, recentLogLines, globalState: context.globalState, tasks,
+    get analysis() { return loaded().analysis; },
+    get ssh() { return loaded().ssh; },
+    get agents() { return loaded().agents; },
+    activationTimes: () => activationTimes(context.extension.id, started, ended),
+    featuresLoaded: featuresRequired,
+  };
 }
 
 export function deactivate(): void {

@@ -16,6 +16,7 @@ import { AGENT_TOOLS, invokeAgentTool, planAgentTool } from '../../core/agents/r
 import { renderPlan } from '../../core/agents/render';
 import type { AgentTool, ToolContext } from '../../core/agents/types';
 import { tokenSignal } from '../commands';
+import { claimTool } from '../deferred';
 import { log } from '../log';
 import { DATASTORE_SCHEME } from '../inventory/datastoreFs';
 import type { InventoryServices } from '../inventory/services';
@@ -137,6 +138,9 @@ export function registerAgentTools(context: vscode.ExtensionContext, inv: Invent
     prepare: (id, input) => tools.get(id)!.prepareInvocation({ input }, new vscode.CancellationTokenSource().token),
   };
   if (typeof vscode.lm?.registerTool !== 'function') return api;
-  for (const [id, tool] of tools) context.subscriptions.push(vscode.lm.registerTool(id, tool));
+  for (const [id, tool] of tools) {
+    // a stub registered at activation (../deferred.ts) delegates to it; otherwise register it now
+    if (!claimTool(id, tool as vscode.LanguageModelTool<object>)) context.subscriptions.push(vscode.lm.registerTool(id, tool));
+  }
   return api;
 }

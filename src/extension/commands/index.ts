@@ -28,4 +28,4 @@
 export { adviseOn, type ErrorAction, type ErrorAdvice } from './advice';
 export { isTreeNode, looksLikeUri, resolveArgs, type CommandArgs, type UriKind } from './args';
 export { tokenSignal, withCancellableProgress, type CancellableProgressOptions, type ProgressReporter, type TokenSignal } from './progress';
-export { commandArgs, registerCommand, reportError, type CommandOptions, type ReportOptions } from './register';
+export { commandArgs, registerCommand, registerDeferredCommands, reportError, type CommandOptions, type ReportOptions } from './register';

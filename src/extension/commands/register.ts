@@ -59,14 +59,46 @@ export function registerCommand<R>(
   handler: (...args: never[]) => R | Promise<R>,
   options: CommandOptions = {},
 ): void {
-  context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  const run = async (...args: unknown[]): Promise<R | undefined> => {
     try {
       return await handler(...(args as never[]));
     } catch (e) {
       reportError(e, { what: options.what, command: id, args });
       return undefined;
     }
-  }));
+  };
+  if (deferred.has(id)) deferred.set(id, run);
+  else context.subscriptions.push(vscode.commands.registerCommand(id, run));
+}
+
+/** Commands registered at activation as stubs (ids → the real handler, once the features have registered it). */
+const deferred = new Map<string, ((...args: unknown[]) => unknown) | undefined>();
+
+/**
+ * Registers `ids` now as stubs whose first call runs `load` (which registers the real handlers with
+ * {@link registerCommand}: they fill the stubs) and then the real handler (src/extension/deferred.ts).
+ */
+export function registerDeferredCommands(context: vscode.ExtensionContext, ids: Iterable<string>, load: () => void): void {
+  for (const id of ids) {
+    if (deferred.has(id)) continue;
+    deferred.set(id, undefined);
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => {
+      if (!deferred.get(id)) {
+        try {
+          load();
+        } catch (e) {
+          reportError(e, { command: id });
+          return undefined;
+        }
+      }
+      const real = deferred.get(id);
+      if (!real) {
+        reportError(new Error(`vSphere Lab: the command ${id} was not registered by any feature`), { command: id });
+        return undefined;
+      }
+      return real(...args);
+    }));
+  }
 }
 
 const VSCODE_URIS = {

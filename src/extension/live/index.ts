@@ -13,9 +13,8 @@ import { PanelHost } from '../panels/panelHost';
 import { isEventsPanelState, type EventsPanelState } from '../../webview/live/protocol';
 import { eventsPanel } from './events';
 import { FactsDecorator } from './facts';
-import { TasksProvider } from './tasks';
 
-export { TasksProvider } from './tasks';
+export { TasksProvider, registerTasksView } from './tasks';
 export { EVENTS_VIEW_TYPE, type EventsHost } from './events';
 
 /** The events panel state for a node: an inventory object, or the connection. */
@@ -52,14 +51,11 @@ async function copyIp(inv: InventoryServices, raw: unknown[]): Promise<void> {
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', ip), 3000);
 }
 
-export function registerLive(context: vscode.ExtensionContext, inventory: InventoryServices): { tasks: TasksProvider } {
+export function registerLive(context: vscode.ExtensionContext, inventory: InventoryServices): void {
   const facts = new FactsDecorator(inventory);
   context.subscriptions.push(facts, inventory.decorations.register(facts));
 
-  const tasks = new TasksProvider(inventory);
-  const view = vscode.window.createTreeView('vsphereLab.tasks', { treeDataProvider: tasks });
-  tasks.setVisible(view.visible);
-  context.subscriptions.push(tasks, view, view.onDidChangeVisibility((e) => tasks.setVisible(e.visible)));
+  // the Tasks view (./tasks) registers at activation: src/extension/extension.ts
 
   const def = eventsPanel(inventory);
   PanelHost.registerSerializer(context, def, isEventsPanelState);
@@ -72,5 +68,4 @@ export function registerLive(context: vscode.ExtensionContext, inventory: Invent
     return PanelHost.show(context, def, state);
   });
   registerCommand(context, 'vsphereLab.copyIpAddress', (...raw: unknown[]) => copyIp(inventory, raw));
-  return { tasks };
 }

@@ -170,3 +170,12 @@ export class TasksProvider implements vscode.TreeDataProvider<TaskNode>, vscode.
     for (const d of this.disposables) d.dispose();
   }
 }
+
+/** The Tasks view (at activation: the view may show before any feature is loaded). */
+export function registerTasksView(context: vscode.ExtensionContext, inventory: InventoryServices): TasksProvider {
+  const tasks = new TasksProvider(inventory);
+  const view = vscode.window.createTreeView('vsphereLab.tasks', { treeDataProvider: tasks });
+  tasks.setVisible(view.visible);
+  context.subscriptions.push(tasks, view, view.onDidChangeVisibility((e) => tasks.setVisible(e.visible)));
+  return tasks;
+}

@@ -16,6 +16,7 @@ import * as vscode from 'vscode';
 import type { EventName, PanelProtocol, ParamsOf, RequestName, ResultOf, ToWebview } from '../../webview/protocol';
 import { isToExtension } from '../../webview/protocol';
 import { errorCode, errorMessage, isCancellation } from '../../core/errors';
+import { claimSerializer } from '../deferred';
 import { log } from '../log';
 import { kitStrings } from './strings';
 
@@ -127,7 +128,7 @@ export class PanelHost<P extends PanelProtocol, S, C extends PanelController<P> 
 
   /** Restores panels after a reload from the identifiers VS Code kept. */
   static registerSerializer<P extends PanelProtocol, S, C extends PanelController<P> = PanelController<P>>(context: vscode.ExtensionContext, def: PanelDefinition<P, S, C>, isState: (s: unknown) => s is S): void {
-    context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(def.viewType, {
+    const serializer: vscode.WebviewPanelSerializer = {
       async deserializeWebviewPanel(panel, saved) {
         if (!isState(saved)) {
           panel.dispose();
@@ -135,7 +136,9 @@ export class PanelHost<P extends PanelProtocol, S, C extends PanelController<P> 
         }
         new PanelHost(context, def, panel, saved).register(`${def.viewType}:${def.key(saved)}`);
       },
-    }));
+    };
+    // a stub registered at activation (../deferred.ts) delegates to it; otherwise register it now
+    if (!claimSerializer(def.viewType, serializer)) context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(def.viewType, serializer));
   }
 
   /** Every open panel of a view type (tests, refreshes). */
