@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
-/** --outdir=DIR: the bundles go there instead of dist/ (test/unit/extension/startup.test.ts builds into a temporary folder). */
+/** --outdir=DIR: the bundles go there instead of dist/ (test/unit/foundation/startup.test.ts builds into a temporary folder). */
 const DIST = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
 
 /** Native add-ons that ssh2 loads optionally (it falls back to pure JS without them). */

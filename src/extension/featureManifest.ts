@@ -1,7 +1,7 @@
 /**
  * What activation registers as stubs for the features bundle (./deferred.ts, ./features.ts): the
  * manifest's commands and tools come from package.json at run time; what it cannot say is here.
- * test/unit/extension/startup.test.ts fails when a feature registers a panel serializer or a command
+ * test/unit/foundation/startup.test.ts fails when a feature registers a panel serializer or a command
  * that has no stub (it would exist only once the features happen to be loaded).
  */
 

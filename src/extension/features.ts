@@ -8,7 +8,7 @@
  *
  * A new feature: add its `registerX` below; a panel that restores after a reload also goes into
  * ./featureManifest.ts (PANEL_VIEW_TYPES), a command that the manifest does not contribute into
- * HIDDEN_COMMANDS there (test/unit/extension/startup.test.ts checks both).
+ * HIDDEN_COMMANDS there (test/unit/foundation/startup.test.ts checks both).
  */
 import type * as vscode from 'vscode';
 import { AnalysisHost } from './analysis/host';

@@ -87,13 +87,13 @@ export function registerDeferredCommands(context: vscode.ExtensionContext, ids: 
         try {
           load();
         } catch (e) {
-          reportError(e, { command: id });
+          reportError(e, { what: vscode.l10n.t('Loading the features of vSphere Lab'), command: id });
           return undefined;
         }
       }
       const real = deferred.get(id);
       if (!real) {
-        reportError(new Error(`vSphere Lab: the command ${id} was not registered by any feature`), { command: id });
+        reportError(new Error(vscode.l10n.t('No feature of vSphere Lab provides the command {0}. Reinstalling the extension may help; the log has the details.', id)), { command: id });
         return undefined;
       }
       return real(...args);
