@@ -1,28 +1,33 @@
 /**
  * The streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
  *
- * Speed: it works on bytes. It walks lines with `Buffer.indexOf(10)` (native) and finds candidate
- * lines by one case-insensitive regex search for the words an event needs ("error", "fail", "trouble",
- * "job") across the chunk, so a line that has none of them costs only the newline search and a first-byte
- * shape check. A candidate line of a known shape is read from its bytes (fastline.ts: time, where
- * the message starts); only its message is decoded, classified once per distinct message (classify.ts,
- * remembered) and handed to the run state (runs.ts), which reads an error line's text only when it
- * keeps it (a group's first lines, or its latest once per chunk). Other candidate lines are decoded
- * and parsed as strings (lines.ts), as is every line when an `onRecord` callback wants the records.
- * Memory stays flat: one chunk at a time, the split line at a chunk boundary is the only carry, and
- * every collection in the result is bounded (see `LogAnalysisOptions`).
+ * Speed: it works on bytes. The line scanner (linescan.wat, WebAssembly with 128-bit SIMD) walks a
+ * chunk 16 bytes at a time, finds the candidate lines — lines holding a word an event needs ("error",
+ * "fail", "trouble", "job", in any case) — and counts the others by shape, so JavaScript visits only
+ * candidate lines. A candidate line of a known shape is read from its bytes (fastline.ts: time, where
+ * the message starts); its message is looked up by its bytes in the scanner's memo and classified
+ * (classify.ts) only the first time it is seen, then handed to the run state (runs.ts), which reads an
+ * error line's text only when it keeps it (a group's first lines, or its latest once per chunk). Other
+ * candidate lines are decoded and parsed as strings (lines.ts), as is every line when an `onRecord`
+ * callback wants the records. Where WebAssembly cannot run (`--jitless`), `walkJs` does the same with
+ * `Buffer.indexOf` and one regex search per 32 KiB window, and `ByteMemo` remembers the messages; a
+ * unit test compares the two ways (test/unit/backup/logs-linescan.test.ts).
+ * Memory stays flat: one chunk at a time (handed to the scanner in pieces of at most 1 MiB), the split
+ * line at a chunk boundary is the only carry, and every collection in the result is bounded (see
+ * `LogAnalysisOptions`).
  *
- * Measured and not kept (2026-12, 200 MB dense log, 2-vCPU machine): reading the second half in a
- * worker thread and replaying its recorded events in order (exact, but 2.5 s against 1.8 s on one
- * thread: two busy threads each ran ~1.5× slower there); a double-buffered file read (no change);
- * a warm-up pass on the file's head (no change). A cold run costs ~0.4 s more than a warm one
- * (TurboFan compiles scan/candidate/fastRecord in 70–100 ms each, some twice after a deopt).
+ * Measured (2026-12-07, 200 MB log with 28 % candidate lines, 2-vCPU Xeon, warm, in process): the
+ * JavaScript loop 0.77 s, the scanner 0.65 s, the scanner and its memo 0.50 s. Measured and not kept:
+ * reading the second half in a worker thread and replaying its recorded events in order (exact, but
+ * 2.5 s against 1.8 s on one thread: two busy threads each ran ~1.5× slower there); a warm-up pass on
+ * the file's head (no change).
  */
 import { errorEvent, jobEvent, vmwareLogEvent, type ErrorEvent, type JobEvent } from './classify';
 import { fileKind, parseLogLine, TimeContext } from './lines';
 import { FAST_APPLIANCE, FAST_NONE, FAST_VCBAPI, readFastLine, readSyslog, type FastLine, type SyslogFields } from './fastline';
 import { JobRuns, type LineSource } from './runs';
 import { ByteMemo, hashBytes } from './bytememo';
+import { IN, KIND_CANDIDATE, lineScan, PIECE_MAX, REC_AT, REC_INTS, type LineScan } from './linescan';
 import type { EvidenceLine, LogAnalysis, LogAnalysisOptions, LogFileSummary, LogPos, LogRecord } from './types';
 
 /**
@@ -33,6 +38,10 @@ import type { EvidenceLine, LogAnalysis, LogAnalysisOptions, LogFileSummary, Log
 export const MARKERS = /error|fail|trouble|job/gi;
 /** A VM's vmware.log: the quiesce and snapshot texts of classify.ts `VMWARE_LOG_PATTERNS`. */
 const VMWARE_MARKERS = /quiesc|snapshot|frozen/gi;
+/** The same words for the WebAssembly scanner (linescan.ts). */
+const words = (re: RegExp): readonly string[] => re.source.split('|');
+const MARKER_WORDS = words(MARKERS);
+const VMWARE_WORDS = words(VMWARE_MARKERS);
 /** Longest marker (either set), and the window of a chunk searched as one string (young-generation sized). */
 const MARKER_MAX = 8;
 const MARKER_WINDOW = 32 * 1024;
@@ -86,9 +95,27 @@ function classifyOnce(shape: LogRecord['shape'], level: string | undefined, mess
 /** The class of a message that is neither a job nor an error line. */
 const NONE_CLASS: Classified = {};
 
-/** The classified messages of one error source (and vcbAPI level): by text, and by bytes for the fast path. */
-interface Memo { text: Map<string, Classified>; bytes: ByteMemo<Classified> }
-const newMemo = (): Memo => ({ text: new Map(), bytes: new ByteMemo(MEMO_MAX) });
+/**
+ * The classified messages of one error source (and vcbAPI level): by text, and by bytes for the fast
+ * path — in the WebAssembly scanner's process-wide memo under `kind` (-1: not there), else in `bytes`.
+ */
+interface Memo { kind: number; text: Map<string, Classified>; bytes?: ByteMemo<Classified> }
+const newMemo = (kind: number): Memo => ({ kind, text: new Map() });
+
+/** Kinds of the WebAssembly message memo: 0 the datarecovery source, 1 + i the i-th vcbAPI level seen (at most 64). */
+const VDR_KIND = 0;
+const vcbKinds = new Map<string, number>();
+const vcbKind = (level: string): number => {
+  let k = vcbKinds.get(level);
+  if (k === undefined) {
+    // a log inventing levels without end: the later ones use the analyzer's own memo
+    if (vcbKinds.size >= 64) return -1;
+    vcbKinds.set(level, (k = vcbKinds.size + 1));
+  }
+  return k;
+};
+/** What each key of the WebAssembly message memo means, by its index (process-wide, as the memo is). */
+const memoValues: Classified[] = [];
 
 /**
  * Streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
@@ -122,6 +149,12 @@ export class LogAnalyzer implements LineSource {
   lineStart = 0;
   lineEnd = 0;
   private markers = MARKERS;
+  private markerWords = MARKER_WORDS;
+  /** The WebAssembly line scanner, or undefined: the JavaScript line loop (`walkJs`). */
+  private readonly ls: LineScan | undefined;
+  /** The scanner while b[pieceAt, …) is loaded in it (`walkPiece`): `fastRecord` looks messages up there. */
+  private piece: LineScan | undefined;
+  private pieceAt = 0;
   /** Lines of each shape in the chunk being scanned. */
   private readonly count = new Int32Array(4);
   /** The window of the chunk being scanned that `nextMarker` searches, as latin1 text. */
@@ -134,10 +167,12 @@ export class LogAnalyzer implements LineSource {
   /** The last record's file and whether its name says vcbAPI (errorEvent's source for any shape in it). */
   private vcbFile: [string, boolean] = ['', false];
   /** Classified messages: of the datarecovery source, and of the vcbAPI source per level. */
-  private readonly memoVdr = newMemo();
+  private readonly memoVdr = newMemo(VDR_KIND);
   private readonly memoVcb = new Map<string, Memo>();
 
-  constructor(opts: LogAnalysisOptions = {}) {
+  /** `scanner`: 'js' runs the JavaScript line loop even where WebAssembly runs (tests compare the two). */
+  constructor(opts: LogAnalysisOptions = {}, scanner: 'wasm' | 'js' = 'wasm') {
+    this.ls = scanner === 'wasm' ? lineScan() : undefined;
     this.tc = new TimeContext(opts.utcOffsetMinutes ?? 0, opts.referenceTime ?? Date.now());
     this.opts = { maxRawSample: opts.maxRawSample ?? 20, onRecord: opts.onRecord };
     this.runs = new JobRuns({
@@ -204,6 +239,7 @@ export class LogAnalyzer implements LineSource {
     this.cur = { file, kind: fileKind(file), lines: 0, bytes: 0 };
     this.vmwareLog = this.cur.kind === 'vmware';
     this.markers = this.vmwareLog ? VMWARE_MARKERS : MARKERS;
+    this.markerWords = this.vmwareLog ? VMWARE_WORDS : MARKER_WORDS;
     this.fast = !this.vmwareLog && !this.opts.onRecord;
     this.fullHead = undefined;
     this.files.push(this.cur);
@@ -235,11 +271,81 @@ export class LogAnalyzer implements LineSource {
   }
 
   /**
-   * The line loop of `scan` (its own function: the optimizing compiler replaces it mid-loop on the
+   * The lines of b[start, end): through the WebAssembly scanner in pieces of at most PIECE_MAX bytes
+   * (a line longer than that goes through `walkJs`), else all through `walkJs`. Returns the number
+   * of the last line.
+   */
+  private walk(b: Buffer, start: number, end: number, n: number, count: Int32Array): number {
+    const ls = this.ls;
+    if (!ls) return this.walkJs(b, start, end, n, count);
+    ls.setWords(this.markerWords);
+    let s = start;
+    while (s < end) {
+      let e = end;
+      if (e - s > PIECE_MAX) {
+        const k = b.lastIndexOf(10, s + PIECE_MAX - 1);
+        if (k < s) {
+          // one line longer than a piece
+          e = b.indexOf(10, s + PIECE_MAX) + 1;
+          n = this.walkJs(b, s, e, n, count);
+          s = e;
+          continue;
+        }
+        e = k + 1;
+      }
+      n = this.walkPiece(ls, b, s, e, n, count);
+      s = e;
+    }
+    return n;
+  }
+
+  /** The lines of b[s, e) (at most PIECE_MAX bytes) through the WebAssembly scanner: it hands back candidate lines and raw lines to sample. */
+  private walkPiece(ls: LineScan, b: Buffer, s: number, e: number, n: number, count: Int32Array): number {
+    ls.load(b, s, e);
+    this.piece = ls;
+    this.pieceAt = s;
+    try {
+      return this.walkLoaded(ls, b, s, e, n, count);
+    } finally {
+      this.piece = undefined;
+    }
+  }
+
+  private walkLoaded(ls: LineScan, b: Buffer, s: number, e: number, n: number, count: Int32Array): number {
+    const m = ls.ints;
+    const base = s - IN;
+    const maxRaw = this.opts.maxRawSample;
+    for (let from = 0; ;) {
+      const next = ls.scan(from, n, Math.max(0, maxRaw - this.rawSample.length));
+      const records = m[39];
+      for (let r = 0, o = REC_AT; r < records; r++, o += REC_INTS) {
+        const pos = m[o + 1] + base;
+        const nl = m[o + 2] + base;
+        if (m[o] === KIND_CANDIDATE) {
+          if (m[o + 4] >= 0) { this.fullPos = m[o + 4] + base; this.fullEnd = m[o + 5] + base; }
+          count[this.candidate(b, pos, nl, m[o + 3])]++;
+        } else if (this.rawSample.length < maxRaw) {
+          this.sampleRawAt(b, pos, nl, m[o + 3]);
+        }
+      }
+      count[APP] += m[32];
+      count[SYS] += m[33];
+      count[VCB] += m[34];
+      count[RAW] += m[35];
+      if (m[37] >= 0) { this.fullPos = m[37] + base; this.fullEnd = m[38] + base; }
+      n = m[36];
+      if (next >= e - s) return n;
+      from = next;
+    }
+  }
+
+  /**
+   * The JavaScript line loop (its own function: the optimizing compiler replaces it mid-loop on the
    * first chunk, and a loop with nothing after it has no cold code there to fall back from).
    * Returns the number of the last line.
    */
-  private walk(b: Buffer, start: number, end: number, n: number, count: Int32Array): number {
+  private walkJs(b: Buffer, start: number, end: number, n: number, count: Int32Array): number {
+    this.winStart = this.winEnd = -1;
     let hit = this.nextMarker(b, start, end);
     let pos = start;
     while (pos < end) {
@@ -366,11 +472,24 @@ export class LogAnalyzer implements LineSource {
   private fastRecord(b: Buffer, pos: number, e: number, n: number, shape: LogRecord['shape'], time: number, msg: number, level: string | undefined): void {
     // The message is looked up by its bytes: a message seen before makes no string.
     const memo = this.memoFor(shape, level, this.file);
-    const h = hashBytes(b, msg, e);
-    let c = memo.bytes.get(b, msg, e, h);
-    if (!c) {
-      c = classifyOnce(shape, level, b.toString('utf8', msg, e), this.file);
-      memo.bytes.set(b, msg, e, h, c);
+    let c: Classified | undefined;
+    const ls = this.piece;
+    if (ls && memo.kind >= 0) {
+      const r = ls.memo(memo.kind, msg - this.pieceAt, e - this.pieceAt);
+      if (r >= 0) {
+        c = memoValues[r];
+      } else {
+        c = classifyOnce(shape, level, b.toString('utf8', msg, e), this.file);
+        if (r <= -2) memoValues[-2 - r] = c;
+      }
+    } else {
+      const bytes = (memo.bytes ??= new ByteMemo(MEMO_MAX));
+      const h = hashBytes(b, msg, e);
+      c = bytes.get(b, msg, e, h);
+      if (!c) {
+        c = classifyOnce(shape, level, b.toString('utf8', msg, e), this.file);
+        bytes.set(b, msg, e, h, c);
+      }
     }
     if (c.job) {
       this.runs.job(c.job, { file: this.file, line: n, time }, b.toString('utf8', pos, e));
@@ -443,7 +562,7 @@ export class LogAnalyzer implements LineSource {
     if (!memo) {
       // levels are a handful (error, warning, info, verbose…); a log inventing more cannot grow this
       if (this.memoVcb.size >= MEMO_LEVELS) this.memoVcb.clear();
-      this.memoVcb.set(lv, (memo = newMemo()));
+      this.memoVcb.set(lv, (memo = newMemo(vcbKind(lv))));
     }
     return memo;
   }
