@@ -64,6 +64,12 @@ export interface BenchDef {
   peer?: Side & { kind: 'peer' | 'floor' };
   runs?: number;
   warmup?: number;
+  /**
+   * Runs per sample (default 1): a sample is the mean of this many back-to-back runs of a side. For a
+   * side whose time is mostly a shared server's (vcsim pausing for its garbage collector), so that one
+   * stall does not decide a round against a floor.
+   */
+  batch?: number;
   target: Target;
   /** Printed under the table for this row (e.g. why a target is what it is). */
   note?: string;
@@ -112,12 +118,15 @@ export function stats(xs: readonly number[]): Stats {
 /** MB/s with MB = 10⁶ bytes. */
 export const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
 
-async function sample(side: Side): Promise<number> {
-  const t0 = performance.now();
-  const r = (await side.run()) as SampleResult;
-  const wall = performance.now() - t0;
-  if (r && typeof r === 'object' && typeof (r as { ms?: unknown }).ms === 'number') return (r as { ms: number }).ms;
-  return wall;
+async function sample(side: Side, batch = 1): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < batch; i++) {
+    const t0 = performance.now();
+    const r = (await side.run()) as SampleResult;
+    const wall = performance.now() - t0;
+    total += r && typeof r === 'object' && typeof (r as { ms?: unknown }).ms === 'number' ? (r as { ms: number }).ms : wall;
+  }
+  return total / batch;
 }
 
 function targetText(t: Target): string {
@@ -175,8 +184,9 @@ export class Harness {
     const tp = def.ours.bytes !== undefined;
     if (def.target.minMBps !== undefined && !tp) throw new Error(`${def.name}: a MB/s target needs ours.bytes`);
     if (def.target.maxRatio !== undefined && !def.peer) throw new Error(`${def.name}: a ratio target needs a peer`);
-    this.log(`▶ ${def.name}: ${def.what} (${runs} interleaved rounds after ${warmup} warm-up)`);
+    this.log(`▶ ${def.name}: ${def.what} (${runs} interleaved rounds after ${warmup} warm-up${def.batch && def.batch > 1 ? `, each sample the mean of ${def.batch} runs` : ''})`);
     const sides = def.peer ? [def.ours, def.peer] : [def.ours];
+    const batch = def.batch ?? 1;
     for (let w = 0; w < warmup; w++) for (const s of sides) await sample(s);
     const ours: number[] = [];
     const peer: number[] = [];
@@ -188,11 +198,11 @@ export class Harness {
       let o: number;
       let p = NaN;
       if (def.peer && rounds % 2 === 1) {
-        p = await sample(def.peer);
-        o = await sample(def.ours);
+        p = await sample(def.peer, batch);
+        o = await sample(def.ours, batch);
       } else {
-        o = await sample(def.ours);
-        if (def.peer) p = await sample(def.peer);
+        o = await sample(def.ours, batch);
+        if (def.peer) p = await sample(def.peer, batch);
       }
       rounds++;
       if (def.peer?.kind === 'floor' && o < p) {
@@ -318,4 +328,22 @@ export function buildDist(): void {
   const r = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node esbuild.mjs failed:\n${r.stderr}`);
   built = true;
+}
+
+let packaged: string | undefined;
+
+/**
+ * Packs this tree's .vsix (scripts/package.sh: the production build, then vsce) once per run and
+ * returns its path, so benches that install the extension measure this tree's code, never a stale
+ * package (or fail on a fresh clone that has none).
+ */
+export function packageVsix(): string {
+  if (packaged) return packaged;
+  const r = spawnSync('bash', ['scripts/package.sh'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bash scripts/package.sh failed:\n${r.stdout}\n${r.stderr}`);
+  const m = /package: (\S+\.vsix)/.exec(r.stdout);
+  if (!m) throw new Error(`bash scripts/package.sh printed no .vsix: ${r.stdout}`);
+  built = true; // package.sh made the production build of dist/
+  packaged = path.join(REPO_ROOT, m[1]);
+  return packaged;
 }

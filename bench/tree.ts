@@ -5,20 +5,20 @@
  * tree model and rendering. Peer, in the same run: the bare retrieve of the same inventory by our
  * client in Node (connect + login + getInventory), i.e. what the tree adds is the ratio.
  *
- *   npm run bench -- tree   (needs the packaged .vsix: bash scripts/package.sh)
+ *   npm run bench -- tree   (packs this tree's .vsix first: scripts/package.sh)
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVcsim } from '../test/lab/index';
 import { installVsix, launchBrowser, openWorkbench, REPO, startCodeServer } from '../test/rig/codeServer';
-import { packagedVsix } from '../test/e2e/helpers';
 import { VimClient } from '../src/core/vsphere/client';
 import { getInventory } from '../src/core/vsphere/inventory';
-import { standalone, type Harness } from './harness';
+import { packageVsix, standalone, type Harness } from './harness';
 
 /** bench/tree through the harness: one code-server, a fresh workbench page (its own extension host) per sample. */
 export async function run(h: Harness): Promise<void> {
+  const vsix = packageVsix();
   console.log('starting vcsim with 5,500 VMs (about 30 s)…');
   const lab = await startVcsim({ dc: 2, cluster: 10, host: 16, vm: 250, username: 'bench', password: 'bench-pw', timeoutMs: 600_000 });
   const ud = mkdtempSync(join(tmpdir(), 'vlab-bench-tree-'));
@@ -27,7 +27,7 @@ export async function run(h: Harness): Promise<void> {
     h.note(`tree: vcsim with ${vms} VMs`);
     const ext = join(ud, 'extensions');
     mkdirSync(ext, { recursive: true });
-    await installVsix(packagedVsix(), ext, ud);
+    await installVsix(vsix, ext, ud);
     const workspace = join(REPO, 'test', 'fixtures', 'workspace');
     const server = await startCodeServer({
       workspace, userDataDir: join(ud, 'user'), extensionsDir: ext, env: { VLAB_BENCH_PW: 'bench-pw' },
