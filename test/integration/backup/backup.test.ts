@@ -21,6 +21,8 @@ import { xsdString } from '../../../src/core/vsphere/soap';
 import { getExtraConfig } from '../../../src/core/vsphere/vm';
 import { retrieveProperty } from '../../../src/core/vsphere/property';
 import { errorCode } from '../../../src/core/errors';
+import { lineScan } from '../../../src/core/backup/logs/linescan';
+import { LogAnalyzer } from '../../../src/core/backup/logs';
 import { HOST_KEYS_KEY, LEGACY_PIN_KEYS } from '../../../src/extension/ssh/pins';
 
 type Host = PanelHost<BackupProtocol, BackupState>;
@@ -330,6 +332,19 @@ describe('backup diagnostics (real VS Code)', function () {
       assert.equal(ed.selection.active.line, 3);
       assert.equal(ed.document.languageId, 'vdr-log');
       host.dispose();
+    });
+
+    it('the analysis\'s WebAssembly line scanner runs in VS Code\'s extension host, with the JavaScript scanner\'s results', async () => {
+      assert.ok(lineScan(), 'WebAssembly with SIMD did not load in the extension host');
+      const text = readFileSync(logs[0].fsPath);
+      const results = [];
+      for (const scanner of ['wasm', 'js'] as const) {
+        const an = new LogAnalyzer({ referenceTime: Date.UTC(2012, 7, 20) }, scanner);
+        await an.consume([text], 'datarecovery-0.log');
+        results.push(an.result());
+      }
+      assert.ok(results[0].errors.length > 0);
+      assert.deepEqual(results[0], results[1]);
     });
 
     it('an open log gets diagnostics at the evidence lines', async () => {

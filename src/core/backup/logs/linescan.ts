@@ -1,8 +1,8 @@
 /**
  * The analyzer's line scanner in WebAssembly (linescan.wat, 128-bit SIMD): it finds the candidate
- * lines of a piece of a chunk (lines holding a marker word in any case) 16 bytes at a time and counts
+ * lines of a piece of a chunk (lines holding a marker word in any case) and counts
  * the others' shapes, so the JavaScript side visits only candidate lines (and raw lines it samples).
- * One instance serves every analyzer in the process: a piece is loaded, scanned and read back in one
+ * It works 32 bytes at a time. One instance serves every analyzer in the process: a piece is loaded, scanned and read back in one
  * synchronous call of the analyzer. Memory stays flat: a piece is at most `PIECE_MAX` bytes.
  *
  * `lineScan()` is undefined where WebAssembly (or its SIMD) is not available: the analyzer then runs
@@ -60,13 +60,13 @@ export class LineScan {
   }
 
   /**
-   * The marker words (lowercase ASCII letters, at most four, each 1–16 bytes): what a candidate line
+   * The marker words (lowercase ASCII letters, at most four, each 3–16 bytes): what a candidate line
    * holds, in any case.
    */
   setWords(words: readonly string[]): void {
     const key = words.join('|');
     if (key === this.wordsKey) return;
-    if (words.length > WORDS_MAX || words.some((w) => !/^[a-z]{1,16}$/.test(w))) throw new Error(`linescan: words must be 1–${WORDS_MAX} of 1–${WORD_BYTES} lowercase letters: ${key}`);
+    if (words.length > WORDS_MAX || words.some((w) => !/^[a-z]{3,16}$/.test(w))) throw new Error(`linescan: words must be 1–${WORDS_MAX} of 3–${WORD_BYTES} lowercase letters: ${key}`);
     const { u8, i32 } = this;
     u8.fill(0, 0, 128);
     for (let k = 0; k < WORDS_MAX; k++) {
@@ -75,8 +75,7 @@ export class LineScan {
       for (let i = 0; i < w.length; i++) u8[k * WORD_BYTES + i] = w.charCodeAt(i);
       i32[16 + k] = (1 << w.length) - 1;
       i32[20 + k] = w.charCodeAt(0);
-      i32[24 + k] = w.length - 1;
-      i32[28 + k] = w.charCodeAt(w.length - 1);
+      i32[28 + k] = w.charCodeAt(2);
     }
     this.wordsKey = key;
   }

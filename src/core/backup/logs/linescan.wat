@@ -1,6 +1,6 @@
 ;; The line scanner of the log analyzer (analyzer.ts), in WebAssembly with 128-bit SIMD.
 ;;
-;; It walks the complete lines of a chunk 16 bytes at a time and finds, per line, whether it holds
+;; It walks the complete lines of a chunk 32 bytes at a time and finds, per line, whether it holds
 ;; one of up to four marker words in any ASCII case (the analyzer's candidate lines). For a line
 ;; without one it does what the analyzer's JavaScript line loop does: it counts the line's shape from
 ;; its first bytes and remembers the latest full-dated one. It writes a record for each candidate
@@ -15,8 +15,7 @@
 ;;     0  four words: 16 bytes each, lowercase, zero-padded
 ;;    64  four i32 lane masks, (1 << length) - 1; an unused word has 0x10000 (never matches)
 ;;    80  four i32 first bytes (0 for an unused word: a folded byte is never 0)
-;;    96  four i32 offsets of the last byte (length - 1)
-;;   112  four i32 last bytes
+;;   112  four i32 third bytes (a word has at least three)
 ;;   128  out: i32 counts of lines by shape (appliance, syslog, vcbAPI, raw), not candidates
 ;;   144  in/out: i32 number of the last line before `start`; out: of the last line scanned
 ;;   148  out: i32 start and end of the latest full-dated line after the last record (-1: none)
@@ -66,10 +65,9 @@
     (local $p i32) (local $ls i32) (local $hit i32) (local $n i32)
     (local $fp i32) (local $fe i32) (local $nrec i32) (local $rec i32)
     (local $app i32) (local $sys i32) (local $vcb i32) (local $raw i32)
-    (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
     (local $f0 v128) (local $f1 v128) (local $f2 v128) (local $f3 v128)
-    (local $l0 v128) (local $l1 v128) (local $l2 v128) (local $l3 v128)
-    (local $fold v128) (local $nlv v128) (local $x v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $fold v128) (local $nlv v128) (local $x v128) (local $y v128) (local $a v128) (local $b v128)
     (local $nm i32) (local $cm i32) (local $m i32) (local $q i32) (local $nl i32) (local $c i32) (local $left i32)
     (local.set $n (i32.load (i32.const 144)))
     (local.set $fp (i32.const -1))
@@ -77,14 +75,10 @@
     (local.set $f1 (i8x16.splat (i32.load (i32.const 84))))
     (local.set $f2 (i8x16.splat (i32.load (i32.const 88))))
     (local.set $f3 (i8x16.splat (i32.load (i32.const 92))))
-    (local.set $d0 (i32.load (i32.const 96)))
-    (local.set $d1 (i32.load (i32.const 100)))
-    (local.set $d2 (i32.load (i32.const 104)))
-    (local.set $d3 (i32.load (i32.const 108)))
-    (local.set $l0 (i8x16.splat (i32.load (i32.const 112))))
-    (local.set $l1 (i8x16.splat (i32.load (i32.const 116))))
-    (local.set $l2 (i8x16.splat (i32.load (i32.const 120))))
-    (local.set $l3 (i8x16.splat (i32.load (i32.const 124))))
+    (local.set $t0 (i8x16.splat (i32.load (i32.const 112))))
+    (local.set $t1 (i8x16.splat (i32.load (i32.const 116))))
+    (local.set $t2 (i8x16.splat (i32.load (i32.const 120))))
+    (local.set $t3 (i8x16.splat (i32.load (i32.const 124))))
     (local.set $fold (i8x16.splat (i32.const 0x20)))
     (local.set $nlv (i8x16.splat (i32.const 10)))
     (local.set $p (local.get $start))
@@ -92,24 +86,30 @@
     (block $out
       (block $done
         (loop $block
+          ;; 32 bytes at a time: bit k of the masks is byte p + k
           (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
           (local.set $x (v128.load (local.get $p)))
-          (local.set $nm (i8x16.bitmask (i8x16.eq (local.get $x) (local.get $nlv))))
+          (local.set $y (v128.load offset=16 (local.get $p)))
+          (local.set $nm (i32.or (i8x16.bitmask (i8x16.eq (local.get $x) (local.get $nlv)))
+                                 (i32.shl (i8x16.bitmask (i8x16.eq (local.get $y) (local.get $nlv))) (i32.const 16))))
+          ;; the filter (bytes folded with 0x20): a word's first byte here and its third two bytes on
           (local.set $x (v128.or (local.get $x) (local.get $fold)))
-          ;; the filter: a word's first byte here and its last byte where it would end
-          (local.set $cm (i8x16.bitmask (v128.or
-            (v128.or
-              (v128.and (i8x16.eq (local.get $x) (local.get $f0))
-                        (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (local.get $d0))) (local.get $fold)) (local.get $l0)))
-              (v128.and (i8x16.eq (local.get $x) (local.get $f1))
-                        (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (local.get $d1))) (local.get $fold)) (local.get $l1))))
-            (v128.or
-              (v128.and (i8x16.eq (local.get $x) (local.get $f2))
-                        (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (local.get $d2))) (local.get $fold)) (local.get $l2)))
-              (v128.and (i8x16.eq (local.get $x) (local.get $f3))
-                        (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (local.get $d3))) (local.get $fold)) (local.get $l3)))))))
+          (local.set $y (v128.or (local.get $y) (local.get $fold)))
+          (local.set $a (v128.or (v128.load offset=2 (local.get $p)) (local.get $fold)))
+          (local.set $b (v128.or (v128.load offset=18 (local.get $p)) (local.get $fold)))
+          (local.set $cm (i32.or
+            (i8x16.bitmask (v128.or
+              (v128.or (v128.and (i8x16.eq (local.get $x) (local.get $f0)) (i8x16.eq (local.get $a) (local.get $t0)))
+                       (v128.and (i8x16.eq (local.get $x) (local.get $f1)) (i8x16.eq (local.get $a) (local.get $t1))))
+              (v128.or (v128.and (i8x16.eq (local.get $x) (local.get $f2)) (i8x16.eq (local.get $a) (local.get $t2)))
+                       (v128.and (i8x16.eq (local.get $x) (local.get $f3)) (i8x16.eq (local.get $a) (local.get $t3))))))
+            (i32.shl (i8x16.bitmask (v128.or
+              (v128.or (v128.and (i8x16.eq (local.get $y) (local.get $f0)) (i8x16.eq (local.get $b) (local.get $t0)))
+                       (v128.and (i8x16.eq (local.get $y) (local.get $f1)) (i8x16.eq (local.get $b) (local.get $t1))))
+              (v128.or (v128.and (i8x16.eq (local.get $y) (local.get $f2)) (i8x16.eq (local.get $b) (local.get $t2)))
+                       (v128.and (i8x16.eq (local.get $y) (local.get $f3)) (i8x16.eq (local.get $b) (local.get $t3)))))) (i32.const 16))))
           (local.set $left (i32.sub (local.get $end) (local.get $p)))
-          (if (i32.lt_u (local.get $left) (i32.const 16))
+          (if (i32.lt_u (local.get $left) (i32.const 32))
             (then
               (local.set $m (i32.sub (i32.shl (i32.const 1) (local.get $left)) (i32.const 1)))
               (local.set $nm (i32.and (local.get $nm) (local.get $m)))
@@ -183,7 +183,7 @@
               (br_if $out (i32.ge_u (local.get $nrec) (local.get $recMax)))
               (local.set $nm (i32.and (local.get $nm) (i32.sub (local.get $nm) (i32.const 1))))
               (br $event)))
-          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (br $block)))
       ;; every line scanned
       (local.set $ls (local.get $end)))
