@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -40,6 +41,25 @@ function cut(b: Buffer, at: number[]): Buffer[] {
 describe('backup logs: the WebAssembly line scanner (linescan.wat)', () => {
   it('runs here (Node has WebAssembly with SIMD): the tests below compare it, not the loop with itself', () => {
     assert.ok(lineScan(), 'lineScan() is undefined: WebAssembly with SIMD did not load');
+  });
+
+  it('where WebAssembly is off (node --jitless) the analysis runs its JavaScript scanner, same result', () => {
+    const code = `
+      const { lineScan } = require(${JSON.stringify(path.join(ROOT, 'src/core/backup/logs/linescan.ts'))});
+      const { LogAnalyzer } = require(${JSON.stringify(path.join(ROOT, 'src/core/backup/logs/index.ts'))});
+      const fs = require('node:fs');
+      (async () => {
+        const an = new LogAnalyzer({ referenceTime: ${REF}, maxSamplesPerGroup: 3 });
+        await an.consume([fs.readFileSync(${JSON.stringify(path.join(FIXTURES, 'datarecovery-0.log'))})], 'datarecovery-0.log', ${REF});
+        process.stdout.write(JSON.stringify({ wasm: lineScan() !== undefined, result: an.result() }));
+      })();`;
+    const r = spawnSync(process.execPath, ['--jitless', '--require', 'tsx/cjs', '-e', code], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { wasm: boolean; result: unknown };
+    assert.equal(out.wasm, false, 'WebAssembly should be off under --jitless');
+    return analysis([readFileSync(path.join(FIXTURES, 'datarecovery-0.log'))], 'datarecovery-0.log', 'wasm').then((here) => {
+      assert.deepEqual(out.result, JSON.parse(JSON.stringify(here)));
+    });
   });
 
   it('linescan.wasm.ts is the build of linescan.wat (node scripts/wasm.mjs)', async () => {
