@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { formatTable, Harness, machine, writeJson, type BenchFile } from './harness';
 
 const BENCH_DIR = __dirname;
-const NOT_BENCHES = new Set(['harness', 'run', 'floor']);
+/** Files in bench/ that are not benches: the harness, this runner, shared helpers and child processes. */
+const NOT_BENCHES = new Set(['harness', 'run', 'floor', 'vdr-memory']);
 
 export function benchNames(): string[] {
   return fs.readdirSync(BENCH_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)).filter((n) => !NOT_BENCHES.has(n)).sort();

@@ -20,4 +20,4 @@ async function main(file: string): Promise<void> {
   process.stdout.write(JSON.stringify({ base, peak }) + '\n');
 }
 
-main(process.argv[2]).catch((e: unknown) => { console.error(e); process.exit(1); });
+if (require.main === module) main(process.argv[2]).catch((e: unknown) => { console.error(e); process.exit(1); });
