@@ -2,7 +2,7 @@
  * The streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
  *
  * Speed: it works on bytes. The line scanner (linescan.wat, WebAssembly with 128-bit SIMD) walks a
- * chunk 16 bytes at a time, finds the candidate lines — lines holding a word an event needs ("error",
+ * chunk 32 bytes at a time, finds the candidate lines — lines holding a word an event needs ("error",
  * "fail", "trouble", "job", in any case) — and counts the others by shape, so JavaScript visits only
  * candidate lines. A candidate line of a known shape is read from its bytes (fastline.ts: time, where
  * the message starts); its message is looked up by its bytes in the scanner's memo and classified
