@@ -1,9 +1,10 @@
 /**
- * The analyzer's line scanner in WebAssembly (linescan.wat, 128-bit SIMD): it finds the candidate
- * lines of a piece of a chunk (lines holding a marker word in any case) and counts
- * the others' shapes, so the JavaScript side visits only candidate lines (and raw lines it samples).
- * It works 32 bytes at a time. One instance serves every analyzer in the process: a piece is loaded, scanned and read back in one
- * synchronous call of the analyzer. Memory stays flat: a piece is at most `PIECE_MAX` bytes.
+ * The analyzer's line scanner in WebAssembly (linescan.wat, 128-bit SIMD, 32 bytes a step): it finds
+ * the candidate lines of a piece of a chunk (lines holding a marker word in any case) and counts the
+ * others' shapes, so the JavaScript side visits only candidate lines (and raw lines it samples). It
+ * also holds the message memo (`memo`). One instance serves every analyzer in the process: a piece is
+ * loaded, scanned and read back in one synchronous call of the analyzer. Memory stays flat: a piece
+ * is at most `PIECE_MAX` bytes, the memo has a fixed size.
  *
  * `lineScan()` is undefined where WebAssembly (or its SIMD) is not available: the analyzer then runs
  * its JavaScript line loop, which gives the same result (a unit test compares the two).
@@ -21,7 +22,7 @@ export const REC_INTS = 6;
 /** Most bytes of a chunk handed to the module at once. */
 export const PIECE_MAX = 1 << 20;
 const PAGE = 65536;
-/** Most marker words, and their longest length (the module compares 16 bytes at once). */
+/** Most marker words, and their longest length (the module compares a word's 16 bytes at once). */
 const WORDS_MAX = 4;
 const WORD_BYTES = 16;
 
