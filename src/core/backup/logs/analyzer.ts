@@ -114,8 +114,11 @@ const vcbKind = (level: string): number => {
   }
   return k;
 };
-/** What each key of the WebAssembly message memo means, by its index (process-wide, as the memo is). */
-const memoValues: Classified[] = [];
+/**
+ * What each key of the WebAssembly message memo means, by its index (process-wide, as the memo is);
+ * undefined while a new key is being classified (a classification that throws leaves no stale meaning).
+ */
+const memoValues: (Classified | undefined)[] = [];
 
 /**
  * Streaming analyzer: feed it files (in time order) with `consume`, then read `result()`.
@@ -476,11 +479,12 @@ export class LogAnalyzer implements LineSource {
     const ls = this.piece;
     if (ls && memo.kind >= 0) {
       const r = ls.memo(memo.kind, msg - this.pieceAt, e - this.pieceAt);
-      if (r >= 0) {
-        c = memoValues[r];
-      } else {
+      // a new key's index may hold what an emptied memo's key meant: forget that before classifying
+      if (r <= -2) memoValues[-2 - r] = undefined;
+      c = r >= 0 ? memoValues[r] : undefined;
+      if (!c) {
         c = classifyOnce(shape, level, b.toString('utf8', msg, e), this.file);
-        if (r <= -2) memoValues[-2 - r] = c;
+        if (r !== -1) memoValues[r >= 0 ? r : -2 - r] = c;
       }
     } else {
       const bytes = (memo.bytes ??= new ByteMemo(MEMO_MAX));

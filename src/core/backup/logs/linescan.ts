@@ -26,8 +26,8 @@ const PAGE = 65536;
 const WORDS_MAX = 4;
 const WORD_BYTES = 16;
 
+/** A record's kind: a candidate line (2: a raw line to sample). */
 export const KIND_CANDIDATE = 1;
-export const KIND_RAW = 2;
 
 type ScanFn = (start: number, end: number, rawLeft: number, recMax: number) => number;
 type MemoFn = (kind: number, start: number, end: number) => number;
@@ -99,7 +99,7 @@ export class LineScan {
   /**
    * Scans the loaded piece's lines from `from` (a position in the piece where a line starts), line
    * numbers following `line`, until the records are full or the piece ends. Returns where the next
-   * line starts (the piece's length when done); `state` then holds the records and counts.
+   * line starts (the piece's length when done); `ints` then holds the records and counts.
    */
   scan(from: number, line: number, rawLeft: number): number {
     this.i32[36] = line;
@@ -117,7 +117,7 @@ export class LineScan {
     return this.memoFn(kind, IN + start, IN + end);
   }
 
-  /** Empties the message memo (a caller renumbering its kinds). */
+  /** Empties the message memo (the module also does when it is full). */
   memoClear(): void {
     this.clearFn();
   }
